@@ -1,0 +1,184 @@
+package dev.otelllm;
+
+import dev.otelllm.trace.LlmTrace;
+import dev.otelllm.trace.TraceBuffer;
+import dev.otelllm.trace.TraceQuery;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The application's handle on one provider: generate, and, when tracing is on, read back the
+ * interactions.
+ *
+ * <p>Tracing is off by default. {@code LlmClient.builder(provider).tracing(true).build()} turns it
+ * on with its own {@link LlmTracing} (100 interactions in memory, full content, nothing exported);
+ * {@link Builder#tracing(LlmTracing)} shares one tracing setup between clients. With tracing off
+ * the provider is called directly: no decorator is in the call path and {@link #getTraces()} is
+ * empty.
+ *
+ * <p>Thread-safe. {@link #generate} blocks for as long as the provider does; tracing adds no
+ * blocking and never throws into the caller.
+ */
+public final class LlmClient implements AutoCloseable {
+
+  private final LlmProvider provider;
+  private final LlmProvider callPath;
+  private final LlmTracing tracing;
+  private final boolean ownsTracing;
+
+  private LlmClient(LlmProvider provider, LlmTracing tracing, boolean ownsTracing) {
+    this.provider = provider;
+    this.tracing = tracing;
+    this.ownsTracing = ownsTracing;
+    this.callPath = tracing == null ? provider : tracing.wrap(provider);
+  }
+
+  /** A client with tracing off. */
+  public static LlmClient create(LlmProvider provider) {
+    return builder(provider).build();
+  }
+
+  public static Builder builder(LlmProvider provider) {
+    return new Builder(provider);
+  }
+
+  /** Sends one user message. */
+  public LlmResponse generate(String prompt) {
+    return callPath.generate(LlmRequest.of(prompt));
+  }
+
+  /** Sends one user message, tagging its interaction with trace metadata. */
+  public LlmResponse generate(String prompt, Map<String, ?> traceMetadata) {
+    return callPath.generate(LlmRequest.builder().prompt(prompt).metadata(traceMetadata).build());
+  }
+
+  /** Sends a full request. Provider exceptions reach the caller unchanged. */
+  public LlmResponse generate(LlmRequest request) {
+    return callPath.generate(Objects.requireNonNull(request, "request"));
+  }
+
+  /** Every kept interaction, oldest first; empty with tracing off. */
+  public List<LlmTrace> getTraces() {
+    return tracing == null ? List.of() : tracing.traceBuffer().getTraces();
+  }
+
+  /** The kept interactions that match, oldest first; empty with tracing off. */
+  public List<LlmTrace> getTraces(TraceQuery query) {
+    Objects.requireNonNull(query, "query");
+    return tracing == null ? List.of() : tracing.traceBuffer().getTraces(query);
+  }
+
+  /** The newest {@code lastN} interactions, oldest first. */
+  public List<LlmTrace> getTraces(int lastN) {
+    return getTraces(TraceQuery.last(lastN));
+  }
+
+  /** The one interaction with this span id (see {@link LlmResponse#spanId()}), if still kept. */
+  public Optional<LlmTrace> getTrace(String spanId) {
+    Objects.requireNonNull(spanId, "spanId");
+    return tracing == null ? Optional.empty() : tracing.traceBuffer().getTrace(spanId);
+  }
+
+  /** A new session on this client, with a generated id and no system prompt. */
+  public Session newSession() {
+    return Session.builder(this).build();
+  }
+
+  /** A builder for a session on this client. */
+  public Session.Builder session() {
+    return Session.builder(this);
+  }
+
+  /** Opens a workflow span (see {@link WorkflowScope}); a no-op scope with tracing off. */
+  public WorkflowScope workflow(String name) {
+    return tracing == null ? WorkflowScope.noop(name) : tracing.workflow(name);
+  }
+
+  public boolean isTracingEnabled() {
+    return tracing != null;
+  }
+
+  /** The tracing setup, when tracing is on. */
+  public Optional<LlmTracing> tracing() {
+    return Optional.ofNullable(tracing);
+  }
+
+  /** The in-memory buffer, when tracing is on. */
+  public Optional<TraceBuffer> traceBuffer() {
+    return tracing == null ? Optional.empty() : Optional.of(tracing.traceBuffer());
+  }
+
+  /** The undecorated provider. */
+  public LlmProvider provider() {
+    return provider;
+  }
+
+  /** Closes the tracing setup this client built (a shared one is left to its owner). */
+  @Override
+  public void close() {
+    if (ownsTracing && tracing != null) {
+      tracing.close();
+    }
+  }
+
+  /** Builds {@link LlmClient}; setters validate at once. Not thread-safe. */
+  public static final class Builder {
+    private final LlmProvider provider;
+    private boolean tracingEnabled;
+    private LlmTracing sharedTracing;
+    private final LlmTracing.Builder tracingBuilder = LlmTracing.builder();
+
+    private Builder(LlmProvider provider) {
+      this.provider = Objects.requireNonNull(provider, "provider");
+    }
+
+    /** Turns tracing on or off; default off. */
+    public Builder tracing(boolean enabled) {
+      this.tracingEnabled = enabled;
+      return this;
+    }
+
+    /** Turns tracing on with a shared setup (its buffer, content policy and exporters). */
+    public Builder tracing(LlmTracing tracing) {
+      this.sharedTracing = Objects.requireNonNull(tracing, "tracing");
+      this.tracingEnabled = true;
+      return this;
+    }
+
+    /** Interactions kept in memory; default 100; 0 records spans but keeps none. */
+    public Builder maxTraces(int maxTraces) {
+      tracingBuilder.maxTraces(maxTraces);
+      return this;
+    }
+
+    /** Estimated bytes kept in memory; default no byte bound. */
+    public Builder maxTraceBytes(long maxTraceBytes) {
+      tracingBuilder.maxTraceBytes(maxTraceBytes);
+      return this;
+    }
+
+    /** What spans and memory keep of the content; default full. */
+    public Builder contentCapture(ContentCapture capture) {
+      tracingBuilder.contentCapture(capture);
+      return this;
+    }
+
+    /** Further settings of the tracing this client builds for itself. */
+    public Builder configureTracing(java.util.function.Consumer<LlmTracing.Builder> configurer) {
+      Objects.requireNonNull(configurer, "configurer").accept(tracingBuilder);
+      return this;
+    }
+
+    public LlmClient build() {
+      if (!tracingEnabled) {
+        return new LlmClient(provider, null, false);
+      }
+      if (sharedTracing != null) {
+        return new LlmClient(provider, sharedTracing, false);
+      }
+      return new LlmClient(provider, tracingBuilder.build(), true);
+    }
+  }
+}

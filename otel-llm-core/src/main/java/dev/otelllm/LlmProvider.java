@@ -1,0 +1,19 @@
+package dev.otelllm;
+
+/**
+ * The provider SPI: one model endpoint that turns a request into a response.
+ *
+ * <p>Implementations do the provider's work only; tracing is added around them by {@link
+ * LlmClient} when it is turned on, so every provider, the library's or an application's own, is
+ * traced the same way. Implementations must be thread-safe; {@link #generate} blocks until the
+ * answer is complete and reports failure by throwing an unchecked exception (preferably an {@link
+ * LlmException}), which reaches the caller unchanged.
+ */
+public interface LlmProvider {
+
+  /** Name, default model and server of this provider; must be cheap and must not change. */
+  ProviderInfo info();
+
+  /** Sends the request and returns the complete answer. */
+  LlmResponse generate(LlmRequest request);
+}

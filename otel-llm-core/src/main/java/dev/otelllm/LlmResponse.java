@@ -1,0 +1,183 @@
+package dev.otelllm;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The answer to one request. Immutable. Providers build it with {@link #builder()}; when tracing
+ * is on, the client hands back a copy that also carries the trace id and span id of the
+ * interaction, so the caller can look the interaction up in process or open it in Jaeger/Tempo.
+ */
+public final class LlmResponse {
+
+  private final String content;
+  private final List<Part> extraParts;
+  private final List<Part.ToolCall> toolCalls;
+  private final String finishReason;
+  private final Usage usage;
+  private final String model;
+  private final String responseId;
+  private final String traceId;
+  private final String spanId;
+
+  private LlmResponse(Builder b) {
+    this.content = b.content;
+    this.extraParts = List.copyOf(b.extraParts);
+    this.toolCalls = List.copyOf(b.toolCalls);
+    this.finishReason = b.finishReason;
+    this.usage = b.usage;
+    this.model = b.model;
+    this.responseId = b.responseId;
+    this.traceId = b.traceId;
+    this.spanId = b.spanId;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.content = content;
+    b.extraParts.addAll(extraParts);
+    b.toolCalls.addAll(toolCalls);
+    b.finishReason = finishReason;
+    b.usage = usage;
+    b.model = model;
+    b.responseId = responseId;
+    b.traceId = traceId;
+    b.spanId = spanId;
+    return b;
+  }
+
+  /** The answer's text; {@code ""} when the model only called tools. */
+  public String content() {
+    return content;
+  }
+
+  /** Tool calls the model asked for, in order. */
+  public List<Part.ToolCall> toolCalls() {
+    return toolCalls;
+  }
+
+  /** Why generation stopped: stop, length, tool_calls, content_filter, ... */
+  public Optional<String> finishReason() {
+    return Optional.ofNullable(finishReason);
+  }
+
+  public Optional<Usage> usage() {
+    return Optional.ofNullable(usage);
+  }
+
+  /** The model that answered, as the provider named it. */
+  public Optional<String> model() {
+    return Optional.ofNullable(model);
+  }
+
+  /** The provider's id for this completion. */
+  public Optional<String> responseId() {
+    return Optional.ofNullable(responseId);
+  }
+
+  /** The OpenTelemetry trace id (32 hex) of the interaction, when it was traced. */
+  public Optional<String> traceId() {
+    return Optional.ofNullable(traceId);
+  }
+
+  /** The span id (16 hex) of the interaction, when it was traced: exactly one interaction. */
+  public Optional<String> spanId() {
+    return Optional.ofNullable(spanId);
+  }
+
+  /**
+   * The answer as one assistant message: reasoning and other parts first, then the text, then the
+   * tool calls.
+   */
+  public Message message() {
+    List<Part> parts = new ArrayList<>(extraParts.size() + 1 + toolCalls.size());
+    parts.addAll(extraParts);
+    if (!content.isEmpty() || toolCalls.isEmpty()) {
+      parts.add(new Part.Text(content));
+    }
+    parts.addAll(toolCalls);
+    return Message.of(Message.ASSISTANT, parts);
+  }
+
+  @Override
+  public String toString() {
+    return "LlmResponse{finishReason=" + finishReason + ", model=" + model + ", usage=" + usage
+        + ", toolCalls=" + toolCalls.size() + ", traceId=" + traceId + ", content=" + abbreviate(content) + "}";
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() <= 60 ? s : s.substring(0, 57) + "...";
+  }
+
+  /** Builds {@link LlmResponse}. Not thread-safe. */
+  public static final class Builder {
+    private String content = "";
+    private final List<Part> extraParts = new ArrayList<>();
+    private final List<Part.ToolCall> toolCalls = new ArrayList<>();
+    private String finishReason;
+    private Usage usage;
+    private String model;
+    private String responseId;
+    private String traceId;
+    private String spanId;
+
+    private Builder() {}
+
+    public Builder content(String content) {
+      this.content = Objects.requireNonNull(content, "content");
+      return this;
+    }
+
+    /** A non-text output part such as {@link Part.Reasoning}; text and tool calls have setters. */
+    public Builder part(Part part) {
+      Objects.requireNonNull(part, "part");
+      if (part instanceof Part.Text || part instanceof Part.ToolCall) {
+        throw new IllegalArgumentException("use content(...) for text and toolCall(...) for tool calls, not part(...)");
+      }
+      extraParts.add(part);
+      return this;
+    }
+
+    public Builder toolCall(Part.ToolCall toolCall) {
+      toolCalls.add(Objects.requireNonNull(toolCall, "toolCall"));
+      return this;
+    }
+
+    public Builder finishReason(String finishReason) {
+      this.finishReason = Objects.requireNonNull(finishReason, "finishReason");
+      return this;
+    }
+
+    public Builder usage(Usage usage) {
+      this.usage = Objects.requireNonNull(usage, "usage");
+      return this;
+    }
+
+    public Builder model(String model) {
+      this.model = Objects.requireNonNull(model, "model");
+      return this;
+    }
+
+    public Builder responseId(String responseId) {
+      this.responseId = Objects.requireNonNull(responseId, "responseId");
+      return this;
+    }
+
+    /** Set by the tracing; a provider leaves it alone. */
+    public Builder trace(String traceId, String spanId) {
+      this.traceId = Objects.requireNonNull(traceId, "traceId");
+      this.spanId = Objects.requireNonNull(spanId, "spanId");
+      return this;
+    }
+
+    public LlmResponse build() {
+      return new LlmResponse(this);
+    }
+  }
+}

@@ -1,0 +1,280 @@
+package dev.otelllm;
+
+import dev.otelllm.internal.ContentPolicyExporter;
+import dev.otelllm.internal.GenAiMetrics;
+import dev.otelllm.internal.TracingLlmProvider;
+import dev.otelllm.trace.SessionBaggageSpanProcessor;
+import dev.otelllm.trace.TraceBuffer;
+import io.opentelemetry.api.GlobalOpenTelemetry;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.propagation.ContextPropagators;
+import io.opentelemetry.context.propagation.TextMapPropagator;
+import io.opentelemetry.api.baggage.propagation.W3CBaggagePropagator;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.metrics.SdkMeterProvider;
+import io.opentelemetry.sdk.metrics.SdkMeterProviderBuilder;
+import io.opentelemetry.sdk.metrics.export.MetricReader;
+import io.opentelemetry.sdk.resources.Resource;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.SdkTracerProviderBuilder;
+import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The OpenTelemetry side of the library: the tracer and meter that record GenAI spans and
+ * metrics, the in-memory {@link TraceBuffer}, and the content policies.
+ *
+ * <p>Either it builds its own {@link OpenTelemetrySdk} (the default: always-on sampling, the
+ * session-baggage processor, the buffer, and any exporters added to the builder, each behind the
+ * export content policy and a batch processor), or it joins an {@link OpenTelemetry} the
+ * application already has ({@link Builder#joinOpenTelemetry}). It registers nothing globally unless
+ * {@link Builder#registerGlobal(boolean)} asks it to.
+ *
+ * <p>Two content settings: {@link Builder#contentCapture} decides what the spans carry, and so what
+ * stays in memory (default: full content, the reference's complete transparency); {@link
+ * Builder#exportContentCapture} decides what leaves the process through the exporters added here
+ * (default: none, as the conventions ask).
+ *
+ * <p>Thread-safe. {@link #close()} flushes and shuts down an SDK this instance built, bounded by
+ * ten seconds; a joined OpenTelemetry is left alone.
+ */
+public final class LlmTracing implements AutoCloseable {
+
+  /** Instrumentation scope name of the spans and metrics. */
+  public static final String INSTRUMENTATION_NAME = "dev.otelllm";
+
+  private final OpenTelemetry openTelemetry;
+  private final OpenTelemetrySdk ownedSdk;
+  private final TraceBuffer buffer;
+  private final Tracer tracer;
+  private final GenAiMetrics metrics;
+  private final ContentCapture contentCapture;
+  private final ContentCapture exportContentCapture;
+
+  private LlmTracing(Builder b) {
+    this.contentCapture = b.contentCapture;
+    this.exportContentCapture = b.exportContentCapture;
+    if (b.joined != null) {
+      this.openTelemetry = b.joined;
+      this.ownedSdk = null;
+      this.buffer = b.buffer;
+    } else {
+      this.buffer = b.buffer != null ? b.buffer
+          : TraceBuffer.builder().maxTraces(b.maxTraces).maxBytes(b.maxTraceBytes).build();
+      Resource resource = Resource.getDefault().merge(Resource.create(
+          Attributes.of(io.opentelemetry.api.common.AttributeKey.stringKey("service.name"), b.serviceName)));
+      SdkTracerProviderBuilder tracing = SdkTracerProvider.builder().setResource(resource);
+      addProcessors(tracing, buffer);
+      for (SpanExporter exporter : b.exporters) {
+        tracing.addSpanProcessor(BatchSpanProcessor.builder(
+                new ContentPolicyExporter(exporter, exportContentCapture))
+            .build());
+      }
+      SdkMeterProviderBuilder metering = SdkMeterProvider.builder().setResource(resource);
+      b.metricReaders.forEach(metering::registerMetricReader);
+      OpenTelemetrySdk sdk = OpenTelemetrySdk.builder()
+          .setTracerProvider(tracing.build())
+          .setMeterProvider(metering.build())
+          .setPropagators(ContextPropagators.create(TextMapPropagator.composite(
+              W3CTraceContextPropagator.getInstance(), W3CBaggagePropagator.getInstance())))
+          .build();
+      if (b.registerGlobal) {
+        GlobalOpenTelemetry.set(sdk);
+      }
+      this.openTelemetry = sdk;
+      this.ownedSdk = sdk;
+    }
+    this.tracer = openTelemetry.getTracer(INSTRUMENTATION_NAME);
+    this.metrics = new GenAiMetrics(openTelemetry.getMeter(INSTRUMENTATION_NAME));
+  }
+
+  /** Its own SDK, 100 interactions kept in memory with full content, nothing exported. */
+  public static LlmTracing create() {
+    return builder().build();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Adds the library's span processors (session baggage, then the buffer) to an application's
+   * own tracer provider builder, so that its SDK feeds {@code buffer}. Pass the same buffer to
+   * {@link Builder#joinOpenTelemetry(OpenTelemetry, TraceBuffer)}.
+   */
+  public static SdkTracerProviderBuilder addProcessors(SdkTracerProviderBuilder builder, TraceBuffer buffer) {
+    Objects.requireNonNull(builder, "builder");
+    Objects.requireNonNull(buffer, "buffer");
+    return builder.addSpanProcessor(SessionBaggageSpanProcessor.create()).addSpanProcessor(buffer);
+  }
+
+  /** Decorates a provider so that each call becomes a GenAI span. */
+  public LlmProvider wrap(LlmProvider provider) {
+    Objects.requireNonNull(provider, "provider");
+    if (provider instanceof TracingLlmProvider) {
+      return provider;
+    }
+    return new TracingLlmProvider(provider, tracer, metrics, contentCapture);
+  }
+
+  /**
+   * Opens an {@code invoke_workflow {name}} span and makes it current on this thread until the
+   * scope is closed; interactions started inside become its children. Close it on the same thread.
+   */
+  public WorkflowScope workflow(String name) {
+    return WorkflowScope.open(tracer, name);
+  }
+
+  /** The in-memory buffer; empty and unconnected when a joined SDK was given none. */
+  public TraceBuffer traceBuffer() {
+    return buffer;
+  }
+
+  /** The OpenTelemetry this instance records to. */
+  public OpenTelemetry openTelemetry() {
+    return openTelemetry;
+  }
+
+  /** What spans (and so the buffer) carry of the content. */
+  public ContentCapture contentCapture() {
+    return contentCapture;
+  }
+
+  /** What leaves the process through the exporters added to this builder. */
+  public ContentCapture exportContentCapture() {
+    return exportContentCapture;
+  }
+
+  /** Exports what is queued, waiting at most {@code timeout}; a no-op for a joined SDK. */
+  public void forceFlush(Duration timeout) {
+    if (ownedSdk != null) {
+      ownedSdk.getSdkTracerProvider().forceFlush().join(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      ownedSdk.getSdkMeterProvider().forceFlush().join(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /** Flushes and shuts down an SDK this instance built, in at most ten seconds. Idempotent. */
+  @Override
+  public void close() {
+    if (ownedSdk != null) {
+      ownedSdk.shutdown().join(10, TimeUnit.SECONDS);
+    }
+  }
+
+  /** Builds {@link LlmTracing}; setters validate at once. Not thread-safe. */
+  public static final class Builder {
+    private int maxTraces = TraceBuffer.DEFAULT_MAX_TRACES;
+    private long maxTraceBytes = Long.MAX_VALUE;
+    private TraceBuffer buffer;
+    private ContentCapture contentCapture = ContentCapture.full();
+    private ContentCapture exportContentCapture = ContentCapture.none();
+    private final List<SpanExporter> exporters = new ArrayList<>();
+    private final List<MetricReader> metricReaders = new ArrayList<>();
+    private String serviceName = defaultServiceName();
+    private boolean registerGlobal;
+    private OpenTelemetry joined;
+
+    private Builder() {}
+
+    /** Interactions kept in memory; {@code >= 0}, default 100; 0 records spans but keeps none. */
+    public Builder maxTraces(int maxTraces) {
+      if (maxTraces < 0) {
+        throw new IllegalArgumentException("maxTraces must be >= 0, was " + maxTraces);
+      }
+      this.maxTraces = maxTraces;
+      return this;
+    }
+
+    /** Estimated bytes kept in memory; default no byte bound. */
+    public Builder maxTraceBytes(long maxTraceBytes) {
+      if (maxTraceBytes <= 0) {
+        throw new IllegalArgumentException("maxTraceBytes must be > 0, was " + maxTraceBytes);
+      }
+      this.maxTraceBytes = maxTraceBytes;
+      return this;
+    }
+
+    /** Use this buffer instead of building one (maxTraces and maxTraceBytes are then ignored). */
+    public Builder traceBuffer(TraceBuffer buffer) {
+      this.buffer = Objects.requireNonNull(buffer, "buffer");
+      return this;
+    }
+
+    /** What the spans carry of prompts and answers; default {@link ContentCapture#full()}. */
+    public Builder contentCapture(ContentCapture capture) {
+      this.contentCapture = Objects.requireNonNull(capture, "capture");
+      return this;
+    }
+
+    /**
+     * What leaves the process through {@link #addSpanExporter exporters}; default {@link
+     * ContentCapture#none()}. It cannot add what {@link #contentCapture} did not record.
+     */
+    public Builder exportContentCapture(ContentCapture capture) {
+      this.exportContentCapture = Objects.requireNonNull(capture, "capture");
+      return this;
+    }
+
+    /** Exports spans (batched, behind the export content policy) from the SDK built here. */
+    public Builder addSpanExporter(SpanExporter exporter) {
+      exporters.add(Objects.requireNonNull(exporter, "exporter"));
+      return this;
+    }
+
+    /** Reads the GenAI client metrics from the SDK built here. */
+    public Builder addMetricReader(MetricReader reader) {
+      metricReaders.add(Objects.requireNonNull(reader, "reader"));
+      return this;
+    }
+
+    /** {@code service.name} of the SDK built here; default {@code OTEL_SERVICE_NAME} or otel-llm. */
+    public Builder serviceName(String serviceName) {
+      Objects.requireNonNull(serviceName, "serviceName");
+      if (serviceName.isBlank()) {
+        throw new IllegalArgumentException("serviceName must not be blank");
+      }
+      this.serviceName = serviceName;
+      return this;
+    }
+
+    /** Registers the SDK built here as {@link GlobalOpenTelemetry}; default false. */
+    public Builder registerGlobal(boolean registerGlobal) {
+      this.registerGlobal = registerGlobal;
+      return this;
+    }
+
+    /**
+     * Records into the application's OpenTelemetry (its SDK, or {@code GlobalOpenTelemetry} under
+     * the Java agent) instead of building one, with {@code buffer} as the in-memory store; that
+     * buffer must have been added to the application's tracer provider (see {@link
+     * LlmTracing#addProcessors}). Exporters, metric readers, service name and the export content
+     * policy of this builder do not apply: the application's pipeline decides.
+     */
+    public Builder joinOpenTelemetry(OpenTelemetry openTelemetry, TraceBuffer buffer) {
+      this.joined = Objects.requireNonNull(openTelemetry, "openTelemetry");
+      this.buffer = Objects.requireNonNull(buffer, "buffer");
+      return this;
+    }
+
+    public LlmTracing build() {
+      if (joined != null && (!exporters.isEmpty() || !metricReaders.isEmpty() || registerGlobal)) {
+        throw new IllegalStateException(
+            "exporters, metric readers and registerGlobal apply only to the SDK this builder makes, not to a joined OpenTelemetry");
+      }
+      return new LlmTracing(this);
+    }
+
+    private static String defaultServiceName() {
+      String env = System.getenv("OTEL_SERVICE_NAME");
+      return env == null || env.isBlank() ? "otel-llm" : env;
+    }
+  }
+}

@@ -1,0 +1,261 @@
+package dev.otelllm;
+
+import dev.otelllm.internal.JsonTree;
+import dev.otelllm.trace.LlmTrace;
+import dev.otelllm.trace.SessionBaggageSpanProcessor;
+import dev.otelllm.trace.SessionHistory;
+import io.opentelemetry.api.baggage.Baggage;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * A conversation with a model: an id, a system prompt, and a history that is sent with every turn.
+ *
+ * <p>Each turn runs with the session id in OpenTelemetry baggage ({@code session.id}, and {@code
+ * gen_ai.conversation.id} when the application chose the id), so its span, and any span other
+ * instrumentation starts in that context, carries the id. With tracing on, the session keeps its
+ * own interactions apart from the client's ring buffer, up to {@link Builder#maxHistory} (default:
+ * all), so that other sessions filling the buffer never erase them; {@link #close()} releases them.
+ *
+ * <p>A failed turn is traced but leaves the conversation history unchanged, so a retry sends the
+ * same context. Thread-safe: concurrent turns are allowed, each sees the history as it was when it
+ * started; no lock is held while the model answers.
+ */
+public final class Session implements AutoCloseable {
+
+  /** Metadata key of the step type argument. */
+  public static final String STEP_TYPE = "step_type";
+
+  /** Metadata key of the attempt number argument. */
+  public static final String ATTEMPT_NUMBER = "attempt_number";
+
+  private final LlmClient client;
+  private final String id;
+  private final boolean idGiven;
+  private final String systemPrompt;
+  private final GenerationParams defaultParams;
+  private final Map<String, Object> defaultMetadata;
+  private final SessionHistory interactions;
+  private final Baggage baggageEntries;
+
+  private final Object lock = new Object();
+  // Guarded by lock.
+  private final List<Message> history = new ArrayList<>();
+
+  private Session(Builder b) {
+    this.client = b.client;
+    this.idGiven = b.id != null;
+    this.id = idGiven ? b.id : UUID.randomUUID().toString();
+    this.systemPrompt = b.systemPrompt;
+    this.defaultParams = b.defaultParams;
+    this.defaultMetadata = new LinkedHashMap<>(b.defaultMetadata);
+    this.interactions = client.traceBuffer().map(buf -> buf.retainSession(id, b.maxHistory)).orElse(null);
+    var baggage = Baggage.builder().put(SessionBaggageSpanProcessor.SESSION_ID, id);
+    if (idGiven) {
+      baggage.put(SessionBaggageSpanProcessor.CONVERSATION_ID, id);
+    }
+    this.baggageEntries = baggage.build();
+  }
+
+  static Builder builder(LlmClient client) {
+    return new Builder(client);
+  }
+
+  public String id() {
+    return id;
+  }
+
+  public Optional<String> systemPrompt() {
+    return Optional.ofNullable(systemPrompt);
+  }
+
+  /** The conversation so far (user, assistant and tool messages), oldest first. */
+  public List<Message> history() {
+    synchronized (lock) {
+      return List.copyOf(history);
+    }
+  }
+
+  /** Forgets the conversation (the recorded interactions stay). */
+  public void clearHistory() {
+    synchronized (lock) {
+      history.clear();
+    }
+  }
+
+  /** One turn. */
+  public LlmResponse generate(String prompt) {
+    return generate(prompt, null, 0, GenerationParams.none(), Map.of());
+  }
+
+  /** One turn of a workflow step; {@code attemptNumber} counts retries of the step from 1. */
+  public LlmResponse generate(String prompt, String stepType, int attemptNumber) {
+    return generate(prompt, stepType, attemptNumber, GenerationParams.none(), Map.of());
+  }
+
+  /**
+   * One turn with everything: the step type and attempt number become the {@code step_type} and
+   * {@code attempt_number} metadata (left out when null / 0), {@code params} override the session's
+   * defaults, and {@code metadata} is added to the session's default metadata.
+   */
+  public LlmResponse generate(String prompt, String stepType, int attemptNumber,
+      GenerationParams params, Map<String, ?> metadata) {
+    Objects.requireNonNull(prompt, "prompt");
+    Objects.requireNonNull(params, "params");
+    Objects.requireNonNull(metadata, "metadata");
+    if (attemptNumber < 0) {
+      throw new IllegalArgumentException("attemptNumber must be >= 0, was " + attemptNumber);
+    }
+    LlmRequest.Builder request = LlmRequest.builder()
+        .params(params == GenerationParams.none() ? defaultParams : params)
+        .metadata(defaultMetadata);
+    if (systemPrompt != null) {
+      request.systemPrompt(systemPrompt);
+    }
+    if (stepType != null) {
+      request.metadata(STEP_TYPE, stepType);
+    }
+    if (attemptNumber > 0) {
+      request.metadata(ATTEMPT_NUMBER, attemptNumber);
+    }
+    request.metadata(metadata);
+    Message user = Message.user(prompt);
+    synchronized (lock) {
+      request.messages(history);
+    }
+    request.message(user);
+    return send(request.build(), user);
+  }
+
+  /** One turn with a request built by the caller; the session adds its system prompt and history. */
+  public LlmResponse generate(LlmRequest turn) {
+    Objects.requireNonNull(turn, "turn");
+    LlmRequest.Builder request = LlmRequest.builder().params(turn.params()).metadata(defaultMetadata)
+        .metadata(turn.metadata()).tools(turn.tools());
+    turn.model().ifPresent(request::model);
+    Optional<String> system = turn.systemPrompt().or(this::systemPrompt);
+    system.ifPresent(request::systemPrompt);
+    synchronized (lock) {
+      request.messages(history);
+    }
+    request.messages(turn.messages());
+    return send(request.build(), turn.messages().toArray(new Message[0]));
+  }
+
+  private LlmResponse send(LlmRequest request, Message... sent) {
+    LlmResponse response;
+    var builder = Baggage.current().toBuilder();
+    baggageEntries.forEach((key, entry) -> builder.put(key, entry.getValue(), entry.getMetadata()));
+    Baggage baggage = builder.build();
+    try (Scope ignored = Context.current().with(baggage).makeCurrent()) {
+      response = client.generate(request);
+    }
+    synchronized (lock) {
+      history.addAll(List.of(sent));
+      history.add(response.message());
+    }
+    return response;
+  }
+
+  /**
+   * This session's interactions, oldest first: every turn since it was created, up to {@link
+   * Builder#maxHistory}; empty with tracing off.
+   */
+  public List<LlmTrace> getInteractionHistory() {
+    return interactions == null ? List.of() : interactions.traces();
+  }
+
+  /** {@link #getInteractionHistory()} in the reference's plain-map form. */
+  public List<Map<String, Object>> getInteractionHistoryMaps() {
+    List<LlmTrace> traces = getInteractionHistory();
+    List<Map<String, Object>> out = new ArrayList<>(traces.size());
+    for (LlmTrace t : traces) {
+      out.add(t.toMap());
+    }
+    return out;
+  }
+
+  /** Releases the interactions kept for this session. Idempotent. */
+  @Override
+  public void close() {
+    if (interactions != null) {
+      interactions.close();
+    }
+  }
+
+  /** Builds a {@link Session}; setters validate at once. Not thread-safe. */
+  public static final class Builder {
+    private final LlmClient client;
+    private String id;
+    private String systemPrompt;
+    private int maxHistory = Integer.MAX_VALUE;
+    private GenerationParams defaultParams = GenerationParams.none();
+    private final Map<String, Object> defaultMetadata = new LinkedHashMap<>();
+
+    private Builder(LlmClient client) {
+      this.client = Objects.requireNonNull(client, "client");
+    }
+
+    /**
+     * The session id; default a random UUID. Baggage travels in HTTP headers: keep it short and
+     * free of secrets (at most 256 printable ASCII characters, no spaces, commas, semicolons or
+     * backslashes).
+     */
+    public Builder id(String id) {
+      Objects.requireNonNull(id, "id");
+      if (id.isEmpty() || id.length() > 256) {
+        throw new IllegalArgumentException("session id must be 1..256 characters, was " + id.length());
+      }
+      for (int i = 0; i < id.length(); i++) {
+        char c = id.charAt(i);
+        if (c <= 0x20 || c >= 0x7f || c == ',' || c == ';' || c == '\\' || c == '"') {
+          throw new IllegalArgumentException(
+              "session id must be printable ASCII without spaces, commas, semicolons, quotes or backslashes: " + id);
+        }
+      }
+      this.id = id;
+      return this;
+    }
+
+    public Builder systemPrompt(String systemPrompt) {
+      this.systemPrompt = Objects.requireNonNull(systemPrompt, "systemPrompt");
+      return this;
+    }
+
+    /** Most interactions this session keeps for {@link #getInteractionHistory()}; default all. */
+    public Builder maxHistory(int maxHistory) {
+      if (maxHistory < 0) {
+        throw new IllegalArgumentException("maxHistory must be >= 0, was " + maxHistory);
+      }
+      this.maxHistory = maxHistory;
+      return this;
+    }
+
+    /** Parameters of every turn that does not pass its own. */
+    public Builder defaultParams(GenerationParams params) {
+      this.defaultParams = Objects.requireNonNull(params, "params");
+      return this;
+    }
+
+    /** Metadata added to every turn (e.g. {@code user_id}). */
+    public Builder metadata(String key, Object value) {
+      Objects.requireNonNull(key, "metadata key");
+      if (key.isBlank()) {
+        throw new IllegalArgumentException("metadata key must not be blank");
+      }
+      defaultMetadata.put(key, JsonTree.copy(Objects.requireNonNull(value, "metadata value for " + key), key));
+      return this;
+    }
+
+    public Session build() {
+      return new Session(this);
+    }
+  }
+}

@@ -1,0 +1,82 @@
+package dev.otelllm;
+
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Scope;
+import io.opentelemetry.semconv.ErrorAttributes;
+import io.opentelemetry.semconv.incubating.GenAiIncubatingAttributes;
+import java.util.Objects;
+
+/**
+ * An {@code invoke_workflow {name}} span that is current on the opening thread until closed: the
+ * interactions of one run (code generation, its retries, a final prose step) become its children,
+ * one tree in Jaeger or Tempo. Use with try-with-resources, on one thread; the context can be
+ * handed to other threads with {@code Context.current().wrap(...)}.
+ */
+public final class WorkflowScope implements AutoCloseable {
+
+  private final Span span;
+  private final Scope scope;
+  private final String name;
+  private boolean closed;
+
+  private WorkflowScope(Span span, Scope scope, String name) {
+    this.span = span;
+    this.scope = scope;
+    this.name = name;
+  }
+
+  static WorkflowScope open(Tracer tracer, String name) {
+    Objects.requireNonNull(name, "name");
+    if (name.isBlank()) {
+      throw new IllegalArgumentException("workflow name must not be blank");
+    }
+    Span span = tracer.spanBuilder("invoke_workflow " + name)
+        .setSpanKind(SpanKind.INTERNAL)
+        .setAttribute(GenAiIncubatingAttributes.GEN_AI_OPERATION_NAME, "invoke_workflow")
+        .setAttribute(GenAiIncubatingAttributes.GEN_AI_WORKFLOW_NAME, name)
+        .startSpan();
+    return new WorkflowScope(span, span.makeCurrent(), name);
+  }
+
+  /** A scope that records nothing, for clients with tracing off. */
+  static WorkflowScope noop(String name) {
+    Objects.requireNonNull(name, "name");
+    return new WorkflowScope(Span.getInvalid(), Scope.noop(), name);
+  }
+
+  public String name() {
+    return name;
+  }
+
+  /** The trace id shared by every interaction of this run (all zeros when not traced). */
+  public String traceId() {
+    return span.getSpanContext().getTraceId();
+  }
+
+  /** The workflow span's id: the parent span id of its interactions. */
+  public String spanId() {
+    return span.getSpanContext().getSpanId();
+  }
+
+  /** Marks the run as failed with this error; the scope still has to be closed. */
+  public void recordFailure(Throwable error) {
+    Objects.requireNonNull(error, "error");
+    span.setAttribute(ErrorAttributes.ERROR_TYPE, error.getClass().getName());
+    span.setStatus(StatusCode.ERROR, String.valueOf(error.getMessage()));
+    span.recordException(error);
+  }
+
+  /** Ends the span and restores the context that was current before. Idempotent. */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    scope.close();
+    span.end();
+  }
+}

@@ -1,0 +1,215 @@
+package dev.otelllm.internal;
+
+import dev.otelllm.ContentCapture;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.common.AttributesBuilder;
+import io.opentelemetry.api.common.Value;
+import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.trace.data.DelegatingSpanData;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * A {@link SpanExporter} decorator that applies the export-side {@link ContentCapture} to the
+ * content attributes before spans leave the process, so that full content can stay in memory while
+ * a collector gets none, the structure only, or a truncated copy. Runs on the export thread, never
+ * on the application's. Spans without content attributes pass through untouched. Not API.
+ */
+public final class ContentPolicyExporter implements SpanExporter {
+
+  private static final Logger logger = Logger.getLogger(ContentPolicyExporter.class.getName());
+  private static final ThrottledLogger failures = new ThrottledLogger(logger);
+
+  private static final Set<String> TEXT_KEYS = Set.of("content", "arguments", "response", "uri");
+  private static final Set<String> DEFINITION_DETAIL_KEYS = Set.of("description", "parameters");
+
+  private final SpanExporter delegate;
+  private final ContentCapture capture;
+
+  public ContentPolicyExporter(SpanExporter delegate, ContentCapture capture) {
+    this.delegate = delegate;
+    this.capture = capture;
+  }
+
+  @Override
+  public CompletableResultCode export(Collection<SpanData> spans) {
+    List<SpanData> out = new ArrayList<>(spans.size());
+    for (SpanData span : spans) {
+      out.add(apply(span));
+    }
+    return delegate.export(out);
+  }
+
+  /** The span as it may leave the process. */
+  public SpanData apply(SpanData span) {
+    try {
+      Attributes attributes = span.getAttributes();
+      if (!hasContent(attributes)) {
+        return span;
+      }
+      Attributes filtered = filter(attributes);
+      int dropped = span.getTotalAttributeCount() - attributes.size();
+      return new DelegatingSpanData(span) {
+        @Override
+        public Attributes getAttributes() {
+          return filtered;
+        }
+
+        @Override
+        public int getTotalAttributeCount() {
+          return filtered.size() + dropped;
+        }
+      };
+    } catch (RuntimeException e) {
+      // Never let full content out because the filter failed: drop the content instead.
+      failures.log(Level.WARNING, "could not apply the export content policy; content removed", e);
+      return withoutContent(span);
+    }
+  }
+
+  private static boolean hasContent(Attributes attributes) {
+    for (String key : GenAiKeys.CONTENT_KEYS) {
+      if (attributes.get(AttributeKey.valueKey(key)) != null || attributes.get(AttributeKey.stringKey(key)) != null) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private Attributes filter(Attributes attributes) {
+    AttributesBuilder b = Attributes.builder();
+    attributes.forEach((k, v) -> {
+      if (!isContentKey(k.getKey())) {
+        putUnchecked(b, k, v);
+      }
+    });
+    boolean truncated = Boolean.TRUE.equals(attributes.get(GenAiKeys.CONTENT_TRUNCATED));
+    String label = capture.label();
+    if (capture.mode() != ContentCapture.Mode.NONE) {
+      for (String key : GenAiKeys.CONTENT_KEYS) {
+        Object tree = tree(attributes, key);
+        if (!(tree instanceof List<?>)) {
+          continue;
+        }
+        @SuppressWarnings("unchecked")
+        List<Object> list = (List<Object>) tree;
+        if (capture.mode() == ContentCapture.Mode.METADATA) {
+          strip(list, GenAiKeys.TOOL_DEFINITIONS.equals(key));
+        } else {
+          redact(list, capture.redactor());
+        }
+        if (capture.maxBytes() > 0 && ContentTruncator.truncate(list, capture.maxBytes())) {
+          truncated = true;
+        }
+        if (capture.isJsonString()) {
+          b.put(AttributeKey.stringKey(key), JsonTree.toJson(list));
+        } else {
+          b.put(AttributeKey.valueKey(key), JsonTree.toValue(list));
+        }
+      }
+    }
+    b.put(GenAiKeys.CONTENT_CAPTURE, label);
+    if (truncated && capture.mode() == ContentCapture.Mode.FULL) {
+      b.put(GenAiKeys.CONTENT_TRUNCATED, true);
+    } else {
+      b.remove(GenAiKeys.CONTENT_TRUNCATED);
+    }
+    return b.build();
+  }
+
+  private static SpanData withoutContent(SpanData span) {
+    AttributesBuilder b = Attributes.builder();
+    span.getAttributes().forEach((k, v) -> {
+      if (!isContentKey(k.getKey())) {
+        putUnchecked(b, k, v);
+      }
+    });
+    b.put(GenAiKeys.CONTENT_CAPTURE, "none");
+    Attributes filtered = b.build();
+    return new DelegatingSpanData(span) {
+      @Override
+      public Attributes getAttributes() {
+        return filtered;
+      }
+    };
+  }
+
+  private static boolean isContentKey(String key) {
+    for (String k : GenAiKeys.CONTENT_KEYS) {
+      if (k.equals(key)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static Object tree(Attributes a, String key) {
+    Value<?> value = a.get(AttributeKey.valueKey(key));
+    if (value != null) {
+      return value.getType() == io.opentelemetry.api.common.ValueType.STRING
+          ? JsonTree.parse((String) value.getValue())
+          : JsonTree.fromValue(value);
+    }
+    String json = a.get(AttributeKey.stringKey(key));
+    return json == null ? null : JsonTree.parse(json);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static void strip(List<Object> tree, boolean definitions) {
+    for (Object node : tree) {
+      if (node instanceof Map<?, ?> map) {
+        Map<String, Object> m = (Map<String, Object>) map;
+        m.keySet().removeAll(definitions ? DEFINITION_DETAIL_KEYS : TEXT_KEYS);
+        if (m.get("parts") instanceof List<?> parts) {
+          strip((List<Object>) parts, false);
+        }
+      }
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static void redact(List<Object> tree, UnaryOperator<String> redactor) {
+    for (Object node : tree) {
+      if (node instanceof Map<?, ?> map) {
+        Map<String, Object> m = (Map<String, Object>) map;
+        for (Map.Entry<String, Object> e : m.entrySet()) {
+          if (e.getValue() instanceof String s && (e.getKey().equals("content") || e.getKey().equals("response"))) {
+            e.setValue(redactor.apply(s));
+          }
+        }
+        if (m.get("parts") instanceof List<?> parts) {
+          redact((List<Object>) parts, redactor);
+        }
+      }
+    }
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static void putUnchecked(AttributesBuilder b, AttributeKey<?> key, Object value) {
+    b.put((AttributeKey) key, value);
+  }
+
+  @Override
+  public CompletableResultCode flush() {
+    return delegate.flush();
+  }
+
+  @Override
+  public CompletableResultCode shutdown() {
+    return delegate.shutdown();
+  }
+
+  @Override
+  public String toString() {
+    return "ContentPolicyExporter{" + capture + ", " + delegate + "}";
+  }
+}

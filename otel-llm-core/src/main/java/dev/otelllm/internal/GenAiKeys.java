@@ -1,0 +1,45 @@
+package dev.otelllm.internal;
+
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Value;
+
+/**
+ * Attribute keys that the semantic-conventions artifact does not define as typed constants (the
+ * content attributes are of type "any"), and this library's own keys. Every hand-written key lives
+ * here.
+ *
+ * <p>Not API: public only because several packages of this library share it.
+ */
+public final class GenAiKeys {
+  private GenAiKeys() {}
+
+  public static final String SYSTEM_INSTRUCTIONS = "gen_ai.system_instructions";
+  public static final String INPUT_MESSAGES = "gen_ai.input.messages";
+  public static final String OUTPUT_MESSAGES = "gen_ai.output.messages";
+  public static final String TOOL_DEFINITIONS = "gen_ai.tool.definitions";
+
+  /** The four content attributes, in the order they are written. */
+  public static final String[] CONTENT_KEYS = {
+    SYSTEM_INSTRUCTIONS, INPUT_MESSAGES, OUTPUT_MESSAGES, TOOL_DEFINITIONS
+  };
+
+  public static final AttributeKey<Value<?>> SYSTEM_INSTRUCTIONS_VALUE = AttributeKey.valueKey(SYSTEM_INSTRUCTIONS);
+  public static final AttributeKey<Value<?>> INPUT_MESSAGES_VALUE = AttributeKey.valueKey(INPUT_MESSAGES);
+  public static final AttributeKey<Value<?>> OUTPUT_MESSAGES_VALUE = AttributeKey.valueKey(OUTPUT_MESSAGES);
+  public static final AttributeKey<Value<?>> TOOL_DEFINITIONS_VALUE = AttributeKey.valueKey(TOOL_DEFINITIONS);
+
+  /** Prefix of the per-call trace metadata attributes ({@code otel_llm.metadata.step_type}). */
+  public static final String METADATA_PREFIX = "otel_llm.metadata.";
+
+  /** Prefix of provider-specific request parameters. */
+  public static final String EXTRA_PARAM_PREFIX = "otel_llm.request.extra.";
+
+  /** Which capture mode produced the content attributes: none, metadata, full, truncated. */
+  public static final AttributeKey<String> CONTENT_CAPTURE = AttributeKey.stringKey("otel_llm.content.capture");
+
+  /** True when some content was cut to fit the byte budget. */
+  public static final AttributeKey<Boolean> CONTENT_TRUNCATED = AttributeKey.booleanKey("otel_llm.content.truncated");
+
+  /** The exception message of a failed call (the exception event carries it too). */
+  public static final AttributeKey<String> ERROR_MESSAGE = AttributeKey.stringKey("otel_llm.error.message");
+}

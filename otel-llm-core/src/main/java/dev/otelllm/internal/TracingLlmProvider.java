@@ -1,0 +1,196 @@
+package dev.otelllm.internal;
+
+import static io.opentelemetry.semconv.incubating.GenAiIncubatingAttributes.*;
+
+import dev.otelllm.ContentCapture;
+import dev.otelllm.GenerationParams;
+import dev.otelllm.LlmException;
+import dev.otelllm.LlmProvider;
+import dev.otelllm.LlmRequest;
+import dev.otelllm.LlmResponse;
+import dev.otelllm.ProviderInfo;
+import dev.otelllm.Usage;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanBuilder;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Scope;
+import io.opentelemetry.semconv.ErrorAttributes;
+import io.opentelemetry.semconv.ServerAttributes;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The tracing decorator: one GenAI span per call around any {@link LlmProvider}. Recording never
+ * throws into the caller (a recording failure is logged, throttled, and the call goes on); the
+ * provider's own exceptions reach the caller unchanged. Thread-safe. Not API: see {@code
+ * LlmClient}.
+ */
+public final class TracingLlmProvider implements LlmProvider {
+
+  private static final Logger logger = Logger.getLogger(TracingLlmProvider.class.getName());
+  private static final ThrottledLogger failures = new ThrottledLogger(logger);
+
+  private static final String OPERATION = "chat";
+
+  private final LlmProvider delegate;
+  private final Tracer tracer;
+  private final GenAiMetrics metrics;
+  private final ContentRecorder content;
+
+  public TracingLlmProvider(LlmProvider delegate, Tracer tracer, GenAiMetrics metrics, ContentCapture capture) {
+    this.delegate = delegate;
+    this.tracer = tracer;
+    this.metrics = metrics;
+    this.content = new ContentRecorder(capture);
+  }
+
+  /** The undecorated provider. */
+  public LlmProvider delegate() {
+    return delegate;
+  }
+
+  @Override
+  public ProviderInfo info() {
+    return delegate.info();
+  }
+
+  @Override
+  public LlmResponse generate(LlmRequest request) {
+    ProviderInfo info = delegate.info();
+    String model = request.model().orElse(info.model());
+    long start = System.nanoTime();
+    Span span = start(info, model, request);
+    LlmResponse response;
+    try (Scope ignored = span.makeCurrent()) {
+      response = delegate.generate(request);
+    } catch (RuntimeException | Error e) {
+      fail(span, info, model, e, start);
+      throw e;
+    }
+    return succeed(span, info, model, response, start);
+  }
+
+  private Span start(ProviderInfo info, String model, LlmRequest request) {
+    try {
+      SpanBuilder b = tracer.spanBuilder(model.isEmpty() ? OPERATION : OPERATION + " " + model)
+          .setSpanKind(info.inProcess() ? SpanKind.INTERNAL : SpanKind.CLIENT)
+          .setAttribute(GEN_AI_OPERATION_NAME, OPERATION)
+          .setAttribute(GEN_AI_PROVIDER_NAME, info.providerName())
+          .setAttribute(GEN_AI_REQUEST_MODEL, model);
+      if (!info.serverAddress().isEmpty()) {
+        b.setAttribute(ServerAttributes.SERVER_ADDRESS, info.serverAddress());
+      }
+      if (info.serverPort() >= 0) {
+        b.setAttribute(ServerAttributes.SERVER_PORT, (long) info.serverPort());
+      }
+      Span span = b.startSpan();
+      if (span.isRecording()) {
+        recordRequest(span, request);
+      }
+      return span;
+    } catch (RuntimeException e) {
+      failures.log(Level.WARNING, "could not start the span of an LLM call; the call goes on untraced", e);
+      return Span.getInvalid();
+    }
+  }
+
+  private void recordRequest(Span span, LlmRequest request) {
+    GenerationParams p = request.params();
+    p.temperature().ifPresent(v -> span.setAttribute(GEN_AI_REQUEST_TEMPERATURE, v));
+    p.maxTokens().ifPresent(v -> span.setAttribute(GEN_AI_REQUEST_MAX_TOKENS, (long) v));
+    p.topP().ifPresent(v -> span.setAttribute(GEN_AI_REQUEST_TOP_P, v));
+    p.topK().ifPresent(v -> span.setAttribute(GEN_AI_REQUEST_TOP_K, (double) v));
+    p.seed().ifPresent(v -> span.setAttribute(GEN_AI_REQUEST_SEED, v));
+    if (!p.stopSequences().isEmpty()) {
+      span.setAttribute(GEN_AI_REQUEST_STOP_SEQUENCES, p.stopSequences());
+    }
+    p.frequencyPenalty().ifPresent(v -> span.setAttribute(GEN_AI_REQUEST_FREQUENCY_PENALTY, v));
+    p.presencePenalty().ifPresent(v -> span.setAttribute(GEN_AI_REQUEST_PRESENCE_PENALTY, v));
+    p.choiceCount().ifPresent(v -> {
+      if (v != 1) {
+        span.setAttribute(GEN_AI_REQUEST_CHOICE_COUNT, (long) v);
+      }
+    });
+    p.outputType().ifPresent(v -> span.setAttribute(GEN_AI_OUTPUT_TYPE, v));
+    for (Map.Entry<String, Object> e : p.extra().entrySet()) {
+      TypedAttributes.set(span, GenAiKeys.EXTRA_PARAM_PREFIX, e.getKey(), e.getValue());
+    }
+    for (Map.Entry<String, Object> e : request.metadata().entrySet()) {
+      TypedAttributes.set(span, GenAiKeys.METADATA_PREFIX, e.getKey(), e.getValue());
+    }
+    content.recordInput(span, request);
+  }
+
+  private LlmResponse succeed(Span span, ProviderInfo info, String model, LlmResponse response, long start) {
+    double seconds = (System.nanoTime() - start) / 1e9;
+    SpanContext ctx = span.getSpanContext();
+    try {
+      if (span.isRecording()) {
+        response.finishReason().ifPresent(r -> span.setAttribute(GEN_AI_RESPONSE_FINISH_REASONS, List.of(r)));
+        response.responseId().ifPresent(id -> span.setAttribute(GEN_AI_RESPONSE_ID, id));
+        response.model().ifPresent(m -> span.setAttribute(GEN_AI_RESPONSE_MODEL, m));
+        response.usage().ifPresent(u -> recordUsage(span, u));
+        content.recordOutput(span, response);
+      }
+      span.end();
+      metrics.record(OPERATION, info, model, response.model().orElse(null), null, seconds,
+          response.usage().orElse(null));
+    } catch (RuntimeException e) {
+      failures.log(Level.WARNING, "could not record the answer of an LLM call", e);
+      endQuietly(span);
+    }
+    if (!ctx.isValid()) {
+      return response;
+    }
+    return response.toBuilder().trace(ctx.getTraceId(), ctx.getSpanId()).build();
+  }
+
+  private void fail(Span span, ProviderInfo info, String model, Throwable error, long start) {
+    double seconds = (System.nanoTime() - start) / 1e9;
+    try {
+      String type = error instanceof LlmException le ? le.errorType() : error.getClass().getName();
+      if (span.isRecording()) {
+        span.setAttribute(ErrorAttributes.ERROR_TYPE, type);
+        span.setAttribute(GEN_AI_RESPONSE_FINISH_REASONS, List.of("error"));
+        String message = error.getMessage();
+        if (message != null) {
+          span.setAttribute(GenAiKeys.ERROR_MESSAGE, message);
+        }
+        span.setStatus(StatusCode.ERROR, message == null ? type : message);
+        span.recordException(error);
+      }
+      span.end();
+      metrics.record(OPERATION, info, model, null, type, seconds, null);
+    } catch (RuntimeException e) {
+      failures.log(Level.WARNING, "could not record the failure of an LLM call", e);
+      endQuietly(span);
+    }
+  }
+
+  private static void recordUsage(Span span, Usage u) {
+    span.setAttribute(GEN_AI_USAGE_INPUT_TOKENS, u.inputTokens());
+    span.setAttribute(GEN_AI_USAGE_OUTPUT_TOKENS, u.outputTokens());
+    if (u.cacheReadInputTokens() > 0) {
+      span.setAttribute(GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS, u.cacheReadInputTokens());
+    }
+    if (u.cacheCreationInputTokens() > 0) {
+      span.setAttribute(GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS, u.cacheCreationInputTokens());
+    }
+    if (u.reasoningOutputTokens() > 0) {
+      span.setAttribute(GEN_AI_USAGE_REASONING_OUTPUT_TOKENS, u.reasoningOutputTokens());
+    }
+  }
+
+  private static void endQuietly(Span span) {
+    try {
+      span.end();
+    } catch (RuntimeException ignored) {
+      // Already logged once by the caller; ending twice is a no-op in the SDK.
+    }
+  }
+}

@@ -1,0 +1,404 @@
+package dev.otelllm.trace;
+
+import dev.otelllm.internal.ThrottledLogger;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.sdk.trace.ReadWriteSpan;
+import io.opentelemetry.sdk.trace.ReadableSpan;
+import io.opentelemetry.sdk.trace.SpanProcessor;
+import io.opentelemetry.semconv.incubating.GenAiIncubatingAttributes;
+import java.lang.ref.WeakReference;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The in-memory store of recent LLM interactions: a {@link SpanProcessor} that turns every ended
+ * GenAI inference span into an {@link LlmTrace} and keeps the newest ones in a ring buffer bounded
+ * by count and, optionally, by estimated bytes.
+ *
+ * <p>Add it to any {@code SdkTracerProviderBuilder}; it sees every span that ends, whether or not
+ * it is sampled for export. Other spans are ignored.
+ *
+ * <p>Thread-safe. {@link #onEnd} does the span-to-record mapping on the ending thread without a
+ * lock, then holds a private lock only for O(1) work (append, evict the oldest, update the span,
+ * trace and session indexes); it never throws. Reads copy what they return under the same lock,
+ * in time proportional to their result, so they never block writers for long. Lookups by span id,
+ * trace id and session id use indexes.
+ *
+ * <p>A live session can ask for its interactions to be kept apart from the ring ({@link
+ * #retainSession}), so that other sessions filling the buffer cannot erase its history.
+ */
+public final class TraceBuffer implements SpanProcessor {
+
+  private static final Logger logger = Logger.getLogger(TraceBuffer.class.getName());
+  private static final ThrottledLogger failures = new ThrottledLogger(logger);
+
+  /** The {@code maxTraces} of {@link #create()}. */
+  public static final int DEFAULT_MAX_TRACES = 100;
+
+  private final int maxTraces;
+  private final long maxBytes;
+
+  private final Object lock = new Object();
+  // Guarded by lock: a circular array, oldest at head.
+  private LlmTrace[] ring;
+  private int[] sizes;
+  private int head;
+  private int count;
+  private long bytes;
+  private long evicted;
+  private final Map<String, LlmTrace> bySpan = new HashMap<>();
+  private final Map<String, ArrayDeque<LlmTrace>> byTrace = new HashMap<>();
+  private final Map<String, ArrayDeque<LlmTrace>> bySession = new HashMap<>();
+
+  private final Map<String, WeakReference<SessionHistory>> liveSessions = new ConcurrentHashMap<>();
+
+  private TraceBuffer(int maxTraces, long maxBytes) {
+    this.maxTraces = maxTraces;
+    this.maxBytes = maxBytes;
+    int initial = Math.min(maxTraces, 64);
+    this.ring = new LlmTrace[initial];
+    this.sizes = new int[initial];
+  }
+
+  /** A buffer of the last {@value #DEFAULT_MAX_TRACES} interactions. */
+  public static TraceBuffer create() {
+    return create(DEFAULT_MAX_TRACES);
+  }
+
+  /**
+   * A buffer of the last {@code maxTraces} interactions, with no byte bound.
+   *
+   * @param maxTraces {@code >= 0}; 0 keeps nothing in the ring (retained sessions still keep
+   *     theirs)
+   */
+  public static TraceBuffer create(int maxTraces) {
+    return builder().maxTraces(maxTraces).build();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public int maxTraces() {
+    return maxTraces;
+  }
+
+  /** The byte bound, or {@code Long.MAX_VALUE} for none. */
+  public long maxBytes() {
+    return maxBytes;
+  }
+
+  // ---- SpanProcessor -----------------------------------------------------------------------
+
+  @Override
+  public void onStart(Context parentContext, ReadWriteSpan span) {}
+
+  @Override
+  public boolean isStartRequired() {
+    return false;
+  }
+
+  @Override
+  public void onEnd(ReadableSpan span) {
+    try {
+      if ((maxTraces == 0 && liveSessions.isEmpty()) || !isInference(span)) {
+        return;
+      }
+      LlmTrace.fromSpan(span.toSpanData()).ifPresent(this::add);
+    } catch (Throwable t) {
+      failures.log(Level.WARNING, "could not keep an interaction in memory", t);
+    }
+  }
+
+  private static boolean isInference(ReadableSpan span) {
+    if (span.getKind() != SpanKind.CLIENT && span.getKind() != SpanKind.INTERNAL) {
+      return false;
+    }
+    String op = span.getAttribute(GenAiIncubatingAttributes.GEN_AI_OPERATION_NAME);
+    return op != null && dev.otelllm.internal.SpanMapper.INFERENCE_OPERATIONS.contains(op);
+  }
+
+  @Override
+  public boolean isEndRequired() {
+    return true;
+  }
+
+  // ---- writing -----------------------------------------------------------------------------
+
+  /**
+   * Keeps one interaction, evicting the oldest ones past the bounds. Normally called by {@link
+   * #onEnd}; public so that interactions read back from elsewhere can be queried the same way.
+   */
+  public void add(LlmTrace trace) {
+    Objects.requireNonNull(trace, "trace");
+    if (!trace.sessionId().isEmpty() && !liveSessions.isEmpty()) {
+      WeakReference<SessionHistory> ref = liveSessions.get(trace.sessionId());
+      SessionHistory history = ref == null ? null : ref.get();
+      if (history != null) {
+        history.add(trace);
+      } else if (ref != null) {
+        liveSessions.remove(trace.sessionId(), ref);
+      }
+    }
+    if (maxTraces == 0) {
+      return;
+    }
+    int size = TraceSizes.estimate(trace);
+    synchronized (lock) {
+      if (count == maxTraces) {
+        evictOldest();
+      }
+      if (count == ring.length) {
+        grow();
+      }
+      int slot = (head + count) % ring.length;
+      ring[slot] = trace;
+      sizes[slot] = size;
+      count++;
+      bytes += size;
+      bySpan.put(trace.spanId(), trace);
+      byTrace.computeIfAbsent(trace.traceId(), k -> new ArrayDeque<>(4)).addLast(trace);
+      if (!trace.sessionId().isEmpty()) {
+        bySession.computeIfAbsent(trace.sessionId(), k -> new ArrayDeque<>(16)).addLast(trace);
+      }
+      while (bytes > maxBytes && count > 1) {
+        evictOldest();
+      }
+    }
+  }
+
+  // Guarded by lock. The oldest entry of the ring is also the oldest of its trace and session
+  // deques, because every deque is appended in ring order: removal is O(1).
+  private void evictOldest() {
+    LlmTrace old = ring[head];
+    ring[head] = null;
+    bytes -= sizes[head];
+    head = (head + 1) % ring.length;
+    count--;
+    evicted++;
+    bySpan.remove(old.spanId(), old);
+    pollFrom(byTrace, old.traceId(), old);
+    if (!old.sessionId().isEmpty()) {
+      pollFrom(bySession, old.sessionId(), old);
+    }
+  }
+
+  private static void pollFrom(Map<String, ArrayDeque<LlmTrace>> index, String key, LlmTrace old) {
+    ArrayDeque<LlmTrace> deque = index.get(key);
+    if (deque == null) {
+      return;
+    }
+    if (deque.peekFirst() == old) {
+      deque.pollFirst();
+    } else {
+      deque.remove(old);
+    }
+    if (deque.isEmpty()) {
+      index.remove(key);
+    }
+  }
+
+  private void grow() {
+    int newLength = (int) Math.min((long) maxTraces, Math.max(16L, ring.length * 2L));
+    LlmTrace[] newRing = new LlmTrace[newLength];
+    int[] newSizes = new int[newLength];
+    for (int i = 0; i < count; i++) {
+      int from = (head + i) % ring.length;
+      newRing[i] = ring[from];
+      newSizes[i] = sizes[from];
+    }
+    ring = newRing;
+    sizes = newSizes;
+    head = 0;
+  }
+
+  /** Drops every kept interaction (retained sessions keep theirs). */
+  public void clear() {
+    synchronized (lock) {
+      Arrays.fill(ring, null);
+      head = 0;
+      count = 0;
+      bytes = 0;
+      bySpan.clear();
+      byTrace.clear();
+      bySession.clear();
+    }
+  }
+
+  // ---- reading -----------------------------------------------------------------------------
+
+  /** Every kept interaction, oldest first. */
+  public List<LlmTrace> getTraces() {
+    return last(Integer.MAX_VALUE);
+  }
+
+  /** The kept interactions that match, oldest first. */
+  public List<LlmTrace> getTraces(TraceQuery query) {
+    Objects.requireNonNull(query, "query");
+    int last = query.lastOrNone();
+    if (query.isPlain()) {
+      return last < 0 ? getTraces() : last(last);
+    }
+    List<LlmTrace> candidates;
+    if (query.spanIdOrNull() != null) {
+      candidates = getTrace(query.spanIdOrNull()).map(List::of).orElse(List.of());
+    } else if (query.traceIdOrNull() != null) {
+      candidates = copyOf(byTrace, query.traceIdOrNull());
+    } else if (query.sessionIdOrNull() != null) {
+      candidates = copyOf(bySession, query.sessionIdOrNull());
+    } else {
+      candidates = getTraces();
+    }
+    List<LlmTrace> out = new ArrayList<>(candidates.size());
+    for (LlmTrace t : candidates) {
+      if (query.matches(t)) {
+        out.add(t);
+      }
+    }
+    if (last >= 0 && out.size() > last) {
+      out = out.subList(out.size() - last, out.size());
+    }
+    return Collections.unmodifiableList(out);
+  }
+
+  /** The interaction with this span id, if it is still kept. */
+  public Optional<LlmTrace> getTrace(String spanId) {
+    Objects.requireNonNull(spanId, "spanId");
+    synchronized (lock) {
+      return Optional.ofNullable(bySpan.get(spanId));
+    }
+  }
+
+  /** The newest {@code n} interactions, oldest first. */
+  public List<LlmTrace> last(int n) {
+    if (n < 0) {
+      throw new IllegalArgumentException("n must be >= 0, was " + n);
+    }
+    LlmTrace[] out;
+    synchronized (lock) {
+      int k = Math.min(n, count);
+      out = new LlmTrace[k];
+      int start = head + count - k;
+      int length = ring.length;
+      int first = Math.min(k, length - (start % length));
+      System.arraycopy(ring, start % length, out, 0, first);
+      if (first < k) {
+        System.arraycopy(ring, 0, out, first, k - first);
+      }
+    }
+    return Arrays.asList(out);
+  }
+
+  private List<LlmTrace> copyOf(Map<String, ArrayDeque<LlmTrace>> index, String key) {
+    synchronized (lock) {
+      ArrayDeque<LlmTrace> deque = index.get(key);
+      return deque == null ? List.of() : Arrays.asList(deque.toArray(new LlmTrace[0]));
+    }
+  }
+
+  /** How many interactions are kept. */
+  public int size() {
+    synchronized (lock) {
+      return count;
+    }
+  }
+
+  /** Estimated bytes of the kept interactions. */
+  public long estimatedBytes() {
+    synchronized (lock) {
+      return bytes;
+    }
+  }
+
+  /** How many interactions were evicted since creation. */
+  public long evictedCount() {
+    synchronized (lock) {
+      return evicted;
+    }
+  }
+
+  // ---- sessions ----------------------------------------------------------------------------
+
+  /**
+   * Keeps the interactions of {@code sessionId} apart from the ring from now on, up to {@code
+   * maxKept} of them (the oldest are dropped past that), until the returned history is closed or
+   * unreachable. A second call for a session that is still retained returns the same history.
+   */
+  public SessionHistory retainSession(String sessionId, int maxKept) {
+    Objects.requireNonNull(sessionId, "sessionId");
+    if (sessionId.isEmpty()) {
+      throw new IllegalArgumentException("sessionId must not be empty");
+    }
+    if (maxKept < 0) {
+      throw new IllegalArgumentException("maxKept must be >= 0, was " + maxKept);
+    }
+    synchronized (liveSessions) {
+      WeakReference<SessionHistory> ref = liveSessions.get(sessionId);
+      SessionHistory existing = ref == null ? null : ref.get();
+      if (existing != null) {
+        return existing;
+      }
+      SessionHistory history = new SessionHistory(this, sessionId, maxKept);
+      liveSessions.put(sessionId, new WeakReference<>(history));
+      return history;
+    }
+  }
+
+  void release(SessionHistory history) {
+    synchronized (liveSessions) {
+      WeakReference<SessionHistory> ref = liveSessions.get(history.sessionId());
+      if (ref != null && ref.get() == history) {
+        liveSessions.remove(history.sessionId());
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "TraceBuffer{maxTraces=" + maxTraces + ", maxBytes=" + maxBytes + ", size=" + size() + "}";
+  }
+
+  /** Builds a {@link TraceBuffer}. Not thread-safe. */
+  public static final class Builder {
+    private int maxTraces = DEFAULT_MAX_TRACES;
+    private long maxBytes = Long.MAX_VALUE;
+
+    private Builder() {}
+
+    /** Most interactions kept; {@code >= 0}, default {@value TraceBuffer#DEFAULT_MAX_TRACES}. */
+    public Builder maxTraces(int maxTraces) {
+      if (maxTraces < 0) {
+        throw new IllegalArgumentException("maxTraces must be >= 0, was " + maxTraces);
+      }
+      this.maxTraces = maxTraces;
+      return this;
+    }
+
+    /**
+     * Most estimated bytes kept (content plus a fixed overhead per interaction); the newest
+     * interaction is always kept even when it alone is larger. Default: no byte bound.
+     */
+    public Builder maxBytes(long maxBytes) {
+      if (maxBytes <= 0) {
+        throw new IllegalArgumentException("maxBytes must be > 0, was " + maxBytes);
+      }
+      this.maxBytes = maxBytes;
+      return this;
+    }
+
+    public TraceBuffer build() {
+      return new TraceBuffer(maxTraces, maxBytes);
+    }
+  }
+}

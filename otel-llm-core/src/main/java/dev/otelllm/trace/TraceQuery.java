@@ -1,0 +1,174 @@
+package dev.otelllm.trace;
+
+import dev.otelllm.internal.JsonTree;
+import java.util.Objects;
+import java.util.function.Predicate;
+
+/**
+ * A filter over kept interactions. Immutable; start from a factory and narrow with the {@code
+ * and...} methods, e.g. {@code TraceQuery.session(id).andErrorsOnly().andLast(5)}. Every condition
+ * must hold; {@link #andLast} keeps the newest matches. Lookups by span id, trace id and session id
+ * use indexes; the other conditions filter what those (or the whole buffer) give.
+ */
+public final class TraceQuery {
+
+  private static final TraceQuery ALL = new TraceQuery(null, null, null, null, null, false, null, -1);
+
+  private final String traceId;
+  private final String spanId;
+  private final String sessionId;
+  private final String metadataKey;
+  private final Object metadataValue;
+  private final boolean errorsOnly;
+  private final Predicate<LlmTrace> predicate;
+  private final int last;
+
+  private TraceQuery(String traceId, String spanId, String sessionId, String metadataKey,
+      Object metadataValue, boolean errorsOnly, Predicate<LlmTrace> predicate, int last) {
+    this.traceId = traceId;
+    this.spanId = spanId;
+    this.sessionId = sessionId;
+    this.metadataKey = metadataKey;
+    this.metadataValue = metadataValue;
+    this.errorsOnly = errorsOnly;
+    this.predicate = predicate;
+    this.last = last;
+  }
+
+  /** Every kept interaction. */
+  public static TraceQuery all() {
+    return ALL;
+  }
+
+  /** The interactions of one OpenTelemetry trace (a workflow run has several). */
+  public static TraceQuery traceId(String traceId) {
+    return ALL.andTraceId(traceId);
+  }
+
+  /** Exactly one interaction, by its span id. */
+  public static TraceQuery spanId(String spanId) {
+    return ALL.andSpanId(spanId);
+  }
+
+  /** The interactions of one session. */
+  public static TraceQuery session(String sessionId) {
+    return ALL.andSession(sessionId);
+  }
+
+  /** Interactions whose metadata {@code key} equals {@code value} (numbers compare by value). */
+  public static TraceQuery metadata(String key, Object value) {
+    return ALL.andMetadata(key, value);
+  }
+
+  /** Failed interactions. */
+  public static TraceQuery errorsOnly() {
+    return ALL.andErrorsOnly();
+  }
+
+  /** Interactions the predicate accepts. */
+  public static TraceQuery where(Predicate<LlmTrace> predicate) {
+    return ALL.andWhere(predicate);
+  }
+
+  /** The newest {@code n}. */
+  public static TraceQuery last(int n) {
+    return ALL.andLast(n);
+  }
+
+  public TraceQuery andTraceId(String traceId) {
+    return new TraceQuery(requireText(traceId, "traceId"), spanId, sessionId, metadataKey,
+        metadataValue, errorsOnly, predicate, last);
+  }
+
+  public TraceQuery andSpanId(String spanId) {
+    return new TraceQuery(traceId, requireText(spanId, "spanId"), sessionId, metadataKey,
+        metadataValue, errorsOnly, predicate, last);
+  }
+
+  public TraceQuery andSession(String sessionId) {
+    return new TraceQuery(traceId, spanId, requireText(sessionId, "sessionId"), metadataKey,
+        metadataValue, errorsOnly, predicate, last);
+  }
+
+  public TraceQuery andMetadata(String key, Object value) {
+    Object normalized = JsonTree.copy(Objects.requireNonNull(value, "value"), "value");
+    return new TraceQuery(traceId, spanId, sessionId, requireText(key, "key"), normalized,
+        errorsOnly, predicate, last);
+  }
+
+  public TraceQuery andErrorsOnly() {
+    return new TraceQuery(traceId, spanId, sessionId, metadataKey, metadataValue, true, predicate, last);
+  }
+
+  public TraceQuery andWhere(Predicate<LlmTrace> predicate) {
+    Objects.requireNonNull(predicate, "predicate");
+    Predicate<LlmTrace> combined = this.predicate == null ? predicate : this.predicate.and(predicate);
+    return new TraceQuery(traceId, spanId, sessionId, metadataKey, metadataValue, errorsOnly, combined, last);
+  }
+
+  /** Keeps only the newest {@code n} matches; {@code n >= 0}. */
+  public TraceQuery andLast(int n) {
+    if (n < 0) {
+      throw new IllegalArgumentException("n must be >= 0, was " + n);
+    }
+    return new TraceQuery(traceId, spanId, sessionId, metadataKey, metadataValue, errorsOnly, predicate, n);
+  }
+
+  String traceIdOrNull() {
+    return traceId;
+  }
+
+  String spanIdOrNull() {
+    return spanId;
+  }
+
+  String sessionIdOrNull() {
+    return sessionId;
+  }
+
+  /** The newest-n bound, or -1 for none. */
+  int lastOrNone() {
+    return last;
+  }
+
+  /** True when only {@link #andLast} (or nothing) was set. */
+  boolean isPlain() {
+    return traceId == null && spanId == null && sessionId == null && metadataKey == null
+        && !errorsOnly && predicate == null;
+  }
+
+  /** Whether the trace meets every condition except the last-n bound. */
+  public boolean matches(LlmTrace t) {
+    if (traceId != null && !traceId.equals(t.traceId())) {
+      return false;
+    }
+    if (spanId != null && !spanId.equals(t.spanId())) {
+      return false;
+    }
+    if (sessionId != null && !sessionId.equals(t.sessionId())) {
+      return false;
+    }
+    if (metadataKey != null && !Objects.equals(metadataValue, t.metadata().get(metadataKey))) {
+      return false;
+    }
+    if (errorsOnly && !t.failed()) {
+      return false;
+    }
+    return predicate == null || predicate.test(t);
+  }
+
+  private static String requireText(String s, String name) {
+    Objects.requireNonNull(s, name);
+    if (s.isEmpty()) {
+      throw new IllegalArgumentException(name + " must not be empty");
+    }
+    return s;
+  }
+
+  @Override
+  public String toString() {
+    return "TraceQuery{traceId=" + traceId + ", spanId=" + spanId + ", session=" + sessionId
+        + ", metadata=" + metadataKey + "=" + metadataValue + ", errorsOnly=" + errorsOnly
+        + ", predicate=" + (predicate != null) + ", last=" + last + "}";
+  }
+}
