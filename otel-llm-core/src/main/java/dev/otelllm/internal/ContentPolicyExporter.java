@@ -32,12 +32,18 @@ public final class ContentPolicyExporter implements SpanExporter {
   private static final Set<String> TEXT_KEYS = Set.of("content", "arguments", "response", "uri");
   private static final Set<String> DEFINITION_DETAIL_KEYS = Set.of("description", "parameters");
 
+  private static final List<String> STRICTNESS = List.of("none", "metadata", "truncated", "full");
+
   private final SpanExporter delegate;
   private final ContentCapture capture;
+  private final boolean passThrough;
 
   public ContentPolicyExporter(SpanExporter delegate, ContentCapture capture) {
     this.delegate = delegate;
     this.capture = capture;
+    // Full, unbounded, structured and unredacted: what the span carries may leave as it is.
+    this.passThrough = capture.mode() == ContentCapture.Mode.FULL && capture.maxBytes() == 0
+        && !capture.isJsonString() && capture.redactor() == UnaryOperator.<String>identity();
   }
 
   @Override
@@ -53,7 +59,7 @@ public final class ContentPolicyExporter implements SpanExporter {
   public SpanData apply(SpanData span) {
     try {
       Attributes attributes = span.getAttributes();
-      if (!hasContent(attributes)) {
+      if (passThrough || !hasContent(attributes)) {
         return span;
       }
       Attributes filtered = filter(attributes);
@@ -93,7 +99,7 @@ public final class ContentPolicyExporter implements SpanExporter {
       }
     });
     boolean truncated = Boolean.TRUE.equals(attributes.get(GenAiKeys.CONTENT_TRUNCATED));
-    String label = capture.label();
+    String label = stricter(attributes.get(GenAiKeys.CONTENT_CAPTURE), capture.label());
     if (capture.mode() != ContentCapture.Mode.NONE) {
       for (String key : GenAiKeys.CONTENT_KEYS) {
         Object tree = tree(attributes, key);
@@ -141,6 +147,13 @@ public final class ContentPolicyExporter implements SpanExporter {
         return filtered;
       }
     };
+  }
+
+  /** The export cannot add what the span did not record: the stricter label of the two wins. */
+  private static String stricter(String recorded, String exported) {
+    int r = recorded == null ? STRICTNESS.size() - 1 : STRICTNESS.indexOf(recorded);
+    int e = STRICTNESS.indexOf(exported);
+    return r >= 0 && r < e ? recorded : exported;
   }
 
   private static boolean isContentKey(String key) {

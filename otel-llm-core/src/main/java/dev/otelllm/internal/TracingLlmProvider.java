@@ -76,6 +76,7 @@ public final class TracingLlmProvider implements LlmProvider {
   }
 
   private Span start(ProviderInfo info, String model, LlmRequest request) {
+    Span span;
     try {
       SpanBuilder b = tracer.spanBuilder(model.isEmpty() ? OPERATION : OPERATION + " " + model)
           .setSpanKind(info.inProcess() ? SpanKind.INTERNAL : SpanKind.CLIENT)
@@ -88,15 +89,19 @@ public final class TracingLlmProvider implements LlmProvider {
       if (info.serverPort() >= 0) {
         b.setAttribute(ServerAttributes.SERVER_PORT, (long) info.serverPort());
       }
-      Span span = b.startSpan();
-      if (span.isRecording()) {
-        recordRequest(span, request);
-      }
-      return span;
+      span = b.startSpan();
     } catch (RuntimeException e) {
       failures.log(Level.WARNING, "could not start the span of an LLM call; the call goes on untraced", e);
       return Span.getInvalid();
     }
+    try {
+      if (span.isRecording()) {
+        recordRequest(span, request);
+      }
+    } catch (RuntimeException e) {
+      failures.log(Level.WARNING, "could not record the request of an LLM call; the span goes on without it", e);
+    }
+    return span;
   }
 
   private void recordRequest(Span span, LlmRequest request) {

@@ -288,6 +288,9 @@ public final class TraceBuffer implements SpanProcessor {
     LlmTrace[] out;
     synchronized (lock) {
       int k = Math.min(n, count);
+      if (k == 0) {
+        return List.of();
+      }
       out = new LlmTrace[k];
       int start = head + count - k;
       int length = ring.length;
@@ -297,13 +300,13 @@ public final class TraceBuffer implements SpanProcessor {
         System.arraycopy(ring, 0, out, first, k - first);
       }
     }
-    return Arrays.asList(out);
+    return Collections.unmodifiableList(Arrays.asList(out));
   }
 
   private List<LlmTrace> copyOf(Map<String, ArrayDeque<LlmTrace>> index, String key) {
     synchronized (lock) {
       ArrayDeque<LlmTrace> deque = index.get(key);
-      return deque == null ? List.of() : Arrays.asList(deque.toArray(new LlmTrace[0]));
+      return deque == null ? List.of() : Collections.unmodifiableList(Arrays.asList(deque.toArray(new LlmTrace[0])));
     }
   }
 

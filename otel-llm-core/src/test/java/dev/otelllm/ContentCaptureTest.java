@@ -1,0 +1,219 @@
+package dev.otelllm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.otelllm.internal.GenAiKeys;
+import dev.otelllm.internal.JsonTree;
+import dev.otelllm.testing.DeterministicLlmProvider;
+import dev.otelllm.trace.LlmTrace;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.common.Value;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ContentCaptureTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private static String json(Attributes a, String key) {
+    Value<?> v = a.get(AttributeKey.valueKey(key));
+    return v == null ? a.get(AttributeKey.stringKey(key)) : JsonTree.toJson(JsonTree.fromValue(v));
+  }
+
+  private static LlmTrace run(ContentCapture capture, LlmRequest request, TestTracingHolder out) {
+    TestTracing t = new TestTracing(b -> b.contentCapture(capture));
+    out.tracing = t;
+    LlmClient client = t.client(DeterministicLlmProvider.builder("m")
+        .answer(r -> LlmResponse.builder().content("answer: " + r.prompt()).build()).repeatLast().build());
+    client.generate(request);
+    return client.getTraces().get(0);
+  }
+
+  static final class TestTracingHolder implements AutoCloseable {
+    TestTracing tracing;
+
+    @Override
+    public void close() {
+      tracing.close();
+    }
+  }
+
+  @Test
+  void none_recordsNoContentAttribute() {
+    try (TestTracingHolder h = new TestTracingHolder()) {
+      LlmTrace trace = run(ContentCapture.none(), LlmRequest.builder().systemPrompt("s").prompt("secret").build(), h);
+      Attributes a = h.tracing.onlySpan().getAttributes();
+      for (String key : GenAiKeys.CONTENT_KEYS) {
+        assertThat(json(a, key)).as(key).isNull();
+      }
+      assertThat(trace.prompt()).isEmpty();
+      assertThat(trace.response().content()).isEmpty();
+      assertThat(trace.contentCapture()).isEqualTo("none");
+      assertThat(trace.response().usage()).isPresent();
+    }
+  }
+
+  @Test
+  void metadataOnly_keepsStructureWithoutText() {
+    try (TestTracingHolder h = new TestTracingHolder()) {
+      LlmTrace trace = run(ContentCapture.metadataOnly(), LlmRequest.builder().systemPrompt("s").prompt("secret").build(), h);
+      Attributes a = h.tracing.onlySpan().getAttributes();
+      assertThat(json(a, GenAiKeys.INPUT_MESSAGES)).isEqualTo("[{\"role\":\"user\",\"parts\":[{\"type\":\"text\"}]}]");
+      assertThat(json(a, GenAiKeys.OUTPUT_MESSAGES))
+          .isEqualTo("[{\"role\":\"assistant\",\"parts\":[{\"type\":\"text\"}],\"finish_reason\":\"stop\"}]");
+      assertThat(a.toString()).doesNotContain("secret");
+      assertThat(trace.messages()).hasSize(1);
+      assertThat(trace.prompt()).isEmpty();
+      assertThat(trace.contentCapture()).isEqualTo("metadata");
+    }
+  }
+
+  @Test
+  void full_asJsonString_writesStringAttributesThatReadBackTheSame() {
+    try (TestTracingHolder h = new TestTracingHolder()) {
+      LlmTrace trace = run(ContentCapture.full().asJsonString(), LlmRequest.builder().systemPrompt("s").prompt("q").build(), h);
+      Attributes a = h.tracing.onlySpan().getAttributes();
+      assertThat(a.get(AttributeKey.stringKey(GenAiKeys.INPUT_MESSAGES)))
+          .isEqualTo("[{\"role\":\"user\",\"parts\":[{\"type\":\"text\",\"content\":\"q\"}]}]");
+      assertThat(a.get(AttributeKey.valueKey(GenAiKeys.INPUT_MESSAGES))).satisfiesAnyOf(
+          v -> assertThat(v).isNull(), v -> assertThat(v.getType()).isEqualTo(io.opentelemetry.api.common.ValueType.STRING));
+      assertThat(trace.prompt()).isEqualTo("q");
+      assertThat(trace.systemPrompt()).isEqualTo("s");
+      assertThat(trace.response().content()).isEqualTo("answer: q");
+    }
+  }
+
+  @Test
+  void redactor_seesEveryRecordedText_butNotWhatIsSent() {
+    try (TestTracingHolder h = new TestTracingHolder()) {
+      LlmTrace trace = run(ContentCapture.full().withRedactor(s -> s.replaceAll("\\d{4}-\\d{4}", "####")),
+          LlmRequest.builder().systemPrompt("card 1234-5678").prompt("my card is 1234-5678").build(), h);
+      assertThat(trace.prompt()).isEqualTo("my card is ####");
+      assertThat(trace.systemPrompt()).isEqualTo("card ####");
+      // The model saw the real text and echoed it; the recorded answer is redacted too.
+      assertThat(trace.response().content()).isEqualTo("answer: my card is ####");
+    }
+  }
+
+  @Test
+  void truncated_staysValidJson_underBudget_withMultiByteCharacters() throws Exception {
+    String prompt = "é😀中".repeat(2000) + "\"quoted\"\n\t\u0001";
+    int budget = 1024;
+    try (TestTracingHolder h = new TestTracingHolder()) {
+      LlmTrace trace = run(ContentCapture.truncated(budget).asJsonString(),
+          LlmRequest.builder().systemPrompt("short system").message(Message.user("first, short")).prompt(prompt).build(), h);
+      SpanData span = h.tracing.onlySpan();
+      Attributes a = span.getAttributes();
+      assertThat(a.get(GenAiKeys.CONTENT_TRUNCATED)).isTrue();
+      assertThat(a.get(GenAiKeys.CONTENT_CAPTURE)).isEqualTo("truncated");
+      for (String key : List.of(GenAiKeys.INPUT_MESSAGES, GenAiKeys.OUTPUT_MESSAGES, GenAiKeys.SYSTEM_INSTRUCTIONS)) {
+        String json = a.get(AttributeKey.stringKey(key));
+        assertThat(json.getBytes(StandardCharsets.UTF_8).length).as(key).isLessThanOrEqualTo(budget);
+        JsonNode node = JSON.readTree(json);
+        assertThat(node.isArray()).isTrue();
+        assertThat(new String(json.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8)).isEqualTo(json);
+      }
+      // Short texts are kept whole; the long one is cut on a character boundary and says so.
+      assertThat(trace.messages().get(0).text()).isEqualTo("first, short");
+      assertThat(trace.systemPrompt()).isEqualTo("short system");
+      String cut = trace.prompt();
+      assertThat(cut).endsWith("...[truncated]");
+      String kept = cut.substring(0, cut.length() - "...[truncated]".length());
+      assertThat(prompt).startsWith(kept);
+      assertThat(kept.length()).isGreaterThan(100);
+      assertThat(Character.isHighSurrogate(kept.charAt(kept.length() - 1))).isFalse();
+      assertThat(trace.contentTruncated()).isTrue();
+    }
+  }
+
+  @Test
+  void truncated_structuredValues_fitTheBudgetToo() {
+    try (TestTracingHolder h = new TestTracingHolder()) {
+      LlmTrace trace = run(ContentCapture.truncated(300), LlmRequest.builder().prompt("x".repeat(5000)).build(), h);
+      String json = json(h.tracing.onlySpan().getAttributes(), GenAiKeys.INPUT_MESSAGES);
+      assertThat(json.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(300);
+      assertThat(trace.prompt()).endsWith("...[truncated]");
+    }
+  }
+
+  @Test
+  void truncated_underBudget_isNotMarked() {
+    try (TestTracingHolder h = new TestTracingHolder()) {
+      LlmTrace trace = run(ContentCapture.truncated(4096), LlmRequest.builder().prompt("small").build(), h);
+      assertThat(trace.contentTruncated()).isFalse();
+      assertThat(trace.prompt()).isEqualTo("small");
+      assertThat(h.tracing.onlySpan().getAttributes().get(GenAiKeys.CONTENT_TRUNCATED)).isNull();
+    }
+  }
+
+  @Test
+  void truncated_manyMessages_dropsTheOldestWhenTheStructureAloneIsTooBig() throws Exception {
+    LlmRequest.Builder request = LlmRequest.builder();
+    for (int i = 0; i < 200; i++) {
+      request.message(Message.user("m" + i)).message(Message.assistant("a" + i));
+    }
+    request.prompt("last question");
+    try (TestTracingHolder h = new TestTracingHolder()) {
+      LlmTrace trace = run(ContentCapture.truncated(512), request.build(), h);
+      String json = json(h.tracing.onlySpan().getAttributes(), GenAiKeys.INPUT_MESSAGES);
+      assertThat(json.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(512);
+      JSON.readTree(json);
+      assertThat(trace.prompt()).isEqualTo("last question");
+      assertThat(trace.messages().size()).isLessThan(401);
+    }
+  }
+
+  @Test
+  void exportPolicy_defaultNone_keepsFullContentInMemoryOnly() {
+    try (TestTracing t = new TestTracing(b -> b.exportContentCapture(ContentCapture.none()))) {
+      LlmClient client = t.client(DeterministicLlmProvider.echo("m"));
+      client.generate("private prompt");
+      Attributes exported = t.onlySpan().getAttributes();
+      for (String key : GenAiKeys.CONTENT_KEYS) {
+        assertThat(json(exported, key)).isNull();
+      }
+      assertThat(exported.get(GenAiKeys.CONTENT_CAPTURE)).isEqualTo("none");
+      assertThat(exported.toString()).doesNotContain("private prompt");
+      assertThat(client.getTraces().get(0).prompt()).isEqualTo("private prompt");
+    }
+  }
+
+  @Test
+  void exportPolicy_metadataOnly_andTruncatedJsonString() throws Exception {
+    try (TestTracing meta = new TestTracing(b -> b.exportContentCapture(ContentCapture.metadataOnly()))) {
+      meta.client(DeterministicLlmProvider.echo("m")).generate("private prompt");
+      Attributes exported = meta.onlySpan().getAttributes();
+      assertThat(json(exported, GenAiKeys.INPUT_MESSAGES)).isEqualTo("[{\"role\":\"user\",\"parts\":[{\"type\":\"text\"}]}]");
+      assertThat(exported.get(GenAiKeys.CONTENT_CAPTURE)).isEqualTo("metadata");
+    }
+    try (TestTracing cut = new TestTracing(b -> b.exportContentCapture(ContentCapture.truncated(200).asJsonString()))) {
+      LlmClient client = cut.client(DeterministicLlmProvider.echo("m"));
+      client.generate("z".repeat(3000));
+      Attributes exported = cut.onlySpan().getAttributes();
+      String json = exported.get(AttributeKey.stringKey(GenAiKeys.INPUT_MESSAGES));
+      assertThat(json.length()).isLessThanOrEqualTo(200);
+      JSON.readTree(json);
+      assertThat(exported.get(GenAiKeys.CONTENT_TRUNCATED)).isTrue();
+      assertThat(client.getTraces().get(0).prompt()).hasSize(3000);
+      assertThat(LlmTrace.fromSpan(cut.onlySpan()).orElseThrow().prompt()).endsWith("...[truncated]");
+    }
+  }
+
+  @Test
+  void fromSpan_readsTheExportedSpanLikeTheBufferDoes() {
+    try (TestTracing t = new TestTracing()) {
+      LlmClient client = t.client(DeterministicLlmProvider.echo("m"));
+      client.generate(LlmRequest.builder().systemPrompt("s").prompt("q").metadata("step_type", "x").build());
+      LlmTrace fromExport = LlmTrace.fromSpan(t.onlySpan()).orElseThrow();
+      assertThat(fromExport).isEqualTo(client.getTraces().get(0));
+      assertThat(fromExport.toMap()).isEqualTo(client.getTraces().get(0).toMap());
+      assertThat(Map.of("k", 1)).hasSize(1);
+    }
+  }
+}

@@ -1,0 +1,279 @@
+package dev.otelllm;
+
+import static io.opentelemetry.sdk.testing.assertj.OpenTelemetryAssertions.assertThat;
+import static io.opentelemetry.sdk.testing.assertj.OpenTelemetryAssertions.equalTo;
+import static io.opentelemetry.semconv.incubating.GenAiIncubatingAttributes.*;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.otelllm.internal.GenAiKeys;
+import dev.otelllm.internal.JsonTree;
+import dev.otelllm.testing.DeterministicLlmProvider;
+import dev.otelllm.trace.LlmTrace;
+import dev.otelllm.trace.TraceQuery;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Value;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.semconv.ErrorAttributes;
+import io.opentelemetry.semconv.ServerAttributes;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class LlmClientTest {
+
+  /** A remote-looking provider, so the span is CLIENT with server attributes. */
+  static LlmProvider remote(LlmProvider inner) {
+    return new LlmProvider() {
+      @Override
+      public ProviderInfo info() {
+        return ProviderInfo.remote("openai", "gpt-4o-mini", "api.example.test", 443);
+      }
+
+      @Override
+      public LlmResponse generate(LlmRequest request) {
+        return inner.generate(request);
+      }
+    };
+  }
+
+  @Test
+  void tracingIsOffByDefault_andTheProviderIsCalledDirectly() {
+    DeterministicLlmProvider provider = DeterministicLlmProvider.echo("m");
+    try (LlmClient client = LlmClient.create(provider)) {
+      LlmResponse response = client.generate("hi");
+      assertThat(response.content()).isEqualTo("echo: hi");
+      assertThat(response.traceId()).isEmpty();
+      assertThat(response.spanId()).isEmpty();
+      assertThat(client.isTracingEnabled()).isFalse();
+      assertThat(client.getTraces()).isEmpty();
+      assertThat(client.traceBuffer()).isEmpty();
+      assertThat(client.provider()).isSameAs(provider);
+    }
+  }
+
+  @Test
+  void tracingOn_keepsFullContentInMemoryByDefault() {
+    try (LlmClient client = LlmClient.builder(DeterministicLlmProvider.echo("m")).tracing(true).build()) {
+      LlmResponse response = client.generate(LlmRequest.builder()
+          .systemPrompt("You are terse.")
+          .prompt("What is 2+2?")
+          .build());
+      LlmTrace trace = client.getTrace(response.spanId().orElseThrow()).orElseThrow();
+      assertThat(trace.systemPrompt()).isEqualTo("You are terse.");
+      assertThat(trace.prompt()).isEqualTo("What is 2+2?");
+      assertThat(trace.response().content()).isEqualTo("echo: What is 2+2?");
+      assertThat(trace.contentCapture()).isEqualTo("full");
+      assertThat(client.tracing().orElseThrow().exportContentCapture().mode()).isEqualTo(ContentCapture.Mode.NONE);
+      assertThat(client.traceBuffer().orElseThrow().maxTraces()).isEqualTo(100);
+    }
+  }
+
+  @Test
+  void span_followsTheGenAiConventions() {
+    try (TestTracing t = new TestTracing()) {
+      LlmProvider provider = remote(DeterministicLlmProvider.builder("gpt-4o-mini")
+          .answer(r -> LlmResponse.builder().content("4").finishReason("stop").model("gpt-4o-mini-2024")
+              .responseId("chatcmpl-1").usage(new Usage(150, 400, 20, 5, 30)).build())
+          .build());
+      LlmClient client = t.client(provider);
+      LlmResponse response = client.generate(LlmRequest.builder()
+          .systemPrompt("sys")
+          .prompt("2+2?")
+          .params(GenerationParams.builder().temperature(0.2).maxTokens(800).topP(0.9).topK(40).seed(42)
+              .stopSequences(List.of("END")).frequencyPenalty(0.5).presencePenalty(-0.5).choiceCount(2)
+              .outputType("text").extra("logprobs", true).build())
+          .metadata("step_type", "code_generation")
+          .metadata("attempt_number", 2)
+          .metadata("score", 0.75)
+          .metadata("tags", List.of("a", "b"))
+          .build());
+
+      SpanData span = t.onlySpan();
+      assertThat(span).hasName("chat gpt-4o-mini").hasKind(SpanKind.CLIENT)
+          .hasTraceId(response.traceId().orElseThrow()).hasSpanId(response.spanId().orElseThrow())
+          .hasAttributesSatisfying(
+              equalTo(GEN_AI_OPERATION_NAME, "chat"),
+              equalTo(GEN_AI_PROVIDER_NAME, "openai"),
+              equalTo(GEN_AI_REQUEST_MODEL, "gpt-4o-mini"),
+              equalTo(ServerAttributes.SERVER_ADDRESS, "api.example.test"),
+              equalTo(ServerAttributes.SERVER_PORT, 443L),
+              equalTo(GEN_AI_REQUEST_TEMPERATURE, 0.2),
+              equalTo(GEN_AI_REQUEST_MAX_TOKENS, 800L),
+              equalTo(GEN_AI_REQUEST_TOP_P, 0.9),
+              equalTo(GEN_AI_REQUEST_TOP_K, 40.0),
+              equalTo(GEN_AI_REQUEST_SEED, 42L),
+              equalTo(GEN_AI_REQUEST_STOP_SEQUENCES, List.of("END")),
+              equalTo(GEN_AI_REQUEST_FREQUENCY_PENALTY, 0.5),
+              equalTo(GEN_AI_REQUEST_PRESENCE_PENALTY, -0.5),
+              equalTo(GEN_AI_REQUEST_CHOICE_COUNT, 2L),
+              equalTo(GEN_AI_OUTPUT_TYPE, "text"),
+              equalTo(GEN_AI_RESPONSE_ID, "chatcmpl-1"),
+              equalTo(GEN_AI_RESPONSE_MODEL, "gpt-4o-mini-2024"),
+              equalTo(GEN_AI_RESPONSE_FINISH_REASONS, List.of("stop")),
+              equalTo(GEN_AI_USAGE_INPUT_TOKENS, 150L),
+              equalTo(GEN_AI_USAGE_OUTPUT_TOKENS, 400L),
+              equalTo(GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS, 20L),
+              equalTo(GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS, 5L),
+              equalTo(GEN_AI_USAGE_REASONING_OUTPUT_TOKENS, 30L),
+              equalTo(AttributeKey.stringKey("otel_llm.metadata.step_type"), "code_generation"),
+              equalTo(AttributeKey.longKey("otel_llm.metadata.attempt_number"), 2L),
+              equalTo(AttributeKey.doubleKey("otel_llm.metadata.score"), 0.75),
+              equalTo(AttributeKey.stringArrayKey("otel_llm.metadata.tags"), List.of("a", "b")),
+              equalTo(AttributeKey.booleanKey("otel_llm.request.extra.logprobs"), true));
+      assertThat(span.getResource().getAttribute(AttributeKey.stringKey("service.name"))).isEqualTo("test-service");
+
+      Value<?> input = span.getAttributes().get(GenAiKeys.INPUT_MESSAGES_VALUE);
+      assertThat(JsonTree.toJson(JsonTree.fromValue(input)))
+          .isEqualTo("[{\"role\":\"user\",\"parts\":[{\"type\":\"text\",\"content\":\"2+2?\"}]}]");
+      assertThat(JsonTree.toJson(JsonTree.fromValue(span.getAttributes().get(GenAiKeys.SYSTEM_INSTRUCTIONS_VALUE))))
+          .isEqualTo("[{\"type\":\"text\",\"content\":\"sys\"}]");
+      assertThat(JsonTree.toJson(JsonTree.fromValue(span.getAttributes().get(GenAiKeys.OUTPUT_MESSAGES_VALUE))))
+          .isEqualTo("[{\"role\":\"assistant\",\"parts\":[{\"type\":\"text\",\"content\":\"4\"}],\"finish_reason\":\"stop\"}]");
+
+      LlmTrace trace = client.getTraces().get(0);
+      assertThat(trace.parameters()).containsEntry("temperature", 0.2).containsEntry("max_tokens", 800L)
+          .containsEntry("top_k", 40L).containsEntry("seed", 42L).containsEntry("stop", List.of("END"))
+          .containsEntry("n", 2L).containsEntry("logprobs", true);
+      assertThat(trace.metadata()).containsEntry("attempt_number", 2L).containsEntry("score", 0.75)
+          .containsEntry("step_type", "code_generation").containsEntry("tags", List.of("a", "b"));
+      assertThat(trace.response().usage().orElseThrow()).isEqualTo(new Usage(150, 400, 20, 5, 30));
+      assertThat(trace.response().model()).isEqualTo("gpt-4o-mini-2024");
+      assertThat(trace.response().id()).isEqualTo("chatcmpl-1");
+      assertThat(trace.server()).isEqualTo(new LlmTrace.Server("api.example.test", 443));
+    }
+  }
+
+  @Test
+  void inProcessModel_isAnInternalSpanWithoutServerAttributes() {
+    try (TestTracing t = new TestTracing()) {
+      t.client(DeterministicLlmProvider.echo("tiny")).generate("x");
+      SpanData span = t.onlySpan();
+      assertThat(span).hasKind(SpanKind.INTERNAL).hasName("chat tiny");
+      assertThat(span.getAttributes().get(ServerAttributes.SERVER_ADDRESS)).isNull();
+      assertThat(span.getAttributes().get(ServerAttributes.SERVER_PORT)).isNull();
+    }
+  }
+
+  @Test
+  void failedCall_isKeptWithErrorType_andTheExceptionReachesTheCallerUnchanged() {
+    LlmException boom = new LlmException("openai", "429", "openai: 429 Too Many Requests: slow down");
+    IllegalStateException plain = new IllegalStateException("socket closed");
+    try (TestTracing t = new TestTracing()) {
+      LlmClient client = t.client(remote(DeterministicLlmProvider.builder("gpt").fail(boom).fail(plain).build()));
+      assertThatThrownBy(() -> client.generate("a")).isSameAs(boom);
+      assertThatThrownBy(() -> client.generate("b")).isSameAs(plain);
+
+      List<LlmTrace> failed = client.getTraces(TraceQuery.errorsOnly());
+      assertThat(failed).hasSize(2);
+      assertThat(failed.get(0).error().orElseThrow().type()).isEqualTo("429");
+      assertThat(failed.get(0).error().orElseThrow().message()).isEqualTo("openai: 429 Too Many Requests: slow down");
+      assertThat(failed.get(0).response().finishReason()).isEqualTo("error");
+      assertThat(failed.get(0).prompt()).isEqualTo("a");
+      assertThat(failed.get(1).error().orElseThrow().type()).isEqualTo("java.lang.IllegalStateException");
+
+      SpanData span = t.spans().get(0);
+      assertThat(span).hasStatusSatisfying(s -> s.hasCode(StatusCode.ERROR))
+          .hasAttributesSatisfying(equalTo(ErrorAttributes.ERROR_TYPE, "429"),
+              equalTo(GEN_AI_RESPONSE_FINISH_REASONS, List.of("error")))
+          .hasEventsSatisfyingExactly(e -> e.hasName("exception"));
+    }
+  }
+
+  @Test
+  void tracingFailure_neverReachesTheApplication() {
+    ContentCapture throwing = ContentCapture.full().withRedactor(s -> {
+      throw new IllegalArgumentException("redactor bug");
+    });
+    try (TestTracing t = new TestTracing(b -> b.contentCapture(throwing))) {
+      LlmResponse response = t.client(DeterministicLlmProvider.echo("m")).generate("hello");
+      assertThat(response.content()).isEqualTo("echo: hello");
+      // The span still ends, with what could be recorded.
+      assertThat(t.onlySpan()).hasName("chat m");
+    }
+  }
+
+  @Test
+  void mapForm_hasExactlyTheReferenceKeys() {
+    try (LlmClient client = LlmClient.builder(DeterministicLlmProvider.echo("m")).tracing(true).build();
+        Session session = client.session().systemPrompt("sys").build()) {
+      session.generate("Create a histogram", "code_generation", 1, GenerationParams.builder().temperature(0).build(),
+          Map.of("user_id", "analyst_123"));
+      Map<String, Object> map = session.getInteractionHistoryMaps().get(0);
+      assertThat(map).containsOnlyKeys("trace_id", "timestamp", "provider", "model", "system_prompt", "prompt",
+          "messages", "parameters", "response", "metadata");
+      assertThat(map.keySet()).containsExactly("trace_id", "timestamp", "provider", "model", "system_prompt",
+          "prompt", "messages", "parameters", "response", "metadata");
+      @SuppressWarnings("unchecked")
+      Map<String, Object> response = (Map<String, Object>) map.get("response");
+      assertThat(response.keySet()).containsExactly("content", "tool_calls", "finish_reason", "usage", "generation_time_ms");
+      @SuppressWarnings("unchecked")
+      Map<String, Object> usage = (Map<String, Object>) response.get("usage");
+      assertThat(usage.keySet()).containsExactly("prompt_tokens", "completion_tokens", "total_tokens");
+      assertThat(usage.get("total_tokens")).isEqualTo((Long) usage.get("prompt_tokens") + (Long) usage.get("completion_tokens"));
+      @SuppressWarnings("unchecked")
+      Map<String, Object> metadata = (Map<String, Object>) map.get("metadata");
+      assertThat(metadata).containsEntry("session_id", session.id()).containsEntry("step_type", "code_generation")
+          .containsEntry("attempt_number", 1L).containsEntry("user_id", "analyst_123");
+      assertThat(map.get("prompt")).isEqualTo("Create a histogram");
+      assertThat(map.get("system_prompt")).isEqualTo("sys");
+      assertThat(map.get("provider")).isEqualTo("deterministic");
+      assertThat(map.get("parameters")).isEqualTo(Map.of("temperature", 0.0));
+      assertThat((String) map.get("timestamp")).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{6}Z");
+      assertThat((String) map.get("trace_id")).matches("[0-9a-f]{32}");
+      assertThat(response.get("generation_time_ms")).isInstanceOf(Double.class);
+      assertThat(map.get("messages")).isEqualTo(List.of(Map.of("role", "user", "content", "Create a histogram")));
+    }
+  }
+
+  @Test
+  void toolCallsAndToolResults_areRecordedAsParts() {
+    Part.ToolCall call = new Part.ToolCall("call_1", "get_weather", Map.of("city", "Paris"));
+    try (TestTracing t = new TestTracing()) {
+      LlmClient client = t.client(DeterministicLlmProvider.builder("m").toolCall(call).answer("Sunny").build());
+      ToolDefinition tool = new ToolDefinition("get_weather", "Weather by city",
+          Map.of("type", "object", "properties", Map.of("city", Map.of("type", "string"))));
+      LlmResponse first = client.generate(LlmRequest.builder().prompt("Weather in Paris?").tool(tool).build());
+      assertThat(first.toolCalls()).containsExactly(call);
+      assertThat(first.finishReason()).contains("tool_calls");
+      client.generate(LlmRequest.builder().prompt("Weather in Paris?").message(first.message())
+          .message(Message.toolResult("call_1", Map.of("temp_c", 21))).tool(tool).build());
+
+      List<LlmTrace> traces = client.getTraces();
+      assertThat(traces.get(0).response().toolCalls()).containsExactly(call);
+      assertThat(traces.get(0).tools()).containsExactly(tool);
+      assertThat(traces.get(1).messages()).hasSize(3);
+      assertThat(traces.get(1).messages().get(2).parts())
+          .containsExactly(new Part.ToolCallResponse("call_1", Map.of("temp_c", 21L)));
+      SpanData firstSpan = t.spans().get(0);
+      assertThat(JsonTree.toJson(JsonTree.fromValue(firstSpan.getAttributes().get(GenAiKeys.OUTPUT_MESSAGES_VALUE))))
+          .isEqualTo("[{\"role\":\"assistant\",\"parts\":[{\"type\":\"tool_call\",\"id\":\"call_1\",\"name\":\"get_weather\","
+              + "\"arguments\":{\"city\":\"Paris\"}}],\"finish_reason\":\"tool_calls\"}]");
+      assertThat(JsonTree.toJson(JsonTree.fromValue(firstSpan.getAttributes().get(GenAiKeys.TOOL_DEFINITIONS_VALUE))))
+          .startsWith("[{\"type\":\"function\",\"name\":\"get_weather\",\"description\":\"Weather by city\"");
+      Map<String, Object> map = traces.get(1).toMap();
+      @SuppressWarnings("unchecked")
+      List<Map<String, Object>> messages = (List<Map<String, Object>>) map.get("messages");
+      assertThat(messages.get(1)).containsEntry("role", "assistant").containsKey("tool_calls");
+      assertThat(messages.get(2)).containsEntry("tool_call_id", "call_1").containsEntry("content", "{\"temp_c\":21}");
+    }
+  }
+
+  @Test
+  void builders_rejectBadValuesWithMessagesThatNameThem() {
+    assertThatThrownBy(() -> LlmClient.builder(DeterministicLlmProvider.echo("m")).maxTraces(-3))
+        .hasMessage("maxTraces must be >= 0, was -3");
+    assertThatThrownBy(() -> GenerationParams.builder().temperature(-1))
+        .hasMessage("temperature must be a finite number >= 0, was -1.0");
+    assertThatThrownBy(() -> GenerationParams.builder().topP(1.5)).hasMessage("topP must be in [0, 1], was 1.5");
+    assertThatThrownBy(() -> GenerationParams.builder().maxTokens(0)).hasMessage("maxTokens must be > 0, was 0");
+    assertThatThrownBy(() -> LlmRequest.builder().build())
+        .hasMessage("a request needs at least one message; call prompt(...) or message(...)");
+    assertThatThrownBy(() -> LlmRequest.builder().metadata("k", new Object()))
+        .hasMessageStartingWith("k must be a JSON-like value");
+    assertThatThrownBy(() -> ContentCapture.truncated(10)).hasMessage("maxBytes must be >= 64, was 10");
+    assertThatThrownBy(() -> LlmClient.builder(null)).hasMessage("provider");
+  }
+}

@@ -1,0 +1,179 @@
+package dev.otelllm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.otelllm.testing.DeterministicLlmProvider;
+import dev.otelllm.trace.LlmTrace;
+import dev.otelllm.trace.TraceQuery;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class SessionTest {
+
+  @Test
+  void sendsTheHistoryOnEachTurn_andKeepsItsInteractionsInOrder() {
+    DeterministicLlmProvider provider = DeterministicLlmProvider.builder("m")
+        .answer(r -> LlmResponse.builder().content("turn " + r.messages().size()).build()).repeatLast().build();
+    try (LlmClient client = LlmClient.builder(provider).tracing(true).build();
+        Session session = client.session().systemPrompt("be brief").build()) {
+      session.generate("one", "code_generation", 1);
+      session.generate("two", "code_generation", 2);
+      session.generate("three", "methodology_generation", 0);
+
+      assertThat(session.history()).extracting(Message::text)
+          .containsExactly("one", "turn 1", "two", "turn 3", "three", "turn 5");
+      List<LlmTrace> history = session.getInteractionHistory();
+      assertThat(history).extracting(LlmTrace::prompt).containsExactly("one", "two", "three");
+      assertThat(history).allSatisfy(t -> {
+        assertThat(t.sessionId()).isEqualTo(session.id());
+        assertThat(t.systemPrompt()).isEqualTo("be brief");
+      });
+      assertThat(history.get(1).messages()).extracting(Message::text).containsExactly("one", "turn 1", "two");
+      assertThat(history.get(1).metadata()).containsEntry("step_type", "code_generation").containsEntry("attempt_number", 2L);
+      assertThat(history.get(2).metadata()).containsEntry("step_type", "methodology_generation")
+          .doesNotContainKey("attempt_number");
+      assertThat(client.getTraces(TraceQuery.session(session.id()))).isEqualTo(history);
+    }
+  }
+
+  @Test
+  void failedTurn_isTracedButLeavesTheConversationUnchanged() {
+    DeterministicLlmProvider provider = DeterministicLlmProvider.builder("m")
+        .answer("first").fail(new LlmException("x", "timeout", "timed out")).answer("retry ok").build();
+    try (LlmClient client = LlmClient.builder(provider).tracing(true).build();
+        Session session = client.newSession()) {
+      session.generate("a");
+      assertThatThrownBy(() -> session.generate("b")).hasMessage("timed out");
+      session.generate("b");
+      assertThat(session.history()).extracting(Message::text).containsExactly("a", "first", "b", "retry ok");
+      assertThat(session.getInteractionHistory()).extracting(t -> t.error().isPresent())
+          .containsExactly(false, true, false);
+    }
+  }
+
+  @Test
+  void historySurvivesOtherSessionsFillingTheGlobalBuffer() {
+    try (LlmClient client = LlmClient.builder(DeterministicLlmProvider.echo("m")).tracing(true).maxTraces(10).build();
+        Session mine = client.newSession()) {
+      mine.generate("keep me 1");
+      mine.generate("keep me 2");
+      for (int i = 0; i < 50; i++) {
+        try (Session other = client.newSession()) {
+          other.generate("noise " + i);
+        }
+      }
+      assertThat(client.getTraces()).hasSize(10).noneMatch(t -> t.sessionId().equals(mine.id()));
+      assertThat(mine.getInteractionHistory()).extracting(LlmTrace::prompt).containsExactly("keep me 1", "keep me 2");
+    }
+  }
+
+  @Test
+  void sessionBound_isTheOneTheUserAskedFor() {
+    try (LlmClient client = LlmClient.builder(DeterministicLlmProvider.echo("m")).tracing(true).build();
+        Session session = client.session().maxHistory(2).build()) {
+      session.generate("1");
+      session.generate("2");
+      session.generate("3");
+      assertThat(session.getInteractionHistory()).extracting(LlmTrace::prompt).containsExactly("2", "3");
+    }
+  }
+
+  @Test
+  void sessionsAreIsolated() {
+    try (LlmClient client = LlmClient.builder(DeterministicLlmProvider.echo("m")).tracing(true).build();
+        Session a = client.newSession();
+        Session b = client.session().id("chat-42").build()) {
+      a.generate("for a");
+      b.generate("for b");
+      assertThat(a.getInteractionHistory()).extracting(LlmTrace::prompt).containsExactly("for a");
+      assertThat(b.getInteractionHistory()).extracting(LlmTrace::prompt).containsExactly("for b");
+      assertThat(a.id()).isNotEqualTo(b.id()).matches("[0-9a-f-]{36}");
+      assertThat(b.id()).isEqualTo("chat-42");
+      assertThat(a.history()).extracting(Message::text).containsExactly("for a", "echo: for a");
+    }
+  }
+
+  @Test
+  void sessionId_travelsAsBaggage_ontoSpansOfOtherInstrumentationOnOtherThreads() throws Exception {
+    try (TestTracing t = new TestTracing()) {
+      Tracer otherInstrumentation = t.tracing.openTelemetry().getTracer("some.http.client");
+      ExecutorService pool = Executors.newSingleThreadExecutor();
+      LlmProvider hopping = new LlmProvider() {
+        @Override
+        public ProviderInfo info() {
+          return ProviderInfo.inProcess("hopper", "m");
+        }
+
+        @Override
+        public LlmResponse generate(LlmRequest request) {
+          try {
+            pool.submit(Context.current().wrap(() -> otherInstrumentation.spanBuilder("POST /v1/chat").startSpan().end()))
+                .get(5, TimeUnit.SECONDS);
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+          return LlmResponse.builder().content("ok").build();
+        }
+      };
+      LlmClient client = t.client(hopping);
+      try (Session given = client.session().id("conv-7").build(); Session generated = client.newSession()) {
+        given.generate("hi");
+        generated.generate("hi");
+        List<SpanData> spans = t.spans();
+        SpanData httpSpan = spans.stream().filter(s -> s.getName().equals("POST /v1/chat")).findFirst().orElseThrow();
+        assertThat(httpSpan.getAttributes().get(AttributeKey.stringKey("session.id"))).isEqualTo("conv-7");
+        assertThat(httpSpan.getAttributes().get(AttributeKey.stringKey("gen_ai.conversation.id"))).isEqualTo("conv-7");
+        SpanData generatedChat = spans.stream()
+            .filter(s -> generated.id().equals(s.getAttributes().get(AttributeKey.stringKey("session.id"))))
+            .filter(s -> s.getName().startsWith("chat")).findFirst().orElseThrow();
+        // An id the application did not choose is never passed off as its conversation id.
+        assertThat(generatedChat.getAttributes().get(AttributeKey.stringKey("gen_ai.conversation.id"))).isNull();
+      } finally {
+        pool.shutdownNow();
+      }
+    }
+  }
+
+  @Test
+  void defaultParamsAndMetadata_applyToEveryTurn() {
+    try (LlmClient client = LlmClient.builder(DeterministicLlmProvider.echo("m")).tracing(true).build();
+        Session session = client.session().defaultParams(GenerationParams.builder().temperature(0.7).build())
+            .metadata("user_id", "analyst_123").build()) {
+      session.generate("x");
+      session.generate("y", "s", 1, GenerationParams.builder().temperature(0).build(), Map.of("extra", 1));
+      List<LlmTrace> h = session.getInteractionHistory();
+      assertThat(h.get(0).parameters()).containsEntry("temperature", 0.7);
+      assertThat(h.get(0).metadata()).containsEntry("user_id", "analyst_123");
+      assertThat(h.get(1).parameters()).containsEntry("temperature", 0.0);
+      assertThat(h.get(1).metadata()).containsEntry("user_id", "analyst_123").containsEntry("extra", 1L);
+    }
+  }
+
+  @Test
+  void tracingOff_sessionsStillConverse() {
+    try (LlmClient client = LlmClient.create(DeterministicLlmProvider.echo("m"));
+        Session session = client.newSession()) {
+      assertThat(session.generate("x").content()).isEqualTo("echo: x");
+      assertThat(session.getInteractionHistory()).isEmpty();
+      assertThat(session.history()).hasSize(2);
+    }
+  }
+
+  @Test
+  void badSessionIds_areRejected() {
+    LlmClient client = LlmClient.create(DeterministicLlmProvider.echo("m"));
+    assertThatThrownBy(() -> client.session().id("a b"))
+        .hasMessage("session id must be printable ASCII without spaces, commas, semicolons, quotes or backslashes: a b");
+    assertThatThrownBy(() -> client.session().id("")).hasMessage("session id must be 1..256 characters, was 0");
+    assertThatThrownBy(() -> client.session().maxHistory(-1)).hasMessage("maxHistory must be >= 0, was -1");
+  }
+}

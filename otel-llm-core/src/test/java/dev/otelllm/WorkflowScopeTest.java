@@ -1,0 +1,73 @@
+package dev.otelllm;
+
+import static io.opentelemetry.sdk.testing.assertj.OpenTelemetryAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.otelllm.testing.DeterministicLlmProvider;
+import dev.otelllm.trace.LlmTrace;
+import dev.otelllm.trace.TraceQuery;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.semconv.incubating.GenAiIncubatingAttributes;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class WorkflowScopeTest {
+
+  @Test
+  void stepsOfOneRun_formOneTreeUnderTheWorkflowSpan() {
+    try (TestTracing t = new TestTracing()) {
+      LlmClient client = t.client(DeterministicLlmProvider.echo("m"));
+      String traceId;
+      String workflowSpanId;
+      try (WorkflowScope run = client.workflow("histogram");
+          Session session = client.newSession()) {
+        traceId = run.traceId();
+        workflowSpanId = run.spanId();
+        session.generate("code", "code_generation", 1);
+        session.generate("fix", "code_generation", 2);
+        session.generate("prose", "methodology_generation", 0);
+      }
+      assertThat(Span.current().getSpanContext().isValid()).isFalse();
+
+      List<LlmTrace> run = client.getTraces(TraceQuery.traceId(traceId));
+      assertThat(run).hasSize(3).allSatisfy(tr -> assertThat(tr.parentSpanId()).isEqualTo(workflowSpanId));
+      List<SpanData> spans = t.spans();
+      SpanData workflow = spans.stream().filter(s -> s.getName().equals("invoke_workflow histogram")).findFirst().orElseThrow();
+      assertThat(workflow).hasKind(SpanKind.INTERNAL).hasSpanId(workflowSpanId).hasTraceId(traceId)
+          .hasAttribute(GenAiIncubatingAttributes.GEN_AI_OPERATION_NAME, "invoke_workflow")
+          .hasAttribute(GenAiIncubatingAttributes.GEN_AI_WORKFLOW_NAME, "histogram");
+      assertThat(spans.stream().filter(s -> s.getName().startsWith("chat")))
+          .hasSize(3).allSatisfy(s -> assertThat(s).hasParentSpanId(workflowSpanId));
+      // The workflow span is not an interaction.
+      assertThat(client.getTraces()).hasSize(3);
+
+      try (WorkflowScope second = client.workflow("other")) {
+        client.generate("x");
+        assertThat(second.traceId()).isNotEqualTo(traceId);
+      }
+    }
+  }
+
+  @Test
+  void recordFailure_marksTheWorkflowSpan() {
+    try (TestTracing t = new TestTracing()) {
+      LlmClient client = t.client(DeterministicLlmProvider.echo("m"));
+      try (WorkflowScope run = client.workflow("w")) {
+        run.recordFailure(new IllegalStateException("gave up after 3 attempts"));
+      }
+      assertThat(t.onlySpan()).hasStatusSatisfying(s -> s.hasCode(StatusCode.ERROR).hasDescription("gave up after 3 attempts"));
+    }
+  }
+
+  @Test
+  void tracingOff_workflowIsANoop() {
+    LlmClient client = LlmClient.create(DeterministicLlmProvider.echo("m"));
+    try (WorkflowScope run = client.workflow("w")) {
+      assertThat(run.traceId()).isEqualTo("00000000000000000000000000000000");
+      assertThat(client.generate("x").traceId()).isEmpty();
+    }
+  }
+}

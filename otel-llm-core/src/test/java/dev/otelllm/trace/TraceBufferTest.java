@@ -1,0 +1,203 @@
+package dev.otelllm.trace;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.otelllm.LlmClient;
+import dev.otelllm.LlmRequest;
+import dev.otelllm.LlmResponse;
+import dev.otelllm.LlmTracing;
+import dev.otelllm.Session;
+import dev.otelllm.testing.DeterministicLlmProvider;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class TraceBufferTest {
+
+  private static LlmClient client(TraceBuffer buffer) {
+    return LlmClient.builder(DeterministicLlmProvider.echo("m"))
+        .tracing(LlmTracing.builder().traceBuffer(buffer).build()).build();
+  }
+
+  @Test
+  void evictsOldestWhenFull() {
+    TraceBuffer buffer = TraceBuffer.create(3);
+    LlmClient client = client(buffer);
+    for (int i = 1; i <= 5; i++) {
+      client.generate("p" + i);
+    }
+    assertThat(buffer.getTraces()).extracting(LlmTrace::prompt).containsExactly("p3", "p4", "p5");
+    assertThat(buffer.size()).isEqualTo(3);
+    assertThat(buffer.evictedCount()).isEqualTo(2);
+  }
+
+  @Test
+  void evictedInteractions_leaveEveryIndex() {
+    TraceBuffer buffer = TraceBuffer.create(2);
+    LlmClient client = client(buffer);
+    LlmResponse first = client.generate(LlmRequest.builder().prompt("a").metadata("k", 1).build());
+    try (Session s = client.newSession()) {
+      s.close(); // not retained: only the global ring applies
+      s.generate("b");
+      client.generate("c");
+      client.generate("d");
+      assertThat(buffer.getTrace(first.spanId().orElseThrow())).isEmpty();
+      assertThat(buffer.getTraces(TraceQuery.traceId(first.traceId().orElseThrow()))).isEmpty();
+      assertThat(buffer.getTraces(TraceQuery.session(s.id()))).isEmpty();
+      assertThat(buffer.getTraces(TraceQuery.metadata("k", 1))).isEmpty();
+    }
+  }
+
+  @Test
+  void evictsByEstimatedBytes_keepingAtLeastTheNewest() {
+    TraceBuffer buffer = TraceBuffer.builder().maxTraces(1000).maxBytes(10_000).build();
+    LlmClient client = client(buffer);
+    String kb = "x".repeat(1000);
+    for (int i = 0; i < 20; i++) {
+      client.generate(kb + i);
+    }
+    assertThat(buffer.estimatedBytes()).isLessThanOrEqualTo(10_000);
+    assertThat(buffer.size()).isBetween(3, 6);
+    assertThat(buffer.getTraces().get(buffer.size() - 1).prompt()).isEqualTo(kb + 19);
+    client.generate("y".repeat(50_000));
+    assertThat(buffer.size()).isEqualTo(1);
+    assertThat(buffer.getTraces().get(0).prompt()).hasSize(50_000);
+  }
+
+  @Test
+  void maxTracesZero_recordsSpansButKeepsNone() {
+    TraceBuffer buffer = TraceBuffer.create(0);
+    LlmClient client = client(buffer);
+    LlmResponse r = client.generate("x");
+    assertThat(r.traceId()).isPresent();
+    assertThat(buffer.getTraces()).isEmpty();
+  }
+
+  @Test
+  void lookups_byTraceId_spanId_lastN_session_metadata_errors_predicate() {
+    TraceBuffer buffer = TraceBuffer.create(100);
+    LlmClient client = LlmClient.builder(DeterministicLlmProvider.builder("m")
+            .answer("ok").answer("ok").fail(new IllegalStateException("bad")).answer("ok").answer("ok").build())
+        .tracing(LlmTracing.builder().traceBuffer(buffer).build()).build();
+    LlmResponse a = client.generate(LlmRequest.builder().prompt("a").metadata("step_type", "gen").metadata("attempt_number", 1).build());
+    LlmResponse b = client.generate(LlmRequest.builder().prompt("b").metadata("step_type", "gen").metadata("attempt_number", 2).build());
+    assertThatThrownBy(() -> client.generate("c")).hasMessage("bad");
+    String sessionId;
+    try (Session s = client.newSession()) {
+      sessionId = s.id();
+      s.generate("d");
+      s.generate("e", "prose", 1);
+    }
+
+    assertThat(buffer.getTraces()).extracting(LlmTrace::prompt).containsExactly("a", "b", "c", "d", "e");
+    assertThat(buffer.getTrace(b.spanId().orElseThrow()).orElseThrow().prompt()).isEqualTo("b");
+    assertThat(buffer.getTrace("0000000000000000")).isEmpty();
+    assertThat(buffer.getTraces(TraceQuery.spanId(a.spanId().orElseThrow()))).extracting(LlmTrace::prompt).containsExactly("a");
+    assertThat(buffer.getTraces(TraceQuery.traceId(a.traceId().orElseThrow()))).extracting(LlmTrace::prompt).containsExactly("a");
+    assertThat(buffer.last(2)).extracting(LlmTrace::prompt).containsExactly("d", "e");
+    assertThat(buffer.last(0)).isEmpty();
+    assertThat(buffer.last(99)).hasSize(5);
+    assertThat(buffer.getTraces(TraceQuery.last(3))).extracting(LlmTrace::prompt).containsExactly("c", "d", "e");
+    assertThat(buffer.getTraces(TraceQuery.session(sessionId))).extracting(LlmTrace::prompt).containsExactly("d", "e");
+    assertThat(buffer.getTraces(TraceQuery.metadata("step_type", "gen"))).extracting(LlmTrace::prompt).containsExactly("a", "b");
+    assertThat(buffer.getTraces(TraceQuery.metadata("attempt_number", 2))).extracting(LlmTrace::prompt).containsExactly("b");
+    assertThat(buffer.getTraces(TraceQuery.metadata("step_type", "gen").andLast(1))).extracting(LlmTrace::prompt).containsExactly("b");
+    assertThat(buffer.getTraces(TraceQuery.errorsOnly())).extracting(LlmTrace::prompt).containsExactly("c");
+    assertThat(buffer.getTraces(TraceQuery.where(t -> t.prompt().compareTo("c") > 0))).extracting(LlmTrace::prompt)
+        .containsExactly("d", "e");
+    assertThat(buffer.getTraces(TraceQuery.session(sessionId).andMetadata("step_type", "prose")))
+        .extracting(LlmTrace::prompt).containsExactly("e");
+    assertThat(client.getTraces(2)).extracting(LlmTrace::prompt).containsExactly("d", "e");
+    assertThatThrownBy(() -> buffer.last(-1)).hasMessage("n must be >= 0, was -1");
+    assertThatThrownBy(() -> TraceQuery.traceId("")).hasMessage("traceId must not be empty");
+  }
+
+  @Test
+  void returnedListsAreSnapshots() {
+    TraceBuffer buffer = TraceBuffer.create(10);
+    LlmClient client = client(buffer);
+    client.generate("a");
+    List<LlmTrace> before = buffer.getTraces();
+    client.generate("b");
+    assertThat(before).hasSize(1);
+    assertThatThrownBy(() -> before.add(before.get(0))).isInstanceOf(UnsupportedOperationException.class);
+  }
+
+  @Test
+  void concurrentGenerate_8threadsX1000_noLostOrDuplicatedInteraction() throws Exception {
+    TraceBuffer buffer = TraceBuffer.create(10_000);
+    LlmClient client = client(buffer);
+    int threads = 8;
+    int calls = 1000;
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    CountDownLatch start = new CountDownLatch(1);
+    List<Future<List<String>>> results = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      int thread = t;
+      results.add(pool.submit(() -> {
+        start.await();
+        List<String> spanIds = new ArrayList<>(calls);
+        for (int i = 0; i < calls; i++) {
+          LlmResponse r = client.generate(LlmRequest.builder().prompt("t" + thread + "-" + i).metadata("thread", thread).build());
+          spanIds.add(r.spanId().orElseThrow());
+          if (i % 100 == 0) {
+            buffer.last(50);
+            buffer.getTraces(TraceQuery.metadata("thread", thread).andLast(5));
+          }
+        }
+        return spanIds;
+      }));
+    }
+    start.countDown();
+    Set<String> expected = new HashSet<>();
+    for (Future<List<String>> f : results) {
+      expected.addAll(f.get(60, TimeUnit.SECONDS));
+    }
+    pool.shutdown();
+    assertThat(expected).hasSize(threads * calls);
+    List<LlmTrace> kept = buffer.getTraces();
+    assertThat(kept).hasSize(threads * calls);
+    Set<String> keptIds = new HashSet<>();
+    for (LlmTrace t : kept) {
+      keptIds.add(t.spanId());
+    }
+    assertThat(keptIds).isEqualTo(expected);
+    for (int t = 0; t < threads; t++) {
+      List<LlmTrace> mine = buffer.getTraces(TraceQuery.metadata("thread", t));
+      assertThat(mine).hasSize(calls);
+      // Each thread's interactions are kept in the order that thread made them.
+      for (int i = 0; i < calls; i++) {
+        assertThat(mine.get(i).prompt()).isEqualTo("t" + t + "-" + i);
+      }
+    }
+  }
+
+  @Test
+  void onEnd_neverThrows_andIgnoresNonGenAiSpans() {
+    TraceBuffer buffer = TraceBuffer.create(10);
+    LlmTracing tracing = LlmTracing.builder().traceBuffer(buffer).build();
+    tracing.openTelemetry().getTracer("other").spanBuilder("GET /").startSpan().end();
+    tracing.openTelemetry().getTracer("other").spanBuilder("chat x")
+        .setAttribute("gen_ai.operation.name", "execute_tool").startSpan().end();
+    assertThat(buffer.getTraces()).isEmpty();
+    tracing.close();
+  }
+
+  @Test
+  void retainedSession_sameIdGivesTheSameHistory_closeReleases() {
+    TraceBuffer buffer = TraceBuffer.create(1);
+    SessionHistory h = buffer.retainSession("s1", 10);
+    assertThat(buffer.retainSession("s1", 10)).isSameAs(h);
+    h.close();
+    assertThat(buffer.retainSession("s1", 10)).isNotSameAs(h);
+    assertThatThrownBy(() -> buffer.retainSession("", 1)).hasMessage("sessionId must not be empty");
+  }
+}
