@@ -223,6 +223,11 @@ public record LlmTrace(
     return map;
   }
 
+  /** {@link #toMap()} as compact JSON, keys in the same order. */
+  public String toJson() {
+    return dev.otelllm.internal.JsonTree.toJson(toMap());
+  }
+
   private static Map<String, Object> messageMap(Message m) {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("role", m.role());

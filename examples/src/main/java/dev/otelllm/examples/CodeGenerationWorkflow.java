@@ -1,0 +1,152 @@
+package dev.otelllm.examples;
+
+import dev.otelllm.GenerationParams;
+import dev.otelllm.LlmClient;
+import dev.otelllm.LlmProvider;
+import dev.otelllm.LlmResponse;
+import dev.otelllm.Session;
+import dev.otelllm.WorkflowScope;
+import dev.otelllm.testing.DeterministicLlmProvider;
+import dev.otelllm.trace.LlmTrace;
+import java.io.PrintStream;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The notebook workflow of the reference, traced: generate code for a request, validate it, retry
+ * with the error until it passes (at most three attempts), then write a methodology paragraph. All
+ * steps run in one session inside one workflow span; at the end the program prints a per-step
+ * table from the session's interaction history and one interaction in the reference's map form.
+ *
+ * <p>It runs on {@link DeterministicLlmProvider}, a scripted in-process stand-in whose first answer
+ * has a bug, so the retry path is exercised without a network or a key.
+ */
+public final class CodeGenerationWorkflow {
+
+  private static final Pattern CODE_BLOCK = Pattern.compile("```(?:python)?\\n(.*?)```", Pattern.DOTALL);
+  private static final int MAX_ATTEMPTS = 3;
+
+  private final LlmClient client;
+  private final PrintStream out;
+
+  CodeGenerationWorkflow(LlmClient client, PrintStream out) {
+    this.client = client;
+    this.out = out;
+  }
+
+  public static void main(String[] args) {
+    int status;
+    try (LlmClient client = LlmClient.builder(scriptedModel()).tracing(true).maxTraces(100).build()) {
+      status = new CodeGenerationWorkflow(client, System.out).run("Create a histogram of the 'age' column from df")
+          ? 0 : 1;
+    }
+    System.exit(status);
+  }
+
+  /** A stand-in model: buggy code first, fixed code on the retry, then prose. */
+  static LlmProvider scriptedModel() {
+    return DeterministicLlmProvider.builder("scripted-coder")
+        .answer("Here is the code:\n```python\nimport matplotlib.pyplot as plt\nplt.hist(df['age'], bins=20\nplt.show()\n```")
+        .answer("Fixed:\n```python\nimport matplotlib.pyplot as plt\nplt.hist(df['age'], bins=20)\nplt.xlabel('age')\nplt.show()\n```")
+        .answer("Methodology: ages were binned into 20 equal-width bins and plotted as a histogram "
+            + "to show the shape of the distribution.")
+        .build();
+  }
+
+  /** Runs the workflow; true when the code passed validation. */
+  boolean run(String userRequest) {
+    String traceId;
+    boolean valid = false;
+    Session session = client.session()
+        .systemPrompt("You are a Python data analysis assistant. Generate only Python code.")
+        .metadata("user_id", "analyst_123")
+        .build();
+    try (session; WorkflowScope workflow = client.workflow("notebook_cell")) {
+      traceId = workflow.traceId();
+      GenerationParams deterministic = GenerationParams.builder().temperature(0).seed(42).build();
+      LlmResponse response = session.generate(userRequest, "code_generation", 1, deterministic, Map.of());
+      String code = extractCode(response.content());
+      for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+        Optional<String> error = validate(code);
+        if (error.isEmpty()) {
+          valid = true;
+          break;
+        }
+        if (attempt == MAX_ATTEMPTS) {
+          break;
+        }
+        response = session.generate("The previous code failed with error: " + error.get()
+                + "\n\nOriginal request: " + userRequest + "\n\nFix the code.",
+            "code_generation", attempt + 1, deterministic, Map.of("previous_error", error.get()));
+        code = extractCode(response.content());
+      }
+      if (valid) {
+        session.generate("Generate a brief scientific methodology description for this analysis: " + userRequest,
+            "methodology_generation", 1, GenerationParams.builder().temperature(0.7).build(), Map.of());
+      } else {
+        workflow.recordFailure(new IllegalStateException("code still invalid after " + MAX_ATTEMPTS + " attempts"));
+      }
+      printReport(session.getInteractionHistory(), traceId, valid);
+    }
+    return valid;
+  }
+
+  private void printReport(List<LlmTrace> traces, String traceId, boolean valid) {
+    out.println("LLM workflow " + (valid ? "succeeded" : "FAILED") + " - trace " + traceId
+        + " (open it in Jaeger or Tempo when exported)");
+    out.printf("%-4s %-24s %7s %7s %9s  %s%n", "#", "step", "attempt", "tokens", "ms", "prompt");
+    long totalTokens = 0;
+    double totalMs = 0;
+    int i = 1;
+    for (LlmTrace t : traces) {
+      long tokens = t.response().usage().map(u -> u.totalTokens()).orElse(0L);
+      totalTokens += tokens;
+      totalMs += t.generationTimeMs();
+      Object attempt = t.metadata().getOrDefault("attempt_number", "-");
+      out.printf("%-4d %-24s %7s %7d %9.3f  %s%n", i++, t.metadata().getOrDefault("step_type", "-"), attempt,
+          tokens, t.generationTimeMs(), head(t.prompt(), 60));
+    }
+    out.printf("%d interactions, %d tokens, %.3f ms in the model%n", traces.size(), totalTokens, totalMs);
+    if (!traces.isEmpty()) {
+      out.println();
+      out.println("Last interaction, as the reference's map:");
+      out.println(traces.get(traces.size() - 1).toJson());
+    }
+  }
+
+  static String extractCode(String text) {
+    Matcher m = CODE_BLOCK.matcher(text);
+    return m.find() ? m.group(1) : text;
+  }
+
+  /** A real, if small, check: brackets must balance and close in order. */
+  static Optional<String> validate(String code) {
+    Deque<Character> open = new ArrayDeque<>();
+    int line = 1;
+    for (int i = 0; i < code.length(); i++) {
+      char c = code.charAt(i);
+      if (c == '\n') {
+        line++;
+      } else if (c == '(' || c == '[' || c == '{') {
+        open.push(c);
+      } else if (c == ')' || c == ']' || c == '}') {
+        char expected = c == ')' ? '(' : c == ']' ? '[' : '{';
+        if (open.isEmpty() || open.pop() != expected) {
+          return Optional.of("SyntaxError: unmatched '" + c + "' on line " + line);
+        }
+      }
+    }
+    return open.isEmpty() ? Optional.empty()
+        : Optional.of("SyntaxError: '" + open.peek() + "' was never closed");
+  }
+
+  private static String head(String s, int n) {
+    String oneLine = s.replace('\n', ' ');
+    return oneLine.length() <= n ? oneLine : oneLine.substring(0, n - 3) + "...";
+  }
+}
