@@ -19,8 +19,6 @@ import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.semconv.ErrorAttributes;
 import io.opentelemetry.semconv.ServerAttributes;
 import io.opentelemetry.semconv.incubating.SessionIncubatingAttributes;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -86,9 +84,9 @@ public final class SpanMapper {
         (key, value) -> {
           String name = key.getKey();
           if (name.startsWith(GenAiKeys.METADATA_PREFIX)) {
-            metadata.put(name.substring(GenAiKeys.METADATA_PREFIX.length()), plain(key, value));
+            metadata.put(suffix(name, GenAiKeys.METADATA_PREFIX.length()), plain(key, value));
           } else if (name.startsWith(GenAiKeys.EXTRA_PARAM_PREFIX)) {
-            parameters.put(name.substring(GenAiKeys.EXTRA_PARAM_PREFIX.length()), plain(key, value));
+            parameters.put(suffix(name, GenAiKeys.EXTRA_PARAM_PREFIX.length()), plain(key, value));
           }
         });
 
@@ -107,8 +105,8 @@ public final class SpanMapper {
             span.getTraceId(),
             span.getSpanId(),
             parent.isValid() ? parent.getSpanId() : "",
-            Instant.ofEpochSecond(0, span.getStartEpochNanos()),
-            Duration.ofNanos(Math.max(0, span.getEndEpochNanos() - span.getStartEpochNanos())),
+            span.getStartEpochNanos(),
+            Math.max(0, span.getEndEpochNanos() - span.getStartEpochNanos()),
             operation,
             provider,
             orEmpty(a.get(GEN_AI_REQUEST_MODEL)),
@@ -219,6 +217,21 @@ public final class SpanMapper {
       }
     }
     return sb.toString();
+  }
+
+  // Every kept interaction repeats the same few metadata keys: share one string per key.
+  private static final int MAX_CACHED_KEYS = 4096;
+  private static final Map<String, String> SUFFIXES = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private static String suffix(String name, int prefixLength) {
+    String s = SUFFIXES.get(name);
+    if (s == null) {
+      s = name.substring(prefixLength);
+      if (SUFFIXES.size() < MAX_CACHED_KEYS) {
+        SUFFIXES.put(name, s);
+      }
+    }
+    return s;
   }
 
   private static Object plain(AttributeKey<?> key, Object value) {

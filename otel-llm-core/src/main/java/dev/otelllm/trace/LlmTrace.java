@@ -4,6 +4,7 @@ import dev.otelllm.Message;
 import dev.otelllm.Part;
 import dev.otelllm.ToolDefinition;
 import dev.otelllm.Usage;
+import dev.otelllm.internal.CompactMap;
 import dev.otelllm.internal.SpanMapper;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import java.time.Duration;
@@ -11,7 +12,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,8 +29,8 @@ import java.util.Optional;
  * @param traceId OpenTelemetry trace id (32 hex); opens the interaction in Jaeger or Tempo
  * @param spanId span id (16 hex) of this interaction
  * @param parentSpanId the parent's span id (a workflow, an agent step), or {@code ""}
- * @param timestamp when the call started
- * @param duration how long it took
+ * @param startEpochNanos when the call started, in nanoseconds since the epoch
+ * @param durationNanos how long it took, in nanoseconds
  * @param operation {@code gen_ai.operation.name}, e.g. {@code chat}
  * @param provider {@code gen_ai.provider.name}
  * @param model the requested model
@@ -49,8 +49,8 @@ public record LlmTrace(
     String traceId,
     String spanId,
     String parentSpanId,
-    Instant timestamp,
-    Duration duration,
+    long startEpochNanos,
+    long durationNanos,
     String operation,
     String provider,
     String model,
@@ -73,18 +73,19 @@ public record LlmTrace(
     Objects.requireNonNull(traceId, "traceId");
     Objects.requireNonNull(spanId, "spanId");
     Objects.requireNonNull(parentSpanId, "parentSpanId");
-    Objects.requireNonNull(timestamp, "timestamp");
-    Objects.requireNonNull(duration, "duration");
+    if (durationNanos < 0) {
+      throw new IllegalArgumentException("durationNanos must be >= 0, was " + durationNanos);
+    }
     Objects.requireNonNull(operation, "operation");
     Objects.requireNonNull(provider, "provider");
     Objects.requireNonNull(model, "model");
     Objects.requireNonNull(server, "server");
     Objects.requireNonNull(systemPrompt, "systemPrompt");
     messages = List.copyOf(messages);
-    parameters = Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
+    parameters = CompactMap.copyOf(parameters);
     tools = List.copyOf(tools);
     Objects.requireNonNull(response, "response");
-    metadata = Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
+    metadata = CompactMap.copyOf(metadata);
     Objects.requireNonNull(sessionId, "sessionId");
     Objects.requireNonNull(error, "error");
     Objects.requireNonNull(contentCapture, "contentCapture");
@@ -143,6 +144,16 @@ public record LlmTrace(
     return SpanMapper.toTrace(span);
   }
 
+  /** When the call started. */
+  public Instant timestamp() {
+    return Instant.ofEpochSecond(0, startEpochNanos);
+  }
+
+  /** How long the call took. */
+  public Duration duration() {
+    return Duration.ofNanos(durationNanos);
+  }
+
   /** The text of the last user message. */
   public String prompt() {
     for (int i = messages.size() - 1; i >= 0; i--) {
@@ -155,7 +166,7 @@ public record LlmTrace(
 
   /** Wall time of the call in milliseconds. */
   public double generationTimeMs() {
-    return duration.toNanos() / 1_000_000.0;
+    return durationNanos / 1_000_000.0;
   }
 
   /** True when the call failed. */
@@ -165,7 +176,7 @@ public record LlmTrace(
 
   /** The start time as ISO-8601 in UTC with microseconds, e.g. {@code 2025-11-08T12:34:56.789012Z}. */
   public String isoTimestamp() {
-    return ISO.format(timestamp);
+    return ISO.format(timestamp());
   }
 
   /**

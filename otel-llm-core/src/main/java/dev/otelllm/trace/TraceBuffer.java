@@ -58,8 +58,8 @@ public final class TraceBuffer implements SpanProcessor {
   private long bytes;
   private long evicted;
   private final Map<String, LlmTrace> bySpan = new HashMap<>();
-  private final Map<String, ArrayDeque<LlmTrace>> byTrace = new HashMap<>();
-  private final Map<String, ArrayDeque<LlmTrace>> bySession = new HashMap<>();
+  private final MultiIndex byTrace = new MultiIndex();
+  private final MultiIndex bySession = new MultiIndex();
 
   private final Map<String, WeakReference<SessionHistory>> liveSessions = new ConcurrentHashMap<>();
 
@@ -168,9 +168,9 @@ public final class TraceBuffer implements SpanProcessor {
       count++;
       bytes += size;
       bySpan.put(trace.spanId(), trace);
-      byTrace.computeIfAbsent(trace.traceId(), k -> new ArrayDeque<>(4)).addLast(trace);
+      byTrace.add(trace.traceId(), trace);
       if (!trace.sessionId().isEmpty()) {
-        bySession.computeIfAbsent(trace.sessionId(), k -> new ArrayDeque<>(16)).addLast(trace);
+        bySession.add(trace.sessionId(), trace);
       }
       while (bytes > maxBytes && count > 1) {
         evictOldest();
@@ -188,24 +188,9 @@ public final class TraceBuffer implements SpanProcessor {
     count--;
     evicted++;
     bySpan.remove(old.spanId(), old);
-    pollFrom(byTrace, old.traceId(), old);
+    byTrace.remove(old.traceId(), old);
     if (!old.sessionId().isEmpty()) {
-      pollFrom(bySession, old.sessionId(), old);
-    }
-  }
-
-  private static void pollFrom(Map<String, ArrayDeque<LlmTrace>> index, String key, LlmTrace old) {
-    ArrayDeque<LlmTrace> deque = index.get(key);
-    if (deque == null) {
-      return;
-    }
-    if (deque.peekFirst() == old) {
-      deque.pollFirst();
-    } else {
-      deque.remove(old);
-    }
-    if (deque.isEmpty()) {
-      index.remove(key);
+      bySession.remove(old.sessionId(), old);
     }
   }
 
@@ -303,10 +288,68 @@ public final class TraceBuffer implements SpanProcessor {
     return Collections.unmodifiableList(Arrays.asList(out));
   }
 
-  private List<LlmTrace> copyOf(Map<String, ArrayDeque<LlmTrace>> index, String key) {
+  private List<LlmTrace> copyOf(MultiIndex index, String key) {
     synchronized (lock) {
-      ArrayDeque<LlmTrace> deque = index.get(key);
-      return deque == null ? List.of() : Collections.unmodifiableList(Arrays.asList(deque.toArray(new LlmTrace[0])));
+      return index.get(key);
+    }
+  }
+
+  /**
+   * Key to interactions, oldest first. Most keys (trace ids outside workflows) have one
+   * interaction: it is stored as the map's value itself, and a deque only appears for a second
+   * one, which saves a deque per kept interaction. Not thread-safe: guarded by the buffer's lock.
+   */
+  private static final class MultiIndex {
+    private final HashMap<String, Object> map = new HashMap<>();
+
+    @SuppressWarnings("unchecked")
+    void add(String key, LlmTrace trace) {
+      Object existing = map.putIfAbsent(key, trace);
+      if (existing == null) {
+        return;
+      }
+      if (existing instanceof LlmTrace one) {
+        ArrayDeque<LlmTrace> deque = new ArrayDeque<>(4);
+        deque.addLast(one);
+        deque.addLast(trace);
+        map.put(key, deque);
+      } else {
+        ((ArrayDeque<LlmTrace>) existing).addLast(trace);
+      }
+    }
+
+    // The evicted interaction is the oldest of its key: O(1).
+    @SuppressWarnings("unchecked")
+    void remove(String key, LlmTrace old) {
+      Object existing = map.get(key);
+      if (existing == old) {
+        map.remove(key);
+      } else if (existing instanceof ArrayDeque<?> d) {
+        ArrayDeque<LlmTrace> deque = (ArrayDeque<LlmTrace>) d;
+        if (deque.peekFirst() == old) {
+          deque.pollFirst();
+        } else {
+          deque.remove(old);
+        }
+        if (deque.isEmpty()) {
+          map.remove(key);
+        }
+      }
+    }
+
+    List<LlmTrace> get(String key) {
+      Object existing = map.get(key);
+      if (existing == null) {
+        return List.of();
+      }
+      if (existing instanceof LlmTrace one) {
+        return List.of(one);
+      }
+      return Collections.unmodifiableList(Arrays.asList(((ArrayDeque<?>) existing).toArray(new LlmTrace[0])));
+    }
+
+    void clear() {
+      map.clear();
     }
   }
 

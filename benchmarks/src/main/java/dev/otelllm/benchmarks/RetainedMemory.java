@@ -1,0 +1,81 @@
+package dev.otelllm.benchmarks;
+
+import dev.otelllm.LlmClient;
+import dev.otelllm.LlmTracing;
+import dev.otelllm.Message;
+import dev.otelllm.Part;
+import dev.otelllm.Session;
+import dev.otelllm.trace.LlmTrace;
+import dev.otelllm.trace.TraceBuffer;
+import org.openjdk.jol.info.GraphLayout;
+
+/**
+ * Heap retained per kept interaction: JOL walks the whole buffer after N generations and the total
+ * is divided by N. Content bytes are the characters of prompt, system prompt and answer (Latin-1
+ * strings take one byte per character). Run: {@code java -cp benchmarks/target/benchmarks.jar
+ * dev.otelllm.benchmarks.RetainedMemory}.
+ */
+public final class RetainedMemory {
+
+  private RetainedMemory() {}
+
+  public static void main(String[] args) {
+    int n = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
+    report("2 KB prompt + 2 KB answer, full content", n, Fixtures.PROMPT_2K, true);
+    report("short prompt + 2 KB answer, full content", n, "short prompt", true);
+    System.exit(0);
+  }
+
+  private static void report(String label, int n, String prompt, boolean session) {
+    TraceBuffer buffer = TraceBuffer.create(n);
+    LlmTracing tracing = LlmTracing.builder().traceBuffer(buffer).build();
+    // Each answer a distinct string, as from a real model, so that none is shared between records.
+    java.util.concurrent.atomic.AtomicLong calls = new java.util.concurrent.atomic.AtomicLong();
+    dev.otelllm.LlmProvider distinct = new dev.otelllm.LlmProvider() {
+      private final dev.otelllm.ProviderInfo info = new Fixtures.InstantProvider().info();
+
+      @Override
+      public dev.otelllm.ProviderInfo info() {
+        return info;
+      }
+
+      @Override
+      public dev.otelllm.LlmResponse generate(dev.otelllm.LlmRequest request) {
+        return dev.otelllm.LlmResponse.builder().content(Fixtures.ANSWER_2K + calls.incrementAndGet())
+            .finishReason("stop").model("gpt-4o-mini-2024-07-18").responseId("chatcmpl-" + calls.get())
+            .usage(dev.otelllm.Usage.of(512, 512)).build();
+      }
+    };
+    LlmClient client = LlmClient.builder(distinct).tracing(tracing).build();
+    long contentBytes = 0;
+    try (Session s = client.session().maxHistory(0).build()) {
+      for (int i = 0; i < n; i++) {
+        String p = prompt + i;
+        if (session) {
+          s.clearHistory();
+          s.generate(p, "code_generation", 1);
+        } else {
+          client.generate(p);
+        }
+      }
+    }
+    for (LlmTrace t : buffer.getTraces()) {
+      contentBytes += t.systemPrompt().length() + t.response().content().length();
+      for (Message m : t.messages()) {
+        for (Part part : m.parts()) {
+          if (part instanceof Part.Text text) {
+            contentBytes += text.content().length();
+          }
+        }
+      }
+    }
+    GraphLayout layout = GraphLayout.parseInstance(buffer);
+    long total = layout.totalSize();
+    // Strings shared by every interaction (model and provider names, the system prompt) count once.
+    System.out.printf("%s: %d interactions, %d B retained in all, %.0f B per interaction, "
+            + "%.0f B content per interaction, %.0f B overhead per interaction%n",
+        label, buffer.size(), total, total / (double) buffer.size(), contentBytes / (double) buffer.size(),
+        (total - contentBytes) / (double) buffer.size());
+    tracing.close();
+  }
+}
