@@ -94,7 +94,7 @@ public final class SpanMapper {
     String address = orEmpty(a.get(ServerAttributes.SERVER_ADDRESS));
     LlmTrace.Server server = address.isEmpty() && port == null
         ? LlmTrace.Server.NONE
-        : new LlmTrace.Server(address, port == null ? -1 : port);
+        : LlmTrace.Server.of(address, port == null ? -1 : port);
 
     String capture = a.get(GenAiKeys.CONTENT_CAPTURE);
     if (capture == null) {

@@ -103,35 +103,115 @@ public record LlmTrace(
     public Server {
       Objects.requireNonNull(address, "address");
     }
+
+    // Interactions of one client share a server: reuse the last instance instead of one each.
+    private static volatile Server last = NONE;
+
+    /** A server equal to {@code new Server(address, port)}, shared when it repeats. */
+    public static Server of(String address, long port) {
+      Server l = last;
+      if (l.port == port && l.address.equals(address)) {
+        return l;
+      }
+      Server s = new Server(address, port);
+      last = s;
+      return s;
+    }
   }
 
   /**
-   * What the model answered.
-   *
-   * @param content the answer's text, or {@code ""}
-   * @param toolCalls the tool calls it asked for
-   * @param finishReason why it stopped; {@code error} when the call failed
-   * @param usage token counts, when reported
-   * @param model the model that answered, or {@code ""}
-   * @param id the provider's response id, or {@code ""}
-   * @param otherParts reasoning and other non-text, non-tool-call parts
+   * What the model answered. Immutable; token counts are kept inline rather than as a {@link
+   * Usage} object, because every kept interaction carries one.
    */
-  public record Response(
-      String content,
-      List<Part.ToolCall> toolCalls,
-      String finishReason,
-      Optional<Usage> usage,
-      String model,
-      String id,
-      List<Part> otherParts) {
-    public Response {
-      Objects.requireNonNull(content, "content");
-      toolCalls = List.copyOf(toolCalls);
-      Objects.requireNonNull(finishReason, "finishReason");
-      Objects.requireNonNull(usage, "usage");
-      Objects.requireNonNull(model, "model");
-      Objects.requireNonNull(id, "id");
-      otherParts = List.copyOf(otherParts);
+  public static final class Response {
+    private static final long NO_USAGE = -1;
+
+    private final String content;
+    private final List<Part.ToolCall> toolCalls;
+    private final String finishReason;
+    private final String model;
+    private final String id;
+    private final List<Part> otherParts;
+    private final long inputTokens;
+    private final long outputTokens;
+    private final long cacheReadInputTokens;
+    private final long cacheCreationInputTokens;
+    private final long reasoningOutputTokens;
+
+    /**
+     * @param content the answer's text, or {@code ""}
+     * @param toolCalls the tool calls it asked for
+     * @param finishReason why it stopped; {@code error} when the call failed; {@code ""} if unknown
+     * @param usage token counts, when reported
+     * @param model the model that answered, or {@code ""}
+     * @param id the provider's response id, or {@code ""}
+     * @param otherParts reasoning and other non-text, non-tool-call parts
+     */
+    public Response(String content, List<Part.ToolCall> toolCalls, String finishReason,
+        Optional<Usage> usage, String model, String id, List<Part> otherParts) {
+      this.content = Objects.requireNonNull(content, "content");
+      this.toolCalls = List.copyOf(toolCalls);
+      this.finishReason = Objects.requireNonNull(finishReason, "finishReason");
+      this.model = Objects.requireNonNull(model, "model");
+      this.id = Objects.requireNonNull(id, "id");
+      this.otherParts = List.copyOf(otherParts);
+      Usage u = Objects.requireNonNull(usage, "usage").orElse(null);
+      this.inputTokens = u == null ? NO_USAGE : u.inputTokens();
+      this.outputTokens = u == null ? 0 : u.outputTokens();
+      this.cacheReadInputTokens = u == null ? 0 : u.cacheReadInputTokens();
+      this.cacheCreationInputTokens = u == null ? 0 : u.cacheCreationInputTokens();
+      this.reasoningOutputTokens = u == null ? 0 : u.reasoningOutputTokens();
+    }
+
+    public String content() {
+      return content;
+    }
+
+    public List<Part.ToolCall> toolCalls() {
+      return toolCalls;
+    }
+
+    public String finishReason() {
+      return finishReason;
+    }
+
+    /** Token counts, when the provider reported them. */
+    public Optional<Usage> usage() {
+      if (inputTokens == NO_USAGE) {
+        return Optional.empty();
+      }
+      return Optional.of(new Usage(inputTokens, outputTokens, cacheReadInputTokens, cacheCreationInputTokens,
+          reasoningOutputTokens));
+    }
+
+    public String model() {
+      return model;
+    }
+
+    public String id() {
+      return id;
+    }
+
+    public List<Part> otherParts() {
+      return otherParts;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Response r && content.equals(r.content) && toolCalls.equals(r.toolCalls)
+          && finishReason.equals(r.finishReason) && model.equals(r.model) && id.equals(r.id)
+          && otherParts.equals(r.otherParts) && usage().equals(r.usage());
+    }
+
+    @Override
+    public int hashCode() {
+      return Objects.hash(content, toolCalls, finishReason, model, id, otherParts, inputTokens, outputTokens);
+    }
+
+    @Override
+    public String toString() {
+      return "Response{finishReason=" + finishReason + ", model=" + model + ", id=" + id + ", usage=" + usage()
+          + ", toolCalls=" + toolCalls + ", content=" + content + "}";
     }
   }
 
