@@ -29,6 +29,18 @@ public final class GenAiMetrics {
   private final DoubleHistogram duration;
   private final LongHistogram tokens;
 
+  // The attributes of successful calls repeat (same provider, model, server): keep the last set
+  // rather than build three Attributes per call. A benign race: at worst a set is built twice.
+  private volatile CachedAttributes last;
+
+  private record CachedAttributes(String operation, ProviderInfo info, String requestModel,
+      String responseModel, Attributes common, Attributes input, Attributes output) {
+    boolean matches(String op, ProviderInfo i, String req, String resp) {
+      return operation.equals(op) && info.equals(i) && requestModel.equals(req)
+          && java.util.Objects.equals(responseModel, resp);
+    }
+  }
+
   public GenAiMetrics(Meter meter) {
     this.duration = meter.histogramBuilder(GenAiIncubatingMetrics.GEN_AI_CLIENT_OPERATION_DURATION_NAME)
         .setUnit(GenAiIncubatingMetrics.GEN_AI_CLIENT_OPERATION_DURATION_UNIT)
@@ -52,6 +64,34 @@ public final class GenAiMetrics {
    */
   public void record(String operation, ProviderInfo info, String requestModel, String responseModel,
       String errorType, double seconds, Usage usage) {
+    if (errorType == null) {
+      CachedAttributes c = last;
+      if (c == null || !c.matches(operation, info, requestModel, responseModel)) {
+        Attributes common = common(operation, info, requestModel, responseModel, null);
+        c = new CachedAttributes(operation, info, requestModel, responseModel, common,
+            common.toBuilder().put(GenAiIncubatingAttributes.GEN_AI_TOKEN_TYPE, "input").build(),
+            common.toBuilder().put(GenAiIncubatingAttributes.GEN_AI_TOKEN_TYPE, "output").build());
+        last = c;
+      }
+      duration.record(seconds, c.common());
+      if (usage != null) {
+        tokens.record(usage.inputTokens(), c.input());
+        tokens.record(usage.outputTokens(), c.output());
+      }
+      return;
+    }
+    Attributes common = common(operation, info, requestModel, responseModel, errorType);
+    duration.record(seconds, common);
+    if (usage != null) {
+      tokens.record(usage.inputTokens(), common.toBuilder()
+          .put(GenAiIncubatingAttributes.GEN_AI_TOKEN_TYPE, "input").build());
+      tokens.record(usage.outputTokens(), common.toBuilder()
+          .put(GenAiIncubatingAttributes.GEN_AI_TOKEN_TYPE, "output").build());
+    }
+  }
+
+  private static Attributes common(String operation, ProviderInfo info, String requestModel,
+      String responseModel, String errorType) {
     AttributesBuilder b = Attributes.builder()
         .put(GenAiIncubatingAttributes.GEN_AI_OPERATION_NAME, operation)
         .put(GenAiIncubatingAttributes.GEN_AI_PROVIDER_NAME, info.providerName())
@@ -68,13 +108,6 @@ public final class GenAiMetrics {
     if (errorType != null) {
       b.put(ErrorAttributes.ERROR_TYPE, errorType);
     }
-    Attributes common = b.build();
-    duration.record(seconds, common);
-    if (usage != null) {
-      tokens.record(usage.inputTokens(), common.toBuilder()
-          .put(GenAiIncubatingAttributes.GEN_AI_TOKEN_TYPE, "input").build());
-      tokens.record(usage.outputTokens(), common.toBuilder()
-          .put(GenAiIncubatingAttributes.GEN_AI_TOKEN_TYPE, "output").build());
-    }
+    return b.build();
   }
 }

@@ -1,7 +1,5 @@
 package dev.otelllm.internal;
 
-import static io.opentelemetry.semconv.incubating.GenAiIncubatingAttributes.*;
-
 import dev.otelllm.Message;
 import dev.otelllm.Part;
 import dev.otelllm.ToolDefinition;
@@ -16,9 +14,6 @@ import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.sdk.trace.data.EventData;
 import io.opentelemetry.sdk.trace.data.SpanData;
-import io.opentelemetry.semconv.ErrorAttributes;
-import io.opentelemetry.semconv.ServerAttributes;
-import io.opentelemetry.semconv.incubating.SessionIncubatingAttributes;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,64 +36,26 @@ public final class SpanMapper {
   /** See {@link LlmTrace#fromSpan}. */
   public static Optional<LlmTrace> toTrace(SpanData span) {
     Attributes a = span.getAttributes();
-    String operation = a.get(GEN_AI_OPERATION_NAME);
-    if (operation == null || !INFERENCE_OPERATIONS.contains(operation)) {
+    Fields f = new Fields();
+    // One pass over the attributes instead of a lookup per key: this runs for every kept span.
+    a.forEach(f::accept);
+    if (f.operation == null || !INFERENCE_OPERATIONS.contains(f.operation)) {
       return Optional.empty();
-    }
-    String provider = orEmpty(a.get(GEN_AI_PROVIDER_NAME));
-    if (provider.isEmpty()) {
-      provider = orEmpty(a.get(GEN_AI_SYSTEM));
     }
     SpanContext parent = span.getParentSpanContext();
 
-    Object systemTree = content(a, GenAiKeys.SYSTEM_INSTRUCTIONS);
-    Object inputTree = content(a, GenAiKeys.INPUT_MESSAGES);
-    Object outputTree = content(a, GenAiKeys.OUTPUT_MESSAGES);
-    Object toolsTree = content(a, GenAiKeys.TOOL_DEFINITIONS);
+    List<Message> messages = ContentCodec.decodeMessages(f.input);
+    String systemPrompt = textOf(ContentCodec.decodeParts(f.system));
+    List<ToolDefinition> tools = ContentCodec.decodeToolDefinitions(f.tools);
+    Optional<TraceError> error = error(span, f);
+    LlmTrace.Response response = response(f, error.isPresent());
 
-    List<Message> messages = ContentCodec.decodeMessages(inputTree);
-    String systemPrompt = textOf(ContentCodec.decodeParts(systemTree));
-    List<ToolDefinition> tools = ContentCodec.decodeToolDefinitions(toolsTree);
-
-    Optional<TraceError> error = error(span, a);
-    LlmTrace.Response response = response(a, outputTree, error.isPresent());
-
-    Map<String, Object> parameters = new LinkedHashMap<>();
-    putIfSet(parameters, "temperature", a.get(GEN_AI_REQUEST_TEMPERATURE));
-    putIfSet(parameters, "max_tokens", a.get(GEN_AI_REQUEST_MAX_TOKENS));
-    putIfSet(parameters, "top_p", a.get(GEN_AI_REQUEST_TOP_P));
-    Double topK = a.get(GEN_AI_REQUEST_TOP_K);
-    if (topK != null) {
-      parameters.put("top_k", topK == Math.rint(topK) ? (Object) topK.longValue() : topK);
-    }
-    putIfSet(parameters, "seed", a.get(GEN_AI_REQUEST_SEED));
-    putIfSet(parameters, "stop", a.get(GEN_AI_REQUEST_STOP_SEQUENCES));
-    putIfSet(parameters, "frequency_penalty", a.get(GEN_AI_REQUEST_FREQUENCY_PENALTY));
-    putIfSet(parameters, "presence_penalty", a.get(GEN_AI_REQUEST_PRESENCE_PENALTY));
-    putIfSet(parameters, "n", a.get(GEN_AI_REQUEST_CHOICE_COUNT));
-    putIfSet(parameters, "output_type", a.get(GEN_AI_OUTPUT_TYPE));
-    putIfSet(parameters, "stream", a.get(GEN_AI_REQUEST_STREAM));
-
-    Map<String, Object> metadata = new LinkedHashMap<>();
-    a.forEach(
-        (key, value) -> {
-          String name = key.getKey();
-          if (name.startsWith(GenAiKeys.METADATA_PREFIX)) {
-            metadata.put(suffix(name, GenAiKeys.METADATA_PREFIX.length()), plain(key, value));
-          } else if (name.startsWith(GenAiKeys.EXTRA_PARAM_PREFIX)) {
-            parameters.put(suffix(name, GenAiKeys.EXTRA_PARAM_PREFIX.length()), plain(key, value));
-          }
-        });
-
-    Long port = a.get(ServerAttributes.SERVER_PORT);
-    String address = orEmpty(a.get(ServerAttributes.SERVER_ADDRESS));
-    LlmTrace.Server server = address.isEmpty() && port == null
+    LlmTrace.Server server = f.address == null && f.port == null
         ? LlmTrace.Server.NONE
-        : LlmTrace.Server.of(address, port == null ? -1 : port);
-
-    String capture = a.get(GenAiKeys.CONTENT_CAPTURE);
+        : LlmTrace.Server.of(orEmpty(f.address), f.port == null ? -1 : f.port);
+    String capture = f.capture;
     if (capture == null) {
-      capture = inputTree == null && outputTree == null ? "none" : "full";
+      capture = f.input == null && f.output == null ? "none" : "full";
     }
     return Optional.of(
         new LlmTrace(
@@ -107,23 +64,155 @@ public final class SpanMapper {
             parent.isValid() ? parent.getSpanId() : "",
             span.getStartEpochNanos(),
             Math.max(0, span.getEndEpochNanos() - span.getStartEpochNanos()),
-            operation,
-            provider,
-            orEmpty(a.get(GEN_AI_REQUEST_MODEL)),
+            f.operation,
+            f.provider != null ? f.provider : orEmpty(f.legacySystem),
+            orEmpty(f.requestModel),
             server,
             systemPrompt,
             messages,
-            parameters,
+            f.parameters(),
             tools,
             response,
-            metadata,
-            orEmpty(a.get(SessionIncubatingAttributes.SESSION_ID)),
+            f.metadata == null ? Map.of() : f.metadata,
+            orEmpty(f.sessionId),
             error,
             capture,
-            Boolean.TRUE.equals(a.get(GenAiKeys.CONTENT_TRUNCATED))));
+            f.truncated));
   }
 
-  private static LlmTrace.Response response(Attributes a, Object outputTree, boolean failed) {
+  /** The attributes the mapping reads, gathered in one pass. */
+  private static final class Fields {
+    String operation;
+    String provider;
+    String legacySystem;
+    String requestModel;
+    String responseModel;
+    String responseId;
+    List<?> finishReasons;
+    String address;
+    Long port;
+    String sessionId;
+    String errorType;
+    String errorMessage;
+    String capture;
+    boolean truncated;
+    Object system;
+    Object input;
+    Object output;
+    Object tools;
+    Long inputTokens;
+    Long outputTokens;
+    Long cacheRead;
+    Long cacheCreation;
+    Long reasoning;
+    // Parameters in the reference's order, then extras.
+    Object temperature;
+    Object maxTokens;
+    Object topP;
+    Object topK;
+    Object seed;
+    Object stop;
+    Object frequencyPenalty;
+    Object presencePenalty;
+    Object choiceCount;
+    Object outputType;
+    Object stream;
+    Map<String, Object> extra;
+    Map<String, Object> metadata;
+
+    void accept(AttributeKey<?> key, Object value) {
+      String name = key.getKey();
+      switch (name) {
+        case "gen_ai.operation.name": operation = string(value); break;
+        case "gen_ai.provider.name": provider = string(value); break;
+        case "gen_ai.system": legacySystem = string(value); break;
+        case "gen_ai.request.model": requestModel = string(value); break;
+        case "gen_ai.response.model": responseModel = string(value); break;
+        case "gen_ai.response.id": responseId = string(value); break;
+        case "gen_ai.response.finish_reasons": finishReasons = value instanceof List<?> l ? l : null; break;
+        case "server.address": address = string(value); break;
+        case "server.port": port = value instanceof Long l ? l : null; break;
+        case "session.id": sessionId = string(value); break;
+        case "error.type": errorType = string(value); break;
+        case "otel_llm.error.message": errorMessage = string(value); break;
+        case "otel_llm.content.capture": capture = string(value); break;
+        case "otel_llm.content.truncated": truncated = Boolean.TRUE.equals(value); break;
+        case GenAiKeys.SYSTEM_INSTRUCTIONS: system = content(value); break;
+        case GenAiKeys.INPUT_MESSAGES: input = content(value); break;
+        case GenAiKeys.OUTPUT_MESSAGES: output = content(value); break;
+        case GenAiKeys.TOOL_DEFINITIONS: tools = content(value); break;
+        case "gen_ai.usage.input_tokens": inputTokens = longOrNull(value); break;
+        case "gen_ai.usage.output_tokens": outputTokens = longOrNull(value); break;
+        case "gen_ai.usage.cache_read.input_tokens": cacheRead = longOrNull(value); break;
+        case "gen_ai.usage.cache_creation.input_tokens": cacheCreation = longOrNull(value); break;
+        case "gen_ai.usage.reasoning.output_tokens": reasoning = longOrNull(value); break;
+        case "gen_ai.request.temperature": temperature = value; break;
+        case "gen_ai.request.max_tokens": maxTokens = value; break;
+        case "gen_ai.request.top_p": topP = value; break;
+        case "gen_ai.request.top_k": topK = value instanceof Double d && d == Math.rint(d) ? (Object) d.longValue() : value; break;
+        case "gen_ai.request.seed": seed = value; break;
+        case "gen_ai.request.stop_sequences": stop = value; break;
+        case "gen_ai.request.frequency_penalty": frequencyPenalty = value; break;
+        case "gen_ai.request.presence_penalty": presencePenalty = value; break;
+        case "gen_ai.request.choice.count": choiceCount = value; break;
+        case "gen_ai.output.type": outputType = value; break;
+        case "gen_ai.request.stream": stream = value; break;
+        default:
+          if (name.startsWith(GenAiKeys.METADATA_PREFIX)) {
+            if (metadata == null) {
+              metadata = new LinkedHashMap<>();
+            }
+            metadata.put(suffix(name, GenAiKeys.METADATA_PREFIX.length()), plain(key, value));
+          } else if (name.startsWith(GenAiKeys.EXTRA_PARAM_PREFIX)) {
+            if (extra == null) {
+              extra = new LinkedHashMap<>();
+            }
+            extra.put(suffix(name, GenAiKeys.EXTRA_PARAM_PREFIX.length()), plain(key, value));
+          }
+      }
+    }
+
+    Map<String, Object> parameters() {
+      Map<String, Object> p = new LinkedHashMap<>();
+      putIfSet(p, "temperature", temperature);
+      putIfSet(p, "max_tokens", maxTokens);
+      putIfSet(p, "top_p", topP);
+      putIfSet(p, "top_k", topK);
+      putIfSet(p, "seed", seed);
+      putIfSet(p, "stop", stop);
+      putIfSet(p, "frequency_penalty", frequencyPenalty);
+      putIfSet(p, "presence_penalty", presencePenalty);
+      putIfSet(p, "n", choiceCount);
+      putIfSet(p, "output_type", outputType);
+      putIfSet(p, "stream", stream);
+      if (extra != null) {
+        p.putAll(extra);
+      }
+      return p;
+    }
+  }
+
+  private static String string(Object value) {
+    return value instanceof String s ? s : value == null ? null : String.valueOf(value);
+  }
+
+  private static Long longOrNull(Object value) {
+    return value instanceof Long l ? l : null;
+  }
+
+  /** A content attribute as a JSON-like tree, from its structured or its JSON-string form. */
+  private static Object content(Object value) {
+    if (value instanceof Value<?> v) {
+      if (v.getType() == io.opentelemetry.api.common.ValueType.STRING) {
+        return parseOrNull((String) v.getValue());
+      }
+      return JsonTree.fromValue(v);
+    }
+    return value instanceof String json ? parseOrNull(json) : null;
+  }
+
+  private static LlmTrace.Response response(Fields f, boolean failed) {
+    Object outputTree = f.output;
     List<Message> output = ContentCodec.decodeMessages(outputTree);
     String content = "";
     List<Part.ToolCall> toolCalls = List.of();
@@ -141,35 +230,33 @@ public final class SpanMapper {
         }
       }
     }
-    List<String> reasons = a.get(GEN_AI_RESPONSE_FINISH_REASONS);
+    List<?> reasons = f.finishReasons;
     String finishReason;
     if (reasons != null && !reasons.isEmpty()) {
-      finishReason = reasons.get(0);
+      finishReason = String.valueOf(reasons.get(0));
     } else {
       String fromContent = ContentCodec.decodeFinishReason(outputTree);
       finishReason = fromContent != null ? fromContent : failed ? "error" : "";
     }
-    Long in = a.get(GEN_AI_USAGE_INPUT_TOKENS);
-    Long out = a.get(GEN_AI_USAGE_OUTPUT_TOKENS);
+    Long in = f.inputTokens;
+    Long out = f.outputTokens;
     Optional<Usage> usage = Optional.empty();
     if (in != null || out != null) {
       usage = Optional.of(new Usage(
           nonNegative(in), nonNegative(out),
-          nonNegative(a.get(GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS)),
-          nonNegative(a.get(GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS)),
-          nonNegative(a.get(GEN_AI_USAGE_REASONING_OUTPUT_TOKENS))));
+          nonNegative(f.cacheRead), nonNegative(f.cacheCreation), nonNegative(f.reasoning)));
     }
     return new LlmTrace.Response(content, toolCalls, finishReason, usage,
-        orEmpty(a.get(GEN_AI_RESPONSE_MODEL)), orEmpty(a.get(GEN_AI_RESPONSE_ID)), other);
+        orEmpty(f.responseModel), orEmpty(f.responseId), other);
   }
 
-  private static Optional<TraceError> error(SpanData span, Attributes a) {
-    String type = a.get(ErrorAttributes.ERROR_TYPE);
+  private static Optional<TraceError> error(SpanData span, Fields f) {
+    String type = f.errorType;
     boolean errorStatus = span.getStatus().getStatusCode() == StatusCode.ERROR;
     if (type == null && !errorStatus) {
       return Optional.empty();
     }
-    String message = a.get(GenAiKeys.ERROR_MESSAGE);
+    String message = f.errorMessage;
     if (message == null) {
       for (EventData e : span.getEvents()) {
         String m = e.getAttributes().get(EXCEPTION_MESSAGE);
@@ -183,19 +270,6 @@ public final class SpanMapper {
       message = span.getStatus().getDescription();
     }
     return Optional.of(new TraceError(type == null ? "_OTHER" : type, message == null ? "" : message));
-  }
-
-  /** A content attribute as a JSON-like tree, from its structured or its JSON-string form. */
-  private static Object content(Attributes a, String key) {
-    Value<?> value = a.get(AttributeKey.valueKey(key));
-    if (value != null) {
-      if (value.getType() == io.opentelemetry.api.common.ValueType.STRING) {
-        return parseOrNull((String) value.getValue());
-      }
-      return JsonTree.fromValue(value);
-    }
-    String json = a.get(AttributeKey.stringKey(key));
-    return json == null ? null : parseOrNull(json);
   }
 
   private static Object parseOrNull(String json) {
