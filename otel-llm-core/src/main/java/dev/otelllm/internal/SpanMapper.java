@@ -105,6 +105,7 @@ public final class SpanMapper {
     Long cacheRead;
     Long cacheCreation;
     Long reasoning;
+    Double timeToFirstChunk;
     // Parameters in the reference's order, then extras.
     Object temperature;
     Object maxTokens;
@@ -146,6 +147,7 @@ public final class SpanMapper {
         case "gen_ai.usage.cache_read.input_tokens": cacheRead = longOrNull(value); break;
         case "gen_ai.usage.cache_creation.input_tokens": cacheCreation = longOrNull(value); break;
         case "gen_ai.usage.reasoning.output_tokens": reasoning = longOrNull(value); break;
+        case "gen_ai.response.time_to_first_chunk": timeToFirstChunk = value instanceof Double d ? d : null; break;
         case "gen_ai.request.temperature": temperature = value; break;
         case "gen_ai.request.max_tokens": maxTokens = value; break;
         case "gen_ai.request.top_p": topP = value; break;
@@ -247,7 +249,8 @@ public final class SpanMapper {
           nonNegative(f.cacheRead), nonNegative(f.cacheCreation), nonNegative(f.reasoning)));
     }
     return new LlmTrace.Response(content, toolCalls, finishReason, usage,
-        orEmpty(f.responseModel), orEmpty(f.responseId), other);
+        orEmpty(f.responseModel), orEmpty(f.responseId), other,
+        f.timeToFirstChunk == null ? java.util.OptionalDouble.empty() : java.util.OptionalDouble.of(f.timeToFirstChunk));
   }
 
   private static Optional<TraceError> error(SpanData span, Fields f) {

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalDouble;
 
 /**
  * One recorded LLM interaction: an immutable view of its GenAI span.
@@ -137,6 +138,7 @@ public record LlmTrace(
     private final long cacheReadInputTokens;
     private final long cacheCreationInputTokens;
     private final long reasoningOutputTokens;
+    private final double timeToFirstChunkSeconds;
 
     /**
      * @param content the answer's text, or {@code ""}
@@ -149,6 +151,17 @@ public record LlmTrace(
      */
     public Response(String content, List<Part.ToolCall> toolCalls, String finishReason,
         Optional<Usage> usage, String model, String id, List<Part> otherParts) {
+      this(content, toolCalls, finishReason, usage, model, id, otherParts, OptionalDouble.empty());
+    }
+
+    /**
+     * As above, with the time to the first chunk of a streamed answer.
+     *
+     * @param timeToFirstChunkSeconds {@code gen_ai.response.time_to_first_chunk}, when streamed
+     */
+    public Response(String content, List<Part.ToolCall> toolCalls, String finishReason,
+        Optional<Usage> usage, String model, String id, List<Part> otherParts,
+        OptionalDouble timeToFirstChunkSeconds) {
       this.content = Objects.requireNonNull(content, "content");
       this.toolCalls = List.copyOf(toolCalls);
       this.finishReason = Objects.requireNonNull(finishReason, "finishReason");
@@ -161,6 +174,14 @@ public record LlmTrace(
       this.cacheReadInputTokens = u == null ? 0 : u.cacheReadInputTokens();
       this.cacheCreationInputTokens = u == null ? 0 : u.cacheCreationInputTokens();
       this.reasoningOutputTokens = u == null ? 0 : u.reasoningOutputTokens();
+      this.timeToFirstChunkSeconds = Objects.requireNonNull(timeToFirstChunkSeconds, "timeToFirstChunkSeconds")
+          .orElse(Double.NaN);
+    }
+
+    /** Seconds from the request to the first chunk of a streamed answer; empty when not streamed. */
+    public OptionalDouble timeToFirstChunkSeconds() {
+      return Double.isNaN(timeToFirstChunkSeconds) ? OptionalDouble.empty()
+          : OptionalDouble.of(timeToFirstChunkSeconds);
     }
 
     public String content() {
@@ -200,7 +221,8 @@ public record LlmTrace(
     public boolean equals(Object o) {
       return o instanceof Response r && content.equals(r.content) && toolCalls.equals(r.toolCalls)
           && finishReason.equals(r.finishReason) && model.equals(r.model) && id.equals(r.id)
-          && otherParts.equals(r.otherParts) && usage().equals(r.usage());
+          && otherParts.equals(r.otherParts) && usage().equals(r.usage())
+          && Double.compare(timeToFirstChunkSeconds, r.timeToFirstChunkSeconds) == 0;
     }
 
     @Override
@@ -322,21 +344,44 @@ public record LlmTrace(
   private static Map<String, Object> messageMap(Message m) {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("role", m.role());
-    out.put("content", m.text());
+    out.put("content", messageContent(m));
     List<Part.ToolCall> calls = m.toolCalls();
     if (!calls.isEmpty()) {
       out.put("tool_calls", toolCallMaps(calls));
     }
-    for (Part p : m.parts()) {
-      if (p instanceof Part.ToolCallResponse r) {
-        out.put("tool_call_id", r.id());
-        out.put("content", r.response() instanceof String s ? s : dev.otelllm.internal.JsonTree.toJson(r.response()));
-      }
+    String callId = toolCallId(m);
+    if (callId != null) {
+      out.put("tool_call_id", callId);
     }
     if (!m.name().isEmpty()) {
       out.put("name", m.name());
     }
     return out;
+  }
+
+  /**
+   * A message's {@code content} in the map form: its text, or for a tool result the result (JSON
+   * text when structured). Shared with the streaming JSON writer so both forms agree.
+   */
+  public static String messageContent(Message m) {
+    String content = m.text();
+    for (Part p : m.parts()) {
+      if (p instanceof Part.ToolCallResponse r) {
+        content = r.response() instanceof String s ? s : dev.otelllm.internal.JsonTree.toJson(r.response());
+      }
+    }
+    return content;
+  }
+
+  /** The id of the tool call a tool-result message answers, or null. */
+  public static String toolCallId(Message m) {
+    String id = null;
+    for (Part p : m.parts()) {
+      if (p instanceof Part.ToolCallResponse r) {
+        id = r.id();
+      }
+    }
+    return id;
   }
 
   private static List<Object> toolCallMaps(List<Part.ToolCall> calls) {
