@@ -107,25 +107,50 @@ public record TraceSummary(
   /** Computes the figures of these interactions. */
   public static TraceSummary of(Collection<LlmTrace> traces) {
     Objects.requireNonNull(traces, "traces");
-    int n = traces.size();
-    double[] times = new double[n];
-    long errors = 0;
-    long in = 0;
-    long out = 0;
-    double total = 0;
-    long streamed = 0;
-    double ttfc = 0;
-    long firstNanos = Long.MAX_VALUE;
-    long lastNanos = Long.MIN_VALUE;
-    Map<String, Group> byProvider = new LinkedHashMap<>();
-    Map<String, Group> byModel = new LinkedHashMap<>();
-    Map<String, Group> bySession = new LinkedHashMap<>();
-    Map<String, Group> byStep = new LinkedHashMap<>();
-    Map<String, Group> byFinish = new LinkedHashMap<>();
-    int i = 0;
+    Accumulator a = new Accumulator(traces.size());
     for (LlmTrace t : traces) {
+      a.add(t);
+    }
+    return a.summary();
+  }
+
+  /** An empty accumulator, for summing interactions one at a time (e.g. while streaming a file). */
+  public static Accumulator accumulator() {
+    return new Accumulator(64);
+  }
+
+  /**
+   * Adds interactions one at a time, keeping only their figures (eight bytes of duration each for
+   * the percentiles), not the interactions. Not thread-safe.
+   */
+  public static final class Accumulator {
+    private double[] times;
+    private int n;
+    private long errors;
+    private long in;
+    private long out;
+    private double total;
+    private long streamed;
+    private double ttfc;
+    private long firstNanos = Long.MAX_VALUE;
+    private long lastNanos = Long.MIN_VALUE;
+    private final Map<String, Group> byProvider = new LinkedHashMap<>();
+    private final Map<String, Group> byModel = new LinkedHashMap<>();
+    private final Map<String, Group> bySession = new LinkedHashMap<>();
+    private final Map<String, Group> byStep = new LinkedHashMap<>();
+    private final Map<String, Group> byFinish = new LinkedHashMap<>();
+
+    private Accumulator(int capacity) {
+      this.times = new double[Math.max(16, capacity)];
+    }
+
+    public Accumulator add(LlmTrace t) {
+      Objects.requireNonNull(t, "trace");
       double ms = t.generationTimeMs();
-      times[i++] = ms;
+      if (n == times.length) {
+        times = Arrays.copyOf(times, n * 2);
+      }
+      times[n++] = ms;
       total += ms;
       if (t.failed()) {
         errors++;
@@ -142,19 +167,25 @@ public record TraceSummary(
       }
       firstNanos = Math.min(firstNanos, t.startEpochNanos());
       lastNanos = Math.max(lastNanos, t.startEpochNanos());
-      add(byProvider, t.provider(), t, u);
-      add(byModel, t.model(), t, u);
-      add(bySession, t.sessionId(), t, u);
+      TraceSummary.add(byProvider, t.provider(), t, u);
+      TraceSummary.add(byModel, t.model(), t, u);
+      TraceSummary.add(bySession, t.sessionId(), t, u);
       Object step = t.metadata().get("step_type");
-      add(byStep, step == null ? "" : String.valueOf(step), t, u);
-      add(byFinish, t.response().finishReason(), t, u);
+      TraceSummary.add(byStep, step == null ? "" : String.valueOf(step), t, u);
+      TraceSummary.add(byFinish, t.response().finishReason(), t, u);
+      return this;
     }
-    Arrays.sort(times);
-    return new TraceSummary(n, errors, in, out, total, percentile(times, 50), percentile(times, 95),
-        percentile(times, 99), streamed, streamed == 0 ? 0 : ttfc / streamed,
-        n == 0 ? Optional.empty() : Optional.of(Instant.ofEpochSecond(0, firstNanos)),
-        n == 0 ? Optional.empty() : Optional.of(Instant.ofEpochSecond(0, lastNanos)),
-        byProvider, byModel, bySession, byStep, byFinish);
+
+    /** The figures of what was added so far. */
+    public TraceSummary summary() {
+      double[] sorted = Arrays.copyOf(times, n);
+      Arrays.sort(sorted);
+      return new TraceSummary(n, errors, in, out, total, percentile(sorted, 50), percentile(sorted, 95),
+          percentile(sorted, 99), streamed, streamed == 0 ? 0 : ttfc / streamed,
+          n == 0 ? Optional.empty() : Optional.of(Instant.ofEpochSecond(0, firstNanos)),
+          n == 0 ? Optional.empty() : Optional.of(Instant.ofEpochSecond(0, lastNanos)),
+          byProvider, byModel, bySession, byStep, byFinish);
+    }
   }
 
   private static void add(Map<String, Group> groups, String key, LlmTrace t, Usage u) {

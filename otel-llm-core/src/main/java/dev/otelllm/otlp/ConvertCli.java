@@ -1,0 +1,259 @@
+package dev.otelllm.otlp;
+
+import dev.otelllm.export.TraceExport;
+import dev.otelllm.export.TraceFormat;
+import dev.otelllm.export.TraceSummary;
+import dev.otelllm.internal.JsonTree;
+import dev.otelllm.trace.LlmTrace;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+
+/**
+ * Command line: converts OTLP span files (the Collector's file exporter output, JSON or protobuf,
+ * gzip'd or not) into interactions.
+ *
+ * <pre>
+ * convert &lt;input...&gt; --format jsonl|json|markdown|html [--out FILE] [--session ID] [--step TYPE] [--fail-fast]
+ * summarize &lt;input...&gt; [--out FILE] [--session ID] [--step TYPE] [--fail-fast]
+ * </pre>
+ *
+ * <p>Problems go to standard error as {@code file: line N: message}, followed by a count. Exit
+ * codes: 0 all read, 1 something was skipped, 2 bad usage, 3 an input could not be read (or
+ * {@code --fail-fast} stopped at a problem). JSONL and JSON stream in constant memory; Markdown and
+ * HTML hold the selected interactions.
+ */
+public final class ConvertCli {
+
+  static final String USAGE = String.join("\n",
+      "usage: convert <input...> --format jsonl|json|markdown|html [--out FILE] [--session ID] [--step TYPE] [--fail-fast]",
+      "       summarize <input...> [--out FILE] [--session ID] [--step TYPE] [--fail-fast]");
+
+  private ConvertCli() {}
+
+  public static void main(String[] args) {
+    System.exit(run(args, System.out, System.err));
+  }
+
+  /** Runs one command; returns the exit code. Never calls {@code System.exit}. */
+  public static int run(String[] args, PrintStream stdout, PrintStream stderr) {
+    Options o;
+    try {
+      o = Options.parse(args);
+    } catch (IllegalArgumentException e) {
+      stderr.println("error: " + e.getMessage());
+      stderr.println(USAGE);
+      return 2;
+    }
+    OtlpFileReader reader = OtlpFileReader.builder().failFast(o.failFast)
+        .onProblem(p -> stderr.println(p)).build();
+    Predicate<LlmTrace> selected = t -> (o.session == null || o.session.equals(t.sessionId()))
+        && (o.step == null || o.step.equals(String.valueOf(t.metadata().get("step_type"))));
+    try (OutputStream out = o.out == null ? nonClosing(stdout) : create(o.out)) {
+      OtlpFileReader.Result total;
+      if (o.command.equals("summarize")) {
+        TraceSummary.Accumulator acc = TraceSummary.accumulator();
+        total = readAll(reader, o.inputs, t -> {
+          if (selected.test(t)) {
+            acc.add(t);
+          }
+        });
+        Map<String, Object> map = acc.summary().toMap();
+        try (var g = JsonTree.FACTORY.createGenerator(out)) {
+          g.useDefaultPrettyPrinter();
+          JsonTree.write(g, map);
+          g.writeRaw('\n');
+        }
+      } else if (o.format == TraceFormat.JSONL || o.format == TraceFormat.JSON) {
+        total = streamJson(reader, o, selected, out);
+      } else {
+        List<LlmTrace> traces = new ArrayList<>();
+        total = readAll(reader, o.inputs, t -> {
+          if (selected.test(t)) {
+            traces.add(t);
+          }
+        });
+        TraceExport.write(traces, o.format, out);
+      }
+      out.flush();
+      stderr.printf("read %d records: %d interactions, %d other spans left out, %d problems%n",
+          total.records(), total.interactions(), total.otherSpans(), total.problems());
+      return total.problems() > 0 ? 1 : 0;
+    } catch (OtlpFileReader.ConversionException e) {
+      stderr.println("stopped at the first problem (--fail-fast)");
+      return 3;
+    } catch (IOException | java.io.UncheckedIOException e) {
+      stderr.println("error: " + e.getMessage());
+      return 3;
+    }
+  }
+
+  private static OtlpFileReader.Result readAll(OtlpFileReader reader, List<Path> inputs, Consumer<LlmTrace> sink)
+      throws IOException {
+    OtlpFileReader.Result total = new OtlpFileReader.Result(0, 0, 0, 0, 0);
+    for (Path input : inputs) {
+      total = total.and(reader.read(input, sink));
+    }
+    return total;
+  }
+
+  /** Reading and writing on two threads, handing interactions over a bounded queue. */
+  private static OtlpFileReader.Result streamJson(OtlpFileReader reader, Options o, Predicate<LlmTrace> selected,
+      OutputStream out) throws IOException {
+    BlockingQueue<Object> queue = new ArrayBlockingQueue<>(1024);
+    Object end = new Object();
+    IOException[] writeFailure = new IOException[1];
+    Thread writer = new Thread(() -> {
+      try {
+        TraceExport.writeJson(new java.util.Iterator<>() {
+          private Object next;
+
+          @Override
+          public boolean hasNext() {
+            if (next == null) {
+              try {
+                next = queue.take();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                next = end;
+              }
+            }
+            return next != end;
+          }
+
+          @Override
+          public LlmTrace next() {
+            if (!hasNext()) {
+              throw new java.util.NoSuchElementException();
+            }
+            LlmTrace t = (LlmTrace) next;
+            next = null;
+            return t;
+          }
+        }, o.format, out);
+      } catch (IOException e) {
+        writeFailure[0] = e;
+        queue.clear();
+      }
+    }, "otel-llm-convert-writer");
+    writer.start();
+    OtlpFileReader.Result total;
+    try {
+      total = readAll(reader, o.inputs, t -> {
+        if (selected.test(t) && writeFailure[0] == null) {
+          try {
+            queue.put(t);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+          }
+        }
+      });
+    } finally {
+      try {
+        queue.put(end);
+        writer.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    if (writeFailure[0] != null) {
+      throw writeFailure[0];
+    }
+    return total;
+  }
+
+  private static OutputStream create(Path out) throws IOException {
+    Path parent = out.toAbsolutePath().getParent();
+    if (parent != null) {
+      Files.createDirectories(parent);
+    }
+    return new BufferedOutputStream(Files.newOutputStream(out), 1 << 16);
+  }
+
+  private static OutputStream nonClosing(PrintStream stdout) {
+    return new java.io.FilterOutputStream(stdout) {
+      @Override
+      public void write(byte[] b, int off, int len) {
+        stdout.write(b, off, len);
+      }
+
+      @Override
+      public void close() {
+        stdout.flush();
+      }
+    };
+  }
+
+  /** Parsed arguments. */
+  static final class Options {
+    String command;
+    final List<Path> inputs = new ArrayList<>();
+    TraceFormat format;
+    Path out;
+    String session;
+    String step;
+    boolean failFast;
+
+    static Options parse(String[] args) {
+      Objects.requireNonNull(args, "args");
+      if (args.length == 0) {
+        throw new IllegalArgumentException("no command: use convert or summarize");
+      }
+      Options o = new Options();
+      o.command = args[0];
+      if (!o.command.equals("convert") && !o.command.equals("summarize")) {
+        throw new IllegalArgumentException("unknown command '" + args[0] + "': use convert or summarize");
+      }
+      for (int i = 1; i < args.length; i++) {
+        String a = args[i];
+        switch (a) {
+          case "--format" -> o.format = TraceFormat.fromName(value(args, ++i, a));
+          case "--out" -> o.out = Path.of(value(args, ++i, a));
+          case "--session" -> o.session = value(args, ++i, a);
+          case "--step" -> o.step = value(args, ++i, a);
+          case "--fail-fast" -> o.failFast = true;
+          default -> {
+            if (a.startsWith("--")) {
+              throw new IllegalArgumentException("unknown option '" + a + "'");
+            }
+            Path p = Path.of(a);
+            if (!Files.isReadable(p)) {
+              throw new IllegalArgumentException("cannot read input '" + a + "'");
+            }
+            o.inputs.add(p);
+          }
+        }
+      }
+      if (o.inputs.isEmpty()) {
+        throw new IllegalArgumentException("no input file given");
+      }
+      if (o.command.equals("convert") && o.format == null) {
+        throw new IllegalArgumentException("convert needs --format jsonl|json|markdown|html");
+      }
+      if (o.command.equals("summarize") && o.format != null) {
+        throw new IllegalArgumentException("summarize writes JSON; --format applies to convert only");
+      }
+      return o;
+    }
+
+    private static String value(String[] args, int i, String option) {
+      if (i >= args.length || args[i].startsWith("--")) {
+        throw new IllegalArgumentException(option + " needs a value");
+      }
+      return args[i];
+    }
+  }
+
+}

@@ -1,0 +1,17 @@
+package dev.otelllm.otlp;
+
+/** Lowercase hex of ids. */
+final class Hex {
+  private Hex() {}
+
+  private static final char[] DIGITS = "0123456789abcdef".toCharArray();
+
+  static String of(byte[] bytes) {
+    char[] out = new char[bytes.length * 2];
+    for (int i = 0; i < bytes.length; i++) {
+      out[2 * i] = DIGITS[(bytes[i] >> 4) & 0xf];
+      out[2 * i + 1] = DIGITS[bytes[i] & 0xf];
+    }
+    return new String(out);
+  }
+}
