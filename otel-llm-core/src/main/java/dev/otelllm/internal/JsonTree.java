@@ -33,6 +33,9 @@ public final class JsonTree {
   public static final JsonFactory FACTORY =
       JsonFactory.builder()
           .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(Integer.MAX_VALUE).build())
+          // Emoji and other non-BMP characters as UTF-8, not as escaped surrogate pairs: byte streams
+          // and character writers then give the same text.
+          .enable(com.fasterxml.jackson.core.json.JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
           .build();
 
   private JsonTree() {}

@@ -162,12 +162,14 @@ public final class SpanMapper {
         default:
           if (name.startsWith(GenAiKeys.METADATA_PREFIX)) {
             if (metadata == null) {
-              metadata = new LinkedHashMap<>();
+              // Sorted by key: a live span keeps insertion order, a span read back keeps the
+              // exporter's order; sorting makes both give the same interaction.
+              metadata = new java.util.TreeMap<>();
             }
             metadata.put(suffix(name, GenAiKeys.METADATA_PREFIX.length()), plain(key, value));
           } else if (name.startsWith(GenAiKeys.EXTRA_PARAM_PREFIX)) {
             if (extra == null) {
-              extra = new LinkedHashMap<>();
+              extra = new java.util.TreeMap<>();
             }
             extra.put(suffix(name, GenAiKeys.EXTRA_PARAM_PREFIX.length()), plain(key, value));
           }

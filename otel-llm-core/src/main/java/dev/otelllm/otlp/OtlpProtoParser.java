@@ -349,7 +349,11 @@ final class OtlpProtoParser {
         need(8);
         pos += 8;
       }
-      case LEN -> pos += lengthOfLen();
+      case LEN -> {
+        // Not "pos += lengthOfLen()": that would add to the position from before the length.
+        int len = lengthOfLen();
+        pos += len;
+      }
       case FIXED32 -> {
         need(4);
         pos += 4;

@@ -1,0 +1,125 @@
+package dev.otelllm.otlp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.otelllm.export.SampleTraces;
+import dev.otelllm.export.TraceExport;
+import dev.otelllm.export.TraceFormat;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConvertCliTest {
+
+  private static SampleTraces samples;
+  private static List<SpanData> spans;
+
+  @BeforeAll
+  static void record() {
+    samples = new SampleTraces();
+    spans = samples.spans();
+  }
+
+  @AfterAll
+  static void close() {
+    samples.close();
+  }
+
+  private record Run(int code, String out, String err) {}
+
+  private static Run run(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code = ConvertCli.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void convert_jsonlToStdout_matchesTheInMemoryExport(@TempDir Path dir) throws Exception {
+    Path file = OtlpFiles.jsonLines(dir.resolve("t.json"), List.of(spans), false);
+    Run r = run("convert", file.toString(), "--format", "jsonl");
+    assertThat(r.code()).isZero();
+    String expected = TraceExport.toString(samples.traces(), TraceFormat.JSONL);
+    assertThat(r.out().length()).isEqualTo(expected.length());
+    assertThat(r.out()).isEqualTo(expected);
+    assertThat(r.err()).isEqualTo("read 1 records: 6 interactions, 1 other spans left out, 0 problems\n");
+  }
+
+  @Test
+  void convert_filtersBySessionAndStep_andWritesTheOutFile(@TempDir Path dir) throws Exception {
+    Path pb = OtlpFiles.protobufRecords(dir.resolve("t.pb"), List.of(spans));
+    Path gz = OtlpFiles.jsonLines(dir.resolve("t.json.gz"), List.of(spans), true);
+    Path out = dir.resolve("out/report.md");
+    Run r = run("convert", pb.toString(), gz.toString(), "--format", "markdown", "--out", out.toString(),
+        "--session", "sess-1", "--step", "code_generation");
+    assertThat(r.code()).isZero();
+    String md = Files.readString(out);
+    // Three steps of the session, once from each of the two files.
+    assertThat(md).contains("| 6 | 2 (33.3%) |").contains("## 6. code\\_generation attempt 3 (failed)");
+    Path html = dir.resolve("report.html");
+    assertThat(run("convert", gz.toString(), "--format", "html", "--out", html.toString()).code()).isZero();
+    assertThat(Files.readString(html)).contains("data-rows=\"6\"");
+  }
+
+  @Test
+  void summarize_printsTheFiguresAsJson(@TempDir Path dir) throws Exception {
+    Path file = OtlpFiles.jsonLines(dir.resolve("t.json"), List.of(spans), false);
+    Run r = run("summarize", file.toString());
+    assertThat(r.code()).isZero();
+    Map<?, ?> summary = new ObjectMapper().readValue(r.out(), Map.class);
+    assertThat(summary.get("count")).isEqualTo(6);
+    assertThat(summary.get("errors")).isEqualTo(1);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> bySteps = (Map<String, Object>) summary.get("by_step_type");
+    assertThat(bySteps).containsOnlyKeys("(none)", "code_generation", "methodology_generation");
+  }
+
+  @Test
+  void skippedInput_exitsOne_andNamesFileAndLine(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("bad.json");
+    byte[] good = OtlpFiles.jsonLine(spans);
+    Files.write(file, concat(good, "\nnot json\n".getBytes(StandardCharsets.UTF_8), good));
+    Run r = run("convert", file.toString(), "--format", "jsonl");
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.err()).contains(file + ": line 2: line skipped: ")
+        .endsWith("read 3 records: 12 interactions, 2 other spans left out, 1 problems\n");
+    assertThat(r.out().split("\n")).hasSize(12);
+
+    Run ff = run("convert", file.toString(), "--format", "jsonl", "--fail-fast");
+    assertThat(ff.code()).isEqualTo(3);
+    assertThat(ff.err()).contains("stopped at the first problem (--fail-fast)");
+  }
+
+  @Test
+  void badUsage_exitsTwoWithAMessage(@TempDir Path dir) throws Exception {
+    assertThat(run().err()).startsWith("error: no command: use convert or summarize\nusage: convert");
+    assertThat(run("convert", "nope.json", "--format", "jsonl").err()).startsWith("error: cannot read input 'nope.json'");
+    Path file = Files.writeString(dir.resolve("x.json"), "");
+    Run noFormat = run("convert", file.toString());
+    assertThat(noFormat.code()).isEqualTo(2);
+    assertThat(noFormat.err()).startsWith("error: convert needs --format jsonl|json|markdown|html");
+    assertThat(run("convert", file.toString(), "--format", "xml").err())
+        .startsWith("error: unknown format 'xml': use jsonl, json, markdown or html");
+    assertThat(run("convert", file.toString(), "--format").err()).startsWith("error: --format needs a value");
+    assertThat(run("frobnicate").err()).startsWith("error: unknown command 'frobnicate'");
+  }
+
+  private static byte[] concat(byte[]... parts) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    for (byte[] p : parts) {
+      out.writeBytes(p);
+    }
+    return out.toByteArray();
+  }
+}

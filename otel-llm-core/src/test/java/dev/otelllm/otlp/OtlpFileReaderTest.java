@@ -1,0 +1,217 @@
+package dev.otelllm.otlp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.otelllm.export.SampleTraces;
+import dev.otelllm.export.TraceExport;
+import dev.otelllm.export.TraceFormat;
+import dev.otelllm.trace.LlmTrace;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class OtlpFileReaderTest {
+
+  private static SampleTraces samples;
+  private static List<SpanData> spans;
+  private static String inMemoryJsonl;
+
+  @BeforeAll
+  static void record() {
+    samples = new SampleTraces();
+    // Add a span of other instrumentation: it must be left out.
+    samples.tracing.openTelemetry().getTracer("http").spanBuilder("GET /health").setSpanKind(SpanKind.SERVER)
+        .startSpan().end();
+    spans = samples.spans();
+    inMemoryJsonl = TraceExport.toString(samples.traces(), TraceFormat.JSONL);
+  }
+
+  @AfterAll
+  static void close() {
+    samples.close();
+  }
+
+  /** Spans in end order, cut into batches of three, like a batch processor would. */
+  private static List<List<SpanData>> batches() {
+    List<List<SpanData>> out = new ArrayList<>();
+    for (int i = 0; i < spans.size(); i += 3) {
+      out.add(spans.subList(i, Math.min(spans.size(), i + 3)));
+    }
+    return out;
+  }
+
+  private static String convert(Path file, List<ConversionProblem> problems) throws IOException {
+    List<LlmTrace> traces = new ArrayList<>();
+    OtlpFileReader.builder().onProblem(problems::add).build().read(file, traces::add);
+    return TraceExport.toString(traces, TraceFormat.JSONL);
+  }
+
+  @Test
+  void roundTrip_otlpJsonFile_givesTheSameJsonlByteForByte(@TempDir Path dir) throws Exception {
+    List<ConversionProblem> problems = new ArrayList<>();
+    Path file = OtlpFiles.jsonLines(dir.resolve("traces.json"), batches(), false);
+    assertThat(convert(file, problems)).isEqualTo(inMemoryJsonl);
+    assertThat(problems).isEmpty();
+  }
+
+  @Test
+  void roundTrip_gzippedOtlpJson(@TempDir Path dir) throws Exception {
+    List<ConversionProblem> problems = new ArrayList<>();
+    Path file = OtlpFiles.jsonLines(dir.resolve("traces.json.gz"), batches(), true);
+    assertThat(convert(file, problems)).isEqualTo(inMemoryJsonl);
+    assertThat(problems).isEmpty();
+  }
+
+  @Test
+  void roundTrip_otlpProtobufFromTheHttpExporter(@TempDir Path dir) throws Exception {
+    List<ConversionProblem> problems = new ArrayList<>();
+    Path file = OtlpFiles.protobufRecords(dir.resolve("traces.pb"), batches());
+    assertThat(convert(file, problems)).isEqualTo(inMemoryJsonl);
+    assertThat(problems).isEmpty();
+  }
+
+  @Test
+  void countsWhatItReadAndLeftOut(@TempDir Path dir) throws Exception {
+    Path file = OtlpFiles.jsonLines(dir.resolve("traces.json"), batches(), false);
+    OtlpFileReader.Result r = OtlpFileReader.create().read(file, t -> {});
+    assertThat(r.interactions()).isEqualTo(6);
+    // The workflow span and the HTTP span are not interactions.
+    assertThat(r.otherSpans()).isEqualTo(2);
+    assertThat(r.spans()).isEqualTo(spans.size());
+    assertThat(r.records()).isEqualTo(batches().size());
+    assertThat(r.problems()).isZero();
+  }
+
+  @Test
+  void badLines_areReportedWithFileAndLine_andTheGoodLinesKept(@TempDir Path dir) throws Exception {
+    List<List<SpanData>> batches = batches();
+    Path file = dir.resolve("mixed.json");
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.write(OtlpFiles.jsonLine(batches.get(0)));
+    out.write("\n{\"resourceSpans\": [ {\"scopeSpans\": [ oops\n".getBytes(StandardCharsets.UTF_8));
+    byte[] second = OtlpFiles.jsonLine(batches.get(1));
+    out.write(second);
+    out.write('\n');
+    // A line whose text is not UTF-8.
+    byte[] broken = OtlpFiles.jsonLine(batches.get(1));
+    int at = new String(broken, StandardCharsets.ISO_8859_1).indexOf("\"name\":\"") + 8;
+    broken[at] = (byte) 0xff;
+    out.write(broken);
+    out.write('\n');
+    // An attribute of a type this reader does not know, on a GenAI span.
+    String unknown = new String(OtlpFiles.jsonLine(batches.get(2)), StandardCharsets.UTF_8)
+        .replaceFirst("\\{\"key\":\"gen_ai.request.model\",\"value\":\\{\"stringValue\":\"test-model\"\\}\\}",
+            "{\"key\":\"gen_ai.request.model\",\"value\":{\"stringValue\":\"test-model\"}},{\"key\":\"x.custom\",\"value\":{\"decimalValue\":\"1.5\"}}");
+    assertThat(unknown).contains("decimalValue");
+    out.write(unknown.getBytes(StandardCharsets.UTF_8));
+    out.write('\n');
+    Files.write(file, out.toByteArray());
+
+    List<ConversionProblem> problems = new ArrayList<>();
+    List<LlmTrace> traces = new ArrayList<>();
+    OtlpFileReader.Result r = OtlpFileReader.builder().onProblem(problems::add).build().read(file, traces::add);
+    assertThat(problems).extracting(ConversionProblem::location).containsExactly("line 2", "line 4", "line 5");
+    assertThat(problems.get(0).file()).isEqualTo(file.toString());
+    assertThat(problems.get(0).message()).startsWith("line skipped: ");
+    assertThat(problems.get(1).message()).startsWith("line skipped: ").containsIgnoringCase("UTF-8");
+    assertThat(problems.get(2).message()).isEqualTo("attribute 'x.custom' skipped: unknown value type 'decimalValue'");
+    assertThat(r.problems()).isEqualTo(3);
+    // Lines 1, 3 and 5 were read.
+    long expected = countInteractions(batches.get(0)) + countInteractions(batches.get(1)) + countInteractions(batches.get(2));
+    assertThat(traces).hasSize((int) expected);
+
+    assertThatThrownBy(() -> OtlpFileReader.builder().failFast(true).build().read(file, t -> {}))
+        .isInstanceOf(OtlpFileReader.ConversionException.class).hasMessageStartingWith(file + ": line 2: line skipped");
+  }
+
+  private static byte[] hex(String s) {
+    byte[] out = new byte[s.length() / 2];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = (byte) Integer.parseInt(s.substring(2 * i, 2 * i + 2), 16);
+    }
+    return out;
+  }
+
+  private static long countInteractions(List<SpanData> batch) {
+    return batch.stream().filter(s -> LlmTrace.fromSpan(s).isPresent()).count();
+  }
+
+  @Test
+  void truncatedGzip_keepsWhatCameBeforeTheCut(@TempDir Path dir) throws Exception {
+    ByteArrayOutputStream gz = new ByteArrayOutputStream();
+    try (GZIPOutputStream out = new GZIPOutputStream(gz)) {
+      for (int i = 0; i < 200; i++) {
+        for (List<SpanData> batch : batches()) {
+          out.write(OtlpFiles.jsonLine(batch));
+          out.write('\n');
+        }
+      }
+    }
+    byte[] whole = gz.toByteArray();
+    Path file = dir.resolve("cut.json.gz");
+    Files.write(file, Arrays.copyOf(whole, whole.length * 2 / 3));
+    List<ConversionProblem> problems = new ArrayList<>();
+    List<LlmTrace> traces = new ArrayList<>();
+    OtlpFileReader.builder().onProblem(problems::add).build().read(file, traces::add);
+    assertThat(problems).isNotEmpty();
+    assertThat(problems.get(problems.size() - 1).message()).startsWith("input ends early (truncated file?)");
+    assertThat(traces.size()).isGreaterThan(100).isLessThan(1200);
+  }
+
+  @Test
+  void truncatedProtobuf_reportsTheRecord(@TempDir Path dir) throws Exception {
+    Path whole = OtlpFiles.protobufRecords(dir.resolve("whole.pb"), batches());
+    byte[] bytes = Files.readAllBytes(whole);
+    Path cut = dir.resolve("cut.pb");
+    Files.write(cut, Arrays.copyOf(bytes, bytes.length - 10));
+    List<ConversionProblem> problems = new ArrayList<>();
+    List<LlmTrace> traces = new ArrayList<>();
+    OtlpFileReader.builder().onProblem(problems::add).build().read(cut, traces::add);
+    assertThat(problems).hasSize(1);
+    assertThat(problems.get(0).location()).isEqualTo("record " + batches().size());
+    assertThat(problems.get(0).message()).contains("truncated file?");
+    assertThat(traces).hasSizeGreaterThanOrEqualTo(4);
+  }
+
+  @Test
+  void notAnOtlpFile_isReportedNotThrown() throws Exception {
+    List<ConversionProblem> problems = new ArrayList<>();
+    OtlpFileReader.Result r = OtlpFileReader.builder().onProblem(problems::add).build()
+        .read(new ByteArrayInputStream("hello, world".getBytes(StandardCharsets.UTF_8)), "hello.txt", t -> {});
+    assertThat(r.interactions()).isZero();
+    assertThat(problems).hasSize(1);
+    assertThat(problems.get(0).toString()).startsWith("hello.txt: record 1: ");
+  }
+
+  @Test
+  void idsInBase64AndSnakeCaseNames_areAccepted() throws Exception {
+    String line = "{\"resource_spans\":[{\"scope_spans\":[{\"spans\":[{\"trace_id\":\"" + java.util.Base64.getEncoder().encodeToString(hex("0af7651916cd43dd8448eb211c80319c")) + "\","
+        + "\"span_id\":\"AAAAAAAAAAE=\",\"name\":\"chat m\",\"kind\":\"SPAN_KIND_CLIENT\",\"start_time_unix_nano\":1000000,"
+        + "\"end_time_unix_nano\":3000000,\"attributes\":[{\"key\":\"gen_ai.operation.name\",\"value\":{\"string_value\":\"chat\"}},"
+        + "{\"key\":\"gen_ai.request.model\",\"value\":{\"stringValue\":\"m\"}},"
+        + "{\"key\":\"gen_ai.usage.input_tokens\",\"value\":{\"intValue\":7}}],\"status\":{\"code\":\"STATUS_CODE_ERROR\",\"message\":\"bad\"}}]}]}]}";
+    List<LlmTrace> traces = new ArrayList<>();
+    OtlpFileReader.create().read(new ByteArrayInputStream(line.getBytes(StandardCharsets.UTF_8)), "x", traces::add);
+    assertThat(traces).hasSize(1);
+    LlmTrace t = traces.get(0);
+    assertThat(t.traceId()).isEqualTo("0af7651916cd43dd8448eb211c80319c");
+    assertThat(t.spanId()).isEqualTo("0000000000000001");
+    assertThat(t.generationTimeMs()).isEqualTo(2.0);
+    assertThat(t.response().usage().orElseThrow().inputTokens()).isEqualTo(7);
+    assertThat(t.error().orElseThrow().message()).isEqualTo("bad");
+  }
+}
