@@ -96,6 +96,57 @@ public final class TraceExport {
     }
   }
 
+  /**
+   * A JSONL or JSON writer that takes interactions one at a time, for exporting as they arrive
+   * (from a file being read, from a consumer) through one streaming generator. Close it to finish
+   * the output (the JSON array's end); the stream is flushed, not closed.
+   */
+  public static JsonStream openJson(OutputStream out, TraceFormat format) throws IOException {
+    if (format != TraceFormat.JSONL && format != TraceFormat.JSON) {
+      throw new IllegalArgumentException(format.id() + " needs the whole list: use write(Collection, ...)");
+    }
+    return new JsonStream(JsonTree.FACTORY.createGenerator(nonClosing(Objects.requireNonNull(out, "out"))), format);
+  }
+
+  /** See {@link #openJson}. Not thread-safe. */
+  public static final class JsonStream implements AutoCloseable {
+    private final JsonGenerator g;
+    private final TraceFormat format;
+    private long written;
+
+    private JsonStream(JsonGenerator g, TraceFormat format) throws IOException {
+      this.g = g;
+      this.format = format;
+      if (format == TraceFormat.JSONL) {
+        g.setPrettyPrinter(new MinimalPrettyPrinter("\n"));
+      } else {
+        g.writeStartArray();
+      }
+    }
+
+    /** Writes one interaction. */
+    public void write(LlmTrace trace) throws IOException {
+      TraceJsonWriter.write(g, Objects.requireNonNull(trace, "trace"));
+      written++;
+    }
+
+    /** How many interactions were written. */
+    public long count() {
+      return written;
+    }
+
+    @Override
+    public void close() throws IOException {
+      if (format == TraceFormat.JSON) {
+        g.writeEndArray();
+        g.writeRaw('\n');
+      } else if (written > 0) {
+        g.writeRaw('\n');
+      }
+      g.close();
+    }
+  }
+
   private static void writeJson(Iterator<LlmTrace> traces, TraceFormat format, JsonGenerator g) throws IOException {
     if (format == TraceFormat.JSONL) {
       g.setPrettyPrinter(new MinimalPrettyPrinter("\n"));
