@@ -1,6 +1,10 @@
 package dev.otelllm;
 
+import dev.otelllm.internal.BoundedExportProcessor;
 import dev.otelllm.internal.ContentPolicyExporter;
+import dev.otelllm.internal.OtlpExporters;
+import dev.otelllm.trace.RecordGenAiSampler;
+import io.opentelemetry.sdk.metrics.export.PeriodicMetricReader;
 import dev.otelllm.internal.GenAiMetrics;
 import dev.otelllm.internal.TracingLlmProvider;
 import dev.otelllm.trace.SessionBaggageSpanProcessor;
@@ -20,7 +24,6 @@ import io.opentelemetry.sdk.metrics.export.MetricReader;
 import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.SdkTracerProviderBuilder;
-import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -58,6 +61,8 @@ public final class LlmTracing implements AutoCloseable {
   private final GenAiMetrics metrics;
   private final ContentCapture contentCapture;
   private final ContentCapture exportContentCapture;
+  private final List<BoundedExportProcessor> exportProcessors = new ArrayList<>();
+  private final AutoCloseable ownedJoined;
 
   private LlmTracing(Builder b) {
     this.contentCapture = b.contentCapture;
@@ -66,20 +71,37 @@ public final class LlmTracing implements AutoCloseable {
       this.openTelemetry = b.joined;
       this.ownedSdk = null;
       this.buffer = b.buffer;
+      this.ownedJoined = b.ownedJoined;
     } else {
+      this.ownedJoined = null;
       this.buffer = b.buffer != null ? b.buffer
           : TraceBuffer.builder().maxTraces(b.maxTraces).maxBytes(b.maxTraceBytes).build();
       Resource resource = Resource.getDefault().merge(Resource.create(
           Attributes.of(io.opentelemetry.api.common.AttributeKey.stringKey("service.name"), b.serviceName)));
       SdkTracerProviderBuilder tracing = SdkTracerProvider.builder().setResource(resource);
-      addProcessors(tracing, buffer);
-      for (SpanExporter exporter : b.exporters) {
-        tracing.addSpanProcessor(BatchSpanProcessor.builder(
-                new ContentPolicyExporter(exporter, exportContentCapture))
-            .build());
+      if (b.sampler != null) {
+        tracing.setSampler(RecordGenAiSampler.wrap(b.sampler));
       }
+      addProcessors(tracing, buffer);
       SdkMeterProviderBuilder metering = SdkMeterProvider.builder().setResource(resource);
       b.metricReaders.forEach(metering::registerMetricReader);
+      List<SpanExporter> exporters = new ArrayList<>(b.exporters);
+      OtlpExport otlp = b.otlp;
+      if (otlp != null) {
+        exporters.add(OtlpExporters.spans(otlp));
+        if (otlp.exportsMetrics()) {
+          metering.registerMetricReader(PeriodicMetricReader.builder(OtlpExporters.metrics(otlp))
+              .setInterval(otlp.metricInterval()).build());
+        }
+      }
+      for (SpanExporter exporter : exporters) {
+        OtlpExport settings = otlp != null ? otlp : OtlpExport.defaults();
+        BoundedExportProcessor processor = new BoundedExportProcessor(
+            new ContentPolicyExporter(exporter, exportContentCapture), settings.maxQueueSize(),
+            settings.maxBatchSize(), settings.scheduleDelay(), OtlpExporters.worstCase(settings));
+        exportProcessors.add(processor);
+        tracing.addSpanProcessor(processor);
+      }
       OpenTelemetrySdk sdk = OpenTelemetrySdk.builder()
           .setTracerProvider(tracing.build())
           .setMeterProvider(metering.build())
@@ -94,6 +116,33 @@ public final class LlmTracing implements AutoCloseable {
     }
     this.tracer = openTelemetry.getTracer(INSTRUMENTATION_NAME);
     this.metrics = new GenAiMetrics(openTelemetry.getMeter(INSTRUMENTATION_NAME));
+  }
+
+  /**
+   * The export content budget that fits what backends keep of an attribute by default (Grafana
+   * Tempo keeps 2,048 bytes); see {@link ContentCapture#truncated(int)}.
+   */
+  public static final int DEFAULT_EXPORT_MAX_BYTES = 2048;
+
+  /**
+   * Records into an SDK built by OpenTelemetry's autoconfigure from the standard {@code OTEL_*}
+   * environment variables and system properties ({@code OTEL_EXPORTER_OTLP_ENDPOINT}, {@code
+   * OTEL_EXPORTER_OTLP_PROTOCOL}, {@code OTEL_EXPORTER_OTLP_HEADERS}, {@code OTEL_SERVICE_NAME},
+   * {@code OTEL_RESOURCE_ATTRIBUTES}, {@code OTEL_TRACES_SAMPLER}, ...), with this library's buffer,
+   * baggage processor, export content policy and sampler wrapper added by {@link
+   * dev.otelllm.autoconfigure.LlmAutoConfiguration}. The SDK is not registered globally; {@link
+   * #close()} shuts it down.
+   */
+  public static LlmTracing autoconfigured() {
+    io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk auto =
+        io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk.builder().build();
+    OpenTelemetrySdk sdk = auto.getOpenTelemetrySdk();
+    TraceBuffer buffer = dev.otelllm.autoconfigure.LlmAutoConfiguration.traceBuffer()
+        .orElseThrow(() -> new IllegalStateException("autoconfigure did not run this library's customizer: "
+            + "is META-INF/services/io.opentelemetry.sdk.autoconfigure.spi.AutoConfigurationCustomizerProvider on the classpath?"));
+    Builder b = builder().joinOpenTelemetry(sdk, buffer);
+    b.ownedJoined = sdk;
+    return b.build();
   }
 
   /** Its own SDK, 100 interactions kept in memory with full content, nothing exported. */
@@ -153,6 +202,25 @@ public final class LlmTracing implements AutoCloseable {
     return exportContentCapture;
   }
 
+  /**
+   * What the exporters added to this builder did with the spans handed to them: queued, exported,
+   * failed, dropped. Zeros when there is none (or the SDK was joined).
+   */
+  public ExportStats exportStats() {
+    long queued = 0;
+    long exported = 0;
+    long failed = 0;
+    long dropped = 0;
+    for (BoundedExportProcessor p : exportProcessors) {
+      ExportStats s = p.stats();
+      queued += s.queued();
+      exported += s.exported();
+      failed += s.failed();
+      dropped += s.dropped();
+    }
+    return new ExportStats(queued, exported, failed, dropped);
+  }
+
   /** Exports what is queued, waiting at most {@code timeout}; a no-op for a joined SDK. */
   public void forceFlush(Duration timeout) {
     if (ownedSdk != null) {
@@ -166,6 +234,14 @@ public final class LlmTracing implements AutoCloseable {
   public void close() {
     if (ownedSdk != null) {
       ownedSdk.shutdown().join(10, TimeUnit.SECONDS);
+    }
+    if (ownedJoined != null) {
+      try {
+        ownedJoined.close();
+      } catch (Exception e) {
+        java.util.logging.Logger.getLogger(LlmTracing.class.getName())
+            .log(java.util.logging.Level.WARNING, "shutting down the autoconfigured SDK failed", e);
+      }
     }
   }
 
@@ -181,6 +257,9 @@ public final class LlmTracing implements AutoCloseable {
     private String serviceName = defaultServiceName();
     private boolean registerGlobal;
     private OpenTelemetry joined;
+    private AutoCloseable ownedJoined;
+    private OtlpExport otlp;
+    private io.opentelemetry.sdk.trace.samplers.Sampler sampler;
 
     private Builder() {}
 
@@ -229,6 +308,27 @@ public final class LlmTracing implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Ships spans (and, unless turned off, metrics) over OTLP from the SDK built here, behind the
+     * export content policy and a bounded queue that never blocks the application.
+     *
+     * @throws IllegalStateException at {@link #build()} when gRPC is asked for and its sender is not
+     *     on the classpath
+     */
+    public Builder exportOtlp(OtlpExport export) {
+      this.otlp = Objects.requireNonNull(export, "export");
+      return this;
+    }
+
+    /**
+     * Samples what is exported: spans the sampler drops are not exported, but GenAI spans are
+     * still recorded, so the in-memory buffer keeps every interaction. Default: everything.
+     */
+    public Builder sampler(io.opentelemetry.sdk.trace.samplers.Sampler sampler) {
+      this.sampler = Objects.requireNonNull(sampler, "sampler");
+      return this;
+    }
+
     /** Reads the GenAI client metrics from the SDK built here. */
     public Builder addMetricReader(MetricReader reader) {
       metricReaders.add(Objects.requireNonNull(reader, "reader"));
@@ -265,9 +365,10 @@ public final class LlmTracing implements AutoCloseable {
     }
 
     public LlmTracing build() {
-      if (joined != null && (!exporters.isEmpty() || !metricReaders.isEmpty() || registerGlobal)) {
-        throw new IllegalStateException(
-            "exporters, metric readers and registerGlobal apply only to the SDK this builder makes, not to a joined OpenTelemetry");
+      if (joined != null && (!exporters.isEmpty() || !metricReaders.isEmpty() || registerGlobal || otlp != null
+          || sampler != null)) {
+        throw new IllegalStateException("exporters, OTLP export, metric readers, sampler and registerGlobal apply only "
+            + "to the SDK this builder makes, not to a joined OpenTelemetry");
       }
       return new LlmTracing(this);
     }

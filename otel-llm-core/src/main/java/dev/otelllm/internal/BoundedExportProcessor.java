@@ -1,0 +1,202 @@
+package dev.otelllm.internal;
+
+import dev.otelllm.ExportStats;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.trace.ReadWriteSpan;
+import io.opentelemetry.sdk.trace.ReadableSpan;
+import io.opentelemetry.sdk.trace.SpanProcessor;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Exports sampled spans in batches from a bounded queue on one daemon thread. The application's
+ * thread only offers a span to the queue: it never waits, never sees an exception, and when the
+ * queue is full (a slow or dead collector) the span is dropped and counted. Each batch waits at
+ * most the export timeout; failures are counted and logged at most once a minute. Every span
+ * handed over is accounted for in {@link #stats()}. Not API.
+ */
+public final class BoundedExportProcessor implements SpanProcessor {
+
+  private static final Logger logger = Logger.getLogger(BoundedExportProcessor.class.getName());
+  private static final ThrottledLogger failures = new ThrottledLogger(logger);
+
+  private final SpanExporter exporter;
+  private final ArrayBlockingQueue<SpanData> queue;
+  private final int maxBatchSize;
+  private final long scheduleDelayNanos;
+  private final long exportTimeoutNanos;
+  private final Thread worker;
+  private final AtomicBoolean shutdown = new AtomicBoolean();
+  private final AtomicLong exported = new AtomicLong();
+  private final AtomicLong failed = new AtomicLong();
+  private final AtomicLong dropped = new AtomicLong();
+  // Spans taken off the queue by the worker and not yet counted as exported or failed.
+  private final AtomicLong inFlight = new AtomicLong();
+  private final Object flushLock = new Object();
+  private volatile CompletableResultCode flushRequest;
+
+  public BoundedExportProcessor(SpanExporter exporter, int maxQueueSize, int maxBatchSize, Duration scheduleDelay,
+      Duration exportTimeout) {
+    this.exporter = exporter;
+    this.queue = new ArrayBlockingQueue<>(maxQueueSize);
+    this.maxBatchSize = maxBatchSize;
+    this.scheduleDelayNanos = scheduleDelay.toNanos();
+    this.exportTimeoutNanos = exportTimeout.toNanos();
+    this.worker = new Thread(this::run, "otel-llm-export");
+    this.worker.setDaemon(true);
+    this.worker.start();
+  }
+
+  @Override
+  public void onStart(Context parentContext, ReadWriteSpan span) {}
+
+  @Override
+  public boolean isStartRequired() {
+    return false;
+  }
+
+  @Override
+  public void onEnd(ReadableSpan span) {
+    try {
+      if (!span.getSpanContext().isSampled()) {
+        return;
+      }
+      if (shutdown.get() || !queue.offer(span.toSpanData())) {
+        dropped.incrementAndGet();
+      }
+    } catch (RuntimeException e) {
+      dropped.incrementAndGet();
+      failures.log(Level.WARNING, "could not queue a span for export", e);
+    }
+  }
+
+  @Override
+  public boolean isEndRequired() {
+    return true;
+  }
+
+  /** Counts so far; consistent enough for monitoring, exact once the queue is idle. */
+  public ExportStats stats() {
+    return new ExportStats(queue.size() + inFlight.get(), exported.get(), failed.get(), dropped.get());
+  }
+
+  private void run() {
+    List<SpanData> batch = new ArrayList<>(maxBatchSize);
+    long nextExport = System.nanoTime() + scheduleDelayNanos;
+    while (true) {
+      try {
+        long wait = nextExport - System.nanoTime();
+        SpanData span = wait > 0 ? queue.poll(wait, TimeUnit.NANOSECONDS) : queue.poll();
+        if (span != null) {
+          inFlight.incrementAndGet();
+          batch.add(span);
+          int room = maxBatchSize - batch.size();
+          if (room > 0) {
+            inFlight.addAndGet(queue.drainTo(batch, room));
+          }
+        }
+        CompletableResultCode flush = flushRequest;
+        boolean due = batch.size() >= maxBatchSize || System.nanoTime() - nextExport >= 0 || flush != null;
+        if (due) {
+          if (!batch.isEmpty()) {
+            export(batch);
+            batch = new ArrayList<>(maxBatchSize);
+          }
+          if (flush != null && queue.isEmpty()) {
+            flushRequest = null;
+            flush.succeed();
+          }
+          nextExport = System.nanoTime() + scheduleDelayNanos;
+        }
+        if (shutdown.get() && queue.isEmpty() && batch.isEmpty()) {
+          return;
+        }
+      } catch (InterruptedException e) {
+        // Shutdown ran out of time: what is left is counted as failed, not lost silently.
+        long left = batch.size() + queue.size();
+        queue.clear();
+        inFlight.addAndGet(-batch.size());
+        failed.addAndGet(left);
+        return;
+      } catch (RuntimeException e) {
+        failures.log(Level.WARNING, "export worker error", e);
+      }
+    }
+  }
+
+  private void export(List<SpanData> batch) throws InterruptedException {
+    int n = batch.size();
+    boolean ok = false;
+    try {
+      CompletableResultCode result = exporter.export(batch);
+      result.join(exportTimeoutNanos, TimeUnit.NANOSECONDS);
+      ok = result.isDone() && result.isSuccess();
+      if (!ok) {
+        failures.log(Level.WARNING, "exporting " + n + " spans failed"
+            + (result.isDone() ? "" : " (no answer within the export timeout)"), result.getFailureThrowable());
+      }
+    } catch (RuntimeException e) {
+      failures.log(Level.WARNING, "exporting " + n + " spans failed", e);
+    } finally {
+      (ok ? exported : failed).addAndGet(n);
+      inFlight.addAndGet(-n);
+    }
+    if (Thread.currentThread().isInterrupted()) {
+      throw new InterruptedException();
+    }
+  }
+
+  /** Exports what is queued now; completes when the queue was drained (or at once if shut down). */
+  @Override
+  public CompletableResultCode forceFlush() {
+    if (shutdown.get() || !worker.isAlive()) {
+      return CompletableResultCode.ofSuccess();
+    }
+    synchronized (flushLock) {
+      CompletableResultCode pending = flushRequest;
+      if (pending != null) {
+        return pending;
+      }
+      CompletableResultCode request = new CompletableResultCode();
+      flushRequest = request;
+      return request;
+    }
+  }
+
+  /**
+   * Stops taking spans, exports what is queued for at most the export timeout plus one second,
+   * then stops the worker and shuts the exporter down. Never hangs the JVM: the worker is a daemon.
+   */
+  @Override
+  public CompletableResultCode shutdown() {
+    if (!shutdown.compareAndSet(false, true)) {
+      return CompletableResultCode.ofSuccess();
+    }
+    CompletableResultCode result = new CompletableResultCode();
+    Thread stopper = new Thread(() -> {
+      try {
+        worker.join(TimeUnit.NANOSECONDS.toMillis(exportTimeoutNanos) + 1000);
+        if (worker.isAlive()) {
+          worker.interrupt();
+          worker.join(1000);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      exporter.shutdown().whenComplete(result::succeed);
+    }, "otel-llm-export-shutdown");
+    stopper.setDaemon(true);
+    stopper.start();
+    return result;
+  }
+}

@@ -1,0 +1,95 @@
+package dev.otelllm;
+
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.trace.v1.ResourceSpans;
+import io.opentelemetry.proto.trace.v1.ScopeSpans;
+import io.opentelemetry.proto.trace.v1.Span;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
+import java.util.zip.GZIPInputStream;
+import mockwebserver3.Dispatcher;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
+
+/** An OTLP/HTTP receiver on 127.0.0.1 that decodes what arrives with the OTLP protobuf classes. */
+final class OtlpReceiver implements AutoCloseable {
+  final MockWebServer server = new MockWebServer();
+  final List<RecordedRequest> traceRequests = new CopyOnWriteArrayList<>();
+  final List<ExportTraceServiceRequest> accepted = new CopyOnWriteArrayList<>();
+  final AtomicInteger acceptedSpans = new AtomicInteger();
+  private final AtomicInteger calls = new AtomicInteger();
+
+  /** @param answer the response to the n-th trace request (0-based) */
+  OtlpReceiver(IntFunction<MockResponse> answer) throws IOException {
+    server.setDispatcher(new Dispatcher() {
+      @Override
+      public MockResponse dispatch(RecordedRequest request) {
+        if (!request.getUrl().encodedPath().equals("/v1/traces")) {
+          return new MockResponse.Builder().code(200).build();
+        }
+        traceRequests.add(request);
+        MockResponse response = answer.apply(calls.getAndIncrement());
+        if (response.getCode() == 200) {
+          try {
+            ExportTraceServiceRequest decoded = decode(request);
+            accepted.add(decoded);
+            acceptedSpans.addAndGet(spans(decoded).size());
+          } catch (IOException e) {
+            return new MockResponse.Builder().code(400).body(e.toString()).build();
+          }
+        }
+        return response;
+      }
+    });
+    server.start(InetAddress.getByName("127.0.0.1"), 0);
+  }
+
+  static OtlpReceiver alwaysOk() throws IOException {
+    return new OtlpReceiver(n -> ok());
+  }
+
+  static MockResponse ok() {
+    return new MockResponse.Builder().code(200).addHeader("Content-Type", "application/x-protobuf").build();
+  }
+
+  String endpoint() {
+    return "http://127.0.0.1:" + server.getPort();
+  }
+
+  static ExportTraceServiceRequest decode(RecordedRequest request) throws IOException {
+    byte[] body = request.getBody() == null ? new byte[0] : request.getBody().toByteArray();
+    if ("gzip".equals(request.getHeaders().get("Content-Encoding"))) {
+      body = new GZIPInputStream(new java.io.ByteArrayInputStream(body)).readAllBytes();
+    }
+    return ExportTraceServiceRequest.parseFrom(body);
+  }
+
+  static List<Span> spans(ExportTraceServiceRequest request) {
+    List<Span> out = new ArrayList<>();
+    for (ResourceSpans rs : request.getResourceSpansList()) {
+      for (ScopeSpans ss : rs.getScopeSpansList()) {
+        out.addAll(ss.getSpansList());
+      }
+    }
+    return out;
+  }
+
+  List<Span> allSpans() {
+    List<Span> out = new ArrayList<>();
+    for (ExportTraceServiceRequest r : accepted) {
+      out.addAll(spans(r));
+    }
+    return out;
+  }
+
+  @Override
+  public void close() {
+    server.close();
+  }
+}
