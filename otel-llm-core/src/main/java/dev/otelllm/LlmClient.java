@@ -129,6 +129,7 @@ public final class LlmClient implements AutoCloseable {
     private boolean tracingEnabled;
     private LlmTracing sharedTracing;
     private final LlmTracing.Builder tracingBuilder = LlmTracing.builder();
+    private String ownTracingSetting;
 
     private Builder(LlmProvider provider) {
       this.provider = Objects.requireNonNull(provider, "provider");
@@ -150,28 +151,43 @@ public final class LlmClient implements AutoCloseable {
     /** Interactions kept in memory; default 100; 0 records spans but keeps none. */
     public Builder maxTraces(int maxTraces) {
       tracingBuilder.maxTraces(maxTraces);
+      ownTracingSetting = "maxTraces";
       return this;
     }
 
     /** Estimated bytes kept in memory; default no byte bound. */
     public Builder maxTraceBytes(long maxTraceBytes) {
       tracingBuilder.maxTraceBytes(maxTraceBytes);
+      ownTracingSetting = "maxTraceBytes";
       return this;
     }
 
     /** What spans and memory keep of the content; default full. */
     public Builder contentCapture(ContentCapture capture) {
       tracingBuilder.contentCapture(capture);
+      ownTracingSetting = "contentCapture";
       return this;
     }
 
     /** Further settings of the tracing this client builds for itself. */
     public Builder configureTracing(java.util.function.Consumer<LlmTracing.Builder> configurer) {
       Objects.requireNonNull(configurer, "configurer").accept(tracingBuilder);
+      ownTracingSetting = "configureTracing";
       return this;
     }
 
+    /**
+     * @throws IllegalStateException when a tracing setting was given but tracing is off, or a
+     *     shared tracing was given too (its own settings apply)
+     */
     public LlmClient build() {
+      if (ownTracingSetting != null && !tracingEnabled) {
+        throw new IllegalStateException(ownTracingSetting + " was set but tracing is off: call tracing(true)");
+      }
+      if (ownTracingSetting != null && sharedTracing != null) {
+        throw new IllegalStateException(ownTracingSetting
+            + " does not apply to a shared LlmTracing: set it on that LlmTracing's builder");
+      }
       if (!tracingEnabled) {
         return new LlmClient(provider, null, false);
       }

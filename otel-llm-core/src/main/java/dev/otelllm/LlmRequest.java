@@ -173,12 +173,20 @@ public final class LlmRequest {
 
     /**
      * One trace metadata entry. The value is a string, a number (it stays a number on the span), a
-     * boolean, or a list of one of those; anything else is recorded as its {@code toString()}.
+     * boolean, or a list or map of those.
+     *
+     * @throws IllegalArgumentException for a blank key, a key the map form reserves ({@code
+     *     session_id, span_id, parent_span_id, error_type, error_message}), or a value of another
+     *     type
      */
     public Builder metadata(String key, Object value) {
       Objects.requireNonNull(key, "metadata key");
       if (key.isBlank()) {
         throw new IllegalArgumentException("metadata key must not be blank");
+      }
+      if (dev.otelllm.internal.GenAiKeys.RESERVED_METADATA_KEYS.contains(key)) {
+        throw new IllegalArgumentException("metadata key '" + key + "' is reserved for the interaction's own "
+            + dev.otelllm.internal.GenAiKeys.RESERVED_METADATA_KEYS.stream().sorted().toList());
       }
       metadata.put(key, JsonTree.copy(Objects.requireNonNull(value, "metadata value for " + key), key));
       return this;

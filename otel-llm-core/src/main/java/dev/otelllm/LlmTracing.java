@@ -109,7 +109,13 @@ public final class LlmTracing implements AutoCloseable {
               W3CTraceContextPropagator.getInstance(), W3CBaggagePropagator.getInstance())))
           .build();
       if (b.registerGlobal) {
-        GlobalOpenTelemetry.set(sdk);
+        try {
+          GlobalOpenTelemetry.set(sdk);
+        } catch (IllegalStateException e) {
+          // Do not leave an SDK (and its export threads) running that nobody can reach.
+          sdk.shutdown().join(10, TimeUnit.SECONDS);
+          throw new IllegalStateException("registerGlobal: a global OpenTelemetry is already set", e);
+        }
       }
       this.openTelemetry = sdk;
       this.ownedSdk = sdk;

@@ -56,7 +56,7 @@ public final class Session implements AutoCloseable {
     this.systemPrompt = b.systemPrompt;
     this.defaultParams = b.defaultParams;
     this.defaultMetadata = new LinkedHashMap<>(b.defaultMetadata);
-    this.interactions = client.traceBuffer().map(buf -> buf.retainSession(id, b.maxHistory)).orElse(null);
+    this.interactions = client.traceBuffer().map(buf -> buf.newSessionHistory(id, b.maxHistory)).orElse(null);
     var baggage = Baggage.builder().put(SessionBaggageSpanProcessor.SESSION_ID, id);
     if (idGiven) {
       baggage.put(SessionBaggageSpanProcessor.CONVERSATION_ID, id);
@@ -114,7 +114,7 @@ public final class Session implements AutoCloseable {
       throw new IllegalArgumentException("attemptNumber must be >= 0, was " + attemptNumber);
     }
     LlmRequest.Builder request = LlmRequest.builder()
-        .params(params == GenerationParams.none() ? defaultParams : params)
+        .params(params.equals(GenerationParams.none()) ? defaultParams : params)
         .metadata(defaultMetadata);
     if (systemPrompt != null) {
       request.systemPrompt(systemPrompt);
@@ -137,7 +137,8 @@ public final class Session implements AutoCloseable {
   /** One turn with a request built by the caller; the session adds its system prompt and history. */
   public LlmResponse generate(LlmRequest turn) {
     Objects.requireNonNull(turn, "turn");
-    LlmRequest.Builder request = LlmRequest.builder().params(turn.params()).metadata(defaultMetadata)
+    LlmRequest.Builder request = LlmRequest.builder()
+        .params(turn.params().equals(GenerationParams.none()) ? defaultParams : turn.params()).metadata(defaultMetadata)
         .metadata(turn.metadata()).tools(turn.tools());
     turn.model().ifPresent(request::model);
     Optional<String> system = turn.systemPrompt().or(this::systemPrompt);
@@ -154,7 +155,11 @@ public final class Session implements AutoCloseable {
     var builder = Baggage.current().toBuilder();
     baggageEntries.forEach((key, entry) -> builder.put(key, entry.getValue(), entry.getMetadata()));
     Baggage baggage = builder.build();
-    try (Scope ignored = Context.current().with(baggage).makeCurrent()) {
+    Context context = Context.current().with(baggage);
+    if (interactions != null) {
+      context = interactions.storeIn(context);
+    }
+    try (Scope ignored = context.makeCurrent()) {
       response = client.generate(request);
     }
     synchronized (lock) {
@@ -246,11 +251,9 @@ public final class Session implements AutoCloseable {
 
     /** Metadata added to every turn (e.g. {@code user_id}). */
     public Builder metadata(String key, Object value) {
-      Objects.requireNonNull(key, "metadata key");
-      if (key.isBlank()) {
-        throw new IllegalArgumentException("metadata key must not be blank");
-      }
-      defaultMetadata.put(key, JsonTree.copy(Objects.requireNonNull(value, "metadata value for " + key), key));
+      // Same checks as a request's metadata.
+      LlmRequest.builder().metadata(key, value);
+      defaultMetadata.put(key, JsonTree.copy(value, key));
       return this;
     }
 

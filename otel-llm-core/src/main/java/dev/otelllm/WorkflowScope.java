@@ -65,7 +65,8 @@ public final class WorkflowScope implements AutoCloseable {
   public void recordFailure(Throwable error) {
     Objects.requireNonNull(error, "error");
     span.setAttribute(ErrorAttributes.ERROR_TYPE, error.getClass().getName());
-    span.setStatus(StatusCode.ERROR, String.valueOf(error.getMessage()));
+    String message = error.getMessage();
+    span.setStatus(StatusCode.ERROR, message != null ? message : error.getClass().getName());
     span.recordException(error);
   }
 

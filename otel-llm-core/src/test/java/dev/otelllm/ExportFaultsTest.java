@@ -72,7 +72,7 @@ class ExportFaultsTest {
       ExportStats s = tracing.exportStats();
       assertThat(s.exported()).isZero();
       // The queue is bounded: most spans were dropped at once rather than held.
-      assertThat(s.dropped()).isGreaterThan(300);
+      assertThat(s.dropped()).isGreaterThanOrEqualTo(500 - 64 * 5);
       assertThat(s.failed() + s.dropped()).isEqualTo(500);
     }
   }

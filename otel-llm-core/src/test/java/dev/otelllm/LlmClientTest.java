@@ -276,4 +276,67 @@ class LlmClientTest {
     assertThatThrownBy(() -> ContentCapture.truncated(10)).hasMessage("maxBytes must be >= 64, was 10");
     assertThatThrownBy(() -> LlmClient.builder(null)).hasMessage("provider");
   }
+
+  @Test
+  void sneakyCheckedException_endsTheSpanAndReachesTheCaller() {
+    java.io.IOException io = new java.io.IOException("socket reset");
+    LlmProvider sneaky = new LlmProvider() {
+      @Override
+      public ProviderInfo info() {
+        return ProviderInfo.inProcess("p", "m");
+      }
+
+      @Override
+      public LlmResponse generate(LlmRequest request) {
+        return LlmClientTest.<RuntimeException>sneak(io);
+      }
+    };
+    try (TestTracing t = new TestTracing()) {
+      LlmClient client = t.client(sneaky);
+      assertThatThrownBy(() -> client.generate("x")).isSameAs(io);
+      assertThat(client.getTraces()).hasSize(1);
+      assertThat(client.getTraces().get(0).error().orElseThrow().type()).isEqualTo("java.io.IOException");
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T extends Throwable> LlmResponse sneak(Throwable t) throws T {
+    throw (T) t;
+  }
+
+  @Test
+  void providerReturningNull_returnsNullAndTracesAFailure() {
+    LlmProvider nulls = new LlmProvider() {
+      @Override
+      public ProviderInfo info() {
+        return ProviderInfo.inProcess("p", "m");
+      }
+
+      @Override
+      public LlmResponse generate(LlmRequest request) {
+        return null;
+      }
+    };
+    try (TestTracing t = new TestTracing()) {
+      LlmClient client = t.client(nulls);
+      assertThat(client.generate("x")).isNull();
+      assertThat(client.getTraces().get(0).error().orElseThrow().type()).isEqualTo("java.lang.NullPointerException");
+    }
+  }
+
+  @Test
+  void tracingSettingsWithoutTracing_failAtBuild() {
+    assertThatThrownBy(() -> LlmClient.builder(DeterministicLlmProvider.echo("m")).maxTraces(5).build())
+        .hasMessage("maxTraces was set but tracing is off: call tracing(true)");
+    try (LlmTracing shared = LlmTracing.create()) {
+      assertThatThrownBy(() -> LlmClient.builder(DeterministicLlmProvider.echo("m")).tracing(shared).maxTraces(5).build())
+          .hasMessage("maxTraces does not apply to a shared LlmTracing: set it on that LlmTracing's builder");
+    }
+  }
+
+  @Test
+  void reservedMetadataKeys_areRejected() {
+    assertThatThrownBy(() -> LlmRequest.builder().metadata("span_id", "x"))
+        .hasMessage("metadata key 'span_id' is reserved for the interaction's own [error_message, error_type, parent_span_id, session_id, span_id]");
+  }
 }

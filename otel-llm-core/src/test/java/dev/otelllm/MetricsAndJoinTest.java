@@ -109,6 +109,6 @@ class MetricsAndJoinTest {
     TraceBuffer buffer = TraceBuffer.create();
     assertThatThrownBy(() -> LlmTracing.builder().joinOpenTelemetry(OpenTelemetrySdk.builder().build(), buffer)
         .addSpanExporter(InMemorySpanExporter.create()).build())
-        .hasMessage("exporters, metric readers and registerGlobal apply only to the SDK this builder makes, not to a joined OpenTelemetry");
+        .hasMessage("exporters, OTLP export, metric readers, sampler and registerGlobal apply only to the SDK this builder makes, not to a joined OpenTelemetry");
   }
 }

@@ -176,4 +176,47 @@ class SessionTest {
     assertThatThrownBy(() -> client.session().id("")).hasMessage("session id must be 1..256 characters, was 0");
     assertThatThrownBy(() -> client.session().maxHistory(-1)).hasMessage("maxHistory must be >= 0, was -1");
   }
+
+  @Test
+  void upstreamBaggageNamingALiveSession_cannotWriteIntoItsHistory() {
+    try (LlmClient client = LlmClient.builder(DeterministicLlmProvider.echo("m")).tracing(true).build();
+        Session live = client.session().id("support-chat-1").build()) {
+      live.generate("mine");
+      io.opentelemetry.api.baggage.Baggage upstream = io.opentelemetry.api.baggage.Baggage.builder()
+          .put("session.id", "support-chat-1").build();
+      try (io.opentelemetry.context.Scope s = Context.current().with(upstream).makeCurrent()) {
+        client.generate("attacker prompt");
+      }
+      assertThat(live.getInteractionHistory()).extracting(LlmTrace::prompt).containsExactly("mine");
+      // The span still carries the id the baggage gave it: it is the caller's context.
+      assertThat(client.getTraces(TraceQuery.session("support-chat-1"))).hasSize(2);
+    }
+  }
+
+  @Test
+  void twoSessionsWithOneId_keepSeparateHistories_andClosingOneLeavesTheOther() {
+    try (LlmClient client = LlmClient.builder(DeterministicLlmProvider.echo("m")).tracing(true).build()) {
+      Session a = client.session().id("same").build();
+      Session b = client.session().id("same").maxHistory(1).build();
+      a.generate("a1");
+      b.generate("b1");
+      b.generate("b2");
+      a.generate("a2");
+      b.close();
+      a.generate("a3");
+      assertThat(a.getInteractionHistory()).extracting(LlmTrace::prompt).containsExactly("a1", "a2", "a3");
+      assertThat(b.getInteractionHistory()).isEmpty();
+      a.close();
+    }
+  }
+
+  @Test
+  void emptyParams_keepTheSessionDefaults() {
+    try (LlmClient client = LlmClient.builder(DeterministicLlmProvider.echo("m")).tracing(true).build();
+        Session s = client.session().defaultParams(GenerationParams.builder().temperature(0.3).build()).build()) {
+      s.generate("x", null, 0, GenerationParams.builder().build(), Map.of());
+      s.generate(LlmRequest.of("y"));
+      assertThat(s.getInteractionHistory()).allSatisfy(t -> assertThat(t.parameters()).containsEntry("temperature", 0.3));
+    }
+  }
 }

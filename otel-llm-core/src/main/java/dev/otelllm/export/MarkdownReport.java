@@ -61,7 +61,7 @@ final class MarkdownReport {
       byTrace.computeIfAbsent(traces.get(i).traceId(), k -> new ArrayList<>()).add(i);
     }
     for (Map.Entry<String, List<Integer>> e : byTrace.entrySet()) {
-      w.write("  section trace " + e.getKey().substring(0, Math.min(8, e.getKey().length())) + "\n");
+      w.write("  section trace " + mermaidLabel(e.getKey().substring(0, Math.min(8, e.getKey().length()))) + "\n");
       for (int i : e.getValue()) {
         LlmTrace t = traces.get(i);
         long start = t.startEpochNanos() / 1_000_000;
@@ -116,9 +116,20 @@ final class MarkdownReport {
       w.write("### System prompt\n\n" + fence(t.systemPrompt(), "text"));
     }
     List<Message> messages = t.messages();
-    if (messages.size() > 1) {
-      w.write("### Conversation before the prompt\n\n");
-      for (int m = 0; m < messages.size() - 1; m++) {
+    int prompt = -1;
+    for (int m = messages.size() - 1; m >= 0 && prompt < 0; m--) {
+      if (Message.USER.equals(messages.get(m).role())) {
+        prompt = m;
+      }
+    }
+    if (messages.size() > (prompt >= 0 ? 1 : 0)) {
+      // Everything but the prompt, in order: earlier turns, and tool results sent after it.
+      w.write("### Conversation\n\n");
+      for (int m = 0; m < messages.size(); m++) {
+        if (m == prompt) {
+          w.write("*(the prompt, below)*\n\n");
+          continue;
+        }
         Message msg = messages.get(m);
         w.write("**" + heading(msg.role()) + "**\n\n" + fence(LlmTrace.messageContent(msg), "text"));
         for (Part.ToolCall c : msg.toolCalls()) {

@@ -37,7 +37,7 @@ public final class TraceExport {
 
   /** The export as a string. */
   public static String toString(Collection<LlmTrace> traces, TraceFormat format) {
-    StringWriter w = new StringWriter(Math.max(256, traces.size() * 2048));
+    StringWriter w = new StringWriter((int) Math.min(1 << 20, Math.max(256L, traces.size() * 2048L)));
     try {
       write(new ArrayList<>(traces), format, w);
     } catch (IOException e) {

@@ -57,6 +57,9 @@ final class TraceJsonWriter {
       g.writeStringField("parent_span_id", t.parentSpanId());
     }
     for (Map.Entry<String, Object> e : t.metadata().entrySet()) {
+      if (dev.otelllm.internal.GenAiKeys.RESERVED_METADATA_KEYS.contains(e.getKey())) {
+        continue;
+      }
       g.writeFieldName(e.getKey());
       JsonTree.write(g, e.getValue());
     }

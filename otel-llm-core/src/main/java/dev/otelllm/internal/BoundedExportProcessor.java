@@ -44,6 +44,17 @@ public final class BoundedExportProcessor implements SpanProcessor {
   private final AtomicLong inFlight = new AtomicLong();
   private final Object flushLock = new Object();
   private volatile CompletableResultCode flushRequest;
+  // Batches sent and not yet answered: several at once so that marshaling the next batch overlaps
+  // with the network and the receiver. The worker waits for a permit, never the application.
+  private static final int MAX_BATCHES_IN_FLIGHT = 4;
+  private final java.util.concurrent.Semaphore inFlightBatches = new java.util.concurrent.Semaphore(MAX_BATCHES_IN_FLIGHT);
+  private final java.util.Set<Batch> pending = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  // While the collector keeps failing, wait before the next batch (100 ms doubling to 5 s): a
+  // refusing collector then costs the application's cores almost nothing, and is not hammered.
+  private static final long MIN_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+  private static final long MAX_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(5);
+  private final java.util.concurrent.atomic.AtomicInteger consecutiveFailures = new java.util.concurrent.atomic.AtomicInteger();
+  private volatile long resumeAt = System.nanoTime();
 
   public BoundedExportProcessor(SpanExporter exporter, int maxQueueSize, int maxBatchSize, Duration scheduleDelay,
       Duration exportTimeout) {
@@ -85,7 +96,7 @@ public final class BoundedExportProcessor implements SpanProcessor {
     return true;
   }
 
-  /** Counts so far; consistent enough for monitoring, exact once the queue is idle. */
+  /** Counts so far; consistent enough for monitoring, exact once the queue is idle and answered. */
   public ExportStats stats() {
     return new ExportStats(queue.size() + inFlight.get(), exported.get(), failed.get(), dropped.get());
   }
@@ -108,25 +119,36 @@ public final class BoundedExportProcessor implements SpanProcessor {
         CompletableResultCode flush = flushRequest;
         boolean due = batch.size() >= maxBatchSize || System.nanoTime() - nextExport >= 0 || flush != null;
         if (due) {
+          long pause = resumeAt - System.nanoTime();
+          if (pause > 0 && !batch.isEmpty() && !shutdown.get()) {
+            // Backing off: spans arriving meanwhile find the queue full and are dropped (counted).
+            Thread.sleep(Math.max(1, TimeUnit.NANOSECONDS.toMillis(Math.min(pause, scheduleDelayNanos))));
+            continue;
+          }
           if (!batch.isEmpty()) {
-            export(batch);
+            send(batch);
             batch = new ArrayList<>(maxBatchSize);
           }
           if (flush != null && queue.isEmpty()) {
+            awaitAnswers(exportTimeoutNanos);
             flushRequest = null;
             flush.succeed();
           }
           nextExport = System.nanoTime() + scheduleDelayNanos;
         }
         if (shutdown.get() && queue.isEmpty() && batch.isEmpty()) {
+          awaitAnswers(exportTimeoutNanos);
           return;
         }
       } catch (InterruptedException e) {
         // Shutdown ran out of time: what is left is counted as failed, not lost silently.
         long left = batch.size() + queue.size();
         queue.clear();
-        inFlight.addAndGet(-batch.size());
+        inFlight.addAndGet(-(long) batch.size());
         failed.addAndGet(left);
+        for (Batch b : pending) {
+          b.settle(false);
+        }
         return;
       } catch (RuntimeException e) {
         failures.log(Level.WARNING, "export worker error", e);
@@ -134,25 +156,62 @@ public final class BoundedExportProcessor implements SpanProcessor {
     }
   }
 
-  private void export(List<SpanData> batch) throws InterruptedException {
-    int n = batch.size();
-    boolean ok = false;
+  /** Sends one batch without waiting for its answer (at most a few batches are unanswered). */
+  private void send(List<SpanData> spans) throws InterruptedException {
+    inFlightBatches.acquire();
+    Batch batch = new Batch(spans.size());
+    pending.add(batch);
     try {
-      CompletableResultCode result = exporter.export(batch);
-      result.join(exportTimeoutNanos, TimeUnit.NANOSECONDS);
-      ok = result.isDone() && result.isSuccess();
-      if (!ok) {
-        failures.log(Level.WARNING, "exporting " + n + " spans failed"
-            + (result.isDone() ? "" : " (no answer within the export timeout)"), result.getFailureThrowable());
-      }
+      CompletableResultCode result = exporter.export(spans);
+      result.whenComplete(() -> {
+        boolean ok = result.isSuccess();
+        if (!ok) {
+          failures.log(Level.WARNING, "exporting " + batch.size + " spans failed", result.getFailureThrowable());
+        }
+        batch.settle(ok);
+      });
     } catch (RuntimeException e) {
-      failures.log(Level.WARNING, "exporting " + n + " spans failed", e);
-    } finally {
-      (ok ? exported : failed).addAndGet(n);
-      inFlight.addAndGet(-n);
+      failures.log(Level.WARNING, "exporting " + spans.size() + " spans failed", e);
+      batch.settle(false);
     }
-    if (Thread.currentThread().isInterrupted()) {
-      throw new InterruptedException();
+  }
+
+  /** Waits until every sent batch is answered, at most the export timeout; the rest count as failed. */
+  private void awaitAnswers(long timeoutNanos) throws InterruptedException {
+    if (inFlightBatches.tryAcquire(MAX_BATCHES_IN_FLIGHT, timeoutNanos, TimeUnit.NANOSECONDS)) {
+      inFlightBatches.release(MAX_BATCHES_IN_FLIGHT);
+      return;
+    }
+    for (Batch b : pending) {
+      failures.log(Level.WARNING, "no answer to an export within " + TimeUnit.NANOSECONDS.toMillis(timeoutNanos)
+          + " ms; its " + b.size + " spans count as failed", null);
+      b.settle(false);
+    }
+  }
+
+  /** One sent batch, counted exactly once whichever of its answer or a timeout comes first. */
+  private final class Batch {
+    final int size;
+    private final AtomicBoolean settled = new AtomicBoolean();
+
+    Batch(int size) {
+      this.size = size;
+    }
+
+    void settle(boolean ok) {
+      if (settled.compareAndSet(false, true)) {
+        if (ok) {
+          consecutiveFailures.set(0);
+        } else {
+          int n = consecutiveFailures.incrementAndGet();
+          long backoff = Math.min(MAX_BACKOFF_NANOS, MIN_BACKOFF_NANOS << Math.min(n - 1, 10));
+          resumeAt = System.nanoTime() + backoff;
+        }
+        (ok ? exported : failed).addAndGet(size);
+        inFlight.addAndGet(-size);
+        pending.remove(this);
+        inFlightBatches.release();
+      }
     }
   }
 

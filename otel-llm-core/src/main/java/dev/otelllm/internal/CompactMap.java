@@ -24,7 +24,10 @@ public final class CompactMap extends AbstractMap<String, Object> {
     this.keysAndValues = keysAndValues;
   }
 
-  /** An immutable ordered copy; returns the map itself when it already is one. */
+  /**
+   * An immutable ordered copy, nested maps and lists included ({@link JsonTree#copy}); entries with
+   * a null value are left out. Returns the map itself when it already is one.
+   */
   public static CompactMap copyOf(Map<String, ?> map) {
     if (map instanceof CompactMap c) {
       return c;
@@ -35,10 +38,14 @@ public final class CompactMap extends AbstractMap<String, Object> {
     Object[] kv = new Object[map.size() * 2];
     int i = 0;
     for (Map.Entry<String, ?> e : map.entrySet()) {
-      kv[i++] = Objects.requireNonNull(e.getKey(), "key");
-      kv[i++] = Objects.requireNonNull(e.getValue(), () -> "value of " + e.getKey());
+      if (e.getValue() == null) {
+        continue;
+      }
+      String key = Objects.requireNonNull(e.getKey(), "key");
+      kv[i++] = key;
+      kv[i++] = JsonTree.copy(e.getValue(), key);
     }
-    return new CompactMap(kv);
+    return new CompactMap(i == kv.length ? kv : java.util.Arrays.copyOf(kv, i));
   }
 
   @Override

@@ -57,9 +57,9 @@ public final class ContentCodec {
       m.put("name", t.name());
       if (o.full()) {
         if (!t.description().isEmpty()) {
-          m.put("description", t.description());
+          m.put("description", o.redactor().apply(t.description()));
         }
-        m.put("parameters", t.parameters());
+        m.put("parameters", redact(t.parameters(), o.redactor()));
       }
       out.add(m);
     }
@@ -97,15 +97,14 @@ public final class ContentCodec {
       }
       out.put("name", c.name());
       if (full) {
-        out.put("arguments", c.arguments());
+        out.put("arguments", redact(c.arguments(), o.redactor()));
       }
     } else if (p instanceof Part.ToolCallResponse r) {
       if (!r.id().isEmpty()) {
         out.put("id", r.id());
       }
       if (full) {
-        Object response = r.response();
-        out.put("response", response instanceof String s ? o.redactor().apply(s) : response);
+        out.put("response", redact(r.response(), o.redactor()));
       }
     } else if (p instanceof Part.Reasoning r) {
       if (full) {
@@ -121,18 +120,41 @@ public final class ContentCodec {
       putIfNotEmpty(out, "mime_type", u.mimeType());
       out.put("modality", u.modality());
       if (full) {
-        out.put("uri", u.uri());
+        out.put("uri", o.redactor().apply(u.uri()));
       }
     } else if (p instanceof Part.Generic g) {
       if (full) {
         for (Map.Entry<String, Object> e : g.fields().entrySet()) {
           if (!"type".equals(e.getKey())) {
-            out.put(e.getKey(), e.getValue());
+            out.put(e.getKey(), redact(e.getValue(), o.redactor()));
           }
         }
       }
     }
     return out;
+  }
+
+  /** Every string leaf of a JSON-like tree through the redactor; the tree itself when none is set. */
+  static Object redact(Object tree, UnaryOperator<String> redactor) {
+    if (redactor == UnaryOperator.<String>identity() || tree == null) {
+      return tree;
+    }
+    if (tree instanceof String s) {
+      return redactor.apply(s);
+    }
+    if (tree instanceof Map<?, ?> map) {
+      Map<String, Object> out = new LinkedHashMap<>();
+      map.forEach((k, v) -> out.put(String.valueOf(k), redact(v, redactor)));
+      return out;
+    }
+    if (tree instanceof List<?> list) {
+      List<Object> out = new ArrayList<>(list.size());
+      for (Object o : list) {
+        out.add(redact(o, redactor));
+      }
+      return out;
+    }
+    return tree;
   }
 
   private static void putIfNotEmpty(Map<String, Object> out, String key, String value) {

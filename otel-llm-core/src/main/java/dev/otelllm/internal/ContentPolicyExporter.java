@@ -29,8 +29,13 @@ public final class ContentPolicyExporter implements SpanExporter {
   private static final Logger logger = Logger.getLogger(ContentPolicyExporter.class.getName());
   private static final ThrottledLogger failures = new ThrottledLogger(logger);
 
-  private static final Set<String> TEXT_KEYS = Set.of("content", "arguments", "response", "uri");
-  private static final Set<String> DEFINITION_DETAIL_KEYS = Set.of("description", "parameters");
+  // Metadata-only keeps these keys and nothing else: structure, never text.
+  private static final Set<String> MESSAGE_KEYS = Set.of("role", "parts", "name", "finish_reason");
+  private static final Set<String> PART_KEYS = Set.of("type", "id", "name", "mime_type", "modality");
+  private static final Set<String> DEFINITION_KEYS = Set.of("type", "name");
+  // Never passed through the redactor: structure, not content.
+  private static final Set<String> STRUCTURAL_KEYS =
+      Set.of("type", "role", "id", "name", "mime_type", "modality", "finish_reason");
 
   private static final List<String> STRICTNESS = List.of("none", "metadata", "truncated", "full");
 
@@ -109,8 +114,9 @@ public final class ContentPolicyExporter implements SpanExporter {
         @SuppressWarnings("unchecked")
         List<Object> list = (List<Object>) tree;
         if (capture.mode() == ContentCapture.Mode.METADATA) {
-          strip(list, GenAiKeys.TOOL_DEFINITIONS.equals(key));
-        } else {
+          strip(list, GenAiKeys.TOOL_DEFINITIONS.equals(key) ? DEFINITION_KEYS
+              : GenAiKeys.SYSTEM_INSTRUCTIONS.equals(key) ? PART_KEYS : MESSAGE_KEYS);
+        } else if (capture.redactor() != UnaryOperator.<String>identity()) {
           redact(list, capture.redactor());
         }
         if (capture.maxBytes() > 0 && ContentTruncator.truncate(list, capture.maxBytes())) {
@@ -176,34 +182,48 @@ public final class ContentPolicyExporter implements SpanExporter {
     return json == null ? null : JsonTree.parse(json);
   }
 
+  /** Keeps only the allowed keys of each node, and of each message's parts only part keys. */
   @SuppressWarnings("unchecked")
-  private static void strip(List<Object> tree, boolean definitions) {
+  private static void strip(List<Object> tree, Set<String> allowed) {
     for (Object node : tree) {
       if (node instanceof Map<?, ?> map) {
         Map<String, Object> m = (Map<String, Object>) map;
-        m.keySet().removeAll(definitions ? DEFINITION_DETAIL_KEYS : TEXT_KEYS);
-        if (m.get("parts") instanceof List<?> parts) {
-          strip((List<Object>) parts, false);
+        m.keySet().retainAll(allowed);
+        if (allowed == MESSAGE_KEYS && m.get("parts") instanceof List<?> parts) {
+          strip((List<Object>) parts, PART_KEYS);
         }
       }
     }
   }
 
+  /** Every string that is not structure goes through the redactor, however deep. */
   @SuppressWarnings("unchecked")
-  private static void redact(List<Object> tree, UnaryOperator<String> redactor) {
-    for (Object node : tree) {
-      if (node instanceof Map<?, ?> map) {
-        Map<String, Object> m = (Map<String, Object>) map;
-        for (Map.Entry<String, Object> e : m.entrySet()) {
-          if (e.getValue() instanceof String s && (e.getKey().equals("content") || e.getKey().equals("response"))) {
-            e.setValue(redactor.apply(s));
-          }
-        }
-        if (m.get("parts") instanceof List<?> parts) {
-          redact((List<Object>) parts, redactor);
+  private static Object redactNode(Object node, UnaryOperator<String> redactor) {
+    if (node instanceof String s) {
+      return redactor.apply(s);
+    }
+    if (node instanceof Map<?, ?> map) {
+      for (Map.Entry<String, Object> e : ((Map<String, Object>) map).entrySet()) {
+        if (!STRUCTURAL_KEYS.contains(e.getKey())) {
+          e.setValue(redactNode(e.getValue(), redactor));
+        } else if (e.getValue() instanceof List<?> || e.getValue() instanceof Map<?, ?>) {
+          e.setValue(redactNode(e.getValue(), redactor));
         }
       }
+      return node;
     }
+    if (node instanceof List<?> list) {
+      List<Object> l = (List<Object>) list;
+      for (int i = 0; i < l.size(); i++) {
+        l.set(i, redactNode(l.get(i), redactor));
+      }
+      return node;
+    }
+    return node;
+  }
+
+  private static void redact(List<Object> tree, UnaryOperator<String> redactor) {
+    redactNode(tree, redactor);
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})

@@ -39,9 +39,18 @@ public final class ContentTruncator {
         stringifyStructuredLeaves(tree);
       }
       if (stage == 2) {
-        while (tree.size() > 1 && skeletonBytes(tree) > maxBytes) {
-          tree.remove(0);
+        // The fewest oldest messages to drop, by bisection: O(n log n) serializing, not O(n^2).
+        int lo = 0;
+        int hi = tree.size() - 1;
+        while (lo < hi) {
+          int mid = (lo + hi) >>> 1;
+          if (skeletonBytes(tree.subList(mid, tree.size())) <= maxBytes) {
+            hi = mid;
+          } else {
+            lo = mid + 1;
+          }
         }
+        tree.subList(0, lo).clear();
       }
       if (cutTexts(tree, maxBytes)) {
         return true;
@@ -183,48 +192,59 @@ public final class ContentTruncator {
     return json.getBytes(StandardCharsets.UTF_8).length;
   }
 
+  // Never cut: the structure a reader needs to make sense of what is left.
+  private static final java.util.Set<String> STRUCTURAL =
+      java.util.Set.of("type", "role", "id", "name", "mime_type", "modality", "finish_reason");
+
+  /**
+   * Cuttable strings: in a message (a map with a role) only its parts are walked; in a part or a
+   * tool definition every string that is not structure. Values nested deeper are the user's and
+   * may be immutable: they are never walked, only turned into JSON text as a whole.
+   */
   @SuppressWarnings("unchecked")
   private static void collect(Object node, List<TextSlot> slots) {
-    if (node instanceof Map<?, ?> map) {
-      Map<String, Object> m = (Map<String, Object>) map;
-      for (Map.Entry<String, Object> e : m.entrySet()) {
-        String key = e.getKey();
-        Object v = e.getValue();
-        if (v instanceof String s && isText(key)) {
-          slots.add(new TextSlot(e, s));
-        } else if ("parts".equals(key)) {
-          // Only the trees this library built are walked: nested user values may be immutable.
-          collect(v, slots);
-        }
-      }
-    } else if (node instanceof List<?> list) {
+    if (node instanceof List<?> list) {
       for (Object o : list) {
         collect(o, slots);
+      }
+      return;
+    }
+    if (!(node instanceof Map<?, ?> map)) {
+      return;
+    }
+    Map<String, Object> m = (Map<String, Object>) map;
+    if (m.containsKey("role")) {
+      collect(m.get("parts"), slots);
+      return;
+    }
+    for (Map.Entry<String, Object> e : m.entrySet()) {
+      if (e.getValue() instanceof String s && !STRUCTURAL.contains(e.getKey())) {
+        slots.add(new TextSlot(e, s));
       }
     }
   }
 
-  private static boolean isText(String key) {
-    return key.equals("content") || key.equals("response") || key.equals("arguments")
-        || key.equals("description") || key.equals("parameters");
-  }
-
+  /** Turns the nested (non-string) values of parts and definitions into cuttable JSON text. */
   @SuppressWarnings("unchecked")
   private static void stringifyStructuredLeaves(Object node) {
-    if (node instanceof Map<?, ?> map) {
-      for (Map.Entry<String, Object> e : ((Map<String, Object>) map).entrySet()) {
-        Object v = e.getValue();
-        String key = e.getKey();
-        if ((v instanceof Map || v instanceof List)
-            && (key.equals("arguments") || key.equals("response") || key.equals("parameters"))) {
-          e.setValue(JsonTree.toJson(v));
-        } else if ("parts".equals(key)) {
-          stringifyStructuredLeaves(v);
-        }
-      }
-    } else if (node instanceof List<?> list) {
+    if (node instanceof List<?> list) {
       for (Object o : list) {
         stringifyStructuredLeaves(o);
+      }
+      return;
+    }
+    if (!(node instanceof Map<?, ?> map)) {
+      return;
+    }
+    Map<String, Object> m = (Map<String, Object>) map;
+    if (m.containsKey("role")) {
+      stringifyStructuredLeaves(m.get("parts"));
+      return;
+    }
+    for (Map.Entry<String, Object> e : m.entrySet()) {
+      Object v = e.getValue();
+      if ((v instanceof Map || v instanceof List) && !STRUCTURAL.contains(e.getKey())) {
+        e.setValue(JsonTree.toJson(v));
       }
     }
   }

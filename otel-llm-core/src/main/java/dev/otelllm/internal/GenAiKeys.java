@@ -19,9 +19,12 @@ public final class GenAiKeys {
   public static final String TOOL_DEFINITIONS = "gen_ai.tool.definitions";
 
   /** The four content attributes, in the order they are written. */
-  public static final String[] CONTENT_KEYS = {
-    SYSTEM_INSTRUCTIONS, INPUT_MESSAGES, OUTPUT_MESSAGES, TOOL_DEFINITIONS
-  };
+  public static final java.util.List<String> CONTENT_KEYS =
+      java.util.List.of(SYSTEM_INSTRUCTIONS, INPUT_MESSAGES, OUTPUT_MESSAGES, TOOL_DEFINITIONS);
+
+  /** Metadata keys the map form reserves for itself; a call's own metadata cannot use them. */
+  public static final java.util.Set<String> RESERVED_METADATA_KEYS =
+      java.util.Set.of("session_id", "span_id", "parent_span_id", "error_type", "error_message");
 
   public static final AttributeKey<Value<?>> SYSTEM_INSTRUCTIONS_VALUE = AttributeKey.valueKey(SYSTEM_INSTRUCTIONS);
   public static final AttributeKey<Value<?>> INPUT_MESSAGES_VALUE = AttributeKey.valueKey(INPUT_MESSAGES);

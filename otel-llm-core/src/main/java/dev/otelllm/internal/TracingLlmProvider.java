@@ -68,9 +68,15 @@ public final class TracingLlmProvider implements LlmProvider {
     LlmResponse response;
     try (Scope ignored = span.makeCurrent()) {
       response = delegate.generate(request);
-    } catch (RuntimeException | Error e) {
+    } catch (Throwable e) {
+      // Checked exceptions thrown sneakily (Kotlin, Lombok) end the span too, and rethrow as is.
       fail(span, info, model, e, start);
-      throw e;
+      throw TracingLlmProvider.<RuntimeException>sneaky(e);
+    }
+    if (response == null) {
+      // What the provider returned reaches the caller unchanged; the span says what happened.
+      fail(span, info, model, new NullPointerException(delegate.getClass().getName() + ".generate returned null"), start);
+      return null;
     }
     return succeed(span, info, model, response, start);
   }
@@ -175,6 +181,11 @@ public final class TracingLlmProvider implements LlmProvider {
       failures.log(Level.WARNING, "could not record the failure of an LLM call", e);
       endQuietly(span);
     }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T extends Throwable> T sneaky(Throwable t) throws T {
+    throw (T) t;
   }
 
   private static void recordUsage(Span span, Usage u) {

@@ -113,7 +113,7 @@ public final class ConvertCli {
       OutputStream out) throws IOException {
     BlockingQueue<Object> queue = new ArrayBlockingQueue<>(1024);
     Object end = new Object();
-    IOException[] writeFailure = new IOException[1];
+    java.util.concurrent.atomic.AtomicReference<Throwable> writeFailure = new java.util.concurrent.atomic.AtomicReference<>();
     Thread writer = new Thread(() -> {
       try {
         TraceExport.writeJson(new java.util.Iterator<>() {
@@ -142,8 +142,9 @@ public final class ConvertCli {
             return t;
           }
         }, o.format, out);
-      } catch (IOException e) {
-        writeFailure[0] = e;
+      } catch (Throwable e) {
+        writeFailure.set(e);
+        // Unblock a reader waiting for room; it checks the failure before each hand-over.
         queue.clear();
       }
     }, "otel-llm-convert-writer");
@@ -151,9 +152,11 @@ public final class ConvertCli {
     OtlpFileReader.Result total;
     try {
       total = readAll(reader, o.inputs, t -> {
-        if (selected.test(t) && writeFailure[0] == null) {
+        if (selected.test(t)) {
           try {
-            queue.put(t);
+            while (writeFailure.get() == null && !queue.offer(t, 100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+              // The writer is behind: wait, unless it failed.
+            }
           } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
@@ -162,14 +165,20 @@ public final class ConvertCli {
       });
     } finally {
       try {
-        queue.put(end);
+        while (writeFailure.get() == null && writer.isAlive() && !queue.offer(end, 100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+          // wait for room for the end marker
+        }
         writer.join();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
     }
-    if (writeFailure[0] != null) {
-      throw writeFailure[0];
+    Throwable failure = writeFailure.get();
+    if (failure instanceof IOException io) {
+      throw io;
+    }
+    if (failure != null) {
+      throw new IOException("writing the output failed: " + failure, failure);
     }
     return total;
   }
@@ -241,6 +250,17 @@ public final class ConvertCli {
       }
       if (o.command.equals("convert") && o.format == null) {
         throw new IllegalArgumentException("convert needs --format jsonl|json|markdown|html");
+      }
+      if (o.out != null) {
+        for (Path input : o.inputs) {
+          try {
+            if (Files.exists(o.out) && Files.isSameFile(input, o.out)) {
+              throw new IllegalArgumentException("--out " + o.out + " is also an input: it would be overwritten");
+            }
+          } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("cannot check --out " + o.out + ": " + e.getMessage());
+          }
+        }
       }
       if (o.command.equals("summarize") && o.format != null) {
         throw new IllegalArgumentException("summarize writes JSON; --format applies to convert only");

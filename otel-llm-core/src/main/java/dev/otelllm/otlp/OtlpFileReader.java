@@ -112,6 +112,10 @@ public final class OtlpFileReader {
         return c.result();
       }
     }
+    if (startsWithZstd((BufferedInputStream) body)) {
+      c.problem("start", "zstd-compressed: decompress it first (zstd -d), or use gzip or no compression");
+      return c.result();
+    }
     try {
       if (isJson((BufferedInputStream) body)) {
         readJsonLines(body, c);
@@ -131,6 +135,14 @@ public final class OtlpFileReader {
     int b2 = in.read();
     in.reset();
     return b1 == 0x1f && b2 == 0x8b;
+  }
+
+  private static boolean startsWithZstd(BufferedInputStream in) throws IOException {
+    in.mark(4);
+    byte[] magic = in.readNBytes(4);
+    in.reset();
+    return magic.length == 4 && (magic[0] & 0xff) == 0x28 && (magic[1] & 0xff) == 0xb5
+        && (magic[2] & 0xff) == 0x2f && (magic[3] & 0xff) == 0xfd;
   }
 
   private static boolean isJson(BufferedInputStream in) throws IOException {
@@ -177,8 +189,10 @@ public final class OtlpFileReader {
       int rest = n - start;
       if (rest > 0) {
         if (lineLength + rest > line.length) {
-          if (lineLength + rest > MAX_RECORD_BYTES) {
-            throw new IOException(c.name + ": line " + (c.records + 1) + " is longer than " + MAX_RECORD_BYTES + " bytes");
+          if ((long) lineLength + rest > MAX_RECORD_BYTES) {
+            c.records++;
+            c.problem("line " + c.records, "line longer than " + MAX_RECORD_BYTES + " bytes: not an OTLP JSON lines file? stopped reading it");
+            return;
           }
           line = grow(line, lineLength + rest);
         }
@@ -207,19 +221,19 @@ public final class OtlpFileReader {
     List<String> problems = new ArrayList<>(0);
     try (JsonParser p = JsonTree.FACTORY.createParser(line, 0, length)) {
       OtlpJsonParser.parse(p, spans::add, problems::add);
-    } catch (IOException | RuntimeException e) {
+    } catch (IOException | RuntimeException | StackOverflowError e) {
       c.problem("line " + c.records, "line skipped: " + describe(e));
       return;
     }
     for (String problem : problems) {
       c.problem("line " + c.records, problem);
     }
-    c.deliver(spans);
+    c.deliver(spans, "line " + c.records);
   }
 
   private void readProtoRecords(InputStream in, Counter c) throws IOException {
     byte[] header = new byte[4];
-    byte[] message = new byte[1 << 12];
+    byte[] message;
     while (true) {
       int got = in.readNBytes(header, 0, 4);
       if (got == 0) {
@@ -236,30 +250,31 @@ public final class OtlpFileReader {
             + " is implausible: not an OTLP protobuf file (or its framing is lost); stopped reading it");
         return;
       }
-      if (length > message.length) {
-        message = new byte[(int) Math.max(length, message.length * 2L)];
-      }
-      int read = in.readNBytes(message, 0, (int) length);
+      // Read what arrives rather than allocate the stated length at once: a corrupt length must
+      // not cost a gigabyte.
+      byte[] record = in.readNBytes((int) length);
+      int read = record.length;
       if (read < length) {
         c.problem("record " + c.records, "file ends inside a record (" + read + " of " + length + " bytes; truncated file?)");
         return;
       }
+      message = record;
       List<SpanData> spans = new ArrayList<>();
       List<String> problems = new ArrayList<>(0);
       try {
         OtlpProtoParser.parse(message, (int) length, spans::add, problems::add);
-      } catch (IOException | RuntimeException e) {
+      } catch (IOException | RuntimeException | StackOverflowError e) {
         c.problem("record " + c.records, "record skipped: " + describe(e));
         continue;
       }
       for (String problem : problems) {
         c.problem("record " + c.records, problem);
       }
-      c.deliver(spans);
+      c.deliver(spans, "record " + c.records);
     }
   }
 
-  private static String describe(Exception e) {
+  private static String describe(Throwable e) {
     String m = e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
     return m == null ? e.getClass().getSimpleName() : m.replace('\n', ' ');
   }
@@ -293,16 +308,25 @@ public final class OtlpFileReader {
       return "after " + records + (records == 1 ? " record" : " records");
     }
 
-    void deliver(List<SpanData> read) {
+    /** Maps every span of one line or record first, then delivers: all or nothing. */
+    void deliver(List<SpanData> read, String location) throws ConversionException {
+      List<LlmTrace> traces = new ArrayList<>(read.size());
       for (SpanData span : read) {
         spans++;
-        var trace = LlmTrace.fromSpan(span);
-        if (trace.isPresent()) {
-          interactions++;
-          sink.accept(trace.get());
-        } else {
-          other++;
+        try {
+          var trace = LlmTrace.fromSpan(span);
+          if (trace.isPresent()) {
+            traces.add(trace.get());
+          } else {
+            other++;
+          }
+        } catch (RuntimeException e) {
+          problem(location, "span " + span.getSpanId() + " skipped: " + describe(e));
         }
+      }
+      for (LlmTrace t : traces) {
+        interactions++;
+        sink.accept(t);
       }
     }
 

@@ -39,6 +39,16 @@ final class OtlpJsonParser {
    * @param sink receives every span
    * @param problems receives what was skipped inside the document (an attribute, a span)
    */
+  private static final int MAX_DEPTH = 64;
+
+  /** The text of a scalar value; for an object or array, skips it and fails the line. */
+  private static String text(JsonParser p, String field) throws IOException {
+    if (p.currentToken() == JsonToken.START_OBJECT || p.currentToken() == JsonToken.START_ARRAY) {
+      throw new IOException("field '" + field + "' must be a string or number, found " + p.currentToken());
+    }
+    return p.getText();
+  }
+
   static void parse(JsonParser p, Consumer<SpanData> sink, Consumer<String> problems) throws IOException {
     if (p.nextToken() != JsonToken.START_OBJECT) {
       throw new IOException("expected a JSON object, found " + p.currentToken());
@@ -111,18 +121,18 @@ final class OtlpJsonParser {
       switch (field) {
         case "traceId":
         case "trace_id":
-          traceId = p.getText();
+          traceId = text(p, field);
           break;
         case "spanId":
         case "span_id":
-          spanId = p.getText();
+          spanId = text(p, field);
           break;
         case "parentSpanId":
         case "parent_span_id":
-          parentSpanId = p.getText();
+          parentSpanId = text(p, field);
           break;
         case "name":
-          name = p.getText();
+          name = text(p, field);
           break;
         case "kind":
           kind = kind(p);
@@ -179,6 +189,10 @@ final class OtlpJsonParser {
   }
 
   private static KeyValue keyValue(JsonParser p, Consumer<String> problems) throws IOException {
+    return keyValue(p, problems, 0);
+  }
+
+  private static KeyValue keyValue(JsonParser p, Consumer<String> problems, int depth) throws IOException {
     String key = null;
     Value<?> value = null;
     boolean hadValue = false;
@@ -186,10 +200,10 @@ final class OtlpJsonParser {
       String field = p.currentName();
       p.nextToken();
       if (field.equals("key")) {
-        key = p.getText();
+        key = text(p, field);
       } else if (field.equals("value")) {
         hadValue = true;
-        value = anyValue(p, key, problems);
+        value = anyValue(p, key, problems, depth);
       } else {
         p.skipChildren();
       }
@@ -205,7 +219,11 @@ final class OtlpJsonParser {
   }
 
   /** Null when the value is of an unknown type (reported). */
-  private static Value<?> anyValue(JsonParser p, String key, Consumer<String> problems) throws IOException {
+  private static Value<?> anyValue(JsonParser p, String key, Consumer<String> problems, int depth)
+      throws IOException {
+    if (depth > MAX_DEPTH) {
+      throw new IOException("attribute '" + key + "': values nested deeper than " + MAX_DEPTH + " levels");
+    }
     if (p.currentToken() != JsonToken.START_OBJECT) {
       problems.accept("attribute '" + key + "' skipped: value is not an AnyValue object");
       p.skipChildren();
@@ -219,7 +237,7 @@ final class OtlpJsonParser {
       switch (field) {
         case "stringValue":
         case "string_value":
-          value = Value.of(p.getText());
+          value = Value.of(text(p, field));
           break;
         case "boolValue":
         case "bool_value":
@@ -241,7 +259,7 @@ final class OtlpJsonParser {
               String f = p.currentName();
               if (p.nextToken() == JsonToken.START_ARRAY && f.equals("values")) {
                 while (p.nextToken() == JsonToken.START_OBJECT) {
-                  Value<?> v = anyValue(p, key, problems);
+                  Value<?> v = anyValue(p, key, problems, depth + 1);
                   if (v != null) {
                     values.add(v);
                   }
@@ -262,7 +280,7 @@ final class OtlpJsonParser {
               String f = p.currentName();
               if (p.nextToken() == JsonToken.START_ARRAY && f.equals("values")) {
                 while (p.nextToken() == JsonToken.START_OBJECT) {
-                  KeyValue kv = keyValue(p, problems);
+                  KeyValue kv = keyValue(p, problems, depth + 1);
                   if (kv != null) {
                     kvs.add(kv);
                   }
@@ -310,7 +328,7 @@ final class OtlpJsonParser {
             time = longValue(p);
             break;
           case "name":
-            name = p.getText();
+            name = text(p, field);
             break;
           case "attributes":
             attributes = attributes(p, problems);
@@ -335,7 +353,7 @@ final class OtlpJsonParser {
       String field = p.currentName();
       JsonToken t = p.nextToken();
       if (field.equals("message")) {
-        message = p.getText();
+        message = text(p, field);
       } else if (field.equals("code")) {
         String c = t == JsonToken.VALUE_STRING ? p.getText() : String.valueOf(p.getIntValue());
         code = switch (c) {

@@ -31,18 +31,26 @@ final class OtlpProtoParser {
   private static final int LEN = 2;
   private static final int FIXED32 = 5;
 
+  /** Deeper nesting of values than any real attribute has: refused rather than a stack overflow. */
+  private static final int MAX_DEPTH = 64;
+
   private final byte[] buf;
   private int pos;
   private final int limit;
+  private final int depth;
 
-  private OtlpProtoParser(byte[] buf, int pos, int limit) {
+  private OtlpProtoParser(byte[] buf, int pos, int limit, int depth) throws IOException {
+    if (depth > MAX_DEPTH) {
+      throw new IOException("values nested deeper than " + MAX_DEPTH + " levels");
+    }
     this.buf = buf;
     this.pos = pos;
     this.limit = limit;
+    this.depth = depth;
   }
 
   static void parse(byte[] message, int length, Consumer<SpanData> sink, Consumer<String> problems) throws IOException {
-    OtlpProtoParser r = new OtlpProtoParser(message, 0, length);
+    OtlpProtoParser r = new OtlpProtoParser(message, 0, length, 0);
     while (r.pos < r.limit) {
       int tag = r.tag();
       if (tag >>> 3 == 1 && (tag & 7) == LEN) {
@@ -329,7 +337,7 @@ final class OtlpProtoParser {
 
   private OtlpProtoParser sub(int tag) throws IOException {
     int len = (tag & 7) == LEN ? lengthOfLen() : length(tag);
-    OtlpProtoParser s = new OtlpProtoParser(buf, pos, pos + len);
+    OtlpProtoParser s = new OtlpProtoParser(buf, pos, pos + len, depth + 1);
     pos += len;
     return s;
   }

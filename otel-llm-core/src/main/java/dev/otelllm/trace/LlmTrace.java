@@ -5,6 +5,7 @@ import dev.otelllm.Part;
 import dev.otelllm.ToolDefinition;
 import dev.otelllm.Usage;
 import dev.otelllm.internal.CompactMap;
+import dev.otelllm.internal.GenAiKeys;
 import dev.otelllm.internal.SpanMapper;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import java.time.Duration;
@@ -287,8 +288,9 @@ public record LlmTrace(
    * tool_calls, finish_reason, usage{prompt_tokens, completion_tokens, total_tokens},
    * generation_time_ms}, metadata}. {@code metadata} holds {@code session_id} (when in a session),
    * {@code span_id}, {@code parent_span_id} (when nested), the call's own metadata, and {@code
-   * error_type} / {@code error_message} for a failed call. Mutable copy; changing it changes
-   * nothing recorded.
+   * error_type} / {@code error_message} for a failed call (a call's own metadata cannot use these
+   * keys). The maps of the form itself are mutable copies; values nested in metadata and parameters
+   * are immutable. Changing it changes nothing recorded.
    */
   public Map<String, Object> toMap() {
     Map<String, Object> map = new LinkedHashMap<>();
@@ -326,7 +328,11 @@ public record LlmTrace(
     if (!parentSpanId.isEmpty()) {
       meta.put("parent_span_id", parentSpanId);
     }
-    meta.putAll(metadata);
+    for (Map.Entry<String, Object> e : metadata.entrySet()) {
+      if (!GenAiKeys.RESERVED_METADATA_KEYS.contains(e.getKey())) {
+        meta.put(e.getKey(), e.getValue());
+      }
+    }
     error.ifPresent(
         e -> {
           meta.put("error_type", e.type());

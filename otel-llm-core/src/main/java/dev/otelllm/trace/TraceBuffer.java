@@ -7,7 +7,6 @@ import io.opentelemetry.sdk.trace.ReadWriteSpan;
 import io.opentelemetry.sdk.trace.ReadableSpan;
 import io.opentelemetry.sdk.trace.SpanProcessor;
 import io.opentelemetry.semconv.incubating.GenAiIncubatingAttributes;
-import java.lang.ref.WeakReference;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -35,8 +34,9 @@ import java.util.logging.Logger;
  * in time proportional to their result, so they never block writers for long. Lookups by span id,
  * trace id and session id use indexes.
  *
- * <p>A live session can ask for its interactions to be kept apart from the ring ({@link
- * #retainSession}), so that other sessions filling the buffer cannot erase its history.
+ * <p>A live session can have its interactions kept apart from the ring ({@link
+ * #newSessionHistory}), so that other sessions filling the buffer cannot erase its history. Queries
+ * by session on the buffer itself see only what the ring still holds.
  */
 public final class TraceBuffer implements SpanProcessor {
 
@@ -61,7 +61,8 @@ public final class TraceBuffer implements SpanProcessor {
   private final MultiIndex byTrace = new MultiIndex();
   private final MultiIndex bySession = new MultiIndex();
 
-  private final Map<String, WeakReference<SessionHistory>> liveSessions = new ConcurrentHashMap<>();
+  // Interaction spans started in a context that carries a session history, until they end.
+  private final Map<String, SessionHistory> startedInSession = new ConcurrentHashMap<>();
 
   private TraceBuffer(int maxTraces, long maxBytes) {
     this.maxTraces = maxTraces;
@@ -102,20 +103,38 @@ public final class TraceBuffer implements SpanProcessor {
   // ---- SpanProcessor -----------------------------------------------------------------------
 
   @Override
-  public void onStart(Context parentContext, ReadWriteSpan span) {}
+  public void onStart(Context parentContext, ReadWriteSpan span) {
+    try {
+      SessionHistory history = parentContext.get(SessionHistory.CONTEXT_KEY);
+      if (history != null && history.belongsTo(this) && isInference(span)) {
+        startedInSession.put(span.getSpanContext().getSpanId(), history);
+      }
+    } catch (RuntimeException e) {
+      failures.log(Level.WARNING, "could not note the session of an interaction", e);
+    }
+  }
 
   @Override
   public boolean isStartRequired() {
-    return false;
+    return true;
   }
 
   @Override
   public void onEnd(ReadableSpan span) {
     try {
-      if ((maxTraces == 0 && liveSessions.isEmpty()) || !isInference(span)) {
+      SessionHistory history = startedInSession.isEmpty() ? null
+          : startedInSession.remove(span.getSpanContext().getSpanId());
+      if ((maxTraces == 0 && history == null) || !isInference(span)) {
         return;
       }
-      LlmTrace.fromSpan(span.toSpanData()).ifPresent(this::add);
+      LlmTrace trace = LlmTrace.fromSpan(span.toSpanData()).orElse(null);
+      if (trace == null) {
+        return;
+      }
+      if (history != null) {
+        history.add(trace);
+      }
+      add(trace);
     } catch (Throwable t) {
       failures.log(Level.WARNING, "could not keep an interaction in memory", t);
     }
@@ -142,15 +161,6 @@ public final class TraceBuffer implements SpanProcessor {
    */
   public void add(LlmTrace trace) {
     Objects.requireNonNull(trace, "trace");
-    if (!trace.sessionId().isEmpty() && !liveSessions.isEmpty()) {
-      WeakReference<SessionHistory> ref = liveSessions.get(trace.sessionId());
-      SessionHistory history = ref == null ? null : ref.get();
-      if (history != null) {
-        history.add(trace);
-      } else if (ref != null) {
-        liveSessions.remove(trace.sessionId(), ref);
-      }
-    }
     if (maxTraces == 0) {
       return;
     }
@@ -377,11 +387,12 @@ public final class TraceBuffer implements SpanProcessor {
   // ---- sessions ----------------------------------------------------------------------------
 
   /**
-   * Keeps the interactions of {@code sessionId} apart from the ring from now on, up to {@code
-   * maxKept} of them (the oldest are dropped past that), until the returned history is closed or
-   * unreachable. A second call for a session that is still retained returns the same history.
+   * A history that keeps a session's interactions apart from the ring, up to {@code maxKept} of
+   * them (the oldest are dropped past that), until it is closed. Interactions join it when they
+   * start in a context from {@link SessionHistory#storeIn}; {@code Session} does this for every
+   * turn.
    */
-  public SessionHistory retainSession(String sessionId, int maxKept) {
+  public SessionHistory newSessionHistory(String sessionId, int maxKept) {
     Objects.requireNonNull(sessionId, "sessionId");
     if (sessionId.isEmpty()) {
       throw new IllegalArgumentException("sessionId must not be empty");
@@ -389,25 +400,7 @@ public final class TraceBuffer implements SpanProcessor {
     if (maxKept < 0) {
       throw new IllegalArgumentException("maxKept must be >= 0, was " + maxKept);
     }
-    synchronized (liveSessions) {
-      WeakReference<SessionHistory> ref = liveSessions.get(sessionId);
-      SessionHistory existing = ref == null ? null : ref.get();
-      if (existing != null) {
-        return existing;
-      }
-      SessionHistory history = new SessionHistory(this, sessionId, maxKept);
-      liveSessions.put(sessionId, new WeakReference<>(history));
-      return history;
-    }
-  }
-
-  void release(SessionHistory history) {
-    synchronized (liveSessions) {
-      WeakReference<SessionHistory> ref = liveSessions.get(history.sessionId());
-      if (ref != null && ref.get() == history) {
-        liveSessions.remove(history.sessionId());
-      }
-    }
+    return new SessionHistory(this, sessionId, maxKept);
   }
 
   @Override

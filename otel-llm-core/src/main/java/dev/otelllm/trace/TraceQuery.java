@@ -148,13 +148,20 @@ public final class TraceQuery {
     if (sessionId != null && !sessionId.equals(t.sessionId())) {
       return false;
     }
-    if (metadataKey != null && !Objects.equals(metadataValue, t.metadata().get(metadataKey))) {
+    if (metadataKey != null && !sameValue(metadataValue, t.metadata().get(metadataKey))) {
       return false;
     }
     if (errorsOnly && !t.failed()) {
       return false;
     }
     return predicate == null || predicate.test(t);
+  }
+
+  private static boolean sameValue(Object expected, Object actual) {
+    if (expected instanceof Number e && actual instanceof Number a) {
+      return e.doubleValue() == a.doubleValue();
+    }
+    return Objects.equals(expected, actual);
   }
 
   private static String requireText(String s, String name) {

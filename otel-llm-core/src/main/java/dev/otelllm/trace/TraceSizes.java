@@ -7,7 +7,11 @@ import dev.otelllm.Part;
 final class TraceSizes {
   private TraceSizes() {}
 
-  /** Record, ids, timestamps, maps and lists of a typical interaction, measured with JOL. */
+  /**
+   * Record, ids, timestamps, maps and lists of a typical interaction, measured with JOL. Text
+   * counts one byte per character (Latin-1 strings); text outside Latin-1 takes two, so the bound
+   * can be up to twice too generous for it.
+   */
   static final int FIXED_OVERHEAD = 600;
 
   static int estimate(LlmTrace t) {
@@ -19,15 +23,22 @@ final class TraceSizes {
         n += partSize(p);
       }
     }
-    n += t.response().content().length();
-    for (Part p : t.response().toolCalls()) {
+    LlmTrace.Response r = t.response();
+    n += r.content().length() + r.model().length() + r.id().length();
+    for (Part p : r.toolCalls()) {
       n += partSize(p);
     }
-    n += 48L * (t.metadata().size() + t.parameters().size());
+    for (Part p : r.otherParts()) {
+      n += partSize(p);
+    }
+    for (dev.otelllm.ToolDefinition d : t.tools()) {
+      n += 64 + d.name().length() + d.description().length() + treeSize(d.parameters());
+    }
+    n += treeSize(t.metadata()) + treeSize(t.parameters());
     return (int) Math.min(Integer.MAX_VALUE, n);
   }
 
-  private static int partSize(Part p) {
+  private static long partSize(Part p) {
     if (p instanceof Part.Text t) {
       return 40 + t.content().length();
     }
@@ -35,11 +46,42 @@ final class TraceSizes {
       return 40 + r.content().length();
     }
     if (p instanceof Part.ToolCall c) {
-      return 120 + c.name().length() + String.valueOf(c.arguments()).length();
+      return 64 + c.id().length() + c.name().length() + treeSize(c.arguments());
     }
     if (p instanceof Part.ToolCallResponse r) {
-      return 80 + String.valueOf(r.response()).length();
+      return 48 + r.id().length() + treeSize(r.response());
     }
-    return 120 + String.valueOf(p).length();
+    if (p instanceof Part.Blob b) {
+      return 64 + b.mimeType().length() + b.base64Content().length();
+    }
+    if (p instanceof Part.Uri u) {
+      return 64 + u.mimeType().length() + u.uri().length();
+    }
+    return 48 + treeSize(((Part.Generic) p).fields());
+  }
+
+  /** Characters of the strings in a JSON-like tree plus a fixed cost per node. */
+  static long treeSize(Object node) {
+    if (node == null) {
+      return 0;
+    }
+    if (node instanceof String s) {
+      return 40 + s.length();
+    }
+    if (node instanceof java.util.Map<?, ?> m) {
+      long n = 32;
+      for (java.util.Map.Entry<?, ?> e : m.entrySet()) {
+        n += 16 + treeSize(e.getKey()) + treeSize(e.getValue());
+      }
+      return n;
+    }
+    if (node instanceof java.util.List<?> l) {
+      long n = 24;
+      for (Object o : l) {
+        n += 8 + treeSize(o);
+      }
+      return n;
+    }
+    return 16;
   }
 }

@@ -166,4 +166,14 @@ class TraceExportTest {
     assertThat(TraceFormat.fromName("md")).isEqualTo(TraceFormat.MARKDOWN);
     assertThatThrownBy(() -> TraceFormat.fromName("xml")).hasMessage("unknown format 'xml': use jsonl, json, markdown or html");
   }
+
+  @Test
+  void markdown_showsAToolResultSentAfterThePrompt() {
+    LlmTrace t = samples.traces().get(4);
+    assertThat(t.messages()).extracting(dev.otelllm.Message::role).containsExactly("user", "assistant", "tool");
+    String md = TraceExport.toString(t, TraceFormat.MARKDOWN);
+    assertThat(md).contains("### Conversation").contains("*(the prompt, below)*").contains("**tool**")
+        .contains("{\"temp_c\":21}");
+    assertThat(md.split("Weather in Zürich\\?", -1).length).isLessThanOrEqualTo(3);
+  }
 }

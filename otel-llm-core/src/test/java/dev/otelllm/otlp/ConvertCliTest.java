@@ -122,4 +122,14 @@ class ConvertCliTest {
     }
     return out.toByteArray();
   }
+
+  @Test
+  void outEqualToAnInput_isRefused(@TempDir Path dir) throws Exception {
+    Path file = OtlpFiles.jsonLines(dir.resolve("t.json"), List.of(spans), false);
+    long size = Files.size(file);
+    Run r = run("convert", file.toString(), "--format", "json", "--out", file.toString());
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).startsWith("error: --out " + file + " is also an input: it would be overwritten");
+    assertThat(Files.size(file)).isEqualTo(size);
+  }
 }
