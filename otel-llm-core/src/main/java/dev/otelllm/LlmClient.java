@@ -59,6 +59,15 @@ public final class LlmClient implements AutoCloseable {
     return callPath.generate(Objects.requireNonNull(request, "request"));
   }
 
+  /**
+   * Streams the answer: each text chunk goes to {@code onChunk} as it arrives (on the calling
+   * thread, with the caller's context current), then the complete answer is returned. Traced as one
+   * span that ends when the stream ends, fails or is stopped by {@code onChunk} throwing.
+   */
+  public LlmResponse stream(LlmRequest request, java.util.function.Consumer<String> onChunk) {
+    return callPath.stream(Objects.requireNonNull(request, "request"), Objects.requireNonNull(onChunk, "onChunk"));
+  }
+
   /** Every kept interaction, oldest first; empty with tracing off. */
   public List<LlmTrace> getTraces() {
     return tracing == null ? List.of() : tracing.traceBuffer().getTraces();

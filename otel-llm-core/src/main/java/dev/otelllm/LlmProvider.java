@@ -16,4 +16,19 @@ public interface LlmProvider {
 
   /** Sends the request and returns the complete answer. */
   LlmResponse generate(LlmRequest request);
+
+  /**
+   * Sends the request and hands each text chunk of the answer to {@code onChunk} as it arrives,
+   * then returns the same complete answer {@link #generate} would (content, tool calls, finish
+   * reason, usage). Blocks until the stream ends. An exception thrown by {@code onChunk} stops the
+   * stream and reaches the caller. The default streams nothing: it generates, then hands over the
+   * whole text as one chunk.
+   */
+  default LlmResponse stream(LlmRequest request, java.util.function.Consumer<String> onChunk) {
+    LlmResponse response = generate(request);
+    if (response != null && !response.content().isEmpty()) {
+      onChunk.accept(response.content());
+    }
+    return response;
+  }
 }

@@ -81,6 +81,97 @@ public final class TracingLlmProvider implements LlmProvider {
     return succeed(span, info, model, response, start);
   }
 
+  @Override
+  public LlmResponse stream(LlmRequest request, java.util.function.Consumer<String> onChunk) {
+    ProviderInfo info = delegate.info();
+    String model = request.model().orElse(info.model());
+    long start = System.nanoTime();
+    io.opentelemetry.context.Context caller = io.opentelemetry.context.Context.current();
+    Span span = start(info, model, request);
+    StreamProgress progress = new StreamProgress(start);
+    try {
+      if (span.isRecording()) {
+        span.setAttribute(GEN_AI_REQUEST_STREAM, true);
+      }
+    } catch (RuntimeException e) {
+      failures.log(Level.WARNING, "could not record the stream flag", e);
+    }
+    java.util.function.Consumer<String> tracked = chunk -> {
+      progress.chunk(chunk, info, model, metrics);
+      // The caller's context (session baggage, workflow) on whatever thread delivers the chunk.
+      try (Scope ignored = caller.makeCurrent()) {
+        onChunk.accept(chunk);
+      }
+    };
+    LlmResponse response;
+    try (Scope ignored = span.makeCurrent()) {
+      response = delegate.stream(request, tracked);
+    } catch (Throwable e) {
+      progress.recordFirstChunk(span);
+      try {
+        if (span.isRecording() && progress.hasContent()) {
+          content.recordOutput(span, LlmResponse.builder().content(progress.partial()).finishReason("error").build());
+        }
+      } catch (RuntimeException recordFailure) {
+        failures.log(Level.WARNING, "could not record the partial answer of a stream", recordFailure);
+      }
+      fail(span, info, model, e, start);
+      throw TracingLlmProvider.<RuntimeException>sneaky(e);
+    }
+    progress.recordFirstChunk(span);
+    if (response == null) {
+      fail(span, info, model, new NullPointerException(delegate.getClass().getName() + ".stream returned null"), start);
+      return null;
+    }
+    return succeed(span, info, model, response, start);
+  }
+
+  /** Timing and text of a stream so far; chunks arrive on one thread at a time. */
+  private static final class StreamProgress {
+    private final long start;
+    private long first = -1;
+    private long last;
+    private final StringBuilder partial = new StringBuilder();
+
+    StreamProgress(long start) {
+      this.start = start;
+    }
+
+    void chunk(String text, ProviderInfo info, String model, GenAiMetrics metrics) {
+      long now = System.nanoTime();
+      try {
+        if (first < 0) {
+          first = now;
+          metrics.recordTimeToFirstChunk(info, model, (now - start) / 1e9);
+        } else {
+          metrics.recordTimePerChunk(info, model, (now - last) / 1e9);
+        }
+        last = now;
+        partial.append(text);
+      } catch (RuntimeException e) {
+        failures.log(Level.WARNING, "could not record a stream chunk", e);
+      }
+    }
+
+    boolean hasContent() {
+      return partial.length() > 0;
+    }
+
+    String partial() {
+      return partial.toString();
+    }
+
+    void recordFirstChunk(Span span) {
+      try {
+        if (first >= 0 && span.isRecording()) {
+          span.setAttribute(GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK, (first - start) / 1e9);
+        }
+      } catch (RuntimeException e) {
+        failures.log(Level.WARNING, "could not record the time to first chunk", e);
+      }
+    }
+  }
+
   private Span start(ProviderInfo info, String model, LlmRequest request) {
     Span span;
     try {

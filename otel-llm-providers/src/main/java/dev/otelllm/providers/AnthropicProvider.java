@@ -1,0 +1,226 @@
+package dev.otelllm.providers;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.otelllm.GenerationParams;
+import dev.otelllm.LlmProvider;
+import dev.otelllm.LlmRequest;
+import dev.otelllm.LlmResponse;
+import dev.otelllm.Message;
+import dev.otelllm.Part;
+import dev.otelllm.ProviderInfo;
+import dev.otelllm.ToolDefinition;
+import dev.otelllm.Usage;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+
+/**
+ * Anthropic Messages ({@code POST {base}/v1/messages}, {@code x-api-key}, {@code
+ * anthropic-version}): the system prompt as a top-level field, tool use and tool results as content
+ * blocks, SSE streaming (message_start, content_block_delta with text and input_json deltas,
+ * message_delta with usage, message_stop). Input tokens include the cached ones, as the
+ * conventions count them. Stop reasons map to the common names: end_turn and stop_sequence to
+ * stop, max_tokens to length, tool_use to tool_calls. Thread-safe.
+ */
+final class AnthropicProvider implements LlmProvider {
+
+  static final String API_VERSION = "2023-06-01";
+
+  private final ProviderInfo info;
+  private final String url;
+  private final HttpCore http;
+  private final int defaultMaxTokens;
+
+  AnthropicProvider(String model, String baseUrl, ProviderOptions options, String apiKey) {
+    okhttp3.HttpUrl base = okhttp3.HttpUrl.get(baseUrl);
+    this.info = ProviderInfo.remote("anthropic", model, base.host(), base.port());
+    this.url = baseUrl + "/v1/messages";
+    this.http = new HttpCore("anthropic", options, Map.of("x-api-key", apiKey, "anthropic-version", API_VERSION), apiKey);
+    this.defaultMaxTokens = options.defaultMaxTokens();
+  }
+
+  @Override
+  public ProviderInfo info() {
+    return info;
+  }
+
+  @Override
+  public LlmResponse generate(LlmRequest request) {
+    JsonNode answer = http.post(url, body(request, false));
+    if (!answer.path("content").isArray()) {
+      throw new LlmTransportException("anthropic", LlmTransportException.INVALID_RESPONSE,
+          "the answer has no content array: " + OpenAiCompatibleProvider.abbreviate(answer.toString()), null);
+    }
+    LlmResponse.Builder out = LlmResponse.builder();
+    StringBuilder text = new StringBuilder();
+    for (JsonNode block : answer.get("content")) {
+      switch (block.path("type").asText()) {
+        case "text" -> text.append(block.path("text").asText());
+        case "tool_use" -> out.toolCall(new Part.ToolCall(block.path("id").asText(""), block.path("name").asText(""),
+            WireFormat.map(block.path("input"))));
+        case "thinking" -> out.part(new Part.Reasoning(block.path("thinking").asText()));
+        default -> { }
+      }
+    }
+    out.content(text.toString());
+    if (answer.path("stop_reason").isTextual()) {
+      out.finishReason(stopReason(answer.get("stop_reason").asText()));
+    }
+    if (answer.path("id").isTextual()) {
+      out.responseId(answer.get("id").asText());
+    }
+    if (answer.path("model").isTextual()) {
+      out.model(answer.get("model").asText());
+    }
+    if (answer.path("usage").isObject()) {
+      out.usage(usage(answer.get("usage"), 0));
+    }
+    return out.build();
+  }
+
+  @Override
+  public LlmResponse stream(LlmRequest request, Consumer<String> onChunk) {
+    LlmResponse.Builder out = LlmResponse.builder();
+    StringBuilder text = new StringBuilder();
+    Map<Integer, String[]> tools = new TreeMap<>();
+    Map<Integer, StringBuilder> toolInput = new TreeMap<>();
+    JsonNode[] startUsage = new JsonNode[1];
+    long[] outputTokens = {-1};
+    boolean[] stopped = new boolean[1];
+    http.stream(url, body(request, true), true, (event, data) -> {
+      JsonNode e = http.parse(data);
+      String type = e.path("type").asText(event);
+      switch (type) {
+        case "message_start" -> {
+          JsonNode message = e.path("message");
+          if (message.path("id").isTextual()) {
+            out.responseId(message.get("id").asText());
+          }
+          if (message.path("model").isTextual()) {
+            out.model(message.get("model").asText());
+          }
+          startUsage[0] = message.path("usage");
+        }
+        case "content_block_start" -> {
+          JsonNode block = e.path("content_block");
+          if (block.path("type").asText().equals("tool_use")) {
+            tools.put(e.path("index").asInt(), new String[] {block.path("id").asText(""), block.path("name").asText("")});
+          }
+        }
+        case "content_block_delta" -> {
+          JsonNode delta = e.path("delta");
+          switch (delta.path("type").asText()) {
+            case "text_delta" -> {
+              String piece = delta.path("text").asText();
+              if (!piece.isEmpty()) {
+                text.append(piece);
+                onChunk.accept(piece);
+              }
+            }
+            case "input_json_delta" -> toolInput.computeIfAbsent(e.path("index").asInt(), k -> new StringBuilder())
+                .append(delta.path("partial_json").asText());
+            default -> { }
+          }
+        }
+        case "message_delta" -> {
+          if (e.path("delta").path("stop_reason").isTextual()) {
+            out.finishReason(stopReason(e.get("delta").get("stop_reason").asText()));
+          }
+          if (e.path("usage").path("output_tokens").isNumber()) {
+            outputTokens[0] = e.get("usage").get("output_tokens").asLong();
+          }
+        }
+        case "message_stop" -> {
+          stopped[0] = true;
+          return false;
+        }
+        case "error" -> throw new LlmTransportException("anthropic", LlmTransportException.INVALID_RESPONSE,
+            "error in the stream: " + http.scrub(e.path("error").toString()), null);
+        default -> { }
+      }
+      return true;
+    });
+    if (!stopped[0]) {
+      throw new LlmTransportException("anthropic", LlmTransportException.INVALID_RESPONSE,
+          "the stream ended before message_stop (" + text.length() + " characters received)", null);
+    }
+    tools.forEach((index, idName) -> out.toolCall(new Part.ToolCall(idName[0], idName[1],
+        WireFormat.arguments(toolInput.getOrDefault(index, new StringBuilder()).toString()))));
+    if (startUsage[0] != null && startUsage[0].isObject()) {
+      out.usage(usage(startUsage[0], Math.max(0, outputTokens[0])));
+    }
+    return out.content(text.toString()).build();
+  }
+
+  private static Usage usage(JsonNode u, long streamedOutput) {
+    long cacheRead = u.path("cache_read_input_tokens").asLong(0);
+    long cacheWrite = u.path("cache_creation_input_tokens").asLong(0);
+    long input = u.path("input_tokens").asLong(0) + cacheRead + cacheWrite;
+    long output = u.has("output_tokens") && streamedOutput == 0 ? u.path("output_tokens").asLong(0) : streamedOutput;
+    return new Usage(input, output, cacheRead, cacheWrite, 0);
+  }
+
+  static String stopReason(String reason) {
+    return switch (reason) {
+      case "end_turn", "stop_sequence" -> "stop";
+      case "max_tokens" -> "length";
+      case "tool_use" -> "tool_calls";
+      default -> reason;
+    };
+  }
+
+  ObjectNode body(LlmRequest request, boolean stream) {
+    ObjectNode body = WireFormat.object();
+    body.put("model", request.model().orElse(info.model()));
+    GenerationParams p = request.params();
+    body.put("max_tokens", p.maxTokens().orElse(defaultMaxTokens));
+    request.systemPrompt().ifPresent(s -> body.put("system", s));
+    ArrayNode messages = body.putArray("messages");
+    for (Message m : request.messages()) {
+      if (Message.SYSTEM.equals(m.role())) {
+        body.put("system", (body.path("system").asText("") + "\n" + m.text()).strip());
+        continue;
+      }
+      ObjectNode out = messages.addObject().put("role", Message.ASSISTANT.equals(m.role()) ? "assistant" : "user");
+      ArrayNode content = out.putArray("content");
+      for (Part part : m.parts()) {
+        if (part instanceof Part.Text t && !t.content().isEmpty()) {
+          content.addObject().put("type", "text").put("text", t.content());
+        } else if (part instanceof Part.ToolCall c) {
+          ObjectNode use = content.addObject().put("type", "tool_use").put("id", c.id()).put("name", c.name());
+          use.set("input", WireFormat.tree(c.arguments()));
+        } else if (part instanceof Part.ToolCallResponse r) {
+          content.addObject().put("type", "tool_result").put("tool_use_id", r.id())
+              .put("content", WireFormat.resultText(r.response()));
+        } else if (part instanceof Part.Blob b) {
+          content.addObject().put("type", "image").putObject("source").put("type", "base64")
+              .put("media_type", b.mimeType()).put("data", b.base64Content());
+        }
+      }
+    }
+    p.temperature().ifPresent(v -> body.put("temperature", v));
+    p.topP().ifPresent(v -> body.put("top_p", v));
+    p.topK().ifPresent(v -> body.put("top_k", v));
+    if (!p.stopSequences().isEmpty()) {
+      ArrayNode stop = body.putArray("stop_sequences");
+      p.stopSequences().forEach(stop::add);
+    }
+    p.extra().forEach((k, v) -> body.set(k, WireFormat.tree(v)));
+    if (!request.tools().isEmpty()) {
+      ArrayNode tools = body.putArray("tools");
+      for (ToolDefinition t : request.tools()) {
+        ObjectNode tool = tools.addObject().put("name", t.name());
+        if (!t.description().isEmpty()) {
+          tool.put("description", t.description());
+        }
+        tool.set("input_schema", WireFormat.tree(t.parameters().isEmpty() ? Map.of("type", "object") : t.parameters()));
+      }
+    }
+    if (stream) {
+      body.put("stream", true);
+    }
+    return body;
+  }
+}

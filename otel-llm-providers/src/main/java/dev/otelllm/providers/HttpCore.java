@@ -1,0 +1,293 @@
+package dev.otelllm.providers;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.opentelemetry.api.baggage.Baggage;
+import io.opentelemetry.api.baggage.BaggageBuilder;
+import io.opentelemetry.api.baggage.propagation.W3CBaggagePropagator;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.propagation.TextMapSetter;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
+import okio.BufferedSource;
+
+/**
+ * The HTTP core every provider shares: one okhttp client, JSON in and out, retries of 429 and 5xx
+ * with exponential backoff and jitter that honours {@code Retry-After} / {@code Retry-After-Ms}
+ * (each retry an event on the current span), timeouts on every call, W3C context propagation,
+ * SSE and NDJSON reading, and the mapping of failures to the library's exceptions. Credentials
+ * are sent in headers and scrubbed from everything read back.
+ */
+final class HttpCore {
+
+  /** How a retry waits; a test replaces it. */
+  interface Sleeper {
+    void sleep(long millis) throws InterruptedException;
+  }
+
+  /** Receives a stream's lines (NDJSON) or events (SSE). Returns false to stop reading. */
+  interface EventHandler {
+    boolean on(String event, String data) throws IOException;
+  }
+
+  static final ObjectMapper JSON = new ObjectMapper();
+  private static final MediaType APPLICATION_JSON = MediaType.get("application/json");
+  private static final OkHttpClient SHARED = new OkHttpClient();
+  private static final long MAX_RETRY_DELAY_MS = 60_000;
+  private static final int MAX_ERROR_BODY = 8192;
+  private static final List<String> PROPAGATED_BAGGAGE = List.of("session.id", "gen_ai.conversation.id");
+  private static final TextMapSetter<Request.Builder> SETTER = (builder, key, value) -> {
+    if (builder != null) {
+      builder.header(key, value);
+    }
+  };
+
+  private final String provider;
+  private final ProviderOptions options;
+  private final Map<String, String> authHeaders;
+  private final String secret;
+  private final OkHttpClient client;
+  private final OkHttpClient streamingClient;
+
+  HttpCore(String provider, ProviderOptions options, Map<String, String> authHeaders, String secret) {
+    this.provider = provider;
+    this.options = options;
+    this.authHeaders = Map.copyOf(authHeaders);
+    this.secret = secret;
+    this.client = SHARED.newBuilder()
+        .connectTimeout(options.connectTimeout())
+        .readTimeout(options.timeout())
+        .callTimeout(options.timeout())
+        .build();
+    this.streamingClient = SHARED.newBuilder()
+        .connectTimeout(options.connectTimeout())
+        .readTimeout(options.streamIdleTimeout())
+        .build();
+  }
+
+  /** POSTs JSON and returns the JSON answer, retrying 429 and 5xx. */
+  JsonNode post(String url, ObjectNode body) {
+    try (Response response = execute(client, url, body)) {
+      ResponseBody rb = response.body();
+      String text;
+      try {
+        text = rb.string();
+      } catch (SocketTimeoutException e) {
+        throw new LlmTransportException(provider, LlmTransportException.TIMEOUT, "no complete answer within "
+            + options.timeout(), e);
+      } catch (IOException e) {
+        throw new LlmTransportException(provider, LlmTransportException.CONNECTION, "reading the answer failed: "
+            + e.getMessage(), e);
+      }
+      return parse(text);
+    }
+  }
+
+  /** POSTs JSON and hands each SSE event (or NDJSON line, event "") to the handler until it ends. */
+  void stream(String url, ObjectNode body, boolean sse, EventHandler handler) {
+    try (Response response = execute(streamingClient, url, body)) {
+      BufferedSource source = response.body().source();
+      if (sse) {
+        readSse(source, handler);
+      } else {
+        String line;
+        while ((line = source.readUtf8Line()) != null) {
+          if (!line.isBlank() && !handler.on("", line)) {
+            return;
+          }
+        }
+      }
+    } catch (SocketTimeoutException e) {
+      throw new LlmTransportException(provider, LlmTransportException.TIMEOUT,
+          "no chunk for " + options.streamIdleTimeout() + " (stream idle timeout)", e);
+    } catch (IOException e) {
+      throw new LlmTransportException(provider, LlmTransportException.CONNECTION, "the stream broke: " + e.getMessage(), e);
+    }
+  }
+
+  private static void readSse(BufferedSource source, EventHandler handler) throws IOException {
+    String event = "";
+    StringBuilder data = new StringBuilder();
+    String line;
+    while ((line = source.readUtf8Line()) != null) {
+      if (line.isEmpty()) {
+        if (data.length() > 0 && !handler.on(event, data.toString())) {
+          return;
+        }
+        event = "";
+        data.setLength(0);
+      } else if (line.startsWith("data:")) {
+        if (data.length() > 0) {
+          data.append('\n');
+        }
+        data.append(line.substring(line.length() > 5 && line.charAt(5) == ' ' ? 6 : 5));
+      } else if (line.startsWith("event:")) {
+        event = line.substring(6).trim();
+      }
+      // Comments (":") and other fields (id, retry) are ignored.
+    }
+    // An event not closed by a blank line was cut short: it is not delivered.
+  }
+
+  JsonNode parse(String text) {
+    try {
+      return JSON.readTree(text);
+    } catch (IOException e) {
+      throw new LlmTransportException(provider, LlmTransportException.INVALID_RESPONSE,
+          "the answer is not JSON: " + scrub(abbreviate(text)), e);
+    }
+  }
+
+  private Response execute(OkHttpClient http, String url, ObjectNode body) {
+    byte[] bytes;
+    try {
+      bytes = JSON.writeValueAsBytes(body);
+    } catch (IOException e) {
+      throw new IllegalStateException("could not write the request body", e);
+    }
+    for (int attempt = 1; ; attempt++) {
+      Request.Builder rb = new Request.Builder().url(url).post(RequestBody.create(bytes, APPLICATION_JSON));
+      authHeaders.forEach(rb::header);
+      if (options.propagatesContext()) {
+        propagate(rb);
+      }
+      Response response;
+      try {
+        response = http.newCall(rb.build()).execute();
+      } catch (InterruptedIOException e) {
+        throw new LlmTransportException(provider, LlmTransportException.TIMEOUT, "no answer within "
+            + options.timeout() + " from " + host(url), e);
+      } catch (ConnectException | UnknownHostException e) {
+        throw new LlmTransportException(provider, LlmTransportException.CONNECTION, "cannot connect to " + host(url)
+            + ": " + e.getMessage(), e);
+      } catch (IOException e) {
+        throw new LlmTransportException(provider, LlmTransportException.CONNECTION, "request to " + host(url)
+            + " failed: " + e.getMessage(), e);
+      }
+      if (response.isSuccessful()) {
+        return response;
+      }
+      LlmHttpException failure;
+      try (response) {
+        failure = LlmHttpException.of(provider, response.code(), response.message(), response.headers().toMultimap(),
+            scrub(errorBody(response)));
+      }
+      int code = response.code();
+      boolean retryable = code == 429 || code >= 500;
+      long delay = retryable && attempt <= options.maxRetries() ? retryDelay(response, attempt) : -1;
+      if (delay < 0) {
+        throw failure;
+      }
+      Span.current().addEvent("gen_ai.request.retry", Attributes.builder()
+          .put("otel_llm.retry.attempt", attempt)
+          .put("http.response.status_code", code)
+          .put("otel_llm.retry.delay_ms", delay)
+          .build());
+      try {
+        options.sleeper.sleep(delay);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw failure;
+      }
+    }
+  }
+
+  /** Retry-After-Ms, Retry-After (seconds or an HTTP date), else backoff; -1 when too long to wait. */
+  long retryDelay(Response response, int attempt) {
+    String ms = response.header("Retry-After-Ms");
+    String after = response.header("Retry-After");
+    long delay = -2;
+    try {
+      if (ms != null) {
+        delay = (long) Double.parseDouble(ms.trim());
+      } else if (after != null) {
+        String a = after.trim();
+        if (a.chars().allMatch(Character::isDigit)) {
+          delay = Long.parseLong(a) * 1000;
+        } else {
+          ZonedDateTime at = ZonedDateTime.parse(a, DateTimeFormatter.RFC_1123_DATE_TIME);
+          delay = Math.max(0, Duration.between(ZonedDateTime.now(at.getZone()), at).toMillis());
+        }
+      }
+    } catch (RuntimeException unreadable) {
+      delay = -2;
+    }
+    if (delay == -2) {
+      long base = 500L << Math.min(attempt - 1, 6);
+      delay = (long) (base * options.jitter.getAsDouble());
+    }
+    return delay > MAX_RETRY_DELAY_MS ? -1 : delay;
+  }
+
+  private static void propagate(Request.Builder rb) {
+    Context current = Context.current();
+    W3CTraceContextPropagator.getInstance().inject(current, rb, SETTER);
+    Baggage baggage = Baggage.fromContext(current);
+    if (!baggage.isEmpty()) {
+      // Only the session ids leave the process: baggage from elsewhere may hold anything.
+      BaggageBuilder allowed = Baggage.builder();
+      boolean any = false;
+      for (String key : PROPAGATED_BAGGAGE) {
+        String value = baggage.getEntryValue(key);
+        if (value != null) {
+          allowed.put(key, value);
+          any = true;
+        }
+      }
+      if (any) {
+        W3CBaggagePropagator.getInstance().inject(Context.root().with(allowed.build()), rb, SETTER);
+      }
+    }
+  }
+
+  private static String errorBody(Response response) {
+    try {
+      BufferedSource source = response.body().source();
+      source.request(MAX_ERROR_BODY);
+      long size = Math.min(source.getBuffer().size(), MAX_ERROR_BODY);
+      return source.getBuffer().readUtf8(size);
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  /** The text with the API key, if any appears, replaced. */
+  String scrub(String text) {
+    if (secret == null || secret.isEmpty() || text == null) {
+      return text == null ? "" : text;
+    }
+    return text.replace(secret, "***");
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() <= 200 ? s : s.substring(0, 200) + "...";
+  }
+
+  private static String host(String url) {
+    okhttp3.HttpUrl u = okhttp3.HttpUrl.parse(url);
+    return u == null ? url : u.host() + ":" + u.port();
+  }
+
+  static long millis(Duration d) {
+    return TimeUnit.NANOSECONDS.toMillis(d.toNanos());
+  }
+}

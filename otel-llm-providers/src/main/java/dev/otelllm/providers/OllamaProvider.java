@@ -1,0 +1,156 @@
+package dev.otelllm.providers;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.otelllm.GenerationParams;
+import dev.otelllm.LlmProvider;
+import dev.otelllm.LlmRequest;
+import dev.otelllm.LlmResponse;
+import dev.otelllm.Message;
+import dev.otelllm.Part;
+import dev.otelllm.ProviderInfo;
+import dev.otelllm.ToolDefinition;
+import dev.otelllm.Usage;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Ollama's native chat API ({@code POST {base}/api/chat}) with NDJSON streaming; usage from {@code
+ * prompt_eval_count} and {@code eval_count}, options (temperature, top_p, top_k, seed,
+ * num_predict, stop) under {@code options}. Thread-safe.
+ */
+final class OllamaProvider implements LlmProvider {
+
+  private final ProviderInfo info;
+  private final String url;
+  private final HttpCore http;
+
+  OllamaProvider(String model, String baseUrl, ProviderOptions options) {
+    okhttp3.HttpUrl base = okhttp3.HttpUrl.get(baseUrl);
+    this.info = ProviderInfo.remote("ollama", model, base.host(), base.port());
+    this.url = baseUrl + "/api/chat";
+    this.http = new HttpCore("ollama", options, Map.of(), null);
+  }
+
+  @Override
+  public ProviderInfo info() {
+    return info;
+  }
+
+  @Override
+  public LlmResponse generate(LlmRequest request) {
+    JsonNode answer = http.post(url, body(request, false));
+    if (!answer.path("message").isObject()) {
+      throw new LlmTransportException("ollama", LlmTransportException.INVALID_RESPONSE,
+          "the answer has no message: " + OpenAiCompatibleProvider.abbreviate(answer.toString()), null);
+    }
+    LlmResponse.Builder out = LlmResponse.builder().content(answer.get("message").path("content").asText(""));
+    toolCalls(answer.get("message"), out);
+    finish(answer, out);
+    return out.build();
+  }
+
+  @Override
+  public LlmResponse stream(LlmRequest request, Consumer<String> onChunk) {
+    LlmResponse.Builder out = LlmResponse.builder();
+    StringBuilder text = new StringBuilder();
+    boolean[] done = new boolean[1];
+    http.stream(url, body(request, true), false, (event, line) -> {
+      JsonNode chunk = http.parse(line);
+      if (chunk.has("error")) {
+        throw new LlmTransportException("ollama", LlmTransportException.INVALID_RESPONSE,
+            "error in the stream: " + chunk.get("error").asText(), null);
+      }
+      String piece = chunk.path("message").path("content").asText("");
+      if (!piece.isEmpty()) {
+        text.append(piece);
+        onChunk.accept(piece);
+      }
+      toolCalls(chunk.path("message"), out);
+      if (chunk.path("done").asBoolean(false)) {
+        finish(chunk, out);
+        done[0] = true;
+        return false;
+      }
+      return true;
+    });
+    if (!done[0]) {
+      throw new LlmTransportException("ollama", LlmTransportException.INVALID_RESPONSE,
+          "the stream ended before done:true (" + text.length() + " characters received)", null);
+    }
+    return out.content(text.toString()).build();
+  }
+
+  private static void toolCalls(JsonNode message, LlmResponse.Builder out) {
+    int i = 0;
+    for (JsonNode call : message.path("tool_calls")) {
+      JsonNode fn = call.path("function");
+      out.toolCall(new Part.ToolCall(call.path("id").asText("call_" + i++), fn.path("name").asText(""),
+          fn.path("arguments").isTextual() ? WireFormat.arguments(fn.get("arguments").asText())
+              : WireFormat.map(fn.path("arguments"))));
+    }
+  }
+
+  private static void finish(JsonNode answer, LlmResponse.Builder out) {
+    if (answer.path("done_reason").isTextual()) {
+      out.finishReason(answer.get("done_reason").asText());
+    }
+    if (answer.path("model").isTextual()) {
+      out.model(answer.get("model").asText());
+    }
+    if (answer.has("prompt_eval_count") || answer.has("eval_count")) {
+      out.usage(Usage.of(answer.path("prompt_eval_count").asLong(0), answer.path("eval_count").asLong(0)));
+    }
+  }
+
+  ObjectNode body(LlmRequest request, boolean stream) {
+    ObjectNode body = WireFormat.object();
+    body.put("model", request.model().orElse(info.model()));
+    ArrayNode messages = body.putArray("messages");
+    request.systemPrompt().ifPresent(s -> messages.addObject().put("role", "system").put("content", s));
+    for (Message m : request.messages()) {
+      if (Message.TOOL.equals(m.role())) {
+        for (Part p : m.parts()) {
+          if (p instanceof Part.ToolCallResponse r) {
+            messages.addObject().put("role", "tool").put("content", WireFormat.resultText(r.response()));
+          }
+        }
+        continue;
+      }
+      ObjectNode out = messages.addObject().put("role", m.role()).put("content", m.text());
+      if (!m.toolCalls().isEmpty()) {
+        ArrayNode calls = out.putArray("tool_calls");
+        for (Part.ToolCall c : m.toolCalls()) {
+          ObjectNode fn = calls.addObject().putObject("function").put("name", c.name());
+          fn.set("arguments", WireFormat.tree(c.arguments()));
+        }
+      }
+    }
+    GenerationParams p = request.params();
+    ObjectNode options = WireFormat.object();
+    p.temperature().ifPresent(v -> options.put("temperature", v));
+    p.topP().ifPresent(v -> options.put("top_p", v));
+    p.topK().ifPresent(v -> options.put("top_k", v));
+    p.seed().ifPresent(v -> options.put("seed", v));
+    p.maxTokens().ifPresent(v -> options.put("num_predict", v));
+    if (!p.stopSequences().isEmpty()) {
+      ArrayNode stop = options.putArray("stop");
+      p.stopSequences().forEach(stop::add);
+    }
+    p.extra().forEach((k, v) -> options.set(k, WireFormat.tree(v)));
+    if (!options.isEmpty()) {
+      body.set("options", options);
+    }
+    if (!request.tools().isEmpty()) {
+      ArrayNode tools = body.putArray("tools");
+      for (ToolDefinition t : request.tools()) {
+        ObjectNode fn = tools.addObject().put("type", "function").putObject("function").put("name", t.name());
+        fn.put("description", t.description());
+        fn.set("parameters", WireFormat.tree(t.parameters().isEmpty() ? Map.of("type", "object") : t.parameters()));
+      }
+    }
+    body.put("stream", stream);
+    return body;
+  }
+}

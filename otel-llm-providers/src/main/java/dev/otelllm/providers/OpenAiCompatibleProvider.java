@@ -1,0 +1,230 @@
+package dev.otelllm.providers;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.otelllm.LlmProvider;
+import dev.otelllm.LlmRequest;
+import dev.otelllm.LlmResponse;
+import dev.otelllm.Message;
+import dev.otelllm.Part;
+import dev.otelllm.ProviderInfo;
+import dev.otelllm.ToolDefinition;
+import dev.otelllm.Usage;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+
+/**
+ * OpenAI Chat Completions ({@code POST {base}/chat/completions}), and every server that speaks it:
+ * LM Studio, vLLM, OpenRouter, Ollama's {@code /v1}. Streams with SSE and {@code
+ * stream_options.include_usage}, so the usage-only final chunk gives the token counts. Thread-safe.
+ */
+final class OpenAiCompatibleProvider implements LlmProvider {
+
+  private final ProviderInfo info;
+  private final String url;
+  private final HttpCore http;
+  private final boolean sendsTopK;
+
+  OpenAiCompatibleProvider(String providerName, String model, String baseUrl, ProviderOptions options, String apiKey) {
+    okhttp3.HttpUrl base = okhttp3.HttpUrl.get(baseUrl);
+    this.info = ProviderInfo.remote(providerName, model, base.host(), base.port());
+    this.url = baseUrl + "/chat/completions";
+    this.http = new HttpCore(providerName, options,
+        apiKey == null ? Map.of() : Map.of("Authorization", "Bearer " + apiKey), apiKey);
+    // OpenAI itself refuses unknown parameters; vLLM and friends take top_k.
+    this.sendsTopK = !providerName.equals("openai");
+  }
+
+  @Override
+  public ProviderInfo info() {
+    return info;
+  }
+
+  @Override
+  public LlmResponse generate(LlmRequest request) {
+    JsonNode answer = http.post(url, body(request, false));
+    return parse(answer);
+  }
+
+  @Override
+  public LlmResponse stream(LlmRequest request, Consumer<String> onChunk) {
+    StringBuilder content = new StringBuilder();
+    Map<Integer, String[]> calls = new TreeMap<>();
+    Map<Integer, StringBuilder> callArgs = new TreeMap<>();
+    LlmResponse.Builder out = LlmResponse.builder();
+    boolean[] done = new boolean[1];
+    http.stream(url, body(request, true), true, (event, data) -> {
+      if (data.equals("[DONE]")) {
+        done[0] = true;
+        return false;
+      }
+      JsonNode chunk = http.parse(data);
+      if (chunk.has("error")) {
+        throw new LlmTransportException(info.providerName(), LlmTransportException.INVALID_RESPONSE,
+            "error in the stream: " + http.scrub(chunk.get("error").toString()), null);
+      }
+      text(chunk, "id").ifPresent(out::responseId);
+      text(chunk, "model").ifPresent(out::model);
+      JsonNode usage = chunk.get("usage");
+      if (usage != null && usage.isObject()) {
+        out.usage(usage(usage));
+      }
+      for (JsonNode choice : chunk.path("choices")) {
+        JsonNode delta = choice.path("delta");
+        String piece = delta.path("content").isTextual() ? delta.get("content").asText() : "";
+        if (!piece.isEmpty()) {
+          content.append(piece);
+          onChunk.accept(piece);
+        }
+        for (JsonNode call : delta.path("tool_calls")) {
+          int index = call.path("index").asInt(calls.size());
+          String[] idName = calls.computeIfAbsent(index, k -> new String[] {"", ""});
+          if (call.path("id").isTextual()) {
+            idName[0] = call.get("id").asText();
+          }
+          if (call.path("function").path("name").isTextual()) {
+            idName[1] = idName[1] + call.get("function").get("name").asText();
+          }
+          if (call.path("function").path("arguments").isTextual()) {
+            callArgs.computeIfAbsent(index, k -> new StringBuilder()).append(call.get("function").get("arguments").asText());
+          }
+        }
+        if (choice.path("finish_reason").isTextual()) {
+          out.finishReason(choice.get("finish_reason").asText());
+        }
+      }
+      return true;
+    });
+    if (!done[0]) {
+      throw new LlmTransportException(info.providerName(), LlmTransportException.INVALID_RESPONSE,
+          "the stream ended before [DONE] (" + content.length() + " characters received)", null);
+    }
+    calls.forEach((index, idName) -> out.toolCall(new Part.ToolCall(idName[0], idName[1],
+        WireFormat.arguments(callArgs.getOrDefault(index, new StringBuilder()).toString()))));
+    return out.content(content.toString()).build();
+  }
+
+  ObjectNode body(LlmRequest request, boolean stream) {
+    ObjectNode body = WireFormat.object();
+    body.put("model", request.model().orElse(info.model()));
+    ArrayNode messages = body.putArray("messages");
+    request.systemPrompt().ifPresent(s -> messages.addObject().put("role", "system").put("content", s));
+    for (Message m : request.messages()) {
+      addMessage(messages, m);
+    }
+    WireFormat.putCommonParams(body, request.params(), sendsTopK);
+    request.params().outputType().filter("json"::equals)
+        .ifPresent(t -> body.putObject("response_format").put("type", "json_object"));
+    if (!request.tools().isEmpty()) {
+      ArrayNode tools = body.putArray("tools");
+      for (ToolDefinition t : request.tools()) {
+        ObjectNode fn = tools.addObject().put("type", "function").putObject("function");
+        fn.put("name", t.name());
+        if (!t.description().isEmpty()) {
+          fn.put("description", t.description());
+        }
+        fn.set("parameters", WireFormat.tree(t.parameters().isEmpty() ? Map.of("type", "object") : t.parameters()));
+      }
+    }
+    if (stream) {
+      body.put("stream", true);
+      body.putObject("stream_options").put("include_usage", true);
+    }
+    return body;
+  }
+
+  private static void addMessage(ArrayNode messages, Message m) {
+    if (Message.TOOL.equals(m.role())) {
+      for (Part p : m.parts()) {
+        if (p instanceof Part.ToolCallResponse r) {
+          messages.addObject().put("role", "tool").put("tool_call_id", r.id()).put("content", WireFormat.resultText(r.response()));
+        }
+      }
+      return;
+    }
+    ObjectNode out = messages.addObject().put("role", m.role());
+    if (!m.name().isEmpty()) {
+      out.put("name", m.name());
+    }
+    List<Part.ToolCall> calls = m.toolCalls();
+    boolean media = m.parts().stream().anyMatch(p -> p instanceof Part.Uri || p instanceof Part.Blob);
+    if (media) {
+      ArrayNode content = out.putArray("content");
+      for (Part p : m.parts()) {
+        if (p instanceof Part.Text t) {
+          content.addObject().put("type", "text").put("text", t.content());
+        } else if (p instanceof Part.Uri u) {
+          content.addObject().put("type", "image_url").putObject("image_url").put("url", u.uri());
+        } else if (p instanceof Part.Blob b) {
+          content.addObject().put("type", "image_url").putObject("image_url")
+              .put("url", "data:" + b.mimeType() + ";base64," + b.base64Content());
+        }
+      }
+    } else if (calls.isEmpty() || !m.text().isEmpty()) {
+      out.put("content", m.text());
+    } else {
+      out.putNull("content");
+    }
+    if (!calls.isEmpty()) {
+      ArrayNode tc = out.putArray("tool_calls");
+      for (Part.ToolCall c : calls) {
+        ObjectNode call = tc.addObject().put("id", c.id()).put("type", "function");
+        call.putObject("function").put("name", c.name()).put("arguments", WireFormat.json(c.arguments()));
+      }
+    }
+  }
+
+  LlmResponse parse(JsonNode answer) {
+    JsonNode choices = answer.path("choices");
+    if (!choices.isArray() || choices.isEmpty() || !choices.get(0).path("message").isObject()) {
+      throw new LlmTransportException(info.providerName(), LlmTransportException.INVALID_RESPONSE,
+          "the answer has no choices[0].message: " + abbreviate(answer.toString()), null);
+    }
+    JsonNode choice = choices.get(0);
+    JsonNode message = choice.get("message");
+    LlmResponse.Builder out = LlmResponse.builder();
+    if (message.path("content").isTextual()) {
+      out.content(message.get("content").asText());
+    }
+    for (String field : new String[] {"reasoning_content", "reasoning"}) {
+      if (message.path(field).isTextual() && !message.get(field).asText().isEmpty()) {
+        out.part(new Part.Reasoning(message.get(field).asText()));
+        break;
+      }
+    }
+    for (JsonNode call : message.path("tool_calls")) {
+      JsonNode fn = call.path("function");
+      out.toolCall(new Part.ToolCall(call.path("id").asText(""), fn.path("name").asText(""),
+          fn.path("arguments").isTextual() ? WireFormat.arguments(fn.get("arguments").asText())
+              : WireFormat.map(fn.path("arguments"))));
+    }
+    if (choice.path("finish_reason").isTextual()) {
+      out.finishReason(choice.get("finish_reason").asText());
+    }
+    text(answer, "id").ifPresent(out::responseId);
+    text(answer, "model").ifPresent(out::model);
+    if (answer.path("usage").isObject()) {
+      out.usage(usage(answer.get("usage")));
+    }
+    return out.build();
+  }
+
+  private static Usage usage(JsonNode u) {
+    return new Usage(u.path("prompt_tokens").asLong(0), u.path("completion_tokens").asLong(0),
+        u.path("prompt_tokens_details").path("cached_tokens").asLong(0), 0,
+        u.path("completion_tokens_details").path("reasoning_tokens").asLong(0));
+  }
+
+  private static java.util.Optional<String> text(JsonNode node, String field) {
+    JsonNode v = node.get(field);
+    return v != null && v.isTextual() ? java.util.Optional.of(v.asText()) : java.util.Optional.empty();
+  }
+
+  static String abbreviate(String s) {
+    return s.length() <= 300 ? s : s.substring(0, 300) + "...";
+  }
+
+}

@@ -1,0 +1,217 @@
+package dev.otelllm.providers;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.DoubleSupplier;
+
+/**
+ * Settings of a provider created by {@link LlmProviders}. Immutable; build with {@link
+ * #builder()}. The API key, when not given, comes from the provider's usual environment variable
+ * ({@code OPENAI_API_KEY}, {@code ANTHROPIC_API_KEY}, {@code OPENROUTER_API_KEY}); it is sent in
+ * the provider's auth header and appears nowhere else: not in spans, logs, exception messages or
+ * {@link #toString()}.
+ */
+public final class ProviderOptions {
+
+  private final String baseUrl;
+  private final String apiKey;
+  private final Duration timeout;
+  private final Duration connectTimeout;
+  private final Duration streamIdleTimeout;
+  private final int maxRetries;
+  private final boolean propagateContext;
+  private final boolean tracing;
+  private final int maxTraces;
+  private final int defaultMaxTokens;
+  final HttpCore.Sleeper sleeper;
+  final DoubleSupplier jitter;
+
+  private ProviderOptions(Builder b) {
+    this.baseUrl = b.baseUrl;
+    this.apiKey = b.apiKey;
+    this.timeout = b.timeout;
+    this.connectTimeout = b.connectTimeout;
+    this.streamIdleTimeout = b.streamIdleTimeout;
+    this.maxRetries = b.maxRetries;
+    this.propagateContext = b.propagateContext;
+    this.tracing = b.tracing;
+    this.maxTraces = b.maxTraces;
+    this.defaultMaxTokens = b.defaultMaxTokens;
+    this.sleeper = b.sleeper;
+    this.jitter = b.jitter;
+  }
+
+  public static ProviderOptions defaults() {
+    return builder().build();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The server's base URL, when given; otherwise the provider's usual one. */
+  public Optional<String> baseUrl() {
+    return Optional.ofNullable(baseUrl);
+  }
+
+  Optional<String> apiKey() {
+    return Optional.ofNullable(apiKey);
+  }
+
+  /** Longest wait for a complete (non-streamed) answer. */
+  public Duration timeout() {
+    return timeout;
+  }
+
+  public Duration connectTimeout() {
+    return connectTimeout;
+  }
+
+  /** Longest silence between two chunks of a stream. */
+  public Duration streamIdleTimeout() {
+    return streamIdleTimeout;
+  }
+
+  /** Retries of a 429 or 5xx answer, with backoff that honours Retry-After. */
+  public int maxRetries() {
+    return maxRetries;
+  }
+
+  /** Whether requests carry W3C traceparent and the allowed baggage keys. */
+  public boolean propagatesContext() {
+    return propagateContext;
+  }
+
+  public boolean tracing() {
+    return tracing;
+  }
+
+  public int maxTraces() {
+    return maxTraces;
+  }
+
+  /** max_tokens sent when a request sets none and the API requires one (Anthropic). */
+  public int defaultMaxTokens() {
+    return defaultMaxTokens;
+  }
+
+  @Override
+  public String toString() {
+    return "ProviderOptions{baseUrl=" + baseUrl + ", apiKey=" + (apiKey == null ? "from environment" : "***")
+        + ", timeout=" + timeout + ", maxRetries=" + maxRetries + ", tracing=" + tracing + "}";
+  }
+
+  /** Builds {@link ProviderOptions}; setters validate at once. Not thread-safe. */
+  public static final class Builder {
+    private String baseUrl;
+    private String apiKey;
+    private Duration timeout = Duration.ofSeconds(120);
+    private Duration connectTimeout = Duration.ofSeconds(10);
+    private Duration streamIdleTimeout = Duration.ofSeconds(60);
+    private int maxRetries = 2;
+    private boolean propagateContext = true;
+    private boolean tracing;
+    private int maxTraces = 100;
+    private int defaultMaxTokens = 1024;
+    private HttpCore.Sleeper sleeper = Thread::sleep;
+    private DoubleSupplier jitter = () -> 0.5 + Math.random() * 0.5;
+
+    private Builder() {}
+
+    /** e.g. {@code http://localhost:1234/v1} for LM Studio; must be http or https. */
+    public Builder baseUrl(String baseUrl) {
+      Objects.requireNonNull(baseUrl, "baseUrl");
+      if (!baseUrl.startsWith("http://") && !baseUrl.startsWith("https://")) {
+        throw new IllegalArgumentException("baseUrl must start with http:// or https://, was " + baseUrl);
+      }
+      this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+      return this;
+    }
+
+    public Builder apiKey(String apiKey) {
+      Objects.requireNonNull(apiKey, "apiKey");
+      if (apiKey.isBlank()) {
+        throw new IllegalArgumentException("apiKey must not be blank");
+      }
+      this.apiKey = apiKey;
+      return this;
+    }
+
+    public Builder timeout(Duration timeout) {
+      this.timeout = positive(timeout, "timeout");
+      return this;
+    }
+
+    public Builder connectTimeout(Duration timeout) {
+      this.connectTimeout = positive(timeout, "connectTimeout");
+      return this;
+    }
+
+    public Builder streamIdleTimeout(Duration timeout) {
+      this.streamIdleTimeout = positive(timeout, "streamIdleTimeout");
+      return this;
+    }
+
+    public Builder maxRetries(int maxRetries) {
+      if (maxRetries < 0 || maxRetries > 10) {
+        throw new IllegalArgumentException("maxRetries must be in [0, 10], was " + maxRetries);
+      }
+      this.maxRetries = maxRetries;
+      return this;
+    }
+
+    /** Send W3C traceparent and the allowed baggage (session ids) with each request; default true. */
+    public Builder propagateContext(boolean propagate) {
+      this.propagateContext = propagate;
+      return this;
+    }
+
+    /** For {@link LlmProviders#client}: turn tracing on; default off. */
+    public Builder tracing(boolean tracing) {
+      this.tracing = tracing;
+      return this;
+    }
+
+    /** For {@link LlmProviders#client}: interactions kept in memory; default 100. */
+    public Builder maxTraces(int maxTraces) {
+      if (maxTraces < 0) {
+        throw new IllegalArgumentException("maxTraces must be >= 0, was " + maxTraces);
+      }
+      this.maxTraces = maxTraces;
+      return this;
+    }
+
+    public Builder defaultMaxTokens(int maxTokens) {
+      if (maxTokens <= 0) {
+        throw new IllegalArgumentException("defaultMaxTokens must be > 0, was " + maxTokens);
+      }
+      this.defaultMaxTokens = maxTokens;
+      return this;
+    }
+
+    /** Test hook: how retries wait. */
+    Builder sleeper(HttpCore.Sleeper sleeper) {
+      this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+      return this;
+    }
+
+    /** Test hook: the jitter factor of backoff, in [0.5, 1]. */
+    Builder jitter(DoubleSupplier jitter) {
+      this.jitter = Objects.requireNonNull(jitter, "jitter");
+      return this;
+    }
+
+    public ProviderOptions build() {
+      return new ProviderOptions(this);
+    }
+
+    private static Duration positive(Duration d, String name) {
+      Objects.requireNonNull(d, name);
+      if (d.isZero() || d.isNegative()) {
+        throw new IllegalArgumentException(name + " must be positive, was " + d);
+      }
+      return d;
+    }
+  }
+}
