@@ -1,0 +1,161 @@
+package dev.otelllm.providers;
+
+import static dev.otelllm.providers.Fixtures.json;
+import static dev.otelllm.providers.Fixtures.sse;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.otelllm.LlmClient;
+import dev.otelllm.LlmRequest;
+import dev.otelllm.LlmResponse;
+import dev.otelllm.Message;
+import dev.otelllm.Part;
+import dev.otelllm.Session;
+import dev.otelllm.ToolDefinition;
+import dev.otelllm.Usage;
+import dev.otelllm.trace.LlmTrace;
+import io.opentelemetry.api.common.AttributeKey;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import mockwebserver3.MockResponse;
+import mockwebserver3.RecordedRequest;
+import org.junit.jupiter.api.Test;
+
+class AnthropicAndOllamaTest {
+
+  private static JsonNode body(RecordedRequest r) throws Exception {
+    return HttpCore.JSON.readTree(r.getBody().utf8());
+  }
+
+  @Test
+  void anthropic_generate_withSystemAsTopLevelField_andCacheTokens() throws Exception {
+    try (Fixtures f = new Fixtures()) {
+      f.server.enqueue(json(200, "anthropic/message.json"));
+      LlmClient client = f.client(LlmProviders.create("anthropic", "claude-sonnet-4-5", f.options("").build()));
+      LlmResponse r = client.generate(LlmRequest.builder().systemPrompt("Be brief.").prompt("Hi").temperature(0.5).build());
+      assertThat(r.content()).isEqualTo("Hello! How can I help?");
+      assertThat(r.finishReason()).contains("stop");
+      assertThat(r.usage()).contains(new Usage(117, 9, 100, 5, 0));
+      RecordedRequest req = f.server.takeRequest(5, TimeUnit.SECONDS);
+      assertThat(req.getUrl().encodedPath()).isEqualTo("/v1/messages");
+      assertThat(req.getHeaders().get("x-api-key")).isEqualTo(Fixtures.KEY);
+      assertThat(req.getHeaders().get("anthropic-version")).isEqualTo("2023-06-01");
+      JsonNode sent = body(req);
+      assertThat(sent.get("system").asText()).isEqualTo("Be brief.");
+      assertThat(sent.get("max_tokens").asInt()).isEqualTo(1024);
+      assertThat(sent.get("messages").toString()).isEqualTo("[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"Hi\"}]}]");
+      var span = f.finished().get(0);
+      assertThat(span.getAttributes().get(AttributeKey.stringKey("gen_ai.provider.name"))).isEqualTo("anthropic");
+      assertThat(span.getAttributes().get(AttributeKey.longKey("gen_ai.usage.cache_creation.input_tokens"))).isEqualTo(5L);
+      assertThat(span.getAttributes().toString()).doesNotContain(Fixtures.KEY);
+    }
+  }
+
+  @Test
+  void anthropic_toolUse_andToolResultsAsContentBlocks() throws Exception {
+    try (Fixtures f = new Fixtures()) {
+      f.server.enqueue(json(200, "anthropic/tool_use.json"));
+      f.server.enqueue(json(200, "anthropic/message.json"));
+      LlmClient client = f.client(LlmProviders.create("anthropic", "claude", f.options("").build()));
+      ToolDefinition weather = new ToolDefinition("get_weather", "Weather", Map.of("type", "object"));
+      try (Session s = client.newSession()) {
+        LlmResponse first = s.generate(LlmRequest.builder().prompt("Weather in SF?").tool(weather).build());
+        assertThat(first.content()).isEqualTo("I'll check the weather.");
+        assertThat(first.toolCalls()).containsExactly(new Part.ToolCall("toolu_01A09q90qw90lq917835lq9", "get_weather",
+            Map.of("location", "San Francisco, CA", "unit", "celsius")));
+        assertThat(first.finishReason()).contains("tool_calls");
+        s.generate(LlmRequest.builder().message(Message.toolResult("toolu_01A09q90qw90lq917835lq9", "18C")).tool(weather).build());
+      }
+      f.server.takeRequest(5, TimeUnit.SECONDS);
+      JsonNode second = body(f.server.takeRequest(5, TimeUnit.SECONDS));
+      assertThat(second.get("tools").get(0).get("input_schema").get("type").asText()).isEqualTo("object");
+      JsonNode msgs = second.get("messages");
+      assertThat(msgs.get(1).get("content").get(1).get("type").asText()).isEqualTo("tool_use");
+      assertThat(msgs.get(2).toString())
+          .isEqualTo("{\"role\":\"user\",\"content\":[{\"type\":\"tool_result\",\"tool_use_id\":\"toolu_01A09q90qw90lq917835lq9\",\"content\":\"18C\"}]}");
+    }
+  }
+
+  @Test
+  void anthropic_stream_textToolInputAndUsage() throws Exception {
+    try (Fixtures f = new Fixtures()) {
+      f.server.enqueue(sse("anthropic/stream.sse"));
+      LlmClient client = f.client(LlmProviders.create("anthropic", "claude", f.options("").build()));
+      List<String> chunks = new ArrayList<>();
+      LlmResponse r = client.stream(LlmRequest.of("Hi"), chunks::add);
+      assertThat(chunks).containsExactly("Hello", "!");
+      assertThat(r.content()).isEqualTo("Hello!");
+      assertThat(r.toolCalls()).containsExactly(new Part.ToolCall("toolu_01T1x1fJ34qAmk2tNTrN7Up6", "get_weather",
+          Map.of("location", "San Francisco, CA")));
+      assertThat(r.usage()).contains(new Usage(35, 15, 10, 0, 0));
+      assertThat(r.finishReason()).contains("tool_calls");
+      LlmTrace t = client.getTraces().get(0);
+      assertThat(t.response().timeToFirstChunkSeconds()).isPresent();
+      assertThat(t.response().toolCalls()).hasSize(1);
+    }
+  }
+
+  @Test
+  void anthropic_overloaded529_isRetriedThenTyped() throws Exception {
+    try (Fixtures f = new Fixtures()) {
+      for (int i = 0; i < 3; i++) {
+        f.server.enqueue(json(529, "anthropic/error_529.json"));
+      }
+      LlmClient client = f.client(LlmProviders.create("anthropic", "claude", f.options("").build()));
+      assertThatThrownBy(() -> client.generate("x")).isInstanceOf(LlmHttpException.Server.class)
+          .hasMessageContaining("overloaded_error");
+      assertThat(f.sleeps).hasSize(2);
+    }
+  }
+
+  @Test
+  void ollama_generate_stream_andToolCalls() throws Exception {
+    try (Fixtures f = new Fixtures()) {
+      f.server.enqueue(json(200, "ollama/chat.json"));
+      f.server.enqueue(new MockResponse.Builder().code(200).addHeader("Content-Type", "application/x-ndjson")
+          .body(Fixtures.resource("ollama/stream.ndjson")).build());
+      f.server.enqueue(json(200, "ollama/tool_calls.json"));
+      LlmClient client = f.client(LlmProviders.create("ollama", "llama3.2", f.options("").build()));
+      LlmResponse r = client.generate(LlmRequest.builder().prompt("Hi").temperature(0.1).maxTokens(20).seed(3).build());
+      assertThat(r.content()).isEqualTo("Hello! How are you today?");
+      assertThat(r.usage()).contains(Usage.of(26, 298));
+      JsonNode sent = body(f.server.takeRequest(5, TimeUnit.SECONDS));
+      assertThat(sent.get("options").toString()).isEqualTo("{\"temperature\":0.1,\"seed\":3,\"num_predict\":20}");
+      assertThat(sent.get("stream").asBoolean()).isFalse();
+
+      List<String> chunks = new ArrayList<>();
+      LlmResponse streamed = client.stream(LlmRequest.of("Why is the sky blue?"), chunks::add);
+      assertThat(chunks).containsExactly("The", " sky", " is blue.");
+      assertThat(streamed.usage()).contains(Usage.of(26, 282));
+      assertThat(streamed.finishReason()).contains("stop");
+
+      LlmResponse tools = client.generate("Weather in Paris?");
+      assertThat(tools.toolCalls()).extracting(Part.ToolCall::name).containsExactly("get_current_weather");
+      assertThat(tools.toolCalls().get(0).arguments()).containsEntry("location", "Paris, FR");
+      assertThat(client.getTraces()).extracting(LlmTrace::provider).containsOnly("ollama");
+    }
+  }
+
+  @Test
+  void factory_namesDefaultsAndMissingKeys() {
+    assertThatThrownBy(() -> LlmProviders.create("gpt", "m"))
+        .hasMessage("unknown provider 'gpt': use one of openai, anthropic, ollama, lmstudio, vllm, openrouter, openai-compatible");
+    assertThatThrownBy(() -> LlmProviders.create("openai", "gpt-4o-mini", ProviderOptions.defaults(), k -> null))
+        .hasMessage("openai needs an API key: set OPENAI_API_KEY or pass ProviderOptions.builder().apiKey(...)");
+    assertThatThrownBy(() -> LlmProviders.create("anthropic", "c", ProviderOptions.defaults(), k -> null))
+        .hasMessage("anthropic needs an API key: set ANTHROPIC_API_KEY or pass ProviderOptions.builder().apiKey(...)");
+    assertThatThrownBy(() -> LlmProviders.create("openai-compatible", "m", ProviderOptions.defaults(), k -> null))
+        .hasMessageStartingWith("openai-compatible needs the server's base URL");
+    assertThat(LlmProviders.create("openai", "m", ProviderOptions.defaults(), k -> "sk-env").info().server())
+        .contains("api.openai.com");
+    assertThat(LlmProviders.create("ollama", "m", ProviderOptions.defaults(), k -> null).info().serverPort()).isEqualTo(11434);
+    assertThat(LlmProviders.create("lmstudio", "m", ProviderOptions.defaults(), k -> null).info().serverPort()).isEqualTo(1234);
+    assertThat(LlmProviders.create("vllm", "m", ProviderOptions.defaults(), k -> null).info().providerName()).isEqualTo("vllm");
+    assertThat(ProviderOptions.builder().apiKey("sk-secret").build().toString()).doesNotContain("sk-secret");
+    assertThatThrownBy(() -> ProviderOptions.builder().baseUrl("localhost:1234"))
+        .hasMessage("baseUrl must start with http:// or https://, was localhost:1234");
+  }
+}
