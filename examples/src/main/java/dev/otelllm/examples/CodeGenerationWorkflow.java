@@ -39,13 +39,45 @@ public final class CodeGenerationWorkflow {
     this.out = out;
   }
 
+  /**
+   * Runs on the scripted stand-in by default. With {@code OTEL_LLM_PROVIDER} (openai, anthropic,
+   * ollama, lmstudio, vllm, openrouter) and {@code OTEL_LLM_MODEL} set, or {@code --provider NAME
+   * --model MODEL}, it runs on that provider (API keys from the usual environment variables).
+   */
   public static void main(String[] args) {
+    String provider = System.getenv("OTEL_LLM_PROVIDER");
+    String model = System.getenv("OTEL_LLM_MODEL");
+    for (int i = 0; i + 1 < args.length; i += 2) {
+      if (args[i].equals("--provider")) {
+        provider = args[i + 1];
+      } else if (args[i].equals("--model")) {
+        model = args[i + 1];
+      }
+    }
+    LlmProvider llm;
+    try {
+      llm = provider == null || provider.isBlank() ? scriptedModel()
+          : dev.otelllm.providers.LlmProviders.create(provider, model == null ? defaultModel(provider) : model);
+    } catch (RuntimeException e) {
+      System.err.println("error: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
     int status;
-    try (LlmClient client = LlmClient.builder(scriptedModel()).tracing(true).maxTraces(100).build()) {
+    try (LlmClient client = LlmClient.builder(llm).tracing(true).maxTraces(100).build()) {
       status = new CodeGenerationWorkflow(client, System.out).run("Create a histogram of the 'age' column from df")
           ? 0 : 1;
     }
     System.exit(status);
+  }
+
+  private static String defaultModel(String provider) {
+    return switch (provider) {
+      case "openai" -> "gpt-4o-mini";
+      case "anthropic" -> "claude-sonnet-4-5";
+      case "ollama" -> "llama3.2";
+      default -> throw new IllegalArgumentException("set OTEL_LLM_MODEL (or --model) for provider " + provider);
+    };
   }
 
   /** A stand-in model: buggy code first, fixed code on the retry, then prose. */
