@@ -124,11 +124,22 @@ public final class LlmClient implements AutoCloseable {
     return provider;
   }
 
-  /** Closes the tracing setup this client built (a shared one is left to its owner). */
+  /**
+   * Closes the tracing setup this client built (a shared one is left to its owner), and the
+   * provider when it holds resources ({@link AutoCloseable}, e.g. an in-process model).
+   */
   @Override
   public void close() {
     if (ownsTracing && tracing != null) {
       tracing.close();
+    }
+    if (provider instanceof AutoCloseable closeable) {
+      try {
+        closeable.close();
+      } catch (Exception e) {
+        java.util.logging.Logger.getLogger(LlmClient.class.getName())
+            .log(java.util.logging.Level.WARNING, "closing the provider failed", e);
+      }
     }
   }
 

@@ -40,9 +40,11 @@ public final class CodeGenerationWorkflow {
   }
 
   /**
-   * Runs on the scripted stand-in by default. With {@code OTEL_LLM_PROVIDER} (openai, anthropic,
-   * ollama, lmstudio, vllm, openrouter) and {@code OTEL_LLM_MODEL} set, or {@code --provider NAME
-   * --model MODEL}, it runs on that provider (API keys from the usual environment variables).
+   * Runs on the in-process llama.cpp provider with the library's tiny model by default (no network,
+   * no key; its code is nonsense, its tokens and timing real). With {@code OTEL_LLM_PROVIDER}
+   * (openai, anthropic, ollama, lmstudio, vllm, openrouter, llamacpp, or scripted for the
+   * stand-in whose first answer has a bug) and {@code OTEL_LLM_MODEL} set, or {@code --provider
+   * NAME --model MODEL}, it runs on that provider (API keys from the usual environment variables).
    */
   public static void main(String[] args) {
     String provider = System.getenv("OTEL_LLM_PROVIDER");
@@ -56,7 +58,10 @@ public final class CodeGenerationWorkflow {
     }
     LlmProvider llm;
     try {
-      llm = provider == null || provider.isBlank() ? scriptedModel()
+      if (provider == null || provider.isBlank()) {
+        provider = "llamacpp";
+      }
+      llm = provider.equals("scripted") ? scriptedModel()
           : dev.otelllm.providers.LlmProviders.create(provider, model == null ? defaultModel(provider) : model);
     } catch (RuntimeException e) {
       System.err.println("error: " + e.getMessage());
@@ -76,6 +81,7 @@ public final class CodeGenerationWorkflow {
       case "openai" -> "gpt-4o-mini";
       case "anthropic" -> "claude-sonnet-4-5";
       case "ollama" -> "llama3.2";
+      case "llamacpp" -> "tiny-llama";
       default -> throw new IllegalArgumentException("set OTEL_LLM_MODEL (or --model) for provider " + provider);
     };
   }
@@ -100,7 +106,7 @@ public final class CodeGenerationWorkflow {
         .build();
     try (session; WorkflowScope workflow = client.workflow("notebook_cell")) {
       traceId = workflow.traceId();
-      GenerationParams deterministic = GenerationParams.builder().temperature(0).seed(42).build();
+      GenerationParams deterministic = GenerationParams.builder().temperature(0).seed(42).maxTokens(256).build();
       LlmResponse response = session.generate(userRequest, "code_generation", 1, deterministic, Map.of());
       String code = extractCode(response.content());
       for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
@@ -119,7 +125,7 @@ public final class CodeGenerationWorkflow {
       }
       if (valid) {
         session.generate("Generate a brief scientific methodology description for this analysis: " + userRequest,
-            "methodology_generation", 1, GenerationParams.builder().temperature(0.7).build(), Map.of());
+            "methodology_generation", 1, GenerationParams.builder().temperature(0.7).maxTokens(256).build(), Map.of());
       } else {
         workflow.recordFailure(new IllegalStateException("code still invalid after " + MAX_ATTEMPTS + " attempts"));
       }

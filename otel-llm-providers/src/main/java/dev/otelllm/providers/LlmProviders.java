@@ -10,8 +10,10 @@ import java.util.function.Function;
 /**
  * Creates providers by name, as {@code create_llm(provider, model, ...)} does: {@code openai},
  * {@code anthropic}, {@code ollama} (native API), {@code lmstudio}, {@code vllm}, {@code
- * openrouter} and {@code openai-compatible} (any server of the OpenAI Chat Completions API; give
- * its base URL). Each defaults to its usual base URL ({@code lmstudio} localhost:1234, {@code
+ * openrouter}, {@code openai-compatible} (any server of the OpenAI Chat Completions API; give
+ * its base URL) and {@code llamacpp} (a GGUF model in process: {@link ProviderOptions.Builder#modelPath},
+ * or the built-in tiny model). A provider that holds native resources ({@code llamacpp}) is {@link
+ * AutoCloseable}; {@link LlmClient#close()} closes it. Each defaults to its usual base URL ({@code lmstudio} localhost:1234, {@code
  * ollama} localhost:11434, {@code vllm} localhost:8000, ...) and takes its API key from the usual
  * environment variable when none is given.
  */
@@ -20,7 +22,7 @@ public final class LlmProviders {
 
   /** The names {@link #create} takes. */
   public static final List<String> NAMES =
-      List.of("openai", "anthropic", "ollama", "lmstudio", "vllm", "openrouter", "openai-compatible");
+      List.of("openai", "anthropic", "ollama", "lmstudio", "vllm", "openrouter", "openai-compatible", "llamacpp");
 
   /** A provider with default options. */
   public static LlmProvider create(String name, String model) {
@@ -78,6 +80,8 @@ public final class LlmProviders {
             "openai-compatible needs the server's base URL: ProviderOptions.builder().baseUrl(\"http://host:port/v1\")"));
         return new OpenAiCompatibleProvider(okhttp3.HttpUrl.get(baseUrl).host().toLowerCase(Locale.ROOT), model, baseUrl,
             options, options.apiKey().orElse(env.apply("OPENAI_API_KEY")));
+      case "llamacpp":
+        return new LlamaCppProvider(model, options.modelPath().orElse(null));
       default:
         throw new IllegalArgumentException("unknown provider '" + name + "': use one of " + String.join(", ", NAMES));
     }

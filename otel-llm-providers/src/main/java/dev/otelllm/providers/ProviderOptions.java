@@ -24,6 +24,7 @@ public final class ProviderOptions {
   private final boolean tracing;
   private final int maxTraces;
   private final int defaultMaxTokens;
+  private final java.nio.file.Path modelPath;
   final HttpCore.Sleeper sleeper;
   final DoubleSupplier jitter;
 
@@ -38,6 +39,7 @@ public final class ProviderOptions {
     this.tracing = b.tracing;
     this.maxTraces = b.maxTraces;
     this.defaultMaxTokens = b.defaultMaxTokens;
+    this.modelPath = b.modelPath;
     this.sleeper = b.sleeper;
     this.jitter = b.jitter;
   }
@@ -96,6 +98,11 @@ public final class ProviderOptions {
     return defaultMaxTokens;
   }
 
+  /** For {@code llamacpp}: the GGUF file to run; empty for the built-in tiny model. */
+  public Optional<java.nio.file.Path> modelPath() {
+    return Optional.ofNullable(modelPath);
+  }
+
   @Override
   public String toString() {
     return "ProviderOptions{baseUrl=" + baseUrl + ", apiKey=" + (apiKey == null ? "from environment" : "***")
@@ -114,6 +121,7 @@ public final class ProviderOptions {
     private boolean tracing;
     private int maxTraces = 100;
     private int defaultMaxTokens = 1024;
+    private java.nio.file.Path modelPath;
     private HttpCore.Sleeper sleeper = Thread::sleep;
     private DoubleSupplier jitter = () -> 0.5 + Math.random() * 0.5;
 
@@ -187,6 +195,16 @@ public final class ProviderOptions {
         throw new IllegalArgumentException("defaultMaxTokens must be > 0, was " + maxTokens);
       }
       this.defaultMaxTokens = maxTokens;
+      return this;
+    }
+
+    /** For {@code llamacpp}: a GGUF model file; without one, the built-in tiny model runs. */
+    public Builder modelPath(java.nio.file.Path modelPath) {
+      Objects.requireNonNull(modelPath, "modelPath");
+      if (!java.nio.file.Files.isReadable(modelPath)) {
+        throw new IllegalArgumentException("modelPath is not a readable file: " + modelPath);
+      }
+      this.modelPath = modelPath;
       return this;
     }
 

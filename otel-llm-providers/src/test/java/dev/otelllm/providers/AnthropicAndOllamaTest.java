@@ -142,7 +142,7 @@ class AnthropicAndOllamaTest {
   @Test
   void factory_namesDefaultsAndMissingKeys() {
     assertThatThrownBy(() -> LlmProviders.create("gpt", "m"))
-        .hasMessage("unknown provider 'gpt': use one of openai, anthropic, ollama, lmstudio, vllm, openrouter, openai-compatible");
+        .hasMessage("unknown provider 'gpt': use one of openai, anthropic, ollama, lmstudio, vllm, openrouter, openai-compatible, llamacpp");
     assertThatThrownBy(() -> LlmProviders.create("openai", "gpt-4o-mini", ProviderOptions.defaults(), k -> null))
         .hasMessage("openai needs an API key: set OPENAI_API_KEY or pass ProviderOptions.builder().apiKey(...)");
     assertThatThrownBy(() -> LlmProviders.create("anthropic", "c", ProviderOptions.defaults(), k -> null))

@@ -1,0 +1,160 @@
+package dev.otelllm.providers;
+
+import de.kherud.llama.InferenceParameters;
+import de.kherud.llama.LlamaModel;
+import de.kherud.llama.LlamaOutput;
+import de.kherud.llama.ModelParameters;
+import dev.otelllm.GenerationParams;
+import dev.otelllm.LlmProvider;
+import dev.otelllm.LlmRequest;
+import dev.otelllm.LlmResponse;
+import dev.otelllm.Message;
+import dev.otelllm.ProviderInfo;
+import dev.otelllm.Usage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * A GGUF model run inside this JVM by llama.cpp: no server, no key. Given no model file, it runs
+ * the library's own tiny deterministic model (see {@link TinyGguf}; its text is nonsense, its
+ * tokens, streaming and timing are real). The conversation is rendered as plain {@code System:},
+ * {@code User:}, {@code Assistant:} lines; calls are serialized on one model context. Close it to
+ * free the native model.
+ */
+final class LlamaCppProvider implements LlmProvider, AutoCloseable {
+
+  static final String PROVIDER_NAME = "llama.cpp";
+  private static final int DEFAULT_PREDICT = 64;
+
+  private final ProviderInfo info;
+  private final LlamaModel model;
+  private final boolean tiny;
+  private final Object lock = new Object();
+  private final Map<Integer, Float> letters = new HashMap<>();
+  private boolean closed;
+
+  LlamaCppProvider(String modelName, Path modelFile) {
+    this.tiny = modelFile == null;
+    Path file = tiny ? tinyModel() : modelFile;
+    if (!Files.isReadable(file)) {
+      throw new IllegalStateException("llamacpp: cannot read the model file " + file);
+    }
+    this.info = ProviderInfo.inProcess(PROVIDER_NAME, modelName);
+    this.model = new LlamaModel(new ModelParameters().setModel(file.toString()).setCtxSize(tiny ? TinyGguf.CONTEXT : 4096)
+        .setThreads(Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()))).disableLog());
+    if (tiny) {
+      // The tiny model's weights are noise: steer it to lowercase letters and spaces so that its
+      // nonsense is at least printable.
+      for (int c = 'a'; c <= 'z'; c++) {
+        letters.put(3 + c, 8f);
+      }
+      letters.put(3 + ' ', 6f);
+    }
+  }
+
+  /** The tiny model, written once to the temporary folder. */
+  static Path tinyModel() {
+    Path file = Path.of(System.getProperty("java.io.tmpdir"), "otel-llm", "tiny-llama-v1.gguf");
+    try {
+      if (!Files.exists(file)) {
+        Path tmp = Files.createTempFile(Files.createDirectories(file.getParent()), "tiny", ".gguf");
+        TinyGguf.write(tmp);
+        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      }
+      return file;
+    } catch (IOException e) {
+      throw new UncheckedIOException("llamacpp: could not write the tiny model to " + file, e);
+    }
+  }
+
+  @Override
+  public ProviderInfo info() {
+    return info;
+  }
+
+  @Override
+  public LlmResponse generate(LlmRequest request) {
+    return stream(request, chunk -> {});
+  }
+
+  @Override
+  public LlmResponse stream(LlmRequest request, Consumer<String> onChunk) {
+    String prompt = render(request);
+    GenerationParams p = request.params();
+    int predict = p.maxTokens().orElse(DEFAULT_PREDICT);
+    InferenceParameters ip = new InferenceParameters(prompt).setNPredict(predict)
+        .setTemperature((float) p.temperature().orElse(0.0)).setSeed((int) p.seed().orElse(42));
+    p.topP().ifPresent(v -> ip.setTopP((float) v));
+    p.topK().ifPresent(ip::setTopK);
+    p.frequencyPenalty().ifPresent(v -> ip.setFrequencyPenalty((float) v));
+    p.presencePenalty().ifPresent(v -> ip.setPresencePenalty((float) v));
+    if (!p.stopSequences().isEmpty()) {
+      ip.setStopStrings(p.stopSequences().toArray(new String[0]));
+    }
+    if (tiny) {
+      ip.setTokenIdBias(letters).setIgnoreEos(true);
+    }
+    StringBuilder text = new StringBuilder();
+    int tokens = 0;
+    int inputTokens;
+    synchronized (lock) {
+      if (closed) {
+        throw new IllegalStateException("llamacpp: the provider is closed");
+      }
+      inputTokens = model.encode(prompt).length;
+      var it = model.generate(ip).iterator();
+      boolean lastEmpty = false;
+      try {
+        while (it.hasNext()) {
+          LlamaOutput out = it.next();
+          tokens++;
+          lastEmpty = out.text.isEmpty();
+          if (!lastEmpty) {
+            text.append(out.text);
+            onChunk.accept(out.text);
+          }
+        }
+      } catch (RuntimeException | Error e) {
+        it.cancel();
+        throw e;
+      }
+      // The iterator ends with a final result that carries no new token.
+      if (lastEmpty && tokens > 0) {
+        tokens--;
+      }
+    }
+    return LlmResponse.builder().content(text.toString()).finishReason(tokens >= predict ? "length" : "stop")
+        .usage(Usage.of(inputTokens, tokens)).model(info.model()).build();
+  }
+
+  static String render(LlmRequest request) {
+    StringBuilder sb = new StringBuilder();
+    request.systemPrompt().ifPresent(s -> sb.append("System: ").append(s).append("\n\n"));
+    for (Message m : request.messages()) {
+      String role = switch (m.role()) {
+        case Message.USER -> "User";
+        case Message.ASSISTANT -> "Assistant";
+        case Message.SYSTEM -> "System";
+        default -> "Tool";
+      };
+      sb.append(role).append(": ").append(m.text().isEmpty() ? dev.otelllm.trace.LlmTrace.messageContent(m) : m.text())
+          .append('\n');
+    }
+    return sb.append("Assistant:").toString();
+  }
+
+  @Override
+  public void close() {
+    synchronized (lock) {
+      if (!closed) {
+        closed = true;
+        model.close();
+      }
+    }
+  }
+}

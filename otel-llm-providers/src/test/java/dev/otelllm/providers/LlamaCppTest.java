@@ -1,0 +1,102 @@
+package dev.otelllm.providers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.otelllm.GenerationParams;
+import dev.otelllm.LlmClient;
+import dev.otelllm.LlmRequest;
+import dev.otelllm.LlmResponse;
+import dev.otelllm.LlmTracing;
+import dev.otelllm.Session;
+import dev.otelllm.trace.LlmTrace;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** End to end through llama.cpp in process, on the library's own tiny model. */
+class LlamaCppTest {
+
+  private static InMemorySpanExporter spans;
+  private static LlmTracing tracing;
+  private static LlmClient client;
+
+  @BeforeAll
+  static void load() {
+    spans = InMemorySpanExporter.create();
+    tracing = LlmTracing.builder().addSpanExporter(spans).build();
+    client = LlmClient.builder(LlmProviders.create("llamacpp", "tiny-llama")).tracing(tracing).build();
+  }
+
+  @AfterAll
+  static void close() {
+    client.close();
+    tracing.close();
+  }
+
+  @Test
+  void tinyModel_isDeterministic_withRealTokensAndUsage() {
+    LlmRequest request = LlmRequest.builder().prompt("Hello").maxTokens(12).build();
+    LlmResponse a = client.generate(request);
+    LlmResponse b = client.generate(request);
+    assertThat(a.content()).isEqualTo(b.content()).isNotBlank().matches("[a-z ]+");
+    assertThat(a.usage().orElseThrow().outputTokens()).isEqualTo(12);
+    assertThat(a.usage().orElseThrow().inputTokens()).isPositive();
+    assertThat(a.finishReason()).contains("length");
+    LlmTrace t = client.getTrace(a.spanId().orElseThrow()).orElseThrow();
+    assertThat(t.provider()).isEqualTo("llama.cpp");
+    assertThat(t.server()).isEqualTo(LlmTrace.Server.NONE);
+  }
+
+  @Test
+  void stream_deliversTokensAsTheyAreMade_asOneInternalSpan() {
+    List<String> chunks = new ArrayList<>();
+    LlmResponse r = client.stream(LlmRequest.builder().prompt("Stream please").maxTokens(10).build(), chunks::add);
+    assertThat(chunks).hasSizeGreaterThan(1);
+    assertThat(String.join("", chunks)).isEqualTo(r.content());
+    LlmTrace t = client.getTrace(r.spanId().orElseThrow()).orElseThrow();
+    assertThat(t.response().timeToFirstChunkSeconds()).isPresent();
+    tracing.forceFlush(Duration.ofSeconds(5));
+    assertThat(spans.getFinishedSpanItems()).filteredOn(s -> s.getSpanContext().getSpanId().equals(r.spanId().get()))
+        .singleElement().satisfies(s -> assertThat(s.getKind()).isEqualTo(SpanKind.INTERNAL));
+  }
+
+  @Test
+  void sessionOfThreeTurns_isReadBack() {
+    try (Session s = client.session().systemPrompt("You are tiny.").build()) {
+      for (int i = 1; i <= 3; i++) {
+        s.generate("turn " + i, "chat", i, GenerationParams.builder().maxTokens(6).build(), Map.of());
+      }
+      List<LlmTrace> history = s.getInteractionHistory();
+      assertThat(history).extracting(LlmTrace::prompt).containsExactly("turn 1", "turn 2", "turn 3");
+      assertThat(history.get(2).messages()).hasSize(5);
+      assertThat(history).allSatisfy(t -> assertThat(t.response().usage().orElseThrow().outputTokens()).isEqualTo(6));
+      // Each turn sends the history: more input tokens each time.
+      assertThat(history.get(2).response().usage().orElseThrow().inputTokens())
+          .isGreaterThan(history.get(0).response().usage().orElseThrow().inputTokens());
+    }
+  }
+
+  @Test
+  void tinyModelFile_isTheSameBytesEveryTime(@TempDir Path dir) throws Exception {
+    byte[] first = Files.readAllBytes(TinyGguf.write(dir.resolve("a.gguf")));
+    byte[] second = Files.readAllBytes(TinyGguf.write(dir.resolve("b.gguf")));
+    assertThat(first).isEqualTo(second);
+    assertThat(new String(first, 0, 4, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("GGUF");
+  }
+
+  @Test
+  void badModelPath_failsAtCreation() {
+    assertThatThrownBy(() -> ProviderOptions.builder().modelPath(Path.of("/nonexistent/model.gguf")))
+        .hasMessage("modelPath is not a readable file: /nonexistent/model.gguf");
+  }
+}
