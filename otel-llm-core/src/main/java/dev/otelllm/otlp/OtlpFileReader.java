@@ -217,18 +217,12 @@ public final class OtlpFileReader {
     if (isBlank(line, length)) {
       return;
     }
-    List<SpanData> spans = new ArrayList<>();
-    List<String> problems = new ArrayList<>(0);
-    try (JsonParser p = JsonTree.FACTORY.createParser(line, 0, length)) {
-      OtlpJsonParser.parse(p, spans::add, problems::add);
-    } catch (IOException | RuntimeException | StackOverflowError e) {
-      c.problem("line " + c.records, "line skipped: " + describe(e));
-      return;
-    }
-    for (String problem : problems) {
-      c.problem("line " + c.records, problem);
-    }
-    c.deliver(spans, "line " + c.records);
+    int end = length;
+    c.read("line " + c.records, "line", (spans, problems) -> {
+      try (JsonParser p = JsonTree.FACTORY.createParser(line, 0, end)) {
+        OtlpJsonParser.parse(p, spans, problems);
+      }
+    });
   }
 
   private void readProtoRecords(InputStream in, Counter c) throws IOException {
@@ -259,18 +253,9 @@ public final class OtlpFileReader {
         return;
       }
       message = record;
-      List<SpanData> spans = new ArrayList<>();
-      List<String> problems = new ArrayList<>(0);
-      try {
-        OtlpProtoParser.parse(message, (int) length, spans::add, problems::add);
-      } catch (IOException | RuntimeException | StackOverflowError e) {
-        c.problem("record " + c.records, "record skipped: " + describe(e));
-        continue;
-      }
-      for (String problem : problems) {
-        c.problem("record " + c.records, problem);
-      }
-      c.deliver(spans, "record " + c.records);
+      byte[] bytes = message;
+      c.read("record " + c.records, "record", (spans, problems) ->
+          OtlpProtoParser.parse(bytes, bytes.length, spans, problems));
     }
   }
 
@@ -287,6 +272,11 @@ public final class OtlpFileReader {
       }
     }
     return true;
+  }
+
+  /** Parses one line or record, handing spans and problems over. */
+  private interface Unit {
+    void parse(Consumer<SpanData> spans, Consumer<String> problems) throws IOException;
   }
 
   /** Counts and delivers for one input. */
@@ -306,6 +296,22 @@ public final class OtlpFileReader {
 
     String location() {
       return "after " + records + (records == 1 ? " record" : " records");
+    }
+
+    /** Parses one line or record; a unit that cannot be read is reported and skipped whole. */
+    void read(String location, String what, Unit unit) throws ConversionException {
+      List<SpanData> spans = new ArrayList<>();
+      List<String> problems = new ArrayList<>(0);
+      try {
+        unit.parse(spans::add, problems::add);
+      } catch (IOException | RuntimeException | StackOverflowError e) {
+        problem(location, what + " skipped: " + describe(e));
+        return;
+      }
+      for (String problem : problems) {
+        problem(location, problem);
+      }
+      deliver(spans, location);
     }
 
     /** Maps every span of one line or record first, then delivers: all or nothing. */
