@@ -105,6 +105,11 @@ public final class LlmClient implements AutoCloseable {
     return tracing == null ? WorkflowScope.noop(name) : tracing.workflow(name);
   }
 
+  /** Opens an {@code execute_tool} span for running one tool call; a no-op scope with tracing off. */
+  public ToolScope tool(Part.ToolCall call) {
+    return tracing == null ? ToolScope.noop() : tracing.tool(call);
+  }
+
   public boolean isTracingEnabled() {
     return tracing != null;
   }

@@ -188,6 +188,11 @@ public final class LlmTracing implements AutoCloseable {
     return WorkflowScope.open(tracer, name);
   }
 
+  /** Opens an {@code execute_tool {name}} span for running one tool call (see {@link ToolScope}). */
+  public ToolScope tool(Part.ToolCall call) {
+    return ToolScope.open(tracer, call, contentCapture.mode() == ContentCapture.Mode.FULL);
+  }
+
   /** The in-memory buffer; empty and unconnected when a joined SDK was given none. */
   public TraceBuffer traceBuffer() {
     return buffer;

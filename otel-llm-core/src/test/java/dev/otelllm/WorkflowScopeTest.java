@@ -70,4 +70,34 @@ class WorkflowScopeTest {
       assertThat(client.generate("x").traceId()).isEmpty();
     }
   }
+
+  @Test
+  void toolExecution_isAnExecuteToolSpan_childOfTheCurrentContext() {
+    try (TestTracing t = new TestTracing()) {
+      LlmClient client = t.client(DeterministicLlmProvider.echo("m"));
+      Part.ToolCall call = new Part.ToolCall("call_1", "get_weather", java.util.Map.of("city", "Paris"));
+      String parent;
+      try (WorkflowScope run = client.workflow("agent")) {
+        parent = run.spanId();
+        try (ToolScope tool = client.tool(call)) {
+          tool.result(java.util.Map.of("temp_c", 21));
+        }
+        try (ToolScope failing = client.tool(new Part.ToolCall("", "broken", java.util.Map.of()))) {
+          failing.recordFailure(new IllegalStateException("tool down"));
+        }
+      }
+      List<io.opentelemetry.sdk.trace.data.SpanData> spans = t.spans();
+      io.opentelemetry.sdk.trace.data.SpanData tool = spans.stream()
+          .filter(s -> s.getName().equals("execute_tool get_weather")).findFirst().orElseThrow();
+      assertThat(tool).hasKind(SpanKind.INTERNAL).hasParentSpanId(parent)
+          .hasAttribute(GenAiIncubatingAttributes.GEN_AI_TOOL_NAME, "get_weather")
+          .hasAttribute(GenAiIncubatingAttributes.GEN_AI_TOOL_CALL_ID, "call_1")
+          .hasAttribute(io.opentelemetry.api.common.AttributeKey.stringKey("gen_ai.tool.call.arguments"), "{\"city\":\"Paris\"}")
+          .hasAttribute(io.opentelemetry.api.common.AttributeKey.stringKey("gen_ai.tool.call.result"), "{\"temp_c\":21}");
+      assertThat(spans.stream().filter(s -> s.getName().equals("execute_tool broken")).findFirst().orElseThrow())
+          .hasStatusSatisfying(s -> s.hasCode(StatusCode.ERROR));
+      // Tool executions are not model interactions.
+      assertThat(client.getTraces()).isEmpty();
+    }
+  }
 }
