@@ -3,10 +3,8 @@ package dev.otelllm;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
-import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Scope;
-import io.opentelemetry.semconv.ErrorAttributes;
 import io.opentelemetry.semconv.incubating.GenAiIncubatingAttributes;
 import java.util.Objects;
 
@@ -70,11 +68,7 @@ public final class ToolScope implements AutoCloseable {
 
   /** Marks the execution as failed with this error; the scope still has to be closed. */
   public void recordFailure(Throwable error) {
-    Objects.requireNonNull(error, "error");
-    span.setAttribute(ErrorAttributes.ERROR_TYPE, error.getClass().getName());
-    String message = error.getMessage();
-    span.setStatus(StatusCode.ERROR, message != null ? message : error.getClass().getName());
-    span.recordException(error);
+    WorkflowScope.fail(span, error);
   }
 
   /** Ends the span and restores the previous context. Idempotent. */

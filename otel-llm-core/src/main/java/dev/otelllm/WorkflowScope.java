@@ -63,6 +63,11 @@ public final class WorkflowScope implements AutoCloseable {
 
   /** Marks the run as failed with this error; the scope still has to be closed. */
   public void recordFailure(Throwable error) {
+    fail(span, error);
+  }
+
+  /** Marks a span as failed: error.type, ERROR status with the message, the exception event. */
+  static void fail(Span span, Throwable error) {
     Objects.requireNonNull(error, "error");
     span.setAttribute(ErrorAttributes.ERROR_TYPE, error.getClass().getName());
     String message = error.getMessage();
