@@ -124,11 +124,11 @@ public final class SpanMapper {
     void accept(AttributeKey<?> key, Object value) {
       String name = key.getKey();
       switch (name) {
-        case "gen_ai.operation.name": operation = string(value); break;
-        case "gen_ai.provider.name": provider = string(value); break;
-        case "gen_ai.system": legacySystem = string(value); break;
-        case "gen_ai.request.model": requestModel = string(value); break;
-        case "gen_ai.response.model": responseModel = string(value); break;
+        case "gen_ai.operation.name": operation = shared(string(value)); break;
+        case "gen_ai.provider.name": provider = shared(string(value)); break;
+        case "gen_ai.system": legacySystem = shared(string(value)); break;
+        case "gen_ai.request.model": requestModel = shared(string(value)); break;
+        case "gen_ai.response.model": responseModel = shared(string(value)); break;
         case "gen_ai.response.id": responseId = string(value); break;
         case "gen_ai.response.finish_reasons": finishReasons = value instanceof List<?> l ? l : null; break;
         case "server.address": address = string(value); break;
@@ -237,7 +237,7 @@ public final class SpanMapper {
     List<?> reasons = f.finishReasons;
     String finishReason;
     if (reasons != null && !reasons.isEmpty()) {
-      finishReason = String.valueOf(reasons.get(0));
+      finishReason = shared(String.valueOf(reasons.get(0)));
     } else {
       String fromContent = ContentCodec.decodeFinishReason(outputTree);
       finishReason = fromContent != null ? fromContent : failed ? "error" : "";
@@ -296,6 +296,25 @@ public final class SpanMapper {
       }
     }
     return sb.toString();
+  }
+
+  // Providers, models and finish reasons repeat across kept interactions but arrive as new strings
+  // (parsed from each answer): keep one instance of each, bounded.
+  private static final Map<String, String> SHARED = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private static String shared(String s) {
+    if (s == null || s.length() > 128) {
+      return s;
+    }
+    String known = SHARED.get(s);
+    if (known != null) {
+      return known;
+    }
+    if (SHARED.size() < MAX_CACHED_KEYS) {
+      known = SHARED.putIfAbsent(s, s);
+      return known != null ? known : s;
+    }
+    return s;
   }
 
   // Every kept interaction repeats the same few metadata keys: share one string per key.
