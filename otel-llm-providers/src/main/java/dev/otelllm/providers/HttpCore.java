@@ -78,9 +78,12 @@ final class HttpCore {
         .readTimeout(options.timeout())
         .callTimeout(options.timeout())
         .build();
+    // Silence between chunks is bounded by the idle timeout; a stream kept alive by pings or
+    // comments but never finishing is bounded by the whole-stream timeout.
     this.streamingClient = SHARED.newBuilder()
         .connectTimeout(options.connectTimeout())
         .readTimeout(options.streamIdleTimeout())
+        .callTimeout(options.streamTimeout())
         .build();
   }
 
@@ -91,7 +94,7 @@ final class HttpCore {
       String text;
       try {
         text = rb.string();
-      } catch (SocketTimeoutException e) {
+      } catch (InterruptedIOException e) {
         throw new LlmTransportException(provider, LlmTransportException.TIMEOUT, "no complete answer within "
             + options.timeout(), e);
       } catch (IOException e) {
@@ -119,6 +122,9 @@ final class HttpCore {
     } catch (SocketTimeoutException e) {
       throw new LlmTransportException(provider, LlmTransportException.TIMEOUT,
           "no chunk for " + options.streamIdleTimeout() + " (stream idle timeout)", e);
+    } catch (InterruptedIOException e) {
+      throw new LlmTransportException(provider, LlmTransportException.TIMEOUT,
+          "the stream did not finish within " + options.streamTimeout() + " (stream timeout)", e);
     } catch (IOException e) {
       throw new LlmTransportException(provider, LlmTransportException.CONNECTION, "the stream broke: " + e.getMessage(), e);
     }
@@ -164,6 +170,8 @@ final class HttpCore {
     } catch (IOException e) {
       throw new IllegalStateException("could not write the request body", e);
     }
+    // One deadline for all attempts: retries never stretch a call past its timeout.
+    long deadline = System.nanoTime() + (http == client ? options.timeout() : options.streamTimeout()).toNanos();
     for (int attempt = 1; ; attempt++) {
       Request.Builder rb = new Request.Builder().url(url).post(RequestBody.create(bytes, APPLICATION_JSON));
       authHeaders.forEach(rb::header);
@@ -171,8 +179,11 @@ final class HttpCore {
         propagate(rb);
       }
       Response response;
+      long remaining = deadline - System.nanoTime();
+      OkHttpClient attemptClient = attempt == 1 ? http
+          : http.newBuilder().callTimeout(Math.max(1, TimeUnit.NANOSECONDS.toMillis(remaining)), TimeUnit.MILLISECONDS).build();
       try {
-        response = http.newCall(rb.build()).execute();
+        response = attemptClient.newCall(rb.build()).execute();
       } catch (InterruptedIOException e) {
         throw new LlmTransportException(provider, LlmTransportException.TIMEOUT, "no answer within "
             + options.timeout() + " from " + host(url), e);
@@ -194,7 +205,7 @@ final class HttpCore {
       int code = response.code();
       boolean retryable = code == 429 || code >= 500;
       long delay = retryable && attempt <= options.maxRetries() ? retryDelay(response, attempt) : -1;
-      if (delay < 0) {
+      if (delay < 0 || System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delay) >= deadline) {
         throw failure;
       }
       Span.current().addEvent("gen_ai.request.retry", Attributes.builder()

@@ -36,7 +36,9 @@ final class LlamaCppProvider implements LlmProvider, AutoCloseable {
   private final boolean tiny;
   private final Object lock = new Object();
   private final Map<Integer, Float> letters = new HashMap<>();
+  // Guarded by lock (reentrant: onChunk runs while the generating thread holds it).
   private boolean closed;
+  private boolean generating;
 
   LlamaCppProvider(String modelName, Path modelFile) {
     this.tiny = modelFile == null;
@@ -103,10 +105,12 @@ final class LlamaCppProvider implements LlmProvider, AutoCloseable {
     int tokens = 0;
     int inputTokens;
     synchronized (lock) {
-      if (closed) {
-        throw new IllegalStateException("llamacpp: the provider is closed");
+      if (closed || generating) {
+        throw new IllegalStateException(closed ? "llamacpp: the provider is closed"
+            : "llamacpp: a generation is already running on this thread");
       }
       inputTokens = model.encode(prompt).length;
+      generating = true;
       var it = model.generate(ip).iterator();
       boolean lastEmpty = false;
       try {
@@ -122,6 +126,12 @@ final class LlamaCppProvider implements LlmProvider, AutoCloseable {
       } catch (RuntimeException | Error e) {
         it.cancel();
         throw e;
+      } finally {
+        generating = false;
+        if (closed) {
+          // close() was called from inside onChunk: free the model only now that it is idle.
+          model.close();
+        }
       }
       // The iterator ends with a final result that carries no new token.
       if (lastEmpty && tokens > 0) {
@@ -148,12 +158,15 @@ final class LlamaCppProvider implements LlmProvider, AutoCloseable {
     return sb.append("Assistant:").toString();
   }
 
+  /** Frees the native model; called during a generation (from its own callback), after it. */
   @Override
   public void close() {
     synchronized (lock) {
       if (!closed) {
         closed = true;
-        model.close();
+        if (!generating) {
+          model.close();
+        }
       }
     }
   }

@@ -70,16 +70,18 @@ public final class LlmProviders {
         return new OpenAiCompatibleProvider("lmstudio", model, base(options, "http://localhost:1234/v1"), options,
             options.apiKey().orElse(null));
       case "vllm":
+        String vllmKey = env.apply("VLLM_API_KEY");
         return new OpenAiCompatibleProvider("vllm", model, base(options, "http://localhost:8000/v1"), options,
-            options.apiKey().orElse(env.apply("VLLM_API_KEY")));
+            options.apiKey().orElse(vllmKey == null || vllmKey.isBlank() ? null : ProviderOptions.Builder.checkKey(vllmKey.trim(), "VLLM_API_KEY")));
       case "openrouter":
         return new OpenAiCompatibleProvider("openrouter", model, base(options, "https://openrouter.ai/api/v1"), options,
             key(options, env, "openrouter", "OPENROUTER_API_KEY"));
       case "openai-compatible":
         String baseUrl = options.baseUrl().orElseThrow(() -> new IllegalStateException(
             "openai-compatible needs the server's base URL: ProviderOptions.builder().baseUrl(\"http://host:port/v1\")"));
+        // Only a key given for this server: OPENAI_API_KEY must not travel to whatever host this is.
         return new OpenAiCompatibleProvider(okhttp3.HttpUrl.get(baseUrl).host().toLowerCase(Locale.ROOT), model, baseUrl,
-            options, options.apiKey().orElse(env.apply("OPENAI_API_KEY")));
+            options, options.apiKey().orElse(null));
       case "llamacpp":
         return new LlamaCppProvider(model, options.modelPath().orElse(null));
       default:
@@ -100,6 +102,6 @@ public final class LlmProviders {
       throw new IllegalStateException(provider + " needs an API key: set " + variable
           + " or pass ProviderOptions.builder().apiKey(...)");
     }
-    return fromEnv;
+    return ProviderOptions.Builder.checkKey(fromEnv.trim(), variable);
   }
 }

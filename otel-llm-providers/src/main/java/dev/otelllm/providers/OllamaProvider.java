@@ -46,7 +46,7 @@ final class OllamaProvider implements LlmProvider {
           "the answer has no message: " + OpenAiCompatibleProvider.abbreviate(answer.toString()), null);
     }
     LlmResponse.Builder out = LlmResponse.builder().content(answer.get("message").path("content").asText(""));
-    toolCalls(answer.get("message"), out);
+    toolCalls(answer.get("message"), out, 0);
     finish(answer, out);
     return out.build();
   }
@@ -56,6 +56,7 @@ final class OllamaProvider implements LlmProvider {
     LlmResponse.Builder out = LlmResponse.builder();
     StringBuilder text = new StringBuilder();
     boolean[] done = new boolean[1];
+    int[] calls = new int[1];
     http.stream(url, body(request, true), false, (event, line) -> {
       JsonNode chunk = http.parse(line);
       if (chunk.has("error")) {
@@ -67,7 +68,7 @@ final class OllamaProvider implements LlmProvider {
         text.append(piece);
         onChunk.accept(piece);
       }
-      toolCalls(chunk.path("message"), out);
+      calls[0] = toolCalls(chunk.path("message"), out, calls[0]);
       if (chunk.path("done").asBoolean(false)) {
         finish(chunk, out);
         done[0] = true;
@@ -82,14 +83,16 @@ final class OllamaProvider implements LlmProvider {
     return out.content(text.toString()).build();
   }
 
-  private static void toolCalls(JsonNode message, LlmResponse.Builder out) {
-    int i = 0;
+  /** Adds the message's tool calls; ids Ollama does not give are numbered from {@code first}. */
+  private static int toolCalls(JsonNode message, LlmResponse.Builder out, int first) {
+    int i = first;
     for (JsonNode call : message.path("tool_calls")) {
       JsonNode fn = call.path("function");
       out.toolCall(new Part.ToolCall(call.path("id").asText("call_" + i++), fn.path("name").asText(""),
           fn.path("arguments").isTextual() ? WireFormat.arguments(fn.get("arguments").asText())
               : WireFormat.map(fn.path("arguments"))));
     }
+    return i;
   }
 
   private static void finish(JsonNode answer, LlmResponse.Builder out) {

@@ -19,6 +19,7 @@ public final class ProviderOptions {
   private final Duration timeout;
   private final Duration connectTimeout;
   private final Duration streamIdleTimeout;
+  private final Duration streamTimeout;
   private final int maxRetries;
   private final boolean propagateContext;
   private final boolean tracing;
@@ -34,6 +35,7 @@ public final class ProviderOptions {
     this.timeout = b.timeout;
     this.connectTimeout = b.connectTimeout;
     this.streamIdleTimeout = b.streamIdleTimeout;
+    this.streamTimeout = b.streamTimeout;
     this.maxRetries = b.maxRetries;
     this.propagateContext = b.propagateContext;
     this.tracing = b.tracing;
@@ -61,7 +63,7 @@ public final class ProviderOptions {
     return Optional.ofNullable(apiKey);
   }
 
-  /** Longest wait for a complete (non-streamed) answer. */
+  /** Longest wait for a complete (non-streamed) answer, retries included. */
   public Duration timeout() {
     return timeout;
   }
@@ -75,7 +77,12 @@ public final class ProviderOptions {
     return streamIdleTimeout;
   }
 
-  /** Retries of a 429 or 5xx answer, with backoff that honours Retry-After. */
+  /** Longest a whole stream may take, however lively. */
+  public Duration streamTimeout() {
+    return streamTimeout;
+  }
+
+  /** Retries of a 429 or 5xx answer, with backoff that honours Retry-After, within the timeout. */
   public int maxRetries() {
     return maxRetries;
   }
@@ -116,6 +123,7 @@ public final class ProviderOptions {
     private Duration timeout = Duration.ofSeconds(120);
     private Duration connectTimeout = Duration.ofSeconds(10);
     private Duration streamIdleTimeout = Duration.ofSeconds(60);
+    private Duration streamTimeout = Duration.ofMinutes(10);
     private int maxRetries = 2;
     private boolean propagateContext = true;
     private boolean tracing;
@@ -137,13 +145,28 @@ public final class ProviderOptions {
       return this;
     }
 
+    /**
+     * The API key. It must be printable ASCII without spaces (a header value); the message of a
+     * refused key never repeats it.
+     */
     public Builder apiKey(String apiKey) {
       Objects.requireNonNull(apiKey, "apiKey");
-      if (apiKey.isBlank()) {
-        throw new IllegalArgumentException("apiKey must not be blank");
-      }
-      this.apiKey = apiKey;
+      this.apiKey = checkKey(apiKey, "apiKey");
       return this;
+    }
+
+    static String checkKey(String key, String what) {
+      if (key.isBlank()) {
+        throw new IllegalArgumentException(what + " must not be blank");
+      }
+      for (int i = 0; i < key.length(); i++) {
+        char c = key.charAt(i);
+        if (c <= 0x20 || c >= 0x7f) {
+          throw new IllegalArgumentException(what + " must be printable ASCII without spaces or line breaks"
+              + " (character " + (i + 1) + " of " + key.length() + " is not)");
+        }
+      }
+      return key;
     }
 
     public Builder timeout(Duration timeout) {
@@ -158,6 +181,11 @@ public final class ProviderOptions {
 
     public Builder streamIdleTimeout(Duration timeout) {
       this.streamIdleTimeout = positive(timeout, "streamIdleTimeout");
+      return this;
+    }
+
+    public Builder streamTimeout(Duration timeout) {
+      this.streamTimeout = positive(timeout, "streamTimeout");
       return this;
     }
 
