@@ -42,8 +42,12 @@ public final class BoundedExportProcessor implements SpanProcessor {
   private final AtomicLong dropped = new AtomicLong();
   // Spans taken off the queue by the worker and not yet counted as exported or failed.
   private final AtomicLong inFlight = new AtomicLong();
-  private final Object flushLock = new Object();
-  private volatile CompletableResultCode flushRequest;
+  // Spans handed over so far (queued or dropped): a flush waits until those before it are settled.
+  private final AtomicLong offered = new AtomicLong();
+  private final java.util.concurrent.ConcurrentLinkedQueue<FlushRequest> flushes =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+  private record FlushRequest(long target, long failedBefore, CompletableResultCode result) {}
   // Batches sent and not yet answered: several at once so that marshaling the next batch overlaps
   // with the network and the receiver. The worker waits for a permit, never the application.
   private static final int MAX_BATCHES_IN_FLIGHT = 4;
@@ -85,6 +89,7 @@ public final class BoundedExportProcessor implements SpanProcessor {
       if (shutdown.get() || !queue.offer(span.toSpanData())) {
         dropped.incrementAndGet();
       }
+      offered.incrementAndGet();
     } catch (RuntimeException e) {
       dropped.incrementAndGet();
       failures.log(Level.WARNING, "could not queue a span for export", e);
@@ -116,8 +121,8 @@ public final class BoundedExportProcessor implements SpanProcessor {
             inFlight.addAndGet(queue.drainTo(batch, room));
           }
         }
-        CompletableResultCode flush = flushRequest;
-        boolean due = batch.size() >= maxBatchSize || System.nanoTime() - nextExport >= 0 || flush != null;
+        boolean flushing = !flushes.isEmpty();
+        boolean due = batch.size() >= maxBatchSize || System.nanoTime() - nextExport >= 0 || flushing || shutdown.get();
         if (due) {
           long pause = resumeAt - System.nanoTime();
           if (pause > 0 && !batch.isEmpty() && !shutdown.get()) {
@@ -129,15 +134,13 @@ public final class BoundedExportProcessor implements SpanProcessor {
             send(batch);
             batch = new ArrayList<>(maxBatchSize);
           }
-          if (flush != null && queue.isEmpty()) {
-            awaitAnswers(exportTimeoutNanos);
-            flushRequest = null;
-            flush.succeed();
-          }
+          expireStale();
+          completeFlushes();
           nextExport = System.nanoTime() + scheduleDelayNanos;
         }
         if (shutdown.get() && queue.isEmpty() && batch.isEmpty()) {
           awaitAnswers(exportTimeoutNanos);
+          completeFlushes();
           return;
         }
       } catch (InterruptedException e) {
@@ -156,9 +159,45 @@ public final class BoundedExportProcessor implements SpanProcessor {
     }
   }
 
+  /** Batches unanswered for longer than the export timeout count as failed. */
+  private void expireStale() {
+    long now = System.nanoTime();
+    for (Batch b : pending) {
+      if (now - b.sentAt > exportTimeoutNanos) {
+        failures.log(Level.WARNING, "no answer to an export within " + TimeUnit.NANOSECONDS.toMillis(exportTimeoutNanos)
+            + " ms; its " + b.size + " spans count as failed", null);
+        b.settle(false);
+      }
+    }
+  }
+
+  /** Completes the flushes whose spans are all settled: failed if any export failed meanwhile. */
+  private void completeFlushes() {
+    long settled = exported.get() + failed.get() + dropped.get();
+    for (FlushRequest f : flushes) {
+      if (settled >= f.target()) {
+        flushes.remove(f);
+        if (failed.get() > f.failedBefore()) {
+          f.result().fail();
+        } else {
+          f.result().succeed();
+        }
+      }
+    }
+  }
+
   /** Sends one batch without waiting for its answer (at most a few batches are unanswered). */
   private void send(List<SpanData> spans) throws InterruptedException {
-    inFlightBatches.acquire();
+    // A batch whose exporter never answers must not hold its place for ever: past the export
+    // timeout the unanswered batches count as failed and free their places.
+    if (!inFlightBatches.tryAcquire(exportTimeoutNanos, TimeUnit.NANOSECONDS)) {
+      for (Batch b : pending) {
+        failures.log(Level.WARNING, "no answer to an export within " + TimeUnit.NANOSECONDS.toMillis(exportTimeoutNanos)
+            + " ms; its " + b.size + " spans count as failed", null);
+        b.settle(false);
+      }
+      inFlightBatches.acquire();
+    }
     Batch batch = new Batch(spans.size());
     pending.add(batch);
     try {
@@ -192,6 +231,7 @@ public final class BoundedExportProcessor implements SpanProcessor {
   /** One sent batch, counted exactly once whichever of its answer or a timeout comes first. */
   private final class Batch {
     final int size;
+    final long sentAt = System.nanoTime();
     private final AtomicBoolean settled = new AtomicBoolean();
 
     Batch(int size) {
@@ -215,21 +255,18 @@ public final class BoundedExportProcessor implements SpanProcessor {
     }
   }
 
-  /** Exports what is queued now; completes when the queue was drained (or at once if shut down). */
+  /**
+   * Exports what was handed over before this call; completes when all of it is settled — with
+   * success when every export since the call succeeded, failure otherwise. At once if shut down.
+   */
   @Override
   public CompletableResultCode forceFlush() {
     if (shutdown.get() || !worker.isAlive()) {
       return CompletableResultCode.ofSuccess();
     }
-    synchronized (flushLock) {
-      CompletableResultCode pending = flushRequest;
-      if (pending != null) {
-        return pending;
-      }
-      CompletableResultCode request = new CompletableResultCode();
-      flushRequest = request;
-      return request;
-    }
+    CompletableResultCode result = new CompletableResultCode();
+    flushes.add(new FlushRequest(offered.get(), failed.get(), result));
+    return result;
   }
 
   /**
