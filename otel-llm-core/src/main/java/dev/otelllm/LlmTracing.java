@@ -140,12 +140,16 @@ public final class LlmTracing implements AutoCloseable {
    * #close()} shuts it down.
    */
   public static LlmTracing autoconfigured() {
+    dev.otelllm.autoconfigure.LlmAutoConfiguration.takeBufferBuiltHere();
     io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk auto =
         io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk.builder().build();
     OpenTelemetrySdk sdk = auto.getOpenTelemetrySdk();
-    TraceBuffer buffer = dev.otelllm.autoconfigure.LlmAutoConfiguration.traceBuffer()
-        .orElseThrow(() -> new IllegalStateException("autoconfigure did not run this library's customizer: "
-            + "is META-INF/services/io.opentelemetry.sdk.autoconfigure.spi.AutoConfigurationCustomizerProvider on the classpath?"));
+    TraceBuffer buffer = dev.otelllm.autoconfigure.LlmAutoConfiguration.takeBufferBuiltHere().orElse(null);
+    if (buffer == null) {
+      sdk.shutdown().join(10, TimeUnit.SECONDS);
+      throw new IllegalStateException("autoconfigure did not run this library's customizer (OTEL_SDK_DISABLED, or "
+          + "META-INF/services/io.opentelemetry.sdk.autoconfigure.spi.AutoConfigurationCustomizerProvider missing)");
+    }
     Builder b = builder().joinOpenTelemetry(sdk, buffer);
     b.ownedJoined = sdk;
     return b.build();
@@ -190,7 +194,7 @@ public final class LlmTracing implements AutoCloseable {
 
   /** Opens an {@code execute_tool {name}} span for running one tool call (see {@link ToolScope}). */
   public ToolScope tool(Part.ToolCall call) {
-    return ToolScope.open(tracer, call, contentCapture.mode() == ContentCapture.Mode.FULL);
+    return ToolScope.open(tracer, call, contentCapture);
   }
 
   /** The in-memory buffer; empty and unconnected when a joined SDK was given none. */

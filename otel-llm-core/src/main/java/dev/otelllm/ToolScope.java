@@ -12,7 +12,8 @@ import java.util.Objects;
  * The execution of one tool call as an {@code execute_tool {name}} span (INTERNAL, with {@code
  * gen_ai.tool.name}, {@code gen_ai.tool.call.id}, {@code gen_ai.tool.type}), current on the opening
  * thread until closed. Arguments and result are recorded ({@code gen_ai.tool.call.arguments} /
- * {@code .result}) only when the tracing's content capture is full. Use with try-with-resources:
+ * {@code .result}) only when the tracing's content capture is full, through its redactor and
+ * within its byte budget; exporters apply the export content policy to them like to the messages. Use with try-with-resources:
  *
  * <pre>{@code
  * try (ToolScope tool = llm.tool(call)) {
@@ -29,15 +30,17 @@ public final class ToolScope implements AutoCloseable {
   private final Span span;
   private final Scope scope;
   private final boolean content;
+  private final ContentCapture capture;
   private boolean closed;
 
-  private ToolScope(Span span, Scope scope, boolean content) {
+  private ToolScope(Span span, Scope scope, ContentCapture capture) {
     this.span = span;
     this.scope = scope;
-    this.content = content;
+    this.capture = capture;
+    this.content = capture.mode() == ContentCapture.Mode.FULL;
   }
 
-  static ToolScope open(Tracer tracer, Part.ToolCall call, boolean content) {
+  static ToolScope open(Tracer tracer, Part.ToolCall call, ContentCapture capture) {
     Objects.requireNonNull(call, "call");
     Span span = tracer.spanBuilder("execute_tool " + call.name())
         .setSpanKind(SpanKind.INTERNAL)
@@ -48,21 +51,32 @@ public final class ToolScope implements AutoCloseable {
     if (!call.id().isEmpty()) {
       span.setAttribute(GenAiIncubatingAttributes.GEN_AI_TOOL_CALL_ID, call.id());
     }
-    if (content) {
-      span.setAttribute(ARGUMENTS, dev.otelllm.internal.JsonTree.toJson(call.arguments()));
+    ToolScope scope = new ToolScope(span, span.makeCurrent(), capture);
+    if (scope.content) {
+      span.setAttribute(ARGUMENTS, scope.recordable(dev.otelllm.internal.JsonTree.toJson(call.arguments())));
     }
-    return new ToolScope(span, span.makeCurrent(), content);
+    return scope;
   }
 
   static ToolScope noop() {
-    return new ToolScope(Span.getInvalid(), Scope.noop(), false);
+    return new ToolScope(Span.getInvalid(), Scope.noop(), ContentCapture.none());
+  }
+
+  /** Through the capture's redactor and within its byte budget. */
+  private String recordable(String text) {
+    String out = capture.redactor().apply(text);
+    int max = capture.maxBytes();
+    if (max > 0 && dev.otelllm.internal.ContentTruncator.escapedBytes(out) > max) {
+      out = dev.otelllm.internal.ContentTruncator.prefix(out, Math.max(0, max - 14)) + dev.otelllm.internal.ContentTruncator.MARKER;
+    }
+    return out;
   }
 
   /** Records what the tool returned (a string or a JSON-like tree), when content is captured. */
   public void result(Object result) {
     if (content && result != null) {
-      span.setAttribute(RESULT, result instanceof String s ? s
-          : dev.otelllm.internal.JsonTree.toJson(dev.otelllm.internal.JsonTree.copy(result, "result")));
+      span.setAttribute(RESULT, recordable(result instanceof String s ? s
+          : dev.otelllm.internal.JsonTree.toJson(dev.otelllm.internal.JsonTree.copy(result, "result"))));
     }
   }
 

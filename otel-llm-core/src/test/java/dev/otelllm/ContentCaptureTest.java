@@ -295,4 +295,27 @@ class ContentCaptureTest {
       assertThat(client.getTraces().get(0).prompt()).isEqualTo("tell me the secret");
     }
   }
+
+  @Test
+  void toolArgumentsAndResults_followTheExportPolicy() {
+    Part.ToolCall call = new Part.ToolCall("c1", "lookup_patient", Map.of("ssn", "123-45-6789"));
+    try (TestTracing none = new TestTracing(b -> b.exportContentCapture(ContentCapture.none()))) {
+      LlmClient client = none.client(DeterministicLlmProvider.echo("m"));
+      try (ToolScope tool = client.tool(call)) {
+        tool.result("diagnosis: private");
+      }
+      String exported = none.onlySpan().getAttributes().toString();
+      assertThat(exported).doesNotContain("123-45-6789").doesNotContain("diagnosis");
+    }
+    try (TestTracing cut = new TestTracing(b -> b.exportContentCapture(ContentCapture.truncated(64)
+        .withRedactor(s -> s.replace("123-45-6789", "###"))))) {
+      LlmClient client = cut.client(DeterministicLlmProvider.echo("m"));
+      try (ToolScope tool = client.tool(call)) {
+        tool.result("x".repeat(500));
+      }
+      Attributes a = cut.onlySpan().getAttributes();
+      assertThat(a.get(AttributeKey.stringKey("gen_ai.tool.call.arguments"))).isEqualTo("{\"ssn\":\"###\"}");
+      assertThat(a.get(AttributeKey.stringKey("gen_ai.tool.call.result"))).hasSizeLessThanOrEqualTo(64).endsWith("...[truncated]");
+    }
+  }
 }

@@ -37,8 +37,10 @@ import java.util.Optional;
  */
 public final class LlmAutoConfiguration implements AutoConfigurationCustomizerProvider {
 
-  // The buffer of the SDK most recently autoconfigured in this class loader.
+  // The buffer of the SDK most recently autoconfigured in this class loader, and the one built on
+  // the current thread (so that LlmTracing.autoconfigured() reads its own, not a concurrent one's).
   private static volatile TraceBuffer lastBuffer;
+  private static final ThreadLocal<TraceBuffer> BUILT_HERE = new ThreadLocal<>();
 
   @Override
   public void customize(AutoConfigurationCustomizer customizer) {
@@ -48,12 +50,20 @@ public final class LlmAutoConfiguration implements AutoConfigurationCustomizerPr
     customizer.addTracerProviderCustomizer((builder, config) -> {
       TraceBuffer buffer = TraceBuffer.create(config.getInt("otel.llm.max.traces", TraceBuffer.DEFAULT_MAX_TRACES));
       lastBuffer = buffer;
+      BUILT_HERE.set(buffer);
       return LlmTracing.addProcessors(builder, buffer);
     });
     customizer.addSpanExporterCustomizer(
         (exporter, config) -> new ContentPolicyExporter(exporter, exportContent(config)));
     customizer.addSamplerCustomizer((sampler, config) ->
         config.getBoolean("otel.llm.record.dropped.genai", true) ? RecordGenAiSampler.wrap(sampler) : sampler);
+  }
+
+  /** Takes the buffer of the SDK built on this thread since the last call, if any. Not API. */
+  public static Optional<TraceBuffer> takeBufferBuiltHere() {
+    TraceBuffer b = BUILT_HERE.get();
+    BUILT_HERE.remove();
+    return Optional.ofNullable(b);
   }
 
   /** The buffer added to the SDK that autoconfigure built last, if any. */

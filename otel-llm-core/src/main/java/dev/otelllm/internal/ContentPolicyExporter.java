@@ -88,6 +88,11 @@ public final class ContentPolicyExporter implements SpanExporter {
   }
 
   private static boolean hasContent(Attributes attributes) {
+    for (String key : GenAiKeys.TOOL_CONTENT_KEYS) {
+      if (attributes.get(AttributeKey.stringKey(key)) != null) {
+        return true;
+      }
+    }
     for (String key : GenAiKeys.CONTENT_KEYS) {
       if (attributes.get(AttributeKey.valueKey(key)) != null || attributes.get(AttributeKey.stringKey(key)) != null) {
         return true;
@@ -129,6 +134,21 @@ public final class ContentPolicyExporter implements SpanExporter {
         }
       }
     }
+    // Tool arguments and results: plain strings, kept only with full content, redacted and cut.
+    if (capture.mode() == ContentCapture.Mode.FULL) {
+      for (String key : GenAiKeys.TOOL_CONTENT_KEYS) {
+        String text = attributes.get(AttributeKey.stringKey(key));
+        if (text != null) {
+          String out = capture.redactor().apply(text);
+          if (capture.maxBytes() > 0 && ContentTruncator.escapedBytes(out) > capture.maxBytes()) {
+            out = ContentTruncator.prefix(out, Math.max(0, capture.maxBytes() - ContentTruncator.MARKER.length()))
+                + ContentTruncator.MARKER;
+            truncated = true;
+          }
+          b.put(AttributeKey.stringKey(key), out);
+        }
+      }
+    }
     b.put(GenAiKeys.CONTENT_CAPTURE, label);
     if (truncated && capture.mode() == ContentCapture.Mode.FULL) {
       b.put(GenAiKeys.CONTENT_TRUNCATED, true);
@@ -163,6 +183,9 @@ public final class ContentPolicyExporter implements SpanExporter {
   }
 
   private static boolean isContentKey(String key) {
+    if (GenAiKeys.TOOL_CONTENT_KEYS.contains(key)) {
+      return true;
+    }
     for (String k : GenAiKeys.CONTENT_KEYS) {
       if (k.equals(key)) {
         return true;

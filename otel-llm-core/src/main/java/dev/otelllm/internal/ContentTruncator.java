@@ -124,7 +124,7 @@ public final class ContentTruncator {
   }
 
   /** The longest prefix of {@code s} whose JSON-escaped UTF-8 form is at most {@code maxBytes}. */
-  static String prefix(String s, int maxBytes) {
+  public static String prefix(String s, int maxBytes) {
     int bytes = 0;
     int i = 0;
     while (i < s.length()) {
@@ -147,7 +147,7 @@ public final class ContentTruncator {
   }
 
   /** Bytes of {@code s} inside a JSON string (without quotes), UTF-8, as Jackson escapes it. */
-  static int escapedBytes(String s) {
+  public static int escapedBytes(String s) {
     int bytes = 0;
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);

@@ -22,6 +22,11 @@ public final class GenAiKeys {
   public static final java.util.List<String> CONTENT_KEYS =
       java.util.List.of(SYSTEM_INSTRUCTIONS, INPUT_MESSAGES, OUTPUT_MESSAGES, TOOL_DEFINITIONS);
 
+  /** Tool-call arguments and result of an execute_tool span: content, governed like the others. */
+  public static final String TOOL_CALL_ARGUMENTS = "gen_ai.tool.call.arguments";
+  public static final String TOOL_CALL_RESULT = "gen_ai.tool.call.result";
+  public static final java.util.List<String> TOOL_CONTENT_KEYS = java.util.List.of(TOOL_CALL_ARGUMENTS, TOOL_CALL_RESULT);
+
   /** Metadata keys the map form reserves for itself; a call's own metadata cannot use them. */
   public static final java.util.Set<String> RESERVED_METADATA_KEYS =
       java.util.Set.of("session_id", "span_id", "parent_span_id", "error_type", "error_message");
