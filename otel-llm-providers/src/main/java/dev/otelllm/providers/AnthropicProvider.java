@@ -183,8 +183,7 @@ final class AnthropicProvider implements LlmProvider {
         body.put("system", (body.path("system").asText("") + "\n" + m.text()).strip());
         continue;
       }
-      ObjectNode out = messages.addObject().put("role", Message.ASSISTANT.equals(m.role()) ? "assistant" : "user");
-      ArrayNode content = out.putArray("content");
+      ArrayNode content = WireFormat.array();
       for (Part part : m.parts()) {
         if (part instanceof Part.Text t && !t.content().isEmpty()) {
           content.addObject().put("type", "text").put("text", t.content());
@@ -195,10 +194,19 @@ final class AnthropicProvider implements LlmProvider {
           content.addObject().put("type", "tool_result").put("tool_use_id", r.id())
               .put("content", WireFormat.resultText(r.response()));
         } else if (part instanceof Part.Blob b) {
-          content.addObject().put("type", "image").putObject("source").put("type", "base64")
+          String type = b.mimeType().equals("application/pdf") ? "document" : "image";
+          content.addObject().put("type", type).putObject("source").put("type", "base64")
               .put("media_type", b.mimeType()).put("data", b.base64Content());
+        } else if (part instanceof Part.Uri u) {
+          String type = u.mimeType().equals("application/pdf") ? "document" : "image";
+          content.addObject().put("type", type).putObject("source").put("type", "url").put("url", u.uri());
         }
       }
+      if (content.isEmpty()) {
+        // The API refuses a message without content (an assistant turn that said nothing).
+        continue;
+      }
+      messages.addObject().put("role", Message.ASSISTANT.equals(m.role()) ? "assistant" : "user").set("content", content);
     }
     p.temperature().ifPresent(v -> body.put("temperature", v));
     p.topP().ifPresent(v -> body.put("top_p", v));

@@ -59,18 +59,23 @@ final class LlamaCppProvider implements LlmProvider, AutoCloseable {
     }
   }
 
-  /** The tiny model, written once to the temporary folder. */
-  static Path tinyModel() {
-    Path file = Path.of(System.getProperty("java.io.tmpdir"), "otel-llm", "tiny-llama-v1.gguf");
+  private static Path tinyFile;
+
+  /**
+   * The tiny model, written once per JVM to a new temporary file of this process's own (a fixed
+   * shared path could be replaced by another local user before native code parses it).
+   */
+  static synchronized Path tinyModel() {
+    if (tinyFile != null && Files.isReadable(tinyFile)) {
+      return tinyFile;
+    }
     try {
-      if (!Files.exists(file)) {
-        Path tmp = Files.createTempFile(Files.createDirectories(file.getParent()), "tiny", ".gguf");
-        TinyGguf.write(tmp);
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-      }
-      return file;
+      Path file = Files.createTempFile("otel-llm-tiny-", ".gguf");
+      file.toFile().deleteOnExit();
+      tinyFile = TinyGguf.write(file);
+      return tinyFile;
     } catch (IOException e) {
-      throw new UncheckedIOException("llamacpp: could not write the tiny model to " + file, e);
+      throw new UncheckedIOException("llamacpp: could not write the tiny model to the temporary folder", e);
     }
   }
 

@@ -73,6 +73,10 @@ final class OpenAiCompatibleProvider implements LlmProvider {
         out.usage(usage(usage));
       }
       for (JsonNode choice : chunk.path("choices")) {
+        if (choice.path("index").asInt(0) != 0) {
+          // The answer is the first choice, as for generate(); others are not merged into it.
+          continue;
+        }
         JsonNode delta = choice.path("delta");
         String piece = delta.path("content").isTextual() ? delta.get("content").asText() : "";
         if (!piece.isEmpty()) {
@@ -80,7 +84,7 @@ final class OpenAiCompatibleProvider implements LlmProvider {
           onChunk.accept(piece);
         }
         for (JsonNode call : delta.path("tool_calls")) {
-          int index = call.path("index").asInt(calls.size());
+          int index = call.path("index").asInt(Math.max(0, calls.size() - 1));
           String[] idName = calls.computeIfAbsent(index, k -> new String[] {"", ""});
           if (call.path("id").isTextual()) {
             idName[0] = call.get("id").asText();
@@ -115,7 +119,9 @@ final class OpenAiCompatibleProvider implements LlmProvider {
     for (Message m : request.messages()) {
       addMessage(messages, m);
     }
-    WireFormat.putCommonParams(body, request.params(), sendsTopK);
+    // OpenAI's reasoning models refuse max_tokens; every OpenAI model takes max_completion_tokens.
+    // Compatible servers take max_tokens.
+    WireFormat.putCommonParams(body, request.params(), sendsTopK, sendsTopK ? "max_tokens" : "max_completion_tokens");
     request.params().outputType().filter("json"::equals)
         .ifPresent(t -> body.putObject("response_format").put("type", "json_object"));
     if (!request.tools().isEmpty()) {

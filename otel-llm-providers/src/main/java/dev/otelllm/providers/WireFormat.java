@@ -67,8 +67,13 @@ final class WireFormat {
 
   /** OpenAI-style sampling parameters (also used by OpenAI-compatible servers). */
   static void putCommonParams(ObjectNode body, GenerationParams p, boolean topK) {
+    putCommonParams(body, p, topK, "max_tokens");
+  }
+
+  /** @param maxTokensField {@code max_tokens}, or OpenAI's {@code max_completion_tokens} */
+  static void putCommonParams(ObjectNode body, GenerationParams p, boolean topK, String maxTokensField) {
     p.temperature().ifPresent(v -> body.put("temperature", v));
-    p.maxTokens().ifPresent(v -> body.put("max_tokens", v));
+    p.maxTokens().ifPresent(v -> body.put(maxTokensField, v));
     p.topP().ifPresent(v -> body.put("top_p", v));
     if (topK) {
       p.topK().ifPresent(v -> body.put("top_k", v));

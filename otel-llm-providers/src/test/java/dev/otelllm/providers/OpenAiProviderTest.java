@@ -60,7 +60,8 @@ class OpenAiProviderTest {
       assertThat(sent.get("messages").toString())
           .isEqualTo("[{\"role\":\"system\",\"content\":\"Be nice.\"},{\"role\":\"user\",\"content\":\"Hi\"}]");
       assertThat(sent.get("temperature").asDouble()).isEqualTo(0.2);
-      assertThat(sent.get("max_tokens").asInt()).isEqualTo(50);
+      assertThat(sent.get("max_completion_tokens").asInt()).as("OpenAI takes max_completion_tokens").isEqualTo(50);
+      assertThat(sent.has("max_tokens")).isFalse();
       assertThat(sent.get("seed").asInt()).isEqualTo(7);
       assertThat(sent.has("top_k")).as("OpenAI refuses top_k").isFalse();
       assertThat(sent.get("stop").toString()).isEqualTo("[\"END\"]");
