@@ -65,11 +65,7 @@ public final class ToolScope implements AutoCloseable {
   /** Through the capture's redactor and within its byte budget. */
   private String recordable(String text) {
     String out = capture.redactor().apply(text);
-    int max = capture.maxBytes();
-    if (max > 0 && dev.otelllm.internal.ContentTruncator.escapedBytes(out) > max) {
-      out = dev.otelllm.internal.ContentTruncator.prefix(out, Math.max(0, max - 14)) + dev.otelllm.internal.ContentTruncator.MARKER;
-    }
-    return out;
+    return capture.maxBytes() > 0 ? dev.otelllm.internal.ContentTruncator.cut(out, capture.maxBytes()) : out;
   }
 
   /** Records what the tool returned (a string or a JSON-like tree), when content is captured. */

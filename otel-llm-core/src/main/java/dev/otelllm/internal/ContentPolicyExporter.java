@@ -139,12 +139,9 @@ public final class ContentPolicyExporter implements SpanExporter {
       for (String key : GenAiKeys.TOOL_CONTENT_KEYS) {
         String text = attributes.get(AttributeKey.stringKey(key));
         if (text != null) {
-          String out = capture.redactor().apply(text);
-          if (capture.maxBytes() > 0 && ContentTruncator.escapedBytes(out) > capture.maxBytes()) {
-            out = ContentTruncator.prefix(out, Math.max(0, capture.maxBytes() - ContentTruncator.MARKER.length()))
-                + ContentTruncator.MARKER;
-            truncated = true;
-          }
+          String redacted = capture.redactor().apply(text);
+          String out = capture.maxBytes() > 0 ? ContentTruncator.cut(redacted, capture.maxBytes()) : redacted;
+          truncated |= !out.equals(redacted);
           b.put(AttributeKey.stringKey(key), out);
         }
       }

@@ -123,6 +123,17 @@ public final class ContentTruncator {
     return c;
   }
 
+  /**
+   * A single text within {@code maxBytes} (JSON-escaped UTF-8): itself when it fits, otherwise its
+   * longest fitting prefix followed by {@link #MARKER}.
+   */
+  public static String cut(String s, int maxBytes) {
+    if (escapedBytes(s) <= maxBytes) {
+      return s;
+    }
+    return prefix(s, Math.max(0, maxBytes - MARKER_BYTES)) + MARKER;
+  }
+
   /** The longest prefix of {@code s} whose JSON-escaped UTF-8 form is at most {@code maxBytes}. */
   public static String prefix(String s, int maxBytes) {
     int bytes = 0;

@@ -1,7 +1,6 @@
 package dev.otelllm.otlp;
 
 import io.opentelemetry.api.common.AttributeKey;
-import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.api.common.KeyValue;
 import io.opentelemetry.api.common.Value;
@@ -86,9 +85,5 @@ final class AttributeBuilder {
 
   static Value<?> kvlist(List<KeyValue> kvs) {
     return Value.of(kvs.toArray(new KeyValue[0]));
-  }
-
-  static Attributes empty() {
-    return Attributes.empty();
   }
 }

@@ -62,14 +62,10 @@ public final class OtlpFileReader {
    * @param problems problems reported (each skipped something)
    */
   public record Result(long records, long spans, long interactions, long otherSpans, long problems) {
-    Result plus(Result o) {
-      return new Result(records + o.records, spans + o.spans, interactions + o.interactions,
-          otherSpans + o.otherSpans, problems + o.problems);
-    }
-
     /** Sum of two results. */
     public Result and(Result other) {
-      return plus(other);
+      return new Result(records + other.records, spans + other.spans, interactions + other.interactions,
+          otherSpans + other.otherSpans, problems + other.problems);
     }
   }
 

@@ -50,8 +50,7 @@ final class AnthropicProvider implements LlmProvider {
   public LlmResponse generate(LlmRequest request) {
     JsonNode answer = http.post(url, body(request, false));
     if (!answer.path("content").isArray()) {
-      throw new LlmTransportException("anthropic", LlmTransportException.INVALID_RESPONSE,
-          "the answer has no content array: " + OpenAiCompatibleProvider.abbreviate(answer.toString()), null);
+      throw http.invalidAnswer("content array", answer);
     }
     LlmResponse.Builder out = LlmResponse.builder();
     StringBuilder text = new StringBuilder();

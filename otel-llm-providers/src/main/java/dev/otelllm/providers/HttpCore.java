@@ -159,7 +159,7 @@ final class HttpCore {
       return JSON.readTree(text);
     } catch (IOException e) {
       throw new LlmTransportException(provider, LlmTransportException.INVALID_RESPONSE,
-          "the answer is not JSON: " + scrub(abbreviate(text)), e);
+          "the answer is not JSON: " + scrub(abbreviate(text, 200)), e);
     }
   }
 
@@ -289,16 +289,18 @@ final class HttpCore {
     return text.replace(secret, "***");
   }
 
-  private static String abbreviate(String s) {
-    return s.length() <= 200 ? s : s.substring(0, 200) + "...";
+  /** The answer does not have the shape the API documents: what was missing, and the start of it. */
+  LlmTransportException invalidAnswer(String what, JsonNode answer) {
+    return new LlmTransportException(provider, LlmTransportException.INVALID_RESPONSE,
+        "the answer has no " + what + ": " + scrub(abbreviate(answer.toString(), 300)), null);
+  }
+
+  private static String abbreviate(String s, int max) {
+    return s.length() <= max ? s : s.substring(0, max) + "...";
   }
 
   private static String host(String url) {
     okhttp3.HttpUrl u = okhttp3.HttpUrl.parse(url);
     return u == null ? url : u.host() + ":" + u.port();
-  }
-
-  static long millis(Duration d) {
-    return TimeUnit.NANOSECONDS.toMillis(d.toNanos());
   }
 }

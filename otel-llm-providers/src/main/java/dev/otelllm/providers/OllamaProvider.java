@@ -42,8 +42,7 @@ final class OllamaProvider implements LlmProvider {
   public LlmResponse generate(LlmRequest request) {
     JsonNode answer = http.post(url, body(request, false));
     if (!answer.path("message").isObject()) {
-      throw new LlmTransportException("ollama", LlmTransportException.INVALID_RESPONSE,
-          "the answer has no message: " + OpenAiCompatibleProvider.abbreviate(answer.toString()), null);
+      throw http.invalidAnswer("message", answer);
     }
     LlmResponse.Builder out = LlmResponse.builder().content(answer.get("message").path("content").asText(""));
     toolCalls(answer.get("message"), out, 0);

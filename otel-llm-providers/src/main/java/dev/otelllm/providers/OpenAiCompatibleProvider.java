@@ -186,8 +186,7 @@ final class OpenAiCompatibleProvider implements LlmProvider {
   LlmResponse parse(JsonNode answer) {
     JsonNode choices = answer.path("choices");
     if (!choices.isArray() || choices.isEmpty() || !choices.get(0).path("message").isObject()) {
-      throw new LlmTransportException(info.providerName(), LlmTransportException.INVALID_RESPONSE,
-          "the answer has no choices[0].message: " + abbreviate(answer.toString()), null);
+      throw http.invalidAnswer("choices[0].message", answer);
     }
     JsonNode choice = choices.get(0);
     JsonNode message = choice.get("message");
@@ -229,8 +228,5 @@ final class OpenAiCompatibleProvider implements LlmProvider {
     return v != null && v.isTextual() ? java.util.Optional.of(v.asText()) : java.util.Optional.empty();
   }
 
-  static String abbreviate(String s) {
-    return s.length() <= 300 ? s : s.substring(0, 300) + "...";
-  }
 
 }

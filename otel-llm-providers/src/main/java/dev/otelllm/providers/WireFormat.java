@@ -4,11 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.otelllm.GenerationParams;
-import dev.otelllm.Message;
-import dev.otelllm.Part;
 import java.io.IOException;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /** JSON helpers the providers share: tree conversions, tool arguments, parameters. */
@@ -87,13 +84,5 @@ final class WireFormat {
     p.presencePenalty().ifPresent(v -> body.put("presence_penalty", v));
     p.choiceCount().ifPresent(v -> body.put("n", v));
     p.extra().forEach((k, v) -> body.set(k, tree(v)));
-  }
-
-  static List<Part.ToolCall> toolCalls(Message m) {
-    return m.toolCalls();
-  }
-
-  static String text(Message m) {
-    return m.text();
   }
 }
