@@ -13,7 +13,8 @@ import org.openjdk.jol.info.GraphLayout;
  * Heap retained per kept interaction: JOL walks the whole buffer after N generations and the total
  * is divided by N. Content bytes are the characters of prompt, system prompt and answer (Latin-1
  * strings take one byte per character). Run: {@code java -cp benchmarks/target/benchmarks.jar
- * dev.otelllm.benchmarks.RetainedMemory}.
+ * dev.otelllm.benchmarks.RetainedMemory} (add {@code -Dfootprint=true}
+ * for a table per class).
  */
 public final class RetainedMemory {
 
@@ -76,6 +77,9 @@ public final class RetainedMemory {
             + "%.0f B content per interaction, %.0f B overhead per interaction%n",
         label, buffer.size(), total, total / (double) buffer.size(), contentBytes / (double) buffer.size(),
         (total - contentBytes) / (double) buffer.size());
+    if (Boolean.getBoolean("footprint")) {
+      System.out.println(layout.toFootprint()); // per class, to see where the overhead goes
+    }
     tracing.close();
   }
 }

@@ -6,6 +6,7 @@ import dev.otelllm.ToolDefinition;
 import dev.otelllm.Usage;
 import dev.otelllm.internal.CompactMap;
 import dev.otelllm.internal.GenAiKeys;
+import dev.otelllm.internal.HexIds;
 import dev.otelllm.internal.SpanMapper;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import java.time.Duration;
@@ -26,71 +27,245 @@ import java.util.OptionalDouble;
  * <p>Every field is derived from the span by {@link #fromSpan(SpanData)}, the single mapping used
  * by the in-memory buffer and by everything that reads spans back, so what the program reads, what
  * a collector receives and what an export shows cannot disagree. Content fields are empty when the
- * span was recorded without content.
- *
- * @param traceId OpenTelemetry trace id (32 hex); opens the interaction in Jaeger or Tempo
- * @param spanId span id (16 hex) of this interaction
- * @param parentSpanId the parent's span id (a workflow, an agent step), or {@code ""}
- * @param startEpochNanos when the call started, in nanoseconds since the epoch
- * @param durationNanos how long it took, in nanoseconds
- * @param operation {@code gen_ai.operation.name}, e.g. {@code chat}
- * @param provider {@code gen_ai.provider.name}
- * @param model the requested model
- * @param systemPrompt the system instructions' text, or {@code ""}
- * @param messages the conversation sent, oldest first
- * @param parameters the generation parameters that were set, with the reference's keys
- * @param tools the tool definitions offered, when content was captured
- * @param response what came back
- * @param metadata the per-call trace metadata (step_type, attempt_number, ...), typed
- * @param sessionId {@code session.id}, or {@code ""}
- * @param error why it failed, when it did
- * @param contentCapture how content was captured: none, metadata, full or truncated
- * @param contentTruncated true when content was cut to a byte budget
+ * span was recorded without content. Ids are read back as lowercase hex.
  */
-public record LlmTrace(
-    String traceId,
-    String spanId,
-    String parentSpanId,
-    long startEpochNanos,
-    long durationNanos,
-    String operation,
-    String provider,
-    String model,
-    Server server,
-    String systemPrompt,
-    List<Message> messages,
-    Map<String, Object> parameters,
-    List<ToolDefinition> tools,
-    Response response,
-    Map<String, Object> metadata,
-    String sessionId,
-    Optional<TraceError> error,
-    String contentCapture,
-    boolean contentTruncated) {
+public final class LlmTrace {
 
   private static final DateTimeFormatter ISO =
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSXXX").withZone(ZoneOffset.UTC);
 
-  public LlmTrace {
+  // Ids as longs, not hex strings: about a hundred bytes less per kept interaction.
+  private final long traceIdHigh;
+  private final long traceIdLow;
+  private final long spanIdBits;
+  private final long parentSpanIdBits;
+  private final boolean hasParent;
+  private final long startEpochNanos;
+  private final long durationNanos;
+  private final String operation;
+  private final String provider;
+  private final String model;
+  private final Server server;
+  private final String systemPrompt;
+  private final List<Message> messages;
+  private final Map<String, Object> parameters;
+  private final List<ToolDefinition> tools;
+  private final Response response;
+  private final Map<String, Object> metadata;
+  private final String sessionId;
+  private final Optional<TraceError> error;
+  private final String contentCapture;
+  private final boolean contentTruncated;
+
+  /**
+   * One interaction.
+   *
+   * @throws IllegalArgumentException when an id is not hex of the right length, or the duration
+   *     is negative
+   */
+  public LlmTrace(
+      String traceId,
+      String spanId,
+      String parentSpanId,
+      long startEpochNanos,
+      long durationNanos,
+      String operation,
+      String provider,
+      String model,
+      Server server,
+      String systemPrompt,
+      List<Message> messages,
+      Map<String, Object> parameters,
+      List<ToolDefinition> tools,
+      Response response,
+      Map<String, Object> metadata,
+      String sessionId,
+      Optional<TraceError> error,
+      String contentCapture,
+      boolean contentTruncated) {
     Objects.requireNonNull(traceId, "traceId");
     Objects.requireNonNull(spanId, "spanId");
     Objects.requireNonNull(parentSpanId, "parentSpanId");
+    if (!HexIds.isHex(traceId, 32)) {
+      throw new IllegalArgumentException("traceId must be 32 hex digits, was '" + traceId + "'");
+    }
+    if (!HexIds.isHex(spanId, 16)) {
+      throw new IllegalArgumentException("spanId must be 16 hex digits, was '" + spanId + "'");
+    }
+    if (!parentSpanId.isEmpty() && !HexIds.isHex(parentSpanId, 16)) {
+      throw new IllegalArgumentException("parentSpanId must be empty or 16 hex digits, was '" + parentSpanId + "'");
+    }
     if (durationNanos < 0) {
       throw new IllegalArgumentException("durationNanos must be >= 0, was " + durationNanos);
     }
-    Objects.requireNonNull(operation, "operation");
-    Objects.requireNonNull(provider, "provider");
-    Objects.requireNonNull(model, "model");
-    Objects.requireNonNull(server, "server");
-    Objects.requireNonNull(systemPrompt, "systemPrompt");
-    messages = List.copyOf(messages);
-    parameters = CompactMap.copyOf(parameters);
-    tools = List.copyOf(tools);
-    Objects.requireNonNull(response, "response");
-    metadata = CompactMap.copyOf(metadata);
-    Objects.requireNonNull(sessionId, "sessionId");
-    Objects.requireNonNull(error, "error");
-    Objects.requireNonNull(contentCapture, "contentCapture");
+    this.traceIdHigh = HexIds.parse(traceId, 0, "traceId");
+    this.traceIdLow = HexIds.parse(traceId, 16, "traceId");
+    this.spanIdBits = HexIds.parse(spanId, 0, "spanId");
+    this.hasParent = !parentSpanId.isEmpty();
+    this.parentSpanIdBits = hasParent ? HexIds.parse(parentSpanId, 0, "parentSpanId") : 0;
+    this.startEpochNanos = startEpochNanos;
+    this.durationNanos = durationNanos;
+    this.operation = Objects.requireNonNull(operation, "operation");
+    this.provider = Objects.requireNonNull(provider, "provider");
+    this.model = Objects.requireNonNull(model, "model");
+    this.server = Objects.requireNonNull(server, "server");
+    this.systemPrompt = Objects.requireNonNull(systemPrompt, "systemPrompt");
+    this.messages = List.copyOf(messages);
+    this.parameters = CompactMap.copyOf(parameters);
+    this.tools = List.copyOf(tools);
+    this.response = Objects.requireNonNull(response, "response");
+    this.metadata = CompactMap.copyOf(metadata);
+    this.sessionId = Objects.requireNonNull(sessionId, "sessionId");
+    this.error = Objects.requireNonNull(error, "error");
+    this.contentCapture = Objects.requireNonNull(contentCapture, "contentCapture");
+    this.contentTruncated = contentTruncated;
+  }
+
+  /** OpenTelemetry trace id, 32 lowercase hex digits; opens the interaction in Jaeger or Tempo. */
+  public String traceId() {
+    return HexIds.format(traceIdHigh, traceIdLow);
+  }
+
+  /** Span id of this interaction, 16 lowercase hex digits. */
+  public String spanId() {
+    return HexIds.format(spanIdBits);
+  }
+
+  /** The parent's span id (a workflow, an agent step), or {@code ""}. */
+  public String parentSpanId() {
+    return hasParent ? HexIds.format(parentSpanIdBits) : "";
+  }
+
+  // The ids as numbers, and comparisons with hex, for the buffer's indexes and queries without a
+  // string per lookup.
+  boolean hasTraceId(String hex) {
+    return HexIds.isHex(hex, 32) && HexIds.parse(hex, 0, "traceId") == traceIdHigh
+        && HexIds.parse(hex, 16, "traceId") == traceIdLow;
+  }
+
+  boolean hasSpanId(String hex) {
+    return HexIds.isHex(hex, 16) && HexIds.parse(hex, 0, "spanId") == spanIdBits;
+  }
+
+  long traceIdHigh() {
+    return traceIdHigh;
+  }
+
+  long traceIdLow() {
+    return traceIdLow;
+  }
+
+  long spanIdBits() {
+    return spanIdBits;
+  }
+
+  /** When the call started, in nanoseconds since the epoch. */
+  public long startEpochNanos() {
+    return startEpochNanos;
+  }
+
+  /** How long it took, in nanoseconds. */
+  public long durationNanos() {
+    return durationNanos;
+  }
+
+  /** {@code gen_ai.operation.name}, e.g. {@code chat}. */
+  public String operation() {
+    return operation;
+  }
+
+  /** {@code gen_ai.provider.name}. */
+  public String provider() {
+    return provider;
+  }
+
+  /** The requested model. */
+  public String model() {
+    return model;
+  }
+
+  /** The server the call went to, or {@link Server#NONE}. */
+  public Server server() {
+    return server;
+  }
+
+  /** The system instructions' text, or {@code ""}. */
+  public String systemPrompt() {
+    return systemPrompt;
+  }
+
+  /** The conversation sent, oldest first. */
+  public List<Message> messages() {
+    return messages;
+  }
+
+  /** The generation parameters that were set, with the reference's keys. */
+  public Map<String, Object> parameters() {
+    return parameters;
+  }
+
+  /** The tool definitions offered, when content was captured. */
+  public List<ToolDefinition> tools() {
+    return tools;
+  }
+
+  /** What came back. */
+  public Response response() {
+    return response;
+  }
+
+  /** The per-call trace metadata (step_type, attempt_number, ...), typed. */
+  public Map<String, Object> metadata() {
+    return metadata;
+  }
+
+  /** {@code session.id}, or {@code ""}. */
+  public String sessionId() {
+    return sessionId;
+  }
+
+  /** Why it failed, when it did. */
+  public Optional<TraceError> error() {
+    return error;
+  }
+
+  /** How content was captured: none, metadata, full or truncated. */
+  public String contentCapture() {
+    return contentCapture;
+  }
+
+  /** True when content was cut to a byte budget. */
+  public boolean contentTruncated() {
+    return contentTruncated;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof LlmTrace t && traceIdHigh == t.traceIdHigh && traceIdLow == t.traceIdLow
+        && spanIdBits == t.spanIdBits && hasParent == t.hasParent && parentSpanIdBits == t.parentSpanIdBits
+        && startEpochNanos == t.startEpochNanos && durationNanos == t.durationNanos
+        && contentTruncated == t.contentTruncated && operation.equals(t.operation) && provider.equals(t.provider)
+        && model.equals(t.model) && server.equals(t.server) && systemPrompt.equals(t.systemPrompt)
+        && messages.equals(t.messages) && parameters.equals(t.parameters) && tools.equals(t.tools)
+        && response.equals(t.response) && metadata.equals(t.metadata) && sessionId.equals(t.sessionId)
+        && error.equals(t.error) && contentCapture.equals(t.contentCapture);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(traceIdHigh, traceIdLow, spanIdBits, parentSpanIdBits, startEpochNanos, durationNanos,
+        provider, model, systemPrompt, messages, response, metadata, sessionId);
+  }
+
+  @Override
+  public String toString() {
+    return "LlmTrace{traceId=" + traceId() + ", spanId=" + spanId() + ", parentSpanId=" + parentSpanId()
+        + ", timestamp=" + isoTimestamp() + ", durationNanos=" + durationNanos + ", operation=" + operation
+        + ", provider=" + provider + ", model=" + model + ", server=" + server + ", sessionId=" + sessionId
+        + ", metadata=" + metadata + ", parameters=" + parameters + ", error=" + error
+        + ", contentCapture=" + contentCapture + ", contentTruncated=" + contentTruncated
+        + ", systemPrompt=" + systemPrompt + ", messages=" + messages + ", tools=" + tools
+        + ", response=" + response + "}";
   }
 
   /**
@@ -294,7 +469,7 @@ public record LlmTrace(
    */
   public Map<String, Object> toMap() {
     Map<String, Object> map = new LinkedHashMap<>();
-    map.put("trace_id", traceId);
+    map.put("trace_id", traceId());
     map.put("timestamp", isoTimestamp());
     map.put("provider", provider);
     map.put("model", model);
@@ -324,9 +499,9 @@ public record LlmTrace(
     if (!sessionId.isEmpty()) {
       meta.put("session_id", sessionId);
     }
-    meta.put("span_id", spanId);
-    if (!parentSpanId.isEmpty()) {
-      meta.put("parent_span_id", parentSpanId);
+    meta.put("span_id", spanId());
+    if (hasParent) {
+      meta.put("parent_span_id", parentSpanId());
     }
     for (Map.Entry<String, Object> e : metadata.entrySet()) {
       if (!GenAiKeys.RESERVED_METADATA_KEYS.contains(e.getKey())) {

@@ -1,5 +1,6 @@
 package dev.otelllm.trace;
 
+import dev.otelllm.internal.HexIds;
 import dev.otelllm.internal.ThrottledLogger;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.context.Context;
@@ -57,9 +58,11 @@ public final class TraceBuffer implements SpanProcessor {
   private int count;
   private long bytes;
   private long evicted;
-  private final Map<String, LlmTrace> bySpan = new HashMap<>();
-  private final MultiIndex byTrace = new MultiIndex();
-  private final MultiIndex bySession = new MultiIndex();
+  // Span id -> interaction, trace id -> interaction(s), session id -> interaction(s). A key with
+  // several interactions maps to a deque of them, oldest first (see Entries).
+  private final IdTable bySpan = new IdTable();
+  private final IdTable byTrace = new IdTable();
+  private final HashMap<String, Object> bySession = new HashMap<>();
 
   // Interaction spans started in a context that carries a session history, until they end.
   private final Map<String, SessionHistory> startedInSession = new ConcurrentHashMap<>();
@@ -177,10 +180,20 @@ public final class TraceBuffer implements SpanProcessor {
       sizes[slot] = size;
       count++;
       bytes += size;
-      bySpan.put(trace.spanId(), trace);
-      byTrace.add(trace.traceId(), trace);
+      bySpan.put(0, trace.spanIdBits(), trace);
+      long high = trace.traceIdHigh();
+      long low = trace.traceIdLow();
+      Object ofTrace = byTrace.get(high, low);
+      Object appended = Entries.append(ofTrace, trace);
+      if (appended != ofTrace) {
+        byTrace.put(high, low, appended);
+      }
       if (!trace.sessionId().isEmpty()) {
-        bySession.add(trace.sessionId(), trace);
+        Object ofSession = bySession.get(trace.sessionId());
+        Object withTrace = Entries.append(ofSession, trace);
+        if (withTrace != ofSession) {
+          bySession.put(trace.sessionId(), withTrace);
+        }
       }
       while (bytes > maxBytes && count > 1) {
         evictOldest();
@@ -197,10 +210,18 @@ public final class TraceBuffer implements SpanProcessor {
     head = (head + 1) % ring.length;
     count--;
     evicted++;
-    bySpan.remove(old.spanId(), old);
-    byTrace.remove(old.traceId(), old);
+    if (bySpan.get(0, old.spanIdBits()) == old) {
+      bySpan.remove(0, old.spanIdBits());
+    }
+    long high = old.traceIdHigh();
+    long low = old.traceIdLow();
+    if (Entries.removeOldest(byTrace.get(high, low), old) == null) {
+      byTrace.remove(high, low);
+    }
     if (!old.sessionId().isEmpty()) {
-      bySession.remove(old.sessionId(), old);
+      if (Entries.removeOldest(bySession.get(old.sessionId()), old) == null) {
+        bySession.remove(old.sessionId());
+      }
     }
   }
 
@@ -249,9 +270,19 @@ public final class TraceBuffer implements SpanProcessor {
     if (query.spanIdOrNull() != null) {
       candidates = getTrace(query.spanIdOrNull()).map(List::of).orElse(List.of());
     } else if (query.traceIdOrNull() != null) {
-      candidates = copyOf(byTrace, query.traceIdOrNull());
+      String id = query.traceIdOrNull();
+      if (!HexIds.isHex(id, 32)) {
+        return List.of();
+      }
+      long high = HexIds.parse(id, 0, "traceId");
+      long low = HexIds.parse(id, 16, "traceId");
+      synchronized (lock) {
+        candidates = Entries.list(byTrace.get(high, low));
+      }
     } else if (query.sessionIdOrNull() != null) {
-      candidates = copyOf(bySession, query.sessionIdOrNull());
+      synchronized (lock) {
+        candidates = Entries.list(bySession.get(query.sessionIdOrNull()));
+      }
     } else {
       candidates = getTraces();
     }
@@ -270,8 +301,12 @@ public final class TraceBuffer implements SpanProcessor {
   /** The interaction with this span id, if it is still kept. */
   public Optional<LlmTrace> getTrace(String spanId) {
     Objects.requireNonNull(spanId, "spanId");
+    if (!HexIds.isHex(spanId, 16)) {
+      return Optional.empty();
+    }
+    long bits = HexIds.parse(spanId, 0, "spanId");
     synchronized (lock) {
-      return Optional.ofNullable(bySpan.get(spanId));
+      return Optional.ofNullable((LlmTrace) bySpan.get(0, bits));
     }
   }
 
@@ -298,57 +333,49 @@ public final class TraceBuffer implements SpanProcessor {
     return Collections.unmodifiableList(Arrays.asList(out));
   }
 
-  private List<LlmTrace> copyOf(MultiIndex index, String key) {
-    synchronized (lock) {
-      return index.get(key);
-    }
-  }
-
   /**
-   * Key to interactions, oldest first. Most keys (trace ids outside workflows) have one
-   * interaction: it is stored as the map's value itself, and a deque only appears for a second
-   * one, which saves a deque per kept interaction. Not thread-safe: guarded by the buffer's lock.
+   * The value an index keeps for a key: most keys (trace ids outside workflows) have one
+   * interaction, stored as the value itself; a deque, oldest first, appears only for a second one,
+   * which saves a deque per kept interaction. Guarded by the buffer's lock.
    */
-  private static final class MultiIndex {
-    private final HashMap<String, Object> map = new HashMap<>();
+  private static final class Entries {
+    private Entries() {}
 
+    /** The value after appending {@code trace} to {@code existing} (null: none yet). */
     @SuppressWarnings("unchecked")
-    void add(String key, LlmTrace trace) {
-      Object existing = map.putIfAbsent(key, trace);
+    static Object append(Object existing, LlmTrace trace) {
       if (existing == null) {
-        return;
+        return trace;
       }
       if (existing instanceof LlmTrace one) {
         ArrayDeque<LlmTrace> deque = new ArrayDeque<>(4);
         deque.addLast(one);
         deque.addLast(trace);
-        map.put(key, deque);
-      } else {
-        ((ArrayDeque<LlmTrace>) existing).addLast(trace);
+        return deque;
       }
+      ((ArrayDeque<LlmTrace>) existing).addLast(trace);
+      return existing;
     }
 
-    // The evicted interaction is the oldest of its key: O(1).
+    /** The value after removing {@code old}, normally the oldest: O(1); null when none is left. */
     @SuppressWarnings("unchecked")
-    void remove(String key, LlmTrace old) {
-      Object existing = map.get(key);
+    static Object removeOldest(Object existing, LlmTrace old) {
       if (existing == old) {
-        map.remove(key);
-      } else if (existing instanceof ArrayDeque<?> d) {
+        return null;
+      }
+      if (existing instanceof ArrayDeque<?> d) {
         ArrayDeque<LlmTrace> deque = (ArrayDeque<LlmTrace>) d;
         if (deque.peekFirst() == old) {
           deque.pollFirst();
         } else {
           deque.remove(old);
         }
-        if (deque.isEmpty()) {
-          map.remove(key);
-        }
+        return deque.isEmpty() ? null : deque;
       }
+      return existing;
     }
 
-    List<LlmTrace> get(String key) {
-      Object existing = map.get(key);
+    static List<LlmTrace> list(Object existing) {
       if (existing == null) {
         return List.of();
       }
@@ -356,10 +383,6 @@ public final class TraceBuffer implements SpanProcessor {
         return List.of(one);
       }
       return Collections.unmodifiableList(Arrays.asList(((ArrayDeque<?>) existing).toArray(new LlmTrace[0])));
-    }
-
-    void clear() {
-      map.clear();
     }
   }
 

@@ -139,10 +139,10 @@ public final class TraceQuery {
 
   /** Whether the trace meets every condition except the last-n bound. */
   public boolean matches(LlmTrace t) {
-    if (traceId != null && !traceId.equals(t.traceId())) {
+    if (traceId != null && !t.hasTraceId(traceId)) {
       return false;
     }
-    if (spanId != null && !spanId.equals(t.spanId())) {
+    if (spanId != null && !t.hasSpanId(spanId)) {
       return false;
     }
     if (sessionId != null && !sessionId.equals(t.sessionId())) {

@@ -123,6 +123,49 @@ class TraceBufferTest {
   }
 
   @Test
+  void lookups_acceptUppercaseIds_andAnswerEmptyForIdsThatAreNotHex() {
+    TraceBuffer buffer = TraceBuffer.create(10);
+    LlmClient client = client(buffer);
+    LlmResponse r = client.generate("a");
+    String traceId = r.traceId().orElseThrow();
+    String spanId = r.spanId().orElseThrow();
+    assertThat(buffer.getTrace(spanId.toUpperCase(java.util.Locale.ROOT))).isPresent();
+    assertThat(buffer.getTraces(TraceQuery.traceId(traceId.toUpperCase(java.util.Locale.ROOT)))).hasSize(1);
+    assertThat(buffer.getTrace("not-a-span-id")).isEmpty();
+    assertThat(buffer.getTrace(spanId + "0")).isEmpty();
+    assertThat(buffer.getTraces(TraceQuery.traceId("xyz"))).isEmpty();
+    assertThat(buffer.getTraces(TraceQuery.spanId("xyz"))).isEmpty();
+    LlmTrace t = buffer.getTrace(spanId).orElseThrow();
+    assertThat(t.traceId()).isEqualTo(traceId);
+    assertThat(t.spanId()).isEqualTo(spanId);
+    assertThat(t.parentSpanId()).isEmpty();
+  }
+
+  @Test
+  void aTrace_rejectsIdsThatAreNotHexOfTheRightLength_namingTheField() {
+    LlmTrace t = dev.otelllm.export.SampleTraces.trace("b7ad6b7169203331", 1_000, 20, 5L, 7L, false, "s", "code_generation", "stop");
+    assertThatThrownBy(() -> withIds(t, "abc", t.spanId(), ""))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("traceId must be 32 hex digits");
+    assertThatThrownBy(() -> withIds(t, t.traceId(), "zzzzzzzzzzzzzzzz", ""))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("spanId must be 16 hex digits");
+    assertThatThrownBy(() -> withIds(t, t.traceId(), t.spanId(), "12"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("parentSpanId");
+    LlmTrace upper = withIds(t, t.traceId().toUpperCase(java.util.Locale.ROOT), t.spanId(), "00F067AA0BA902B7");
+    assertThat(upper.traceId()).isEqualTo(t.traceId());
+    assertThat(upper.parentSpanId()).isEqualTo("00f067aa0ba902b7");
+    assertThat(upper.toMap()).extracting(m -> ((java.util.Map<?, ?>) m.get("metadata")).get("parent_span_id"))
+        .isEqualTo("00f067aa0ba902b7");
+    assertThat(withIds(t, t.traceId(), t.spanId(), t.parentSpanId())).isEqualTo(t).hasSameHashCodeAs(t);
+    assertThat(upper).isNotEqualTo(t);
+  }
+
+  private static LlmTrace withIds(LlmTrace t, String traceId, String spanId, String parent) {
+    return new LlmTrace(traceId, spanId, parent, t.startEpochNanos(), t.durationNanos(), t.operation(),
+        t.provider(), t.model(), t.server(), t.systemPrompt(), t.messages(), t.parameters(), t.tools(),
+        t.response(), t.metadata(), t.sessionId(), t.error(), t.contentCapture(), t.contentTruncated());
+  }
+
+  @Test
   void returnedListsAreSnapshots() {
     TraceBuffer buffer = TraceBuffer.create(10);
     LlmClient client = client(buffer);
