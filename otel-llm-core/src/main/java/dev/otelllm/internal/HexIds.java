@@ -12,14 +12,15 @@ public final class HexIds {
   /**
    * The 16 hex digits of {@code s} from {@code offset} as a long, case-insensitive.
    *
-   * @throws IllegalArgumentException naming {@code what} when a character is not a hex digit
+   * @throws IllegalArgumentException "{@code problem}, was '{@code s}'" when a character is not a
+   *     hex digit
    */
-  public static long parse(CharSequence s, int offset, String what) {
+  public static long parse(CharSequence s, int offset, String problem) {
     long v = 0;
     for (int i = offset; i < offset + 16; i++) {
-      int d = Character.digit(s.charAt(i), 16);
+      int d = digit(s.charAt(i));
       if (d < 0) {
-        throw new IllegalArgumentException(what + " must be hex digits, was '" + s + "'");
+        throw new IllegalArgumentException(problem + ", was '" + s + "'");
       }
       v = (v << 4) | d;
     }
@@ -32,11 +33,25 @@ public final class HexIds {
       return false;
     }
     for (int i = 0; i < length; i++) {
-      if (Character.digit(s.charAt(i), 16) < 0) {
+      if (digit(s.charAt(i)) < 0) {
         return false;
       }
     }
     return true;
+  }
+
+  // ASCII hex only (Character.digit also takes other scripts' digits).
+  private static int digit(char c) {
+    if (c >= '0' && c <= '9') {
+      return c - '0';
+    }
+    if (c >= 'a' && c <= 'f') {
+      return c - 'a' + 10;
+    }
+    if (c >= 'A' && c <= 'F') {
+      return c - 'A' + 10;
+    }
+    return -1;
   }
 
   /** Lowercase hex of a span id: 16 digits. */

@@ -86,23 +86,24 @@ public final class LlmTrace {
     Objects.requireNonNull(traceId, "traceId");
     Objects.requireNonNull(spanId, "spanId");
     Objects.requireNonNull(parentSpanId, "parentSpanId");
-    if (!HexIds.isHex(traceId, 32)) {
+    // Parsing checks each digit; only the lengths need checking here.
+    if (traceId.length() != 32) {
       throw new IllegalArgumentException("traceId must be 32 hex digits, was '" + traceId + "'");
     }
-    if (!HexIds.isHex(spanId, 16)) {
+    if (spanId.length() != 16) {
       throw new IllegalArgumentException("spanId must be 16 hex digits, was '" + spanId + "'");
     }
-    if (!parentSpanId.isEmpty() && !HexIds.isHex(parentSpanId, 16)) {
+    if (!parentSpanId.isEmpty() && parentSpanId.length() != 16) {
       throw new IllegalArgumentException("parentSpanId must be empty or 16 hex digits, was '" + parentSpanId + "'");
     }
     if (durationNanos < 0) {
       throw new IllegalArgumentException("durationNanos must be >= 0, was " + durationNanos);
     }
-    this.traceIdHigh = HexIds.parse(traceId, 0, "traceId");
-    this.traceIdLow = HexIds.parse(traceId, 16, "traceId");
-    this.spanIdBits = HexIds.parse(spanId, 0, "spanId");
+    this.traceIdHigh = HexIds.parse(traceId, 0, "traceId must be 32 hex digits");
+    this.traceIdLow = HexIds.parse(traceId, 16, "traceId must be 32 hex digits");
+    this.spanIdBits = HexIds.parse(spanId, 0, "spanId must be 16 hex digits");
     this.hasParent = !parentSpanId.isEmpty();
-    this.parentSpanIdBits = hasParent ? HexIds.parse(parentSpanId, 0, "parentSpanId") : 0;
+    this.parentSpanIdBits = hasParent ? HexIds.parse(parentSpanId, 0, "parentSpanId must be empty or 16 hex digits") : 0;
     this.startEpochNanos = startEpochNanos;
     this.durationNanos = durationNanos;
     this.operation = Objects.requireNonNull(operation, "operation");
