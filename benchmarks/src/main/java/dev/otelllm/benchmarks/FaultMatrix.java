@@ -12,10 +12,14 @@ import java.util.Arrays;
 /**
  * generate() latency while the collector is healthy, down, slow or refusing, against the same
  * program with no exporter at all: single thread, 2 KB prompt and answer, full content in memory,
- * spans exported with the default (no content) policy. Each case: 30,000 warm-up calls, then
- * 100,000 measured; then close() is timed (bounded by the export timeout). Bounded in time and
- * count, loopback only. Run: {@code java -cp benchmarks/target/benchmarks.jar
- * dev.otelllm.benchmarks.FaultMatrix}.
+ * spans exported with the default (no content) policy.
+ *
+ * <p>Each case runs its client and a client with no exporter side by side, one call each in
+ * alternation (30,000 warm-up pairs, then 100,000 measured), so that drift on this 2-core machine
+ * (JIT, GC, the other core's load) hits both alike; the ratio is the case's p50 over the p50 of its
+ * own no-exporter twin. Then close() is timed (bounded by the export timeout). Bounded in time and
+ * count, loopback only. Run: {@code java -Xms4g -Xmx4g -cp benchmarks/target/benchmarks.jar
+ * dev.otelllm.benchmarks.FaultMatrix [case...]}.
  */
 public final class FaultMatrix {
   private FaultMatrix() {}
@@ -24,12 +28,10 @@ public final class FaultMatrix {
   private static final int MEASURED = 100_000;
 
   public static void main(String[] args) throws Exception {
-    double base = -1;
-    System.out.printf("%-22s %10s %10s %8s %10s %8s %8s %8s %9s%n", "case", "p50 ns", "mean ns", "ratio",
-        "exported", "failed", "dropped", "in mem", "close ms");
+    System.out.printf("%-20s %9s %9s %7s %9s %9s %7s %9s %8s %8s %9s%n", "case", "p50 ns", "twin p50", "ratio",
+        "mean ns", "twin mean", "ratio", "exported", "failed", "dropped", "close ms");
     String[] cases = args.length > 0 ? args
-        : new String[] {"no exporter", "healthy", "connection refused", "slow (30 s)", "500", "429", "413",
-            "no exporter"};
+        : new String[] {"healthy", "connection refused", "slow (30 s)", "500", "429", "413"};
     // A first round that is not reported: the JIT compiles the whole path before any case counts.
     String[] rounds = new String[cases.length + 1];
     rounds[0] = "warm-up";
@@ -38,7 +40,7 @@ public final class FaultMatrix {
       LoopbackReceiver receiver = null;
       String endpoint;
       switch (c) {
-        case "no exporter", "warm-up" -> endpoint = null;
+        case "warm-up" -> endpoint = null;
         case "connection refused" -> {
           try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
             endpoint = "http://127.0.0.1:" + s.getLocalPort();
@@ -50,7 +52,9 @@ public final class FaultMatrix {
             case "slow (30 s)" -> LoopbackReceiver.Mode.SLOW_30S;
             case "500" -> LoopbackReceiver.Mode.STATUS_500;
             case "429" -> LoopbackReceiver.Mode.STATUS_429;
-            default -> LoopbackReceiver.Mode.STATUS_413;
+            case "413" -> LoopbackReceiver.Mode.STATUS_413;
+            default -> throw new IllegalArgumentException("unknown case '" + c
+                + "': healthy, connection refused, slow (30 s), 500, 429 or 413");
           };
           receiver = new LoopbackReceiver(mode);
           endpoint = receiver.endpoint();
@@ -61,41 +65,63 @@ public final class FaultMatrix {
         b.exportOtlp(OtlpExport.builder().endpoint(endpoint).timeout(Duration.ofSeconds(2)).metrics(false).build());
       }
       LlmTracing tracing = b.build();
+      LlmTracing twinTracing = LlmTracing.builder().maxTraces(WARMUP + MEASURED).build();
       LlmClient client = LlmClient.builder(new Fixtures.InstantProvider()).tracing(tracing).build();
+      LlmClient twin = LlmClient.builder(new Fixtures.InstantProvider()).tracing(twinTracing).build();
       LlmRequest request = Fixtures.request();
       for (int i = 0; i < WARMUP; i++) {
         client.generate(request);
+        twin.generate(request);
       }
       long[] t = new long[MEASURED];
+      long[] tw = new long[MEASURED];
       long sum = 0;
+      long twinSum = 0;
       for (int i = 0; i < MEASURED; i++) {
+        // Alternate which goes first, so that neither always follows the other's allocations.
+        boolean caseFirst = (i & 1) == 0;
+        if (!caseFirst) {
+          long s = System.nanoTime();
+          twin.generate(request);
+          tw[i] = System.nanoTime() - s;
+        }
         long s = System.nanoTime();
         client.generate(request);
         t[i] = System.nanoTime() - s;
+        if (caseFirst) {
+          long s2 = System.nanoTime();
+          twin.generate(request);
+          tw[i] = System.nanoTime() - s2;
+        }
         sum += t[i];
+        twinSum += tw[i];
       }
-      long closeStart = System.nanoTime();
       int inMemory = client.getTraces().size();
+      long closeStart = System.nanoTime();
       tracing.close();
       long closeMs = (System.nanoTime() - closeStart) / 1_000_000;
+      twinTracing.close();
       Arrays.sort(t);
+      Arrays.sort(tw);
       double p50 = t[MEASURED / 2];
-      if (c.equals("warm-up")) {
-        System.gc();
-        continue;
+      double twinP50 = tw[MEASURED / 2];
+      if (!c.equals("warm-up")) {
+        if (inMemory != WARMUP + MEASURED) {
+          throw new IllegalStateException(c + ": " + inMemory + " interactions in memory, expected " + (WARMUP + MEASURED));
+        }
+        ExportStats st = tracing.exportStats();
+        System.out.printf("%-20s %9.0f %9.0f %7.3f %9.0f %9.0f %7.3f %9d %8d %8d %9d%n", c, p50, twinP50,
+            p50 / twinP50, sum / (double) MEASURED, twinSum / (double) MEASURED, sum / (double) twinSum,
+            st.exported(), st.failed(), st.dropped(), closeMs);
       }
-      if (base < 0) {
-        base = p50;
-      }
-      ExportStats s = tracing.exportStats();
-      System.out.printf("%-22s %10.0f %10.0f %8.3f %10d %8d %8d %8d %9d%n", c, p50, sum / (double) MEASURED, p50 / base,
-          s.exported(), s.failed(), s.dropped(), inMemory, closeMs);
       if (receiver != null) {
         receiver.close();
       }
       client = null;
+      twin = null;
       tracing = null;
-      // Each case keeps 130,000 interactions in memory: collect them before the next case measures.
+      twinTracing = null;
+      // Each case keeps 2 x 130,000 interactions in memory: collect them before the next case.
       System.gc();
     }
     System.exit(0);
