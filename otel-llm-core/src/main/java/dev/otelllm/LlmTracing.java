@@ -367,11 +367,17 @@ public final class LlmTracing implements AutoCloseable {
     }
 
     /**
-     * Records into the application's OpenTelemetry (its SDK, or {@code GlobalOpenTelemetry} under
-     * the Java agent) instead of building one, with {@code buffer} as the in-memory store; that
-     * buffer must have been added to the application's tracer provider (see {@link
-     * LlmTracing#addProcessors}). Exporters, metric readers, service name and the export content
-     * policy of this builder do not apply: the application's pipeline decides.
+     * Records into the application's OpenTelemetry instead of building one, with {@code buffer}
+     * as the in-memory store; that buffer must have been added to the application's tracer
+     * provider (see {@link LlmTracing#addProcessors}), or it stays empty. Exporters, metric
+     * readers, service name and the export content policy of this builder do not apply: the
+     * application's pipeline decides.
+     *
+     * <p>Under the Java agent, {@code GlobalOpenTelemetry.get()} is the agent's SDK, which lives
+     * in the agent's class loader: the application cannot add a buffer to it, so this buffer stays
+     * empty (the agent extension jar adds the library's processors and export policy there). To
+     * query interactions in process under the agent, use {@link LlmTracing#autoconfigured()}
+     * instead: its spans are children of the agent's spans and are exported once, by the library.
      */
     public Builder joinOpenTelemetry(OpenTelemetry openTelemetry, TraceBuffer buffer) {
       this.joined = Objects.requireNonNull(openTelemetry, "openTelemetry");
