@@ -102,6 +102,65 @@ class ContentCaptureTest {
     }
   }
 
+  private static final java.util.function.UnaryOperator<String> MASK_CARDS = s -> s.replaceAll("\\d{4}-\\d{4}", "####");
+
+  private static LlmProvider refusing() {
+    // A server that quotes the request back in its error.
+    return new LlmProvider() {
+      @Override
+      public ProviderInfo info() {
+        return DeterministicLlmProvider.echo("m").info();
+      }
+
+      @Override
+      public LlmResponse generate(LlmRequest request) {
+        throw new LlmException("deterministic", "400", "invalid content: '" + request.prompt() + "'");
+      }
+    };
+  }
+
+  private static void assertErrorTexts(SpanData span, String expected, String absent) {
+    assertThat(span.getStatus().getDescription()).contains(expected).doesNotContain(absent);
+    assertThat(span.getAttributes().get(GenAiKeys.ERROR_MESSAGE)).contains(expected).doesNotContain(absent);
+    io.opentelemetry.sdk.trace.data.EventData event = span.getEvents().stream()
+        .filter(e -> e.getName().equals("exception")).findFirst().orElseThrow();
+    assertThat(event.getAttributes().get(AttributeKey.stringKey("exception.message")))
+        .contains(expected).doesNotContain(absent);
+    assertThat(event.getAttributes().get(AttributeKey.stringKey("exception.stacktrace")))
+        .contains(expected).doesNotContain(absent).contains("LlmException");
+  }
+
+  @Test
+  void redactor_seesErrorTexts_theCallerGetsTheOriginalException() {
+    try (TestTracing t = new TestTracing(b -> b.contentCapture(ContentCapture.full().withRedactor(MASK_CARDS)))) {
+      LlmClient client = t.client(refusing());
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> client.generate("my card is 1234-5678"))
+          .isInstanceOf(LlmException.class).hasMessageContaining("1234-5678");
+      assertErrorTexts(t.onlySpan(), "my card is ####", "1234-5678");
+      assertThat(client.getTraces().get(0).error().orElseThrow().message())
+          .contains("my card is ####").doesNotContain("1234-5678");
+    }
+  }
+
+  @Test
+  void exportRedactor_seesErrorTexts_memoryKeepsThemWhole() {
+    try (TestTracing t = new TestTracing(b -> b.exportContentCapture(ContentCapture.none().withRedactor(MASK_CARDS)))) {
+      LlmClient client = t.client(refusing());
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> client.generate("my card is 1234-5678"))
+          .isInstanceOf(LlmException.class);
+      assertErrorTexts(t.onlySpan(), "my card is ####", "1234-5678");
+      assertThat(t.onlySpan().getAttributes().get(io.opentelemetry.semconv.ErrorAttributes.ERROR_TYPE)).isEqualTo("400");
+      assertThat(client.getTraces().get(0).error().orElseThrow().message()).contains("my card is 1234-5678");
+    }
+    // Without a redactor, error texts leave as recorded in every mode: they are not content.
+    try (TestTracing t = new TestTracing(b -> b.exportContentCapture(ContentCapture.none()))) {
+      LlmClient client = t.client(refusing());
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> client.generate("my card is 1234-5678"))
+          .isInstanceOf(LlmException.class);
+      assertThat(t.onlySpan().getStatus().getDescription()).contains("1234-5678");
+    }
+  }
+
   @Test
   void truncated_staysValidJson_underBudget_withMultiByteCharacters() throws Exception {
     String prompt = "é😀中".repeat(2000) + "\"quoted\"\n\t\u0001";

@@ -31,7 +31,13 @@ public final class BoundedExportProcessor implements SpanProcessor {
   private static final ThrottledLogger failures = new ThrottledLogger(logger);
 
   private final SpanExporter exporter;
-  private final ArrayBlockingQueue<SpanData> queue;
+  // Spans, and now and then WAKE_UP: shutdown and flush put it there so that a worker waiting for
+  // spans (up to the schedule delay) acts at once instead of when the wait ends.
+  private final ArrayBlockingQueue<Object> queue;
+  private static final Object WAKE_UP = new Object();
+  private final List<Object> drained = new ArrayList<>();
+  // At most one WAKE_UP in the queue, so that many flushes cannot crowd spans out of it.
+  private final AtomicBoolean wakeUpQueued = new AtomicBoolean();
   private final int maxBatchSize;
   private final long scheduleDelayNanos;
   private final long exportTimeoutNanos;
@@ -103,7 +109,11 @@ public final class BoundedExportProcessor implements SpanProcessor {
 
   /** Counts so far; consistent enough for monitoring, exact once the queue is idle and answered. */
   public ExportStats stats() {
-    return new ExportStats(queue.size() + inFlight.get(), exported.get(), failed.get(), dropped.get());
+    int queued = queue.size();
+    if (queued > 0 && queue.contains(WAKE_UP)) {
+      queued = (int) queue.stream().filter(o -> o != WAKE_UP).count();
+    }
+    return new ExportStats(queued + inFlight.get(), exported.get(), failed.get(), dropped.get());
   }
 
   private void run() {
@@ -112,13 +122,25 @@ public final class BoundedExportProcessor implements SpanProcessor {
     while (true) {
       try {
         long wait = nextExport - System.nanoTime();
-        SpanData span = wait > 0 ? queue.poll(wait, TimeUnit.NANOSECONDS) : queue.poll();
-        if (span != null) {
+        Object item = wait > 0 ? queue.poll(wait, TimeUnit.NANOSECONDS) : queue.poll();
+        if (item == WAKE_UP) {
+          wakeUpQueued.set(false);
+        }
+        if (item instanceof SpanData span) {
           inFlight.incrementAndGet();
           batch.add(span);
           int room = maxBatchSize - batch.size();
           if (room > 0) {
-            inFlight.addAndGet(queue.drainTo(batch, room));
+            queue.drainTo(drained, room);
+            for (Object o : drained) {
+              if (o instanceof SpanData s) {
+                batch.add(s);
+                inFlight.incrementAndGet();
+              } else {
+                wakeUpQueued.set(false);
+              }
+            }
+            drained.clear();
           }
         }
         boolean flushing = !flushes.isEmpty();
@@ -145,7 +167,7 @@ public final class BoundedExportProcessor implements SpanProcessor {
         }
       } catch (InterruptedException e) {
         // Shutdown ran out of time: what is left is counted as failed, not lost silently.
-        long left = batch.size() + queue.size();
+        long left = batch.size() + queue.stream().filter(o -> o != WAKE_UP).count();
         queue.clear();
         inFlight.addAndGet(-(long) batch.size());
         failed.addAndGet(left);
@@ -255,6 +277,13 @@ public final class BoundedExportProcessor implements SpanProcessor {
     }
   }
 
+  // When the queue is full the worker is busy, and sees the flag or request on its next round anyway.
+  private void wakeUp() {
+    if (wakeUpQueued.compareAndSet(false, true) && !queue.offer(WAKE_UP)) {
+      wakeUpQueued.set(false);
+    }
+  }
+
   /**
    * Exports what was handed over before this call; completes when all of it is settled — with
    * success when every export since the call succeeded, failure otherwise. At once if shut down.
@@ -266,6 +295,7 @@ public final class BoundedExportProcessor implements SpanProcessor {
     }
     CompletableResultCode result = new CompletableResultCode();
     flushes.add(new FlushRequest(offered.get(), failed.get(), result));
+    wakeUp();
     return result;
   }
 
@@ -278,6 +308,7 @@ public final class BoundedExportProcessor implements SpanProcessor {
     if (!shutdown.compareAndSet(false, true)) {
       return CompletableResultCode.ofSuccess();
     }
+    wakeUp();
     CompletableResultCode result = new CompletableResultCode();
     Thread stopper = new Thread(() -> {
       try {

@@ -5,9 +5,12 @@ import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.api.common.Value;
+import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.trace.data.DelegatingSpanData;
+import io.opentelemetry.sdk.trace.data.EventData;
 import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.data.StatusData;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -42,6 +45,7 @@ public final class ContentPolicyExporter implements SpanExporter {
   private final SpanExporter delegate;
   private final ContentCapture capture;
   private final boolean passThrough;
+  private final boolean redactsErrors;
 
   public ContentPolicyExporter(SpanExporter delegate, ContentCapture capture) {
     this.delegate = delegate;
@@ -49,6 +53,7 @@ public final class ContentPolicyExporter implements SpanExporter {
     // Full, unbounded, structured and unredacted: what the span carries may leave as it is.
     this.passThrough = capture.mode() == ContentCapture.Mode.FULL && capture.maxBytes() == 0
         && !capture.isJsonString() && capture.redactor() == UnaryOperator.<String>identity();
+    this.redactsErrors = capture.redactor() != UnaryOperator.<String>identity();
   }
 
   @Override
@@ -62,6 +67,82 @@ public final class ContentPolicyExporter implements SpanExporter {
 
   /** The span as it may leave the process. */
   public SpanData apply(SpanData span) {
+    SpanData governed = applyContent(span);
+    return redactsErrors && span.getStatus().getStatusCode() == StatusCode.ERROR ? redactErrors(governed) : governed;
+  }
+
+  /**
+   * Error texts (status description, {@code otel_llm.error.message}, the exception event's message
+   * and stack trace) are not content and leave in every mode, but through the redactor when the
+   * export policy has one: a server may quote the request back in its error.
+   */
+  private SpanData redactErrors(SpanData span) {
+    try {
+      UnaryOperator<String> redactor = capture.redactor();
+      AttributesBuilder b = span.getAttributes().toBuilder();
+      String message = span.getAttributes().get(GenAiKeys.ERROR_MESSAGE);
+      if (message != null) {
+        b.put(GenAiKeys.ERROR_MESSAGE, redactor.apply(message));
+      }
+      Attributes attributes = b.build();
+      StatusData status = StatusData.create(StatusCode.ERROR, redactor.apply(span.getStatus().getDescription()));
+      List<EventData> events = new ArrayList<>(span.getEvents().size());
+      for (EventData e : span.getEvents()) {
+        if (!"exception".equals(e.getName())) {
+          events.add(e);
+          continue;
+        }
+        AttributesBuilder eb = e.getAttributes().toBuilder();
+        e.getAttributes().forEach((k, v) -> {
+          if (v instanceof String text && (k.getKey().equals("exception.message")
+              || k.getKey().equals("exception.stacktrace"))) {
+            eb.put(AttributeKey.stringKey(k.getKey()), redactor.apply(text));
+          }
+        });
+        events.add(EventData.create(e.getEpochNanos(), e.getName(), eb.build(), e.getTotalAttributeCount()));
+      }
+      return new DelegatingSpanData(span) {
+        @Override
+        public Attributes getAttributes() {
+          return attributes;
+        }
+
+        @Override
+        public StatusData getStatus() {
+          return status;
+        }
+
+        @Override
+        public List<EventData> getEvents() {
+          return events;
+        }
+      };
+    } catch (RuntimeException e) {
+      // Never let an unredacted error text out because the redactor failed: drop the texts.
+      failures.log(Level.WARNING, "could not redact the error texts of a span; texts removed", e);
+      AttributesBuilder b = span.getAttributes().toBuilder();
+      b.remove(GenAiKeys.ERROR_MESSAGE);
+      Attributes attributes = b.build();
+      return new DelegatingSpanData(span) {
+        @Override
+        public Attributes getAttributes() {
+          return attributes;
+        }
+
+        @Override
+        public StatusData getStatus() {
+          return StatusData.error();
+        }
+
+        @Override
+        public List<EventData> getEvents() {
+          return List.of();
+        }
+      };
+    }
+  }
+
+  private SpanData applyContent(SpanData span) {
     try {
       Attributes attributes = span.getAttributes();
       if (passThrough || !hasContent(attributes)) {

@@ -21,6 +21,19 @@ final class ContentRecorder {
     this.options = new ContentCodec.Options(capture.mode() == ContentCapture.Mode.FULL, capture.redactor());
   }
 
+  /**
+   * The error text as it may be recorded: through the redactor when one is set. Error texts are
+   * not content (a provider's reason for refusing a call belongs in the trace whatever the mode),
+   * but a server may quote the request back, so a redactor sees them too.
+   */
+  String errorText(String text) {
+    return text == null || !hasRedactor() ? text : capture.redactor().apply(text);
+  }
+
+  boolean hasRedactor() {
+    return capture.redactor() != java.util.function.UnaryOperator.<String>identity();
+  }
+
   void recordInput(Span span, LlmRequest request) {
     if (capture.mode() == ContentCapture.Mode.NONE) {
       return;

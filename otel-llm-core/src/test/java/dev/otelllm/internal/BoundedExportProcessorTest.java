@@ -122,6 +122,25 @@ class BoundedExportProcessorTest {
   }
 
   @Test
+  void flushAndShutdown_wakeAWorkerThatWaitsOutALongScheduleDelay() {
+    // The worker has taken the span and waits for more (up to 30 s) when flush and shutdown come.
+    for (int round = 0; round < 20; round++) {
+      ScriptedExporter ok = new ScriptedExporter(spans -> CompletableResultCode.ofSuccess());
+      BoundedExportProcessor p = new BoundedExportProcessor(ok, 100, 100, Duration.ofSeconds(30), Duration.ofSeconds(20));
+      SdkTracerProvider tp = SdkTracerProvider.builder().addSpanProcessor(p).build();
+      span(tp, "first");
+      long start = System.nanoTime();
+      assertThat(p.forceFlush().join(10, TimeUnit.SECONDS).isSuccess()).isTrue();
+      assertThat(ok.exported).containsExactly("first");
+      span(tp, "second");
+      tp.shutdown().join(10, TimeUnit.SECONDS);
+      assertThat(ok.exported).containsExactly("first", "second");
+      // Neither waited for the schedule delay nor for the export timeout.
+      assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(5_000);
+    }
+  }
+
+  @Test
   void shutdown_exportsTheOpenBatch_evenWithALongScheduleDelay() {
     ScriptedExporter ok = new ScriptedExporter(spans -> CompletableResultCode.ofSuccess());
     BoundedExportProcessor p = new BoundedExportProcessor(ok, 100, 100, Duration.ofSeconds(30), Duration.ofMillis(500));
