@@ -162,6 +162,35 @@ class ContentCaptureTest {
   }
 
   @Test
+  void aFailingRedactor_removesErrorTexts_neverLetsThemThrough() {
+    java.util.function.UnaryOperator<String> broken = text -> {
+      throw new IllegalStateException("redactor bug");
+    };
+    try (TestTracing t = new TestTracing(b -> b.contentCapture(ContentCapture.full().withRedactor(broken)))) {
+      LlmClient client = t.client(refusing());
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> client.generate("my card is 1234-5678"))
+          .isInstanceOf(LlmException.class).hasMessageContaining("1234-5678");
+      SpanData span = t.onlySpan();
+      assertThat(span.getStatus().getDescription()).contains("redactor failed").doesNotContain("1234-5678");
+      // What an exporter sends: attributes, event attributes, status (not the Throwable object).
+      assertThat(span.getAttributes().toString()).doesNotContain("1234-5678");
+      assertThat(span.getEvents()).allSatisfy(e -> assertThat(e.getAttributes().toString()).doesNotContain("1234-5678"));
+      assertThat(client.getTraces().get(0).error().orElseThrow().type()).isEqualTo("400");
+    }
+    try (TestTracing t = new TestTracing(b -> b.exportContentCapture(ContentCapture.none().withRedactor(broken)))) {
+      LlmClient client = t.client(refusing());
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> client.generate("my card is 1234-5678"))
+          .isInstanceOf(LlmException.class);
+      SpanData exported = t.onlySpan();
+      assertThat(exported.getAttributes().toString()).doesNotContain("1234-5678");
+      assertThat(exported.getStatus().getDescription()).doesNotContain("1234-5678");
+      assertThat(exported.getEvents()).allSatisfy(e -> assertThat(e.getAttributes().toString()).doesNotContain("1234-5678"));
+      assertThat(exported.getStatus().getStatusCode()).isEqualTo(io.opentelemetry.api.trace.StatusCode.ERROR);
+      assertThat(client.getTraces().get(0).error().orElseThrow().message()).contains("1234-5678");
+    }
+  }
+
+  @Test
   void truncated_staysValidJson_underBudget_withMultiByteCharacters() throws Exception {
     String prompt = "é😀中".repeat(2000) + "\"quoted\"\n\t\u0001";
     int budget = 1024;

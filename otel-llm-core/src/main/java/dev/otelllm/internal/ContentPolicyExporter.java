@@ -101,45 +101,34 @@ public final class ContentPolicyExporter implements SpanExporter {
         });
         events.add(EventData.create(e.getEpochNanos(), e.getName(), eb.build(), e.getTotalAttributeCount()));
       }
-      return new DelegatingSpanData(span) {
-        @Override
-        public Attributes getAttributes() {
-          return attributes;
-        }
-
-        @Override
-        public StatusData getStatus() {
-          return status;
-        }
-
-        @Override
-        public List<EventData> getEvents() {
-          return events;
-        }
-      };
+      return withErrorTexts(span, attributes, status, events);
     } catch (RuntimeException e) {
       // Never let an unredacted error text out because the redactor failed: drop the texts.
       failures.log(Level.WARNING, "could not redact the error texts of a span; texts removed", e);
       AttributesBuilder b = span.getAttributes().toBuilder();
       b.remove(GenAiKeys.ERROR_MESSAGE);
-      Attributes attributes = b.build();
-      return new DelegatingSpanData(span) {
-        @Override
-        public Attributes getAttributes() {
-          return attributes;
-        }
-
-        @Override
-        public StatusData getStatus() {
-          return StatusData.error();
-        }
-
-        @Override
-        public List<EventData> getEvents() {
-          return List.of();
-        }
-      };
+      return withErrorTexts(span, b.build(), StatusData.error(), List.of());
     }
+  }
+
+  private static SpanData withErrorTexts(SpanData span, Attributes attributes, StatusData status,
+      List<EventData> events) {
+    return new DelegatingSpanData(span) {
+      @Override
+      public Attributes getAttributes() {
+        return attributes;
+      }
+
+      @Override
+      public StatusData getStatus() {
+        return status;
+      }
+
+      @Override
+      public List<EventData> getEvents() {
+        return events;
+      }
+    };
   }
 
   private SpanData applyContent(SpanData span) {

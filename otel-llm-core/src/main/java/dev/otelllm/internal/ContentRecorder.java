@@ -27,7 +27,15 @@ final class ContentRecorder {
    * but a server may quote the request back, so a redactor sees them too.
    */
   String errorText(String text) {
-    return text == null || !hasRedactor() ? text : capture.redactor().apply(text);
+    if (text == null || !hasRedactor()) {
+      return text;
+    }
+    try {
+      return capture.redactor().apply(text);
+    } catch (RuntimeException e) {
+      // Never record the unredacted text because the redactor failed.
+      return "[error text removed: the redactor failed with " + e.getClass().getName() + "]";
+    }
   }
 
   boolean hasRedactor() {
