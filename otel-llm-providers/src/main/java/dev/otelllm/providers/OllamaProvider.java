@@ -17,10 +17,15 @@ import java.util.function.Consumer;
 
 /**
  * Ollama's native chat API ({@code POST {base}/api/chat}) with NDJSON streaming; usage from {@code
- * prompt_eval_count} and {@code eval_count}, options (temperature, top_p, top_k, seed,
- * num_predict, stop) under {@code options}. Thread-safe.
+ * prompt_eval_count} and {@code eval_count}; temperature, top_p, top_k, seed, num_predict, stop,
+ * penalties and extra parameters under {@code options}, except the extras {@code format},
+ * {@code keep_alive} and {@code think}, which are fields of the request. Tool results carry
+ * {@code tool_name}. Thread-safe.
  */
 final class OllamaProvider implements LlmProvider {
+
+  // Fields of the chat request itself; every other extra parameter is a model option.
+  private static final java.util.Set<String> TOP_LEVEL = java.util.Set.of("format", "keep_alive", "think");
 
   private final ProviderInfo info;
   private final String url;
@@ -111,14 +116,23 @@ final class OllamaProvider implements LlmProvider {
     body.put("model", request.model().orElse(info.model()));
     ArrayNode messages = body.putArray("messages");
     request.systemPrompt().ifPresent(s -> messages.addObject().put("role", "system").put("content", s));
+    // Ollama matches a tool result to its call by the tool's name, not by an id.
+    Map<String, String> toolNames = new java.util.HashMap<>();
     for (Message m : request.messages()) {
       if (Message.TOOL.equals(m.role())) {
         for (Part p : m.parts()) {
           if (p instanceof Part.ToolCallResponse r) {
-            messages.addObject().put("role", "tool").put("content", WireFormat.resultText(r.response()));
+            ObjectNode result = messages.addObject().put("role", "tool").put("content", WireFormat.resultText(r.response()));
+            String name = !m.name().isEmpty() ? m.name() : toolNames.get(r.id());
+            if (name != null) {
+              result.put("tool_name", name);
+            }
           }
         }
         continue;
+      }
+      for (Part.ToolCall c : m.toolCalls()) {
+        toolNames.put(c.id(), c.name());
       }
       ObjectNode out = messages.addObject().put("role", m.role()).put("content", m.text());
       if (!m.toolCalls().isEmpty()) {
@@ -140,7 +154,10 @@ final class OllamaProvider implements LlmProvider {
       ArrayNode stop = options.putArray("stop");
       p.stopSequences().forEach(stop::add);
     }
-    p.extra().forEach((k, v) -> options.set(k, WireFormat.tree(v)));
+    p.frequencyPenalty().ifPresent(v -> options.put("frequency_penalty", v));
+    p.presencePenalty().ifPresent(v -> options.put("presence_penalty", v));
+    // Extras are model options (num_ctx, repeat_penalty, ...) except the request's own fields.
+    p.extra().forEach((k, v) -> (TOP_LEVEL.contains(k) ? body : options).set(k, WireFormat.tree(v)));
     if (!options.isEmpty()) {
       body.set("options", options);
     }

@@ -140,6 +140,33 @@ class AnthropicAndOllamaTest {
   }
 
   @Test
+  void ollama_requestFieldsAtTopLevel_optionsBelow_toolResultsNamed() throws Exception {
+    try (Fixtures f = new Fixtures()) {
+      f.server.enqueue(json(200, "ollama/chat.json"));
+      LlmClient client = f.client(LlmProviders.create("ollama", "llama3.2", f.options("").build()));
+      Part.ToolCall call = new Part.ToolCall("call_0", "get_current_weather", Map.of("location", "Paris, FR"));
+      client.generate(LlmRequest.builder()
+          .message(Message.user("Weather in Paris?"))
+          .message(Message.of(Message.ASSISTANT, List.of(call)))
+          .message(Message.toolResult("call_0", Map.of("temp_c", 21)))
+          .prompt("And tomorrow?")
+          .params(dev.otelllm.GenerationParams.builder().frequencyPenalty(0.5)
+              .extra("format", "json").extra("keep_alive", "5m").extra("num_ctx", 8192).build())
+          .build());
+      JsonNode sent = body(f.server.takeRequest(5, TimeUnit.SECONDS));
+      assertThat(sent.get("format").asText()).isEqualTo("json");
+      assertThat(sent.get("keep_alive").asText()).isEqualTo("5m");
+      assertThat(sent.get("options").toString()).isEqualTo("{\"frequency_penalty\":0.5,\"num_ctx\":8192}");
+      JsonNode tool = sent.get("messages").get(2);
+      assertThat(tool.get("role").asText()).isEqualTo("tool");
+      assertThat(tool.get("tool_name").asText()).isEqualTo("get_current_weather");
+      assertThat(tool.get("content").asText()).isEqualTo("{\"temp_c\":21}");
+      assertThat(sent.get("messages").get(1).get("tool_calls").get(0).get("function").get("name").asText())
+          .isEqualTo("get_current_weather");
+    }
+  }
+
+  @Test
   void factory_namesDefaultsAndMissingKeys() {
     assertThatThrownBy(() -> LlmProviders.create("gpt", "m"))
         .hasMessage("unknown provider 'gpt': use one of openai, anthropic, ollama, lmstudio, vllm, openrouter, openai-compatible, llamacpp");
