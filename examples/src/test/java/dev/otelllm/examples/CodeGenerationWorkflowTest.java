@@ -33,9 +33,26 @@ class CodeGenerationWorkflowTest {
   }
 
   @Test
-  void validate_findsUnbalancedBrackets() {
-    assertThat(CodeGenerationWorkflow.validate("f(a[1])")).isEmpty();
-    assertThat(CodeGenerationWorkflow.validate("f(a[1)")).contains("SyntaxError: unmatched ')' on line 1");
-    assertThat(CodeGenerationWorkflow.validate("x\nf(")).contains("SyntaxError: '(' was never closed");
+  void validate_findsUnusedDataAndUnbalancedBrackets() {
+    assertThat(CodeGenerationWorkflow.validate("f(df[1])", "df")).isEmpty();
+    assertThat(CodeGenerationWorkflow.validate("f(dfx[1])", "df")).contains("NameError: the code never uses 'df'");
+    assertThat(CodeGenerationWorkflow.validate("f(df[1)", "df")).contains("SyntaxError: unmatched ')' on line 1");
+    assertThat(CodeGenerationWorkflow.validate("df\nf(", "df")).contains("SyntaxError: '(' was never closed");
+  }
+
+  @Test
+  void codeThatNeverPasses_isRetriedThreeTimes_thenTheMethodologyIsStillWritten() {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    dev.otelllm.LlmProvider nonsense = dev.otelllm.testing.DeterministicLlmProvider.builder("babbler")
+        .answer("qwe rty uio").repeatLast().build();
+    try (LlmClient client = LlmClient.builder(nonsense).tracing(true).build()) {
+      boolean ok = new CodeGenerationWorkflow(client, new PrintStream(bytes, true, StandardCharsets.UTF_8))
+          .run("Create a histogram of the 'age' column from df");
+      assertThat(ok).isFalse();
+      assertThat(client.getTraces()).extracting(t -> t.metadata().get("attempt_number")).containsExactly(1L, 2L, 3L, 1L);
+      assertThat(client.getTraces().get(2).metadata()).containsEntry("previous_error", "NameError: the code never uses 'df'");
+    }
+    assertThat(bytes.toString(StandardCharsets.UTF_8)).contains("ended with invalid code after 3 attempts")
+        .contains("4 interactions");
   }
 }
