@@ -73,10 +73,23 @@ public sealed interface Part
     }
   }
 
-  /** Reasoning text a model returned beside its answer. */
-  record Reasoning(String content) implements Part {
+  /**
+   * Reasoning text a model returned beside its answer.
+   *
+   * @param content the reasoning text
+   * @param signature the provider's opaque proof of it (Anthropic's thinking signature), which must
+   *     go back unchanged on the next turn; {@code ""} when none. Sent to the model, never recorded
+   *     in a span: it is not content anyone reads.
+   */
+  record Reasoning(String content, String signature) implements Part {
     public Reasoning {
       Objects.requireNonNull(content, "content");
+      Objects.requireNonNull(signature, "signature");
+    }
+
+    /** Reasoning without a signature. */
+    public Reasoning(String content) {
+      this(content, "");
     }
 
     @Override

@@ -20,13 +20,18 @@ import java.util.function.Consumer;
  * Anthropic Messages ({@code POST {base}/v1/messages}, {@code x-api-key}, {@code
  * anthropic-version}): the system prompt as a top-level field, tool use and tool results as content
  * blocks, SSE streaming (message_start, content_block_delta with text and input_json deltas,
- * message_delta with usage, message_stop). Input tokens include the cached ones, as the
+ * message_delta with usage, message_stop). Extended thinking ({@code extra("thinking", ...)})
+ * comes back as reasoning parts with their signatures (redacted thinking as {@code
+ * redacted_thinking} parts) and goes back first and unchanged in the assistant turn, as the API
+ * requires after a tool call. Input tokens include the cached ones, as the
  * conventions count them. Stop reasons map to the common names: end_turn and stop_sequence to
  * stop, max_tokens to length, tool_use to tool_calls. Thread-safe.
  */
 final class AnthropicProvider implements LlmProvider {
 
   static final String API_VERSION = "2023-06-01";
+
+  private static final String REDACTED_THINKING = "redacted_thinking";
 
   private final ProviderInfo info;
   private final String url;
@@ -59,7 +64,8 @@ final class AnthropicProvider implements LlmProvider {
         case "text" -> text.append(block.path("text").asText());
         case "tool_use" -> out.toolCall(new Part.ToolCall(block.path("id").asText(""), block.path("name").asText(""),
             WireFormat.map(block.path("input"))));
-        case "thinking" -> out.part(new Part.Reasoning(block.path("thinking").asText()));
+        case "thinking" -> out.part(new Part.Reasoning(block.path("thinking").asText(), block.path("signature").asText("")));
+        case "redacted_thinking" -> out.part(redactedThinking(block.path("data").asText("")));
         default -> { }
       }
     }
@@ -85,6 +91,9 @@ final class AnthropicProvider implements LlmProvider {
     StringBuilder text = new StringBuilder();
     Map<Integer, String[]> tools = new TreeMap<>();
     Map<Integer, StringBuilder> toolInput = new TreeMap<>();
+    // Thinking blocks by index: text and signature; redacted ones as they come.
+    Map<Integer, StringBuilder[]> thinking = new TreeMap<>();
+    Map<Integer, Part> redacted = new TreeMap<>();
     JsonNode[] startUsage = new JsonNode[1];
     long[] outputTokens = {-1};
     boolean[] stopped = new boolean[1];
@@ -104,8 +113,13 @@ final class AnthropicProvider implements LlmProvider {
         }
         case "content_block_start" -> {
           JsonNode block = e.path("content_block");
-          if (block.path("type").asText().equals("tool_use")) {
-            tools.put(e.path("index").asInt(), new String[] {block.path("id").asText(""), block.path("name").asText("")});
+          switch (block.path("type").asText()) {
+            case "tool_use" -> tools.put(e.path("index").asInt(),
+                new String[] {block.path("id").asText(""), block.path("name").asText("")});
+            case "thinking" -> thinking.put(e.path("index").asInt(), new StringBuilder[] {
+                new StringBuilder(block.path("thinking").asText("")), new StringBuilder(block.path("signature").asText(""))});
+            case "redacted_thinking" -> redacted.put(e.path("index").asInt(), redactedThinking(block.path("data").asText("")));
+            default -> { }
           }
         }
         case "content_block_delta" -> {
@@ -120,6 +134,10 @@ final class AnthropicProvider implements LlmProvider {
             }
             case "input_json_delta" -> toolInput.computeIfAbsent(e.path("index").asInt(), k -> new StringBuilder())
                 .append(delta.path("partial_json").asText());
+            case "thinking_delta" -> thinkingBlock(thinking, e.path("index").asInt())[0]
+                .append(delta.path("thinking").asText());
+            case "signature_delta" -> thinkingBlock(thinking, e.path("index").asInt())[1]
+                .append(delta.path("signature").asText());
             default -> { }
           }
         }
@@ -145,12 +163,25 @@ final class AnthropicProvider implements LlmProvider {
       throw new LlmTransportException("anthropic", LlmTransportException.INVALID_RESPONSE,
           "the stream ended before message_stop (" + text.length() + " characters received)", null);
     }
+    // Thinking first, in the order the model produced it, as the next turn must send it back.
+    Map<Integer, Part> reasoning = new TreeMap<>(redacted);
+    thinking.forEach((index, t) -> reasoning.put(index, new Part.Reasoning(t[0].toString(), t[1].toString())));
+    reasoning.values().forEach(out::part);
     tools.forEach((index, idName) -> out.toolCall(new Part.ToolCall(idName[0], idName[1],
         WireFormat.arguments(toolInput.getOrDefault(index, new StringBuilder()).toString()))));
     if (startUsage[0] != null && startUsage[0].isObject()) {
       out.usage(usage(startUsage[0], Math.max(0, outputTokens[0])));
     }
     return out.content(text.toString()).build();
+  }
+
+  private static StringBuilder[] thinkingBlock(Map<Integer, StringBuilder[]> thinking, int index) {
+    return thinking.computeIfAbsent(index, k -> new StringBuilder[] {new StringBuilder(), new StringBuilder()});
+  }
+
+  /** A redacted thinking block: its encrypted data must go back unchanged, nobody can read it. */
+  private static Part redactedThinking(String data) {
+    return new Part.Generic(REDACTED_THINKING, Map.of("data", data));
   }
 
   private static Usage usage(JsonNode u, long streamedOutput) {
@@ -183,6 +214,16 @@ final class AnthropicProvider implements LlmProvider {
         continue;
       }
       ArrayNode content = WireFormat.array();
+      // An assistant turn's thinking goes back first and unchanged (with its signature), or the
+      // API refuses the turn that follows a tool call; thinking without a signature cannot.
+      for (Part part : m.parts()) {
+        if (part instanceof Part.Reasoning r && !r.signature().isEmpty()) {
+          content.addObject().put("type", "thinking").put("thinking", r.content()).put("signature", r.signature());
+        } else if (part instanceof Part.Generic g && g.type().equals(REDACTED_THINKING)
+            && g.fields().get("data") instanceof String data) {
+          content.addObject().put("type", REDACTED_THINKING).put("data", data);
+        }
+      }
       for (Part part : m.parts()) {
         if (part instanceof Part.Text t && !t.content().isEmpty()) {
           content.addObject().put("type", "text").put("text", t.content());

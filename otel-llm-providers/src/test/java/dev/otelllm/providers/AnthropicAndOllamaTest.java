@@ -80,6 +80,54 @@ class AnthropicAndOllamaTest {
   }
 
   @Test
+  void anthropic_thinkingGoesBackWithItsSignature_firstInTheAssistantTurn() throws Exception {
+    try (Fixtures f = new Fixtures()) {
+      f.server.enqueue(json(200, "anthropic/thinking_tool_use.json"));
+      f.server.enqueue(json(200, "anthropic/message.json"));
+      LlmClient client = f.client(LlmProviders.create("anthropic", "claude", f.options("").build()));
+      ToolDefinition weather = new ToolDefinition("get_weather", "Weather", Map.of("type", "object"));
+      try (Session s = client.newSession()) {
+        LlmResponse first = s.generate(LlmRequest.builder().prompt("Weather in Paris?").tool(weather)
+            .params(dev.otelllm.GenerationParams.builder()
+                .extra("thinking", Map.of("type", "enabled", "budget_tokens", 1024)).build())
+            .build());
+        assertThat(first.message().parts()).first().isEqualTo(new Part.Reasoning(
+            "The user wants the weather in Paris; I should call get_weather.", "EqQBCgIYAhIM1gbcDa9GJwZA2b3hGgxBdjrkzLoky3dl1pkiMOYds"));
+        s.generate(LlmRequest.builder().message(Message.toolResult("toolu_01ThinkWeather", "18C")).tool(weather).build());
+      }
+      JsonNode firstSent = body(f.server.takeRequest(5, TimeUnit.SECONDS));
+      assertThat(firstSent.get("thinking").toString()).isEqualTo("{\"type\":\"enabled\",\"budget_tokens\":1024}");
+      JsonNode assistant = body(f.server.takeRequest(5, TimeUnit.SECONDS)).get("messages").get(1);
+      assertThat(assistant.get("role").asText()).isEqualTo("assistant");
+      JsonNode content = assistant.get("content");
+      assertThat(content.get(0).toString()).isEqualTo("{\"type\":\"thinking\",\"thinking\":\"The user wants the weather "
+          + "in Paris; I should call get_weather.\",\"signature\":\"EqQBCgIYAhIM1gbcDa9GJwZA2b3hGgxBdjrkzLoky3dl1pkiMOYds\"}");
+      assertThat(content.get(1).toString())
+          .isEqualTo("{\"type\":\"redacted_thinking\",\"data\":\"EmwKAhgBEgy3va3pzix/LafPsn4aDFIT2Xlxh0L5L8rLVyIwxtE3rAFBa8cr3qpP\"}");
+      assertThat(content.get(2).get("type").asText()).isEqualTo("tool_use");
+      // The signature is sent to the model, never recorded: the span keeps the reasoning text only.
+      LlmTrace trace = client.getTraces().get(0);
+      assertThat(trace.response().otherParts()).contains(new Part.Reasoning(
+          "The user wants the weather in Paris; I should call get_weather."));
+      assertThat(trace.toJson()).doesNotContain("EqQBCgIYAhIM1gbcDa9GJwZA2b3hGgxBdjrkzLoky3dl1pkiMOYds");
+    }
+  }
+
+  @Test
+  void anthropic_stream_assemblesThinkingAndItsSignature() throws Exception {
+    try (Fixtures f = new Fixtures()) {
+      f.server.enqueue(sse("anthropic/stream_thinking.sse"));
+      LlmClient client = f.client(LlmProviders.create("anthropic", "claude", f.options("").build()));
+      List<String> chunks = new ArrayList<>();
+      LlmResponse r = client.stream(LlmRequest.of("2 + 2?"), chunks::add);
+      assertThat(chunks).containsExactly("4");
+      assertThat(r.message().parts()).first().isEqualTo(new Part.Reasoning("Let me think: 2 + 2 = 4.", "EqQBCgIYAhIMs1gNaTuRe"));
+      assertThat(r.content()).isEqualTo("4");
+      assertThat(r.usage()).contains(Usage.of(50, 30));
+    }
+  }
+
+  @Test
   void anthropic_stream_textToolInputAndUsage() throws Exception {
     try (Fixtures f = new Fixtures()) {
       f.server.enqueue(sse("anthropic/stream.sse"));
