@@ -27,10 +27,13 @@ public final class ProviderOverheadInterleaved {
         ProviderOptions.builder().baseUrl(base).apiKey("k").build())).tracing(true).build();
     LlmClient off = LlmClient.builder(LlmProviders.create("openai", "gpt-4o-mini",
         ProviderOptions.builder().baseUrl(base).apiKey("k").build())).tracing(true).contentCapture(ContentCapture.none()).build();
+    LlmClient noPropagation = LlmClient.builder(LlmProviders.create("openai", "gpt-4o-mini",
+        ProviderOptions.builder().baseUrl(base).apiKey("k").propagateContext(false).build())).tracing(true).build();
     LlmRequest req = LlmRequest.builder().prompt(Fixtures.text("Please write a function ", 1024)).build();
-    String[] names = {"untraced", "traced, full content", "traced, content off"};
+    String[] names = {"untraced", "traced, full content", "traced, content off", "traced, no traceparent"};
     @SuppressWarnings("unchecked")
-    Supplier<Object>[] runs = new Supplier[] {() -> plain.generate(req), () -> full.generate(req), () -> off.generate(req)};
+    Supplier<Object>[] runs = new Supplier[] {() -> plain.generate(req), () -> full.generate(req), () -> off.generate(req),
+        () -> noPropagation.generate(req)};
     int n = 20_000;
     for (int round = 0; round < 3; round++) {
       long[][] lat = new long[runs.length][n];
@@ -45,7 +48,7 @@ public final class ProviderOverheadInterleaved {
         Arrays.sort(lat[0]);
         for (int k = 0; k < runs.length; k++) {
           Arrays.sort(lat[k]);
-          System.out.printf("%-22s p50 %7.1f us   ratio to untraced %.3f%n", names[k], lat[k][n / 2] / 1e3,
+          System.out.printf("%-24s p50 %7.1f us   ratio to untraced %.3f%n", names[k], lat[k][n / 2] / 1e3,
               lat[k][n / 2] / (double) lat[0][n / 2]);
         }
       }

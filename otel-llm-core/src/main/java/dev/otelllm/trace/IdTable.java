@@ -5,13 +5,15 @@ import java.util.Arrays;
 /**
  * A hash table from a 128-bit id (two longs; span ids use only the low one) to a value, with open
  * addressing and linear probing. It replaces a {@code HashMap<String, ?>} in the buffer's indexes:
- * no hex string and no node object per entry. Not thread-safe: guarded by the buffer's lock.
+ * no hex string and no node object per entry. Operations work on a slot found by one probe
+ * ({@link #find}), so that a get-then-change touches the table once; the two halves of a key sit
+ * side by side in one array. Not thread-safe: guarded by the buffer's lock.
  */
 final class IdTable {
   private static final float LOAD = 0.75f;
 
-  private long[] highs;
-  private long[] lows;
+  // keys[2 * slot] is the high half, keys[2 * slot + 1] the low half; a slot is free when its value is null.
+  private long[] keys;
   private Object[] values;
   private int size;
 
@@ -20,8 +22,7 @@ final class IdTable {
   }
 
   private void allocate(int capacity) {
-    highs = new long[capacity];
-    lows = new long[capacity];
+    keys = new long[2 * capacity];
     values = new Object[capacity];
   }
 
@@ -29,74 +30,103 @@ final class IdTable {
     return size;
   }
 
-  private int indexOf(long high, long low) {
-    int mask = values.length - 1;
-    int i = hash(high, low) & mask;
-    while (values[i] != null) {
-      if (highs[i] == high && lows[i] == low) {
-        return i;
-      }
-      i = (i + 1) & mask;
-    }
-    return -1 - i; // where it would go
-  }
-
   private static int hash(long high, long low) {
     long h = low * 0x9E3779B97F4A7C15L ^ high * 0xC2B2AE3D27D4EB4FL;
     return (int) (h ^ (h >>> 32));
   }
 
+  /** The slot holding the id, or {@code -1 - slot} where it would go. */
+  int find(long high, long low) {
+    int mask = values.length - 1;
+    int i = hash(high, low) & mask;
+    while (values[i] != null) {
+      if (keys[2 * i] == high && keys[2 * i + 1] == low) {
+        return i;
+      }
+      i = (i + 1) & mask;
+    }
+    return -1 - i;
+  }
+
+  /** The value in a slot that {@link #find} returned (>= 0). */
+  Object valueAt(int slot) {
+    return values[slot];
+  }
+
+  /** Replaces the value in a slot that {@link #find} returned (>= 0); non-null. */
+  void setAt(int slot, Object value) {
+    values[slot] = value;
+  }
+
   /** The value for the id, or null. */
   Object get(long high, long low) {
-    int i = indexOf(high, low);
+    int i = find(high, low);
     return i >= 0 ? values[i] : null;
+  }
+
+  /**
+   * Sets the value (non-null) for the id when it has none; returns the value it already had, or
+   * null when this one was put.
+   */
+  Object putIfAbsent(long high, long low, Object value) {
+    int i = find(high, low);
+    if (i >= 0) {
+      return values[i];
+    }
+    if (size + 1 > values.length * LOAD) {
+      grow();
+      i = find(high, low);
+    }
+    i = -1 - i;
+    keys[2 * i] = high;
+    keys[2 * i + 1] = low;
+    values[i] = value;
+    size++;
+    return null;
   }
 
   /** Sets the value (non-null) for the id. */
   void put(long high, long low, Object value) {
-    int i = indexOf(high, low);
+    int i = find(high, low);
     if (i >= 0) {
       values[i] = value;
-      return;
+    } else {
+      putIfAbsent(high, low, value);
     }
-    if (size + 1 > values.length * LOAD) {
-      grow();
-      i = indexOf(high, low);
-    }
-    i = -1 - i;
-    highs[i] = high;
-    lows[i] = low;
-    values[i] = value;
-    size++;
   }
 
-  /** Removes the id; later entries of its probe run move back so that lookups still find them. */
+  /** Removes the id. */
   void remove(long high, long low) {
-    int i = indexOf(high, low);
-    if (i < 0) {
-      return;
+    int i = find(high, low);
+    if (i >= 0) {
+      removeAt(i);
     }
+  }
+
+  /**
+   * Empties a slot that {@link #find} returned (>= 0); later entries of its probe run move back
+   * so that lookups still find them.
+   */
+  void removeAt(int slot) {
     int mask = values.length - 1;
-    int hole = i;
-    int j = i;
+    int hole = slot;
+    int j = slot;
     while (true) {
       j = (j + 1) & mask;
       if (values[j] == null) {
         break;
       }
-      int home = hash(highs[j], lows[j]) & mask;
+      int home = hash(keys[2 * j], keys[2 * j + 1]) & mask;
       // Move j into the hole unless its home lies cyclically in (hole, j].
       boolean stays = hole <= j ? (hole < home && home <= j) : (hole < home || home <= j);
       if (!stays) {
-        highs[hole] = highs[j];
-        lows[hole] = lows[j];
+        keys[2 * hole] = keys[2 * j];
+        keys[2 * hole + 1] = keys[2 * j + 1];
         values[hole] = values[j];
         hole = j;
       }
     }
     values[hole] = null;
-    highs[hole] = 0;
-    lows[hole] = 0;
     size--;
   }
 
@@ -106,14 +136,13 @@ final class IdTable {
   }
 
   private void grow() {
-    long[] oldHighs = highs;
-    long[] oldLows = lows;
+    long[] oldKeys = keys;
     Object[] oldValues = values;
     allocate(oldValues.length * 2);
     size = 0;
     for (int i = 0; i < oldValues.length; i++) {
       if (oldValues[i] != null) {
-        put(oldHighs[i], oldLows[i], oldValues[i]);
+        putIfAbsent(oldKeys[2 * i], oldKeys[2 * i + 1], oldValues[i]);
       }
     }
   }

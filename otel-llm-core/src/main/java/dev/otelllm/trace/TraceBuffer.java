@@ -181,12 +181,12 @@ public final class TraceBuffer implements SpanProcessor {
       count++;
       bytes += size;
       bySpan.put(0, trace.spanIdBits(), trace);
-      long high = trace.traceIdHigh();
-      long low = trace.traceIdLow();
-      Object ofTrace = byTrace.get(high, low);
-      Object appended = Entries.append(ofTrace, trace);
-      if (appended != ofTrace) {
-        byTrace.put(high, low, appended);
+      Object ofTrace = byTrace.putIfAbsent(trace.traceIdHigh(), trace.traceIdLow(), trace);
+      if (ofTrace != null) {
+        Object appended = Entries.append(ofTrace, trace);
+        if (appended != ofTrace) {
+          byTrace.put(trace.traceIdHigh(), trace.traceIdLow(), appended);
+        }
       }
       if (!trace.sessionId().isEmpty()) {
         Object ofSession = bySession.get(trace.sessionId());
@@ -210,13 +210,19 @@ public final class TraceBuffer implements SpanProcessor {
     head = (head + 1) % ring.length;
     count--;
     evicted++;
-    if (bySpan.get(0, old.spanIdBits()) == old) {
-      bySpan.remove(0, old.spanIdBits());
+    // One probe per index: find the slot, then change or empty it.
+    int spanSlot = bySpan.find(0, old.spanIdBits());
+    if (spanSlot >= 0 && bySpan.valueAt(spanSlot) == old) {
+      bySpan.removeAt(spanSlot);
     }
-    long high = old.traceIdHigh();
-    long low = old.traceIdLow();
-    if (Entries.removeOldest(byTrace.get(high, low), old) == null) {
-      byTrace.remove(high, low);
+    int traceSlot = byTrace.find(old.traceIdHigh(), old.traceIdLow());
+    if (traceSlot >= 0) {
+      Object rest = Entries.removeOldest(byTrace.valueAt(traceSlot), old);
+      if (rest == null) {
+        byTrace.removeAt(traceSlot);
+      } else {
+        byTrace.setAt(traceSlot, rest);
+      }
     }
     if (!old.sessionId().isEmpty()) {
       if (Entries.removeOldest(bySession.get(old.sessionId()), old) == null) {

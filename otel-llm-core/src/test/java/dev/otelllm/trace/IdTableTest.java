@@ -20,9 +20,20 @@ class IdTableTest {
     // Few distinct lows, so that many keys share a low half and long probe runs form.
     for (int step = 0; step < 200_000; step++) {
       Key k = new Key(random.nextInt(64), random.nextInt(512));
-      if (random.nextInt(3) == 0) {
+      int op = random.nextInt(6);
+      if (op == 0) {
         table.remove(k.high(), k.low());
         reference.remove(k);
+      } else if (op == 1) {
+        int slot = table.find(k.high(), k.low());
+        if (slot >= 0) {
+          table.removeAt(slot);
+        }
+        reference.remove(k);
+      } else if (op == 2) {
+        Object v = "w" + step;
+        Object before = table.putIfAbsent(k.high(), k.low(), v);
+        assertThat(before).isSameAs(reference.putIfAbsent(k, v));
       } else {
         Object v = "v" + step;
         table.put(k.high(), k.low(), v);
