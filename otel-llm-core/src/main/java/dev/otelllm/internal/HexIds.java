@@ -17,12 +17,14 @@ public final class HexIds {
    */
   public static long parse(CharSequence s, int offset, String problem) {
     long v = 0;
+    int bad = 0;
     for (int i = offset; i < offset + 16; i++) {
       int d = digit(s.charAt(i));
-      if (d < 0) {
-        throw new IllegalArgumentException(problem + ", was '" + s + "'");
-      }
-      v = (v << 4) | d;
+      bad |= d; // -1 for a character that is not a hex digit: checked once, after the loop
+      v = (v << 4) | (d & 0xf);
+    }
+    if (bad < 0) {
+      throw new IllegalArgumentException(problem + ", was '" + s + "'");
     }
     return v;
   }
@@ -40,18 +42,23 @@ public final class HexIds {
     return true;
   }
 
-  // ASCII hex only (Character.digit also takes other scripts' digits).
+  // ASCII hex only (Character.digit also takes other scripts' digits); a table, not branches: this
+  // runs for every kept interaction.
+  private static final byte[] VALUES = new byte[128];
+
+  static {
+    java.util.Arrays.fill(VALUES, (byte) -1);
+    for (int i = 0; i < 10; i++) {
+      VALUES['0' + i] = (byte) i;
+    }
+    for (int i = 0; i < 6; i++) {
+      VALUES['a' + i] = (byte) (10 + i);
+      VALUES['A' + i] = (byte) (10 + i);
+    }
+  }
+
   private static int digit(char c) {
-    if (c >= '0' && c <= '9') {
-      return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-      return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-      return c - 'A' + 10;
-    }
-    return -1;
+    return c < 128 ? VALUES[c] : -1;
   }
 
   /** Lowercase hex of a span id: 16 digits. */

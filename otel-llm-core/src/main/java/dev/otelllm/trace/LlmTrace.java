@@ -137,17 +137,7 @@ public final class LlmTrace {
     return hasParent ? HexIds.format(parentSpanIdBits) : "";
   }
 
-  // The ids as numbers, and comparisons with hex, for the buffer's indexes and queries without a
-  // string per lookup.
-  boolean hasTraceId(String hex) {
-    return HexIds.isHex(hex, 32) && HexIds.parse(hex, 0, "traceId") == traceIdHigh
-        && HexIds.parse(hex, 16, "traceId") == traceIdLow;
-  }
-
-  boolean hasSpanId(String hex) {
-    return HexIds.isHex(hex, 16) && HexIds.parse(hex, 0, "spanId") == spanIdBits;
-  }
-
+  // The ids as numbers, for the buffer's indexes and queries without a string per lookup.
   long traceIdHigh() {
     return traceIdHigh;
   }

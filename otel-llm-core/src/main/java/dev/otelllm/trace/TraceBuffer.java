@@ -276,14 +276,11 @@ public final class TraceBuffer implements SpanProcessor {
     if (query.spanIdOrNull() != null) {
       candidates = getTrace(query.spanIdOrNull()).map(List::of).orElse(List.of());
     } else if (query.traceIdOrNull() != null) {
-      String id = query.traceIdOrNull();
-      if (!HexIds.isHex(id, 32)) {
+      if (!query.traceIdValid()) {
         return List.of();
       }
-      long high = HexIds.parse(id, 0, "traceId");
-      long low = HexIds.parse(id, 16, "traceId");
       synchronized (lock) {
-        candidates = Entries.list(byTrace.get(high, low));
+        candidates = Entries.list(byTrace.get(query.traceIdHigh(), query.traceIdLow()));
       }
     } else if (query.sessionIdOrNull() != null) {
       synchronized (lock) {

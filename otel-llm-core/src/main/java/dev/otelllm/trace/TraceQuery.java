@@ -1,5 +1,6 @@
 package dev.otelllm.trace;
 
+import dev.otelllm.internal.HexIds;
 import dev.otelllm.internal.JsonTree;
 import java.util.Objects;
 import java.util.function.Predicate;
@@ -22,6 +23,12 @@ public final class TraceQuery {
   private final boolean errorsOnly;
   private final Predicate<LlmTrace> predicate;
   private final int last;
+  // The ids as numbers, parsed once per query; an id that is not hex matches nothing.
+  private final boolean traceIdValid;
+  private final long traceIdHigh;
+  private final long traceIdLow;
+  private final boolean spanIdValid;
+  private final long spanIdBits;
 
   private TraceQuery(String traceId, String spanId, String sessionId, String metadataKey,
       Object metadataValue, boolean errorsOnly, Predicate<LlmTrace> predicate, int last) {
@@ -33,6 +40,11 @@ public final class TraceQuery {
     this.errorsOnly = errorsOnly;
     this.predicate = predicate;
     this.last = last;
+    this.traceIdValid = traceId != null && HexIds.isHex(traceId, 32);
+    this.traceIdHigh = traceIdValid ? HexIds.parse(traceId, 0, "traceId") : 0;
+    this.traceIdLow = traceIdValid ? HexIds.parse(traceId, 16, "traceId") : 0;
+    this.spanIdValid = spanId != null && HexIds.isHex(spanId, 16);
+    this.spanIdBits = spanIdValid ? HexIds.parse(spanId, 0, "spanId") : 0;
   }
 
   /** Every kept interaction. */
@@ -118,6 +130,19 @@ public final class TraceQuery {
     return traceId;
   }
 
+  /** Whether the trace id condition names a valid id; its halves. */
+  boolean traceIdValid() {
+    return traceIdValid;
+  }
+
+  long traceIdHigh() {
+    return traceIdHigh;
+  }
+
+  long traceIdLow() {
+    return traceIdLow;
+  }
+
   String spanIdOrNull() {
     return spanId;
   }
@@ -139,10 +164,11 @@ public final class TraceQuery {
 
   /** Whether the trace meets every condition except the last-n bound. */
   public boolean matches(LlmTrace t) {
-    if (traceId != null && !t.hasTraceId(traceId)) {
+    if (traceId != null
+        && !(traceIdValid && t.traceIdHigh() == traceIdHigh && t.traceIdLow() == traceIdLow)) {
       return false;
     }
-    if (spanId != null && !t.hasSpanId(spanId)) {
+    if (spanId != null && !(spanIdValid && t.spanIdBits() == spanIdBits)) {
       return false;
     }
     if (sessionId != null && !sessionId.equals(t.sessionId())) {
