@@ -49,9 +49,15 @@ final class OpenAiCompatibleProvider implements LlmProvider {
     return parse(answer);
   }
 
+  // Where OpenAI-compatible servers put a reasoning model's thinking (vLLM and DeepSeek use the
+  // first, OpenRouter and some others the second).
+  private static final String[] REASONING_FIELDS = {"reasoning_content", "reasoning"};
+
   @Override
   public LlmResponse stream(LlmRequest request, Consumer<String> onChunk) {
     StringBuilder content = new StringBuilder();
+    // Reasoning that servers such as vLLM, DeepSeek and OpenRouter stream beside the answer.
+    StringBuilder reasoning = new StringBuilder();
     Map<Integer, String[]> calls = new TreeMap<>();
     Map<Integer, StringBuilder> callArgs = new TreeMap<>();
     LlmResponse.Builder out = LlmResponse.builder();
@@ -83,6 +89,12 @@ final class OpenAiCompatibleProvider implements LlmProvider {
           content.append(piece);
           onChunk.accept(piece);
         }
+        for (String field : REASONING_FIELDS) {
+          if (delta.path(field).isTextual()) {
+            reasoning.append(delta.get(field).asText());
+            break;
+          }
+        }
         for (JsonNode call : delta.path("tool_calls")) {
           int index = call.path("index").asInt(Math.max(0, calls.size() - 1));
           String[] idName = calls.computeIfAbsent(index, k -> new String[] {"", ""});
@@ -105,6 +117,9 @@ final class OpenAiCompatibleProvider implements LlmProvider {
     if (!done[0]) {
       throw new LlmTransportException(info.providerName(), LlmTransportException.INVALID_RESPONSE,
           "the stream ended before [DONE] (" + content.length() + " characters received)", null);
+    }
+    if (!reasoning.isEmpty()) {
+      out.part(new Part.Reasoning(reasoning.toString()));
     }
     calls.forEach((index, idName) -> out.toolCall(new Part.ToolCall(idName[0], idName[1],
         WireFormat.arguments(callArgs.getOrDefault(index, new StringBuilder()).toString()))));
@@ -194,7 +209,7 @@ final class OpenAiCompatibleProvider implements LlmProvider {
     if (message.path("content").isTextual()) {
       out.content(message.get("content").asText());
     }
-    for (String field : new String[] {"reasoning_content", "reasoning"}) {
+    for (String field : REASONING_FIELDS) {
       if (message.path(field).isTextual() && !message.get(field).asText().isEmpty()) {
         out.part(new Part.Reasoning(message.get(field).asText()));
         break;

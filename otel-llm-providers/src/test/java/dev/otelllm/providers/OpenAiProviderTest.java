@@ -149,6 +149,22 @@ class OpenAiProviderTest {
   }
 
   @Test
+  void stream_keepsTheReasoningStreamedBesideTheAnswer() throws Exception {
+    try (Fixtures f = new Fixtures()) {
+      f.server.enqueue(sse("openai/stream_reasoning.sse"));
+      LlmClient client = f.client(LlmProviders.create("openai-compatible", "deepseek-reasoner", f.options("/v1").build()));
+      List<String> chunks = new ArrayList<>();
+      LlmResponse r = client.stream(LlmRequest.of("Which is larger, 9.11 or 9.9?"), chunks::add);
+      assertThat(chunks).containsExactly("9.9 is larger.");
+      assertThat(r.content()).isEqualTo("9.9 is larger.");
+      assertThat(r.message().parts()).first().isEqualTo(new Part.Reasoning("9.11 vs 9.9: 0.90 > 0.11."));
+      assertThat(r.usage()).contains(new Usage(15, 40, 0, 0, 30));
+      LlmTrace t = client.getTraces().get(0);
+      assertThat(t.response().otherParts()).containsExactly(new Part.Reasoning("9.11 vs 9.9: 0.90 > 0.11."));
+    }
+  }
+
+  @Test
   void streamCutShort_isOneFailedSpan_withThePartialAnswer() throws Exception {
     try (Fixtures f = new Fixtures()) {
       f.server.enqueue(sse("openai/stream_cut.sse"));
