@@ -4,27 +4,34 @@ import de.kherud.llama.InferenceParameters;
 import de.kherud.llama.LlamaModel;
 import de.kherud.llama.LlamaOutput;
 import de.kherud.llama.ModelParameters;
+import de.kherud.llama.Pair;
 import dev.otelllm.GenerationParams;
 import dev.otelllm.LlmProvider;
 import dev.otelllm.LlmRequest;
 import dev.otelllm.LlmResponse;
 import dev.otelllm.Message;
+import dev.otelllm.Part;
 import dev.otelllm.ProviderInfo;
 import dev.otelllm.Usage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
 /**
  * A GGUF model run inside this JVM by llama.cpp: no server, no key. Given no model file, it runs
  * the library's own tiny deterministic model (see {@link TinyGguf}; its text is nonsense, its
- * tokens, streaming and timing are real). The conversation is rendered as plain {@code System:},
- * {@code User:}, {@code Assistant:} lines; calls are serialized on one model context. Close it to
- * free the native model.
+ * tokens, streaming and timing are real). A model file's conversation is rendered with the model's
+ * own chat template (llama.cpp's ChatML when the file has none): system prompt, user and assistant
+ * turns, tool results as user turns that name their call; should the template refuse the
+ * conversation, plain {@code System:}, {@code User:}, {@code Assistant:} lines are used. The tiny
+ * model always gets the plain lines. Calls are serialized on one model context. Close it to free
+ * the native model.
  */
 final class LlamaCppProvider implements LlmProvider, AutoCloseable {
 
@@ -91,10 +98,9 @@ final class LlamaCppProvider implements LlmProvider, AutoCloseable {
 
   @Override
   public LlmResponse stream(LlmRequest request, Consumer<String> onChunk) {
-    String prompt = render(request);
     GenerationParams p = request.params();
     int predict = p.maxTokens().orElse(DEFAULT_PREDICT);
-    InferenceParameters ip = new InferenceParameters(prompt).setNPredict(predict)
+    InferenceParameters ip = new InferenceParameters("").setNPredict(predict)
         .setTemperature((float) p.temperature().orElse(0.0)).setSeed((int) p.seed().orElse(42));
     p.topP().ifPresent(v -> ip.setTopP((float) v));
     p.topK().ifPresent(ip::setTopK);
@@ -114,6 +120,8 @@ final class LlamaCppProvider implements LlmProvider, AutoCloseable {
         throw new IllegalStateException(closed ? "llamacpp: the provider is closed"
             : "llamacpp: a generation is already running on this thread");
       }
+      String prompt = tiny ? render(request) : templated(request);
+      ip.setPrompt(prompt);
       inputTokens = model.encode(prompt).length;
       generating = true;
       var it = model.generate(ip).iterator();
@@ -145,6 +153,53 @@ final class LlamaCppProvider implements LlmProvider, AutoCloseable {
     }
     return LlmResponse.builder().content(text.toString()).finishReason(tokens >= predict ? "length" : "stop")
         .usage(Usage.of(inputTokens, tokens)).model(info.model()).build();
+  }
+
+  /**
+   * The conversation through the model's chat template, ending with the assistant's turn to
+   * speak. Guarded by lock (it uses the native model).
+   */
+  private String templated(LlmRequest request) {
+    StringBuilder system = new StringBuilder(request.systemPrompt().orElse(""));
+    List<Pair<String, String>> turns = new ArrayList<>();
+    for (Message m : request.messages()) {
+      switch (m.role()) {
+        case Message.SYSTEM -> system.append(system.isEmpty() ? "" : "\n\n").append(m.text());
+        case Message.ASSISTANT -> turns.add(new Pair<>("assistant", assistantText(m)));
+        case Message.USER -> turns.add(new Pair<>("user", m.text()));
+        // The template knows only user and assistant turns: a tool result is a user turn naming its call.
+        default -> {
+          String callId = dev.otelllm.trace.LlmTrace.toolCallId(m);
+          turns.add(new Pair<>("user", (callId == null ? "Tool result" : "Result of tool call " + callId) + ": "
+              + dev.otelllm.trace.LlmTrace.messageContent(m)));
+        }
+      }
+    }
+    try {
+      return model.applyTemplate(new InferenceParameters("").setMessages(system.toString(), turns));
+    } catch (RuntimeException e) {
+      // A template that insists on strict alternation, say: plain lines still work.
+      return render(request);
+    }
+  }
+
+  /** Tokens of a text in this model's vocabulary. */
+  int countTokens(String text) {
+    synchronized (lock) {
+      if (closed) {
+        throw new IllegalStateException("llamacpp: the provider is closed");
+      }
+      return model.encode(text).length;
+    }
+  }
+
+  private static String assistantText(Message m) {
+    StringBuilder sb = new StringBuilder(m.text());
+    for (Part.ToolCall c : m.toolCalls()) {
+      sb.append(sb.isEmpty() ? "" : "\n").append("Tool call ").append(c.id()).append(": ").append(c.name())
+          .append(WireFormat.tree(c.arguments()).toString());
+    }
+    return sb.toString();
   }
 
   static String render(LlmRequest request) {

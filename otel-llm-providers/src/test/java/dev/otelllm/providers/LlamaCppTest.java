@@ -5,9 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.otelllm.GenerationParams;
 import dev.otelllm.LlmClient;
+import dev.otelllm.LlmProvider;
 import dev.otelllm.LlmRequest;
 import dev.otelllm.LlmResponse;
 import dev.otelllm.LlmTracing;
+import dev.otelllm.Message;
+import dev.otelllm.Part;
 import dev.otelllm.Session;
 import dev.otelllm.trace.LlmTrace;
 import io.opentelemetry.api.trace.SpanKind;
@@ -83,6 +86,33 @@ class LlamaCppTest {
       // Each turn sends the history: more input tokens each time.
       assertThat(history.get(2).response().usage().orElseThrow().inputTokens())
           .isGreaterThan(history.get(0).response().usage().orElseThrow().inputTokens());
+    }
+  }
+
+  @Test
+  void aModelFile_getsItsChatTemplate_withToolResultsAsUserTurns() {
+    // The tiny model's file given as a user's model: no template inside, so llama.cpp's ChatML.
+    LlmProvider fromFile = LlmProviders.create("llamacpp", "from-file",
+        ProviderOptions.builder().modelPath(LlamaCppProvider.tinyModel()).build());
+    try (LlmClient c = LlmClient.builder(fromFile).tracing(tracing).build()) {
+      Part.ToolCall call = new Part.ToolCall("call_7", "lookup", Map.of("q", "x"));
+      LlmRequest request = LlmRequest.builder().systemPrompt("Be brief.")
+          .message(Message.user("Find x"))
+          .message(Message.of(Message.ASSISTANT, List.of(call)))
+          .message(Message.toolResult("call_7", "x = 1"))
+          .prompt("So?").maxTokens(4).build();
+      LlmResponse r = c.generate(request);
+      String expected = "<|im_start|>system\nBe brief.<|im_end|>\n<|im_start|>user\nFind x<|im_end|>\n"
+          + "<|im_start|>assistant\nTool call call_7: lookup{\"q\":\"x\"}<|im_end|>\n"
+          + "<|im_start|>user\nResult of tool call call_7: x = 1<|im_end|>\n"
+          + "<|im_start|>user\nSo?<|im_end|>\n<|im_start|>assistant\n";
+      // The input token count is that of the templated prompt, not of the plain lines.
+      LlmProvider tiny = LlmProviders.create("llamacpp", "tiny-llama");
+      long templatedTokens = r.usage().orElseThrow().inputTokens();
+      assertThat(templatedTokens).isEqualTo(((LlamaCppProvider) tiny).countTokens(expected));
+      assertThat(templatedTokens).isNotEqualTo(((LlamaCppProvider) tiny).countTokens(LlamaCppProvider.render(request)));
+      ((LlamaCppProvider) tiny).close();
+      assertThat(r.usage().orElseThrow().outputTokens()).isEqualTo(4);
     }
   }
 
