@@ -189,7 +189,7 @@ public final class LlmTracing implements AutoCloseable {
    * scope is closed; interactions started inside become its children. Close it on the same thread.
    */
   public WorkflowScope workflow(String name) {
-    return WorkflowScope.open(tracer, name);
+    return WorkflowScope.open(tracer, name, contentCapture.redactor());
   }
 
   /** Opens an {@code execute_tool {name}} span for running one tool call (see {@link ToolScope}). */

@@ -78,7 +78,7 @@ public final class ToolScope implements AutoCloseable {
 
   /** Marks the execution as failed with this error; the scope still has to be closed. */
   public void recordFailure(Throwable error) {
-    WorkflowScope.fail(span, error);
+    WorkflowScope.fail(span, error, capture.redactor());
   }
 
   /** Ends the span and restores the previous context. Idempotent. */

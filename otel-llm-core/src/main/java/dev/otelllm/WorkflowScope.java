@@ -1,13 +1,14 @@
 package dev.otelllm;
 
+import dev.otelllm.internal.ErrorTexts;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
-import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Scope;
 import io.opentelemetry.semconv.ErrorAttributes;
 import io.opentelemetry.semconv.incubating.GenAiIncubatingAttributes;
 import java.util.Objects;
+import java.util.function.UnaryOperator;
 
 /**
  * An {@code invoke_workflow {name}} span that is current on the opening thread until closed: the
@@ -20,15 +21,17 @@ public final class WorkflowScope implements AutoCloseable {
   private final Span span;
   private final Scope scope;
   private final String name;
+  private final UnaryOperator<String> redactor;
   private boolean closed;
 
-  private WorkflowScope(Span span, Scope scope, String name) {
+  private WorkflowScope(Span span, Scope scope, String name, UnaryOperator<String> redactor) {
     this.span = span;
     this.scope = scope;
     this.name = name;
+    this.redactor = redactor;
   }
 
-  static WorkflowScope open(Tracer tracer, String name) {
+  static WorkflowScope open(Tracer tracer, String name, UnaryOperator<String> redactor) {
     Objects.requireNonNull(name, "name");
     if (name.isBlank()) {
       throw new IllegalArgumentException("workflow name must not be blank");
@@ -38,13 +41,13 @@ public final class WorkflowScope implements AutoCloseable {
         .setAttribute(GenAiIncubatingAttributes.GEN_AI_OPERATION_NAME, "invoke_workflow")
         .setAttribute(GenAiIncubatingAttributes.GEN_AI_WORKFLOW_NAME, name)
         .startSpan();
-    return new WorkflowScope(span, span.makeCurrent(), name);
+    return new WorkflowScope(span, span.makeCurrent(), name, redactor);
   }
 
   /** A scope that records nothing, for clients with tracing off. */
   static WorkflowScope noop(String name) {
     Objects.requireNonNull(name, "name");
-    return new WorkflowScope(Span.getInvalid(), Scope.noop(), name);
+    return new WorkflowScope(Span.getInvalid(), Scope.noop(), name, UnaryOperator.identity());
   }
 
   public String name() {
@@ -61,18 +64,20 @@ public final class WorkflowScope implements AutoCloseable {
     return span.getSpanContext().getSpanId();
   }
 
-  /** Marks the run as failed with this error; the scope still has to be closed. */
+  /**
+   * Marks the run as failed with this error (its texts through the content capture's redactor);
+   * the scope still has to be closed.
+   */
   public void recordFailure(Throwable error) {
-    fail(span, error);
+    fail(span, error, redactor);
   }
 
   /** Marks a span as failed: error.type, ERROR status with the message, the exception event. */
-  static void fail(Span span, Throwable error) {
+  static void fail(Span span, Throwable error, UnaryOperator<String> redactor) {
     Objects.requireNonNull(error, "error");
-    span.setAttribute(ErrorAttributes.ERROR_TYPE, error.getClass().getName());
-    String message = error.getMessage();
-    span.setStatus(StatusCode.ERROR, message != null ? message : error.getClass().getName());
-    span.recordException(error);
+    String type = error.getClass().getName();
+    span.setAttribute(ErrorAttributes.ERROR_TYPE, type);
+    ErrorTexts.record(span, error, type, redactor);
   }
 
   /** Ends the span and restores the context that was current before. Idempotent. */

@@ -191,6 +191,55 @@ class ContentCaptureTest {
   }
 
   @Test
+  void workflowAndToolFailures_andExceptionsOnSpansThatDidNotFail_areRedactedToo() {
+    try (TestTracing t = new TestTracing(b -> b.contentCapture(ContentCapture.full().withRedactor(MASK_CARDS)))) {
+      LlmClient client = t.client(DeterministicLlmProvider.echo("m"));
+      try (WorkflowScope w = client.workflow("w")) {
+        w.recordFailure(new IllegalStateException("card 1234-5678 rejected"));
+      }
+      try (ToolScope tool = client.tool(new Part.ToolCall("c1", "pay", Map.of()))) {
+        tool.recordFailure(new IllegalStateException("card 1234-5678 declined"));
+      }
+      for (SpanData span : t.spans()) {
+        assertThat(span.getStatus().getDescription()).as(span.getName()).contains("card ####").doesNotContain("1234-5678");
+        assertThat(span.getEvents()).allSatisfy(e -> assertThat(e.getAttributes().toString()).doesNotContain("1234-5678"));
+      }
+    }
+    try (TestTracing t = new TestTracing(b -> b.exportContentCapture(ContentCapture.none().withRedactor(MASK_CARDS)))) {
+      io.opentelemetry.api.trace.Span span = t.tracing.openTelemetry().getTracer("app").spanBuilder("app work").startSpan();
+      span.recordException(new IllegalArgumentException("card 1234-5678 retried")); // the span itself does not fail
+      span.end();
+      SpanData exported = t.onlySpan();
+      assertThat(exported.getStatus().getStatusCode()).isEqualTo(io.opentelemetry.api.trace.StatusCode.UNSET);
+      assertThat(exported.getEvents()).singleElement().satisfies(e ->
+          assertThat(e.getAttributes().get(AttributeKey.stringKey("exception.message"))).isEqualTo("card #### retried"));
+    }
+  }
+
+  @Test
+  void aRedactorThatAnswersNull_neverLetsTheOriginalThrough() {
+    java.util.function.UnaryOperator<String> answersNull = text -> null;
+    try (TestTracing t = new TestTracing(b -> b.contentCapture(ContentCapture.full().withRedactor(answersNull)))) {
+      LlmClient client = t.client(refusing());
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> client.generate("my card is 1234-5678"))
+          .isInstanceOf(LlmException.class);
+      SpanData span = t.onlySpan();
+      assertThat(span.getStatus().getDescription()).contains("redactor returned null");
+      assertThat(span.getAttributes().toString()).doesNotContain("1234-5678");
+      assertThat(span.getEvents()).allSatisfy(e -> assertThat(e.getAttributes().toString()).doesNotContain("1234-5678"));
+    }
+    try (TestTracing t = new TestTracing(b -> b.exportContentCapture(ContentCapture.none().withRedactor(answersNull)))) {
+      LlmClient client = t.client(refusing());
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> client.generate("my card is 1234-5678"))
+          .isInstanceOf(LlmException.class);
+      SpanData exported = t.onlySpan();
+      assertThat(exported.getStatus().getDescription()).doesNotContain("1234-5678");
+      assertThat(exported.getAttributes().toString()).doesNotContain("1234-5678");
+      assertThat(exported.getEvents()).allSatisfy(e -> assertThat(e.getAttributes().toString()).doesNotContain("1234-5678"));
+    }
+  }
+
+  @Test
   void truncated_staysValidJson_underBudget_withMultiByteCharacters() throws Exception {
     String prompt = "é😀中".repeat(2000) + "\"quoted\"\n\t\u0001";
     int budget = 1024;

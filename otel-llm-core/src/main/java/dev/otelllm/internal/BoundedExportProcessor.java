@@ -34,6 +34,7 @@ public final class BoundedExportProcessor implements SpanProcessor {
   // Spans, and now and then WAKE_UP: shutdown and flush put it there so that a worker waiting for
   // spans (up to the schedule delay) acts at once instead of when the wait ends.
   private final ArrayBlockingQueue<Object> queue;
+  private final int maxQueueSize;
   private static final Object WAKE_UP = new Object();
   private final List<Object> drained = new ArrayList<>();
   // At most one WAKE_UP in the queue, so that many flushes cannot crowd spans out of it.
@@ -69,7 +70,9 @@ public final class BoundedExportProcessor implements SpanProcessor {
   public BoundedExportProcessor(SpanExporter exporter, int maxQueueSize, int maxBatchSize, Duration scheduleDelay,
       Duration exportTimeout) {
     this.exporter = exporter;
-    this.queue = new ArrayBlockingQueue<>(maxQueueSize);
+    // One slot more than the spans may take, so that a wake-up never costs a span its place.
+    this.queue = new ArrayBlockingQueue<>(maxQueueSize + 1);
+    this.maxQueueSize = maxQueueSize;
     this.maxBatchSize = maxBatchSize;
     this.scheduleDelayNanos = scheduleDelay.toNanos();
     this.exportTimeoutNanos = exportTimeout.toNanos();
@@ -92,7 +95,10 @@ public final class BoundedExportProcessor implements SpanProcessor {
       if (!span.getSpanContext().isSampled()) {
         return;
       }
-      if (shutdown.get() || !queue.offer(span.toSpanData())) {
+      // The queue has one slot beyond maxQueueSize for the wake-up; spans stay within maxQueueSize
+      // (give or take one under a race, which the extra slot absorbs).
+      int spans = queue.size() - (wakeUpQueued.get() ? 1 : 0);
+      if (shutdown.get() || spans >= maxQueueSize || !queue.offer(span.toSpanData())) {
         dropped.incrementAndGet();
       }
       offered.incrementAndGet();
@@ -273,6 +279,27 @@ public final class BoundedExportProcessor implements SpanProcessor {
         inFlight.addAndGet(-size);
         pending.remove(this);
         inFlightBatches.release();
+        if (!flushes.isEmpty()) {
+          // An exporter answering on its own thread: the waiting flush can complete now, not
+          // when the worker's wait for spans ends.
+          wakeUp();
+        }
+      }
+    }
+  }
+
+  /** After the worker has stopped: flushes still waiting complete, failed if anything failed. */
+  private void completeLeftFlushes() {
+    if (worker.isAlive()) {
+      return; // the worker completes them on its last round
+    }
+    for (FlushRequest f : flushes) {
+      if (flushes.remove(f)) {
+        if (failed.get() > f.failedBefore() || queue.stream().anyMatch(o -> o != WAKE_UP)) {
+          f.result().fail();
+        } else {
+          f.result().succeed();
+        }
       }
     }
   }
@@ -295,7 +322,12 @@ public final class BoundedExportProcessor implements SpanProcessor {
     }
     CompletableResultCode result = new CompletableResultCode();
     flushes.add(new FlushRequest(offered.get(), failed.get(), result));
-    wakeUp();
+    if (shutdown.get() || !worker.isAlive()) {
+      // Shutdown won the race: the worker may have made its last round already.
+      completeLeftFlushes();
+    } else {
+      wakeUp();
+    }
     return result;
   }
 
@@ -317,6 +349,7 @@ public final class BoundedExportProcessor implements SpanProcessor {
           worker.interrupt();
           worker.join(1000);
         }
+        completeLeftFlushes();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }

@@ -16,6 +16,10 @@ import java.util.function.UnaryOperator;
  * <p>Encoding builds mutable trees so that {@link ContentTruncator} can cut them in place. Not API.
  */
 public final class ContentCodec {
+
+  // Part types whose fields are never recorded.
+  private static final java.util.Set<String> OPAQUE_PART_TYPES = java.util.Set.of("redacted_thinking");
+
   private ContentCodec() {}
 
   /**
@@ -123,7 +127,9 @@ public final class ContentCodec {
         out.put("uri", o.redactor().apply(u.uri()));
       }
     } else if (p instanceof Part.Generic g) {
-      if (full) {
+      // Opaque provider data (Anthropic's redacted thinking: encrypted, unreadable, often KBs) goes
+      // back to the provider but is not content anyone reads: only its type is recorded.
+      if (full && !OPAQUE_PART_TYPES.contains(g.type())) {
         for (Map.Entry<String, Object> e : g.fields().entrySet()) {
           if (!"type".equals(e.getKey())) {
             out.put(e.getKey(), redact(e.getValue(), o.redactor()));

@@ -68,7 +68,7 @@ public final class ContentPolicyExporter implements SpanExporter {
   /** The span as it may leave the process. */
   public SpanData apply(SpanData span) {
     SpanData governed = applyContent(span);
-    return redactsErrors && span.getStatus().getStatusCode() == StatusCode.ERROR ? redactErrors(governed) : governed;
+    return redactsErrors && hasErrorTexts(span) ? redactErrors(governed) : governed;
   }
 
   /**
@@ -76,16 +76,36 @@ public final class ContentPolicyExporter implements SpanExporter {
    * and stack trace) are not content and leave in every mode, but through the redactor when the
    * export policy has one: a server may quote the request back in its error.
    */
+  private static boolean hasErrorTexts(SpanData span) {
+    if (span.getStatus().getStatusCode() == StatusCode.ERROR) {
+      return true;
+    }
+    for (EventData e : span.getEvents()) {
+      if ("exception".equals(e.getName())) {
+        return true; // an exception recorded on a span that did not fail
+      }
+    }
+    return false;
+  }
+
   private SpanData redactErrors(SpanData span) {
     try {
-      UnaryOperator<String> redactor = capture.redactor();
+      UnaryOperator<String> redactor = text -> {
+        String out = capture.redactor().apply(text);
+        if (out == null) {
+          throw new IllegalStateException("the export redactor returned null");
+        }
+        return out;
+      };
       AttributesBuilder b = span.getAttributes().toBuilder();
       String message = span.getAttributes().get(GenAiKeys.ERROR_MESSAGE);
       if (message != null) {
         b.put(GenAiKeys.ERROR_MESSAGE, redactor.apply(message));
       }
       Attributes attributes = b.build();
-      StatusData status = StatusData.create(StatusCode.ERROR, redactor.apply(span.getStatus().getDescription()));
+      StatusData status = span.getStatus().getStatusCode() == StatusCode.ERROR
+          ? StatusData.create(StatusCode.ERROR, redactor.apply(span.getStatus().getDescription()))
+          : span.getStatus();
       List<EventData> events = new ArrayList<>(span.getEvents().size());
       for (EventData e : span.getEvents()) {
         if (!"exception".equals(e.getName())) {
@@ -103,11 +123,19 @@ public final class ContentPolicyExporter implements SpanExporter {
       }
       return withErrorTexts(span, attributes, status, events);
     } catch (RuntimeException e) {
-      // Never let an unredacted error text out because the redactor failed: drop the texts.
+      // Never let an unredacted error text out because the redactor failed: drop the texts (and
+      // the exception events that carry them).
       failures.log(Level.WARNING, "could not redact the error texts of a span; texts removed", e);
       AttributesBuilder b = span.getAttributes().toBuilder();
       b.remove(GenAiKeys.ERROR_MESSAGE);
-      return withErrorTexts(span, b.build(), StatusData.error(), List.of());
+      StatusData status = span.getStatus().getStatusCode() == StatusCode.ERROR ? StatusData.error() : span.getStatus();
+      List<EventData> events = new ArrayList<>();
+      for (EventData event : span.getEvents()) {
+        if (!"exception".equals(event.getName())) {
+          events.add(event);
+        }
+      }
+      return withErrorTexts(span, b.build(), status, events);
     }
   }
 

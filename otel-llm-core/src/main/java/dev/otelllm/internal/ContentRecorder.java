@@ -21,25 +21,9 @@ final class ContentRecorder {
     this.options = new ContentCodec.Options(capture.mode() == ContentCapture.Mode.FULL, capture.redactor());
   }
 
-  /**
-   * The error text as it may be recorded: through the redactor when one is set. Error texts are
-   * not content (a provider's reason for refusing a call belongs in the trace whatever the mode),
-   * but a server may quote the request back, so a redactor sees them too.
-   */
-  String errorText(String text) {
-    if (text == null || !hasRedactor()) {
-      return text;
-    }
-    try {
-      return capture.redactor().apply(text);
-    } catch (RuntimeException e) {
-      // Never record the unredacted text because the redactor failed.
-      return "[error text removed: the redactor failed with " + e.getClass().getName() + "]";
-    }
-  }
-
-  boolean hasRedactor() {
-    return capture.redactor() != java.util.function.UnaryOperator.<String>identity();
+  /** The redactor error texts go through (see {@link ErrorTexts}). */
+  java.util.function.UnaryOperator<String> redactor() {
+    return capture.redactor();
   }
 
   void recordInput(Span span, LlmRequest request) {

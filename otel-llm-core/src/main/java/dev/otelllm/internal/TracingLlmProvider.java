@@ -14,11 +14,9 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
-import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Scope;
 import io.opentelemetry.semconv.ErrorAttributes;
-import io.opentelemetry.semconv.ExceptionAttributes;
 import io.opentelemetry.semconv.ServerAttributes;
 import java.util.List;
 import java.util.Map;
@@ -260,23 +258,9 @@ public final class TracingLlmProvider implements LlmProvider {
       if (span.isRecording()) {
         span.setAttribute(ErrorAttributes.ERROR_TYPE, type);
         span.setAttribute(GEN_AI_RESPONSE_FINISH_REASONS, List.of("error"));
-        String message = content.errorText(error.getMessage());
+        String message = ErrorTexts.record(span, error, type, content.redactor());
         if (message != null) {
           span.setAttribute(GenAiKeys.ERROR_MESSAGE, message);
-        }
-        span.setStatus(StatusCode.ERROR, message == null ? type : message);
-        if (content.hasRedactor()) {
-          // The event's own message and stack trace (whose first line repeats the message) redacted.
-          java.io.StringWriter trace = new java.io.StringWriter();
-          error.printStackTrace(new java.io.PrintWriter(trace));
-          io.opentelemetry.api.common.AttributesBuilder redacted = io.opentelemetry.api.common.Attributes.builder()
-              .put(ExceptionAttributes.EXCEPTION_STACKTRACE, content.errorText(trace.toString()));
-          if (message != null) {
-            redacted.put(ExceptionAttributes.EXCEPTION_MESSAGE, message);
-          }
-          span.recordException(error, redacted.build());
-        } else {
-          span.recordException(error);
         }
       }
       span.end();

@@ -141,6 +141,78 @@ class BoundedExportProcessorTest {
   }
 
   @Test
+  void flush_completesWhenAnExporterAnswersOnItsOwnThread_notAfterTheScheduleDelay() throws Exception {
+    java.util.concurrent.ScheduledExecutorService answers = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+    try {
+      ScriptedExporter later = new ScriptedExporter(spans -> {
+        CompletableResultCode r = new CompletableResultCode();
+        answers.schedule(r::succeed, 50, TimeUnit.MILLISECONDS);
+        return r;
+      });
+      BoundedExportProcessor p = new BoundedExportProcessor(later, 100, 100, Duration.ofSeconds(30), Duration.ofSeconds(20));
+      SdkTracerProvider tp = SdkTracerProvider.builder().addSpanProcessor(p).build();
+      for (int round = 0; round < 5; round++) {
+        span(tp, "s" + round);
+        long start = System.nanoTime();
+        assertThat(p.forceFlush().join(10, TimeUnit.SECONDS).isSuccess()).isTrue();
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(5_000);
+      }
+      assertThat(p.stats().exported()).isEqualTo(5);
+      tp.shutdown().join(10, TimeUnit.SECONDS);
+    } finally {
+      answers.shutdownNow();
+    }
+  }
+
+  @Test
+  void aFlush_neverTakesASpansPlaceInTheQueue() throws Exception {
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    ScriptedExporter stuck = new ScriptedExporter(spans -> {
+      try {
+        release.await(10, TimeUnit.SECONDS); // the worker is busy: spans stay queued
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return CompletableResultCode.ofSuccess();
+    });
+    BoundedExportProcessor p = new BoundedExportProcessor(stuck, 2, 1, Duration.ofMillis(10), Duration.ofSeconds(20));
+    SdkTracerProvider tp = SdkTracerProvider.builder().addSpanProcessor(p).build();
+    span(tp, "taken");
+    Thread.sleep(100); // the worker has taken "taken" and waits in the exporter
+    span(tp, "queued-1");
+    CompletableResultCode flush = p.forceFlush();
+    span(tp, "queued-2"); // fits: the flush's wake-up has a slot of its own
+    span(tp, "dropped"); // the queue (2) is full
+    assertThat(p.stats().dropped()).isEqualTo(1);
+    release.countDown();
+    assertThat(flush.join(10, TimeUnit.SECONDS).isSuccess()).isTrue();
+    tp.shutdown().join(10, TimeUnit.SECONDS);
+    assertThat(stuck.exported).containsExactly("taken", "queued-1", "queued-2");
+    assertThat(p.stats().exported() + p.stats().dropped()).isEqualTo(4);
+  }
+
+  @Test
+  void aFlushRacingShutdown_alwaysCompletes() {
+    for (int round = 0; round < 50; round++) {
+      BoundedExportProcessor p = new BoundedExportProcessor(
+          new ScriptedExporter(spans -> CompletableResultCode.ofSuccess()), 100, 100, Duration.ofSeconds(30),
+          Duration.ofSeconds(2));
+      SdkTracerProvider tp = SdkTracerProvider.builder().addSpanProcessor(p).build();
+      span(tp, "x");
+      CompletableResultCode[] flush = new CompletableResultCode[1];
+      Thread flusher = new Thread(() -> flush[0] = p.forceFlush());
+      flusher.start();
+      tp.shutdown();
+      try {
+        flusher.join(5_000);
+      } catch (InterruptedException e) {
+        throw new AssertionError(e);
+      }
+      assertThat(flush[0].join(10, TimeUnit.SECONDS).isDone()).as("round " + round).isTrue();
+    }
+  }
+
+  @Test
   void shutdown_exportsTheOpenBatch_evenWithALongScheduleDelay() {
     ScriptedExporter ok = new ScriptedExporter(spans -> CompletableResultCode.ofSuccess());
     BoundedExportProcessor p = new BoundedExportProcessor(ok, 100, 100, Duration.ofSeconds(30), Duration.ofMillis(500));

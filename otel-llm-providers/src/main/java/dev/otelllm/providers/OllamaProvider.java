@@ -50,6 +50,10 @@ final class OllamaProvider implements LlmProvider {
       throw http.invalidAnswer("message", answer);
     }
     LlmResponse.Builder out = LlmResponse.builder().content(answer.get("message").path("content").asText(""));
+    String thinking = answer.get("message").path("thinking").asText("");
+    if (!thinking.isEmpty()) {
+      out.part(new Part.Reasoning(thinking));
+    }
     toolCalls(answer.get("message"), out, 0);
     finish(answer, out);
     return out.build();
@@ -59,6 +63,7 @@ final class OllamaProvider implements LlmProvider {
   public LlmResponse stream(LlmRequest request, Consumer<String> onChunk) {
     LlmResponse.Builder out = LlmResponse.builder();
     StringBuilder text = new StringBuilder();
+    StringBuilder thinking = new StringBuilder(); // with think: true, streamed beside the answer
     boolean[] done = new boolean[1];
     int[] calls = new int[1];
     http.stream(url, body(request, true), false, (event, line) -> {
@@ -67,6 +72,7 @@ final class OllamaProvider implements LlmProvider {
         throw new LlmTransportException("ollama", LlmTransportException.INVALID_RESPONSE,
             "error in the stream: " + chunk.get("error").asText(), null);
       }
+      thinking.append(chunk.path("message").path("thinking").asText(""));
       String piece = chunk.path("message").path("content").asText("");
       if (!piece.isEmpty()) {
         text.append(piece);
@@ -83,6 +89,9 @@ final class OllamaProvider implements LlmProvider {
     if (!done[0]) {
       throw new LlmTransportException("ollama", LlmTransportException.INVALID_RESPONSE,
           "the stream ended before done:true (" + text.length() + " characters received)", null);
+    }
+    if (!thinking.isEmpty()) {
+      out.part(new Part.Reasoning(thinking.toString()));
     }
     return out.content(text.toString()).build();
   }
@@ -123,7 +132,8 @@ final class OllamaProvider implements LlmProvider {
         for (Part p : m.parts()) {
           if (p instanceof Part.ToolCallResponse r) {
             ObjectNode result = messages.addObject().put("role", "tool").put("content", WireFormat.resultText(r.response()));
-            String name = !m.name().isEmpty() ? m.name() : toolNames.get(r.id());
+            // By the call's id first: a message holding several results has one name for all.
+            String name = toolNames.getOrDefault(r.id(), m.name().isEmpty() ? null : m.name());
             if (name != null) {
               result.put("tool_name", name);
             }

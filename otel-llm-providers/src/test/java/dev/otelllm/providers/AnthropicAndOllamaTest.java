@@ -96,7 +96,8 @@ class AnthropicAndOllamaTest {
         s.generate(LlmRequest.builder().message(Message.toolResult("toolu_01ThinkWeather", "18C")).tool(weather).build());
       }
       JsonNode firstSent = body(f.server.takeRequest(5, TimeUnit.SECONDS));
-      assertThat(firstSent.get("thinking").toString()).isEqualTo("{\"type\":\"enabled\",\"budget_tokens\":1024}");
+      assertThat(firstSent.get("thinking").get("type").asText()).isEqualTo("enabled");
+      assertThat(firstSent.get("thinking").get("budget_tokens").asInt()).isEqualTo(1024);
       JsonNode assistant = body(f.server.takeRequest(5, TimeUnit.SECONDS)).get("messages").get(1);
       assertThat(assistant.get("role").asText()).isEqualTo("assistant");
       JsonNode content = assistant.get("content");
@@ -110,6 +111,13 @@ class AnthropicAndOllamaTest {
       assertThat(trace.response().otherParts()).contains(new Part.Reasoning(
           "The user wants the weather in Paris; I should call get_weather."));
       assertThat(trace.toJson()).doesNotContain("EqQBCgIYAhIM1gbcDa9GJwZA2b3hGgxBdjrkzLoky3dl1pkiMOYds");
+      // Redacted thinking is opaque: its type is recorded, its data is not (it still went back above).
+      assertThat(trace.response().otherParts()).filteredOn(p -> p instanceof Part.Generic).singleElement()
+          .satisfies(p -> {
+            assertThat(p.type()).isEqualTo("redacted_thinking");
+            assertThat(((Part.Generic) p).fields()).doesNotContainKey("data");
+          });
+      assertThat(f.finished().toString()).doesNotContain("EmwKAhgBEgy3va3pzix");
     }
   }
 
@@ -199,9 +207,10 @@ class AnthropicAndOllamaTest {
           .message(Message.toolResult("call_0", Map.of("temp_c", 21)))
           .prompt("And tomorrow?")
           .params(dev.otelllm.GenerationParams.builder().frequencyPenalty(0.5)
-              .extra("format", "json").extra("keep_alive", "5m").extra("num_ctx", 8192).build())
+              .extra("format", "json").extra("keep_alive", "5m").extra("think", true).extra("num_ctx", 8192).build())
           .build());
       JsonNode sent = body(f.server.takeRequest(5, TimeUnit.SECONDS));
+      assertThat(sent.get("think").asBoolean()).isTrue();
       assertThat(sent.get("format").asText()).isEqualTo("json");
       assertThat(sent.get("keep_alive").asText()).isEqualTo("5m");
       assertThat(sent.get("options").toString()).isEqualTo("{\"frequency_penalty\":0.5,\"num_ctx\":8192}");
@@ -211,6 +220,17 @@ class AnthropicAndOllamaTest {
       assertThat(tool.get("content").asText()).isEqualTo("{\"temp_c\":21}");
       assertThat(sent.get("messages").get(1).get("tool_calls").get(0).get("function").get("name").asText())
           .isEqualTo("get_current_weather");
+
+      // With think: true the reasoning streams beside the answer and is kept as a reasoning part.
+      f.server.enqueue(new MockResponse.Builder().code(200).addHeader("Content-Type", "application/x-ndjson")
+          .body(Fixtures.resource("ollama/stream_thinking.ndjson")).build());
+      List<String> chunks = new ArrayList<>();
+      LlmResponse thought = client.stream(LlmRequest.builder().prompt("How many r in strawberry?")
+          .params(dev.otelllm.GenerationParams.builder().extra("think", true).build()).build(), chunks::add);
+      assertThat(chunks).containsExactly("Three.");
+      assertThat(thought.message().parts()).first()
+          .isEqualTo(new Part.Reasoning("Count the r's: s-t-r-a-w-b-e-r-r-y has three."));
+      assertThat(thought.usage()).contains(Usage.of(18, 41));
     }
   }
 
