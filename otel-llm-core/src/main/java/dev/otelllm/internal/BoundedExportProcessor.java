@@ -49,8 +49,12 @@ public final class BoundedExportProcessor implements SpanProcessor {
   private final AtomicLong dropped = new AtomicLong();
   // Spans taken off the queue by the worker and not yet counted as exported or failed.
   private final AtomicLong inFlight = new AtomicLong();
-  // Spans handed over so far (queued or dropped): a flush waits until those before it are settled.
-  private final AtomicLong offered = new AtomicLong();
+  // Spans queued so far, counted under offerLock in queue order, so that the first n spans the
+  // worker takes are exactly the first n queued: a flush waits for the spans queued before it.
+  private final Object offerLock = new Object();
+  private long queued; // guarded by offerLock
+  // Spans the worker has taken off the queue (written by the worker only).
+  private volatile long taken;
   private final java.util.concurrent.ConcurrentLinkedQueue<FlushRequest> flushes =
       new java.util.concurrent.ConcurrentLinkedQueue<>();
 
@@ -95,13 +99,20 @@ public final class BoundedExportProcessor implements SpanProcessor {
       if (!span.getSpanContext().isSampled()) {
         return;
       }
-      // The queue has one slot beyond maxQueueSize for the wake-up; spans stay within maxQueueSize
-      // (give or take one under a race, which the extra slot absorbs).
-      int spans = queue.size() - (wakeUpQueued.get() ? 1 : 0);
-      if (shutdown.get() || spans >= maxQueueSize || !queue.offer(span.toSpanData())) {
+      SpanData data = span.toSpanData();
+      boolean accepted;
+      synchronized (offerLock) {
+        // The queue has one slot beyond maxQueueSize for the wake-up; spans stay within
+        // maxQueueSize (give or take one under a race, which the extra slot absorbs).
+        int spans = queue.size() - (wakeUpQueued.get() ? 1 : 0);
+        accepted = !shutdown.get() && spans < maxQueueSize && queue.offer(data);
+        if (accepted) {
+          queued++;
+        }
+      }
+      if (!accepted) {
         dropped.incrementAndGet();
       }
-      offered.incrementAndGet();
     } catch (RuntimeException e) {
       dropped.incrementAndGet();
       failures.log(Level.WARNING, "could not queue a span for export", e);
@@ -134,6 +145,7 @@ public final class BoundedExportProcessor implements SpanProcessor {
         }
         if (item instanceof SpanData span) {
           inFlight.incrementAndGet();
+          taken++;
           batch.add(span);
           int room = maxBatchSize - batch.size();
           if (room > 0) {
@@ -142,6 +154,7 @@ public final class BoundedExportProcessor implements SpanProcessor {
               if (o instanceof SpanData s) {
                 batch.add(s);
                 inFlight.incrementAndGet();
+                taken++;
               } else {
                 wakeUpQueued.set(false);
               }
@@ -199,11 +212,18 @@ public final class BoundedExportProcessor implements SpanProcessor {
     }
   }
 
-  /** Completes the flushes whose spans are all settled: failed if any export failed meanwhile. */
+  /**
+   * Completes the flushes whose spans are all settled — taken off the queue, and no unanswered
+   * batch holds one of them: failed if any export failed meanwhile. Called by the worker with no
+   * batch of its own open.
+   */
   private void completeFlushes() {
-    long settled = exported.get() + failed.get() + dropped.get();
+    long oldestUnsettled = taken;
+    for (Batch b : pending) {
+      oldestUnsettled = Math.min(oldestUnsettled, b.firstIndex);
+    }
     for (FlushRequest f : flushes) {
-      if (settled >= f.target()) {
+      if (oldestUnsettled >= f.target()) {
         flushes.remove(f);
         if (failed.get() > f.failedBefore()) {
           f.result().fail();
@@ -226,7 +246,7 @@ public final class BoundedExportProcessor implements SpanProcessor {
       }
       inFlightBatches.acquire();
     }
-    Batch batch = new Batch(spans.size());
+    Batch batch = new Batch(spans.size(), taken - spans.size());
     pending.add(batch);
     try {
       CompletableResultCode result = exporter.export(spans);
@@ -260,10 +280,13 @@ public final class BoundedExportProcessor implements SpanProcessor {
   private final class Batch {
     final int size;
     final long sentAt = System.nanoTime();
+    // Position of its first span among all spans taken off the queue.
+    final long firstIndex;
     private final AtomicBoolean settled = new AtomicBoolean();
 
-    Batch(int size) {
+    Batch(int size, long firstIndex) {
       this.size = size;
+      this.firstIndex = firstIndex;
     }
 
     void settle(boolean ok) {
@@ -321,7 +344,11 @@ public final class BoundedExportProcessor implements SpanProcessor {
       return CompletableResultCode.ofSuccess();
     }
     CompletableResultCode result = new CompletableResultCode();
-    flushes.add(new FlushRequest(offered.get(), failed.get(), result));
+    long target;
+    synchronized (offerLock) {
+      target = queued;
+    }
+    flushes.add(new FlushRequest(target, failed.get(), result));
     if (shutdown.get() || !worker.isAlive()) {
       // Shutdown won the race: the worker may have made its last round already.
       completeLeftFlushes();

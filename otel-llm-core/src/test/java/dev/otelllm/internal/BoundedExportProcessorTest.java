@@ -192,6 +192,41 @@ class BoundedExportProcessorTest {
   }
 
   @Test
+  void aFlush_waitsForItsOwnSpans_evenWhenSpansDroppedAfterItOutnumberThem() throws Exception {
+    List<CompletableResultCode> answers = new CopyOnWriteArrayList<>();
+    java.util.concurrent.atomic.AtomicBoolean answerAtOnce = new java.util.concurrent.atomic.AtomicBoolean();
+    ScriptedExporter later = new ScriptedExporter(spans -> {
+      if (answerAtOnce.get()) {
+        return CompletableResultCode.ofSuccess();
+      }
+      CompletableResultCode r = new CompletableResultCode();
+      answers.add(r);
+      return r;
+    });
+    BoundedExportProcessor p = new BoundedExportProcessor(later, 2, 1, Duration.ofMillis(5), Duration.ofSeconds(20));
+    SdkTracerProvider tp = SdkTracerProvider.builder().addSpanProcessor(p).build();
+    span(tp, "mine");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (answers.isEmpty() && System.nanoTime() < deadline) {
+      Thread.sleep(1); // "mine" is sent and not answered
+    }
+    CompletableResultCode flush = p.forceFlush();
+    for (int i = 0; i < 20; i++) {
+      span(tp, "later-" + i); // most are dropped: the queue holds 2 and batches stay unanswered
+    }
+    Thread.sleep(200);
+    assertThat(p.stats().dropped()).isGreaterThan(1);
+    assertThat(flush.isDone()).as("flush done before its span was answered").isFalse();
+    answers.get(0).succeed();
+    assertThat(flush.join(10, TimeUnit.SECONDS).isSuccess()).isTrue();
+    answerAtOnce.set(true);
+    answers.forEach(CompletableResultCode::succeed);
+    long start = System.nanoTime();
+    tp.shutdown().join(10, TimeUnit.SECONDS);
+    assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(5_000);
+  }
+
+  @Test
   void aFlushRacingShutdown_alwaysCompletes() {
     for (int round = 0; round < 50; round++) {
       BoundedExportProcessor p = new BoundedExportProcessor(
