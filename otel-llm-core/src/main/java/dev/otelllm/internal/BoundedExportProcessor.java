@@ -138,8 +138,20 @@ public final class BoundedExportProcessor implements SpanProcessor {
     long nextExport = System.nanoTime() + scheduleDelayNanos;
     while (true) {
       try {
-        long wait = nextExport - System.nanoTime();
-        Object item = wait > 0 ? queue.poll(wait, TimeUnit.NANOSECONDS) : queue.poll();
+        long now = System.nanoTime();
+        long wait = nextExport - now;
+        long expiry = oldestExpiry();
+        if (expiry != Long.MAX_VALUE) {
+          // An unanswered batch expires on time even while the worker waits for spans.
+          wait = Math.min(wait, expiry - now);
+        }
+        if (!batch.isEmpty() && (batch.size() >= maxBatchSize || flushNeeds(batch.size()))) {
+          // A batch that is due waits only for the end of a backoff, not for the schedule.
+          wait = Math.min(wait, resumeAt - now);
+        }
+        // A full batch takes no more spans (while backing off, say): they wait in the queue.
+        Object item = batch.size() >= maxBatchSize ? null
+            : wait > 0 ? queue.poll(wait, TimeUnit.NANOSECONDS) : queue.poll();
         if (item == WAKE_UP) {
           wakeUpQueued.set(false);
         }
@@ -162,8 +174,9 @@ public final class BoundedExportProcessor implements SpanProcessor {
             drained.clear();
           }
         }
-        boolean flushing = !flushes.isEmpty();
-        boolean due = batch.size() >= maxBatchSize || System.nanoTime() - nextExport >= 0 || flushing || shutdown.get();
+        expireStale();
+        boolean due = batch.size() >= maxBatchSize || System.nanoTime() - nextExport >= 0
+            || flushNeeds(batch.size()) || shutdown.get();
         if (due) {
           long pause = resumeAt - System.nanoTime();
           if (pause > 0 && !batch.isEmpty() && !shutdown.get()) {
@@ -175,9 +188,10 @@ public final class BoundedExportProcessor implements SpanProcessor {
             send(batch);
             batch = new ArrayList<>(maxBatchSize);
           }
-          expireStale();
-          completeFlushes();
           nextExport = System.nanoTime() + scheduleDelayNanos;
+        }
+        if (batch.isEmpty()) {
+          completeFlushes();
         }
         if (shutdown.get() && queue.isEmpty() && batch.isEmpty()) {
           awaitAnswers(exportTimeoutNanos);
@@ -193,9 +207,40 @@ public final class BoundedExportProcessor implements SpanProcessor {
         for (Batch b : pending) {
           b.settle(false);
         }
+        failFlushes();
         return;
-      } catch (RuntimeException e) {
-        failures.log(Level.WARNING, "export worker error", e);
+      } catch (Throwable t) {
+        // An exporter that throws an Error must not kill the worker (and hang every flush).
+        failures.log(Level.WARNING, "export worker error", t);
+      }
+    }
+  }
+
+  /** True when a waiting flush needs spans that are still in the open batch or the queue. */
+  private boolean flushNeeds(int openBatch) {
+    long sent = taken - openBatch;
+    for (FlushRequest f : flushes) {
+      if (f.target() > sent) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** When the oldest unanswered batch expires, or Long.MAX_VALUE when none is unanswered. */
+  private long oldestExpiry() {
+    long oldest = Long.MAX_VALUE;
+    for (Batch b : pending) {
+      oldest = Math.min(oldest, b.sentAt + exportTimeoutNanos);
+    }
+    return oldest;
+  }
+
+  /** Fails every waiting flush: the worker stopped before their spans were settled. */
+  private void failFlushes() {
+    for (FlushRequest f : flushes) {
+      if (flushes.remove(f)) {
+        f.result().fail();
       }
     }
   }
@@ -257,7 +302,7 @@ public final class BoundedExportProcessor implements SpanProcessor {
         }
         batch.settle(ok);
       });
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
       failures.log(Level.WARNING, "exporting " + spans.size() + " spans failed", e);
       batch.settle(false);
     }
@@ -336,19 +381,23 @@ public final class BoundedExportProcessor implements SpanProcessor {
 
   /**
    * Exports what was handed over before this call; completes when all of it is settled — with
-   * success when every export since the call succeeded, failure otherwise. At once if shut down.
+   * success when every export since the call succeeded, failure otherwise. At once if shut down
+   * (failed if spans were left unsent).
    */
   @Override
   public CompletableResultCode forceFlush() {
     if (shutdown.get() || !worker.isAlive()) {
-      return CompletableResultCode.ofSuccess();
+      return queue.stream().anyMatch(o -> o != WAKE_UP) ? CompletableResultCode.ofFailure()
+          : CompletableResultCode.ofSuccess();
     }
     CompletableResultCode result = new CompletableResultCode();
+    // Failures counted before the target is read: a batch failing in between is not forgiven.
+    long failedBefore = failed.get();
     long target;
     synchronized (offerLock) {
       target = queued;
     }
-    flushes.add(new FlushRequest(target, failed.get(), result));
+    flushes.add(new FlushRequest(target, failedBefore, result));
     if (shutdown.get() || !worker.isAlive()) {
       // Shutdown won the race: the worker may have made its last round already.
       completeLeftFlushes();
@@ -364,8 +413,12 @@ public final class BoundedExportProcessor implements SpanProcessor {
    */
   @Override
   public CompletableResultCode shutdown() {
-    if (!shutdown.compareAndSet(false, true)) {
-      return CompletableResultCode.ofSuccess();
+    // Under offerLock: once it is set no span can still be offered, so the worker's last round
+    // (queue empty and shut down) cannot miss one.
+    synchronized (offerLock) {
+      if (!shutdown.compareAndSet(false, true)) {
+        return CompletableResultCode.ofSuccess();
+      }
     }
     wakeUp();
     CompletableResultCode result = new CompletableResultCode();
@@ -377,6 +430,10 @@ public final class BoundedExportProcessor implements SpanProcessor {
           worker.join(1000);
         }
         completeLeftFlushes();
+        if (worker.isAlive()) {
+          // Stuck in an exporter that ignores interrupts: waiting flushes fail rather than hang.
+          failFlushes();
+        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }

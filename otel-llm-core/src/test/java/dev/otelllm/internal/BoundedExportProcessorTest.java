@@ -227,6 +227,89 @@ class BoundedExportProcessorTest {
   }
 
   @Test
+  void anUnansweredBatch_expiresOnTime_evenWithALongScheduleDelay() {
+    ScriptedExporter silent = new ScriptedExporter(spans -> new CompletableResultCode()); // never answers
+    BoundedExportProcessor p = new BoundedExportProcessor(silent, 100, 100, Duration.ofSeconds(30), Duration.ofMillis(300));
+    SdkTracerProvider tp = SdkTracerProvider.builder().addSpanProcessor(p).build();
+    span(tp, "unanswered");
+    long start = System.nanoTime();
+    CompletableResultCode flush = p.forceFlush().join(10, TimeUnit.SECONDS);
+    assertThat(flush.isDone()).isTrue();
+    assertThat(flush.isSuccess()).isFalse();
+    assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(3_000);
+    assertThat(p.stats().failed()).isEqualTo(1);
+    tp.shutdown().join(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void backingOff_neverGrowsABatchPastItsSize() throws Exception {
+    List<Integer> sizes = new CopyOnWriteArrayList<>();
+    ScriptedExporter failing = new ScriptedExporter(spans -> {
+      sizes.add(spans.size());
+      return CompletableResultCode.ofFailure();
+    });
+    BoundedExportProcessor p = new BoundedExportProcessor(failing, 1000, 5, Duration.ofMillis(20), Duration.ofSeconds(2));
+    SdkTracerProvider tp = SdkTracerProvider.builder().addSpanProcessor(p).build();
+    for (int i = 0; i < 200; i++) {
+      span(tp, "s" + i);
+      Thread.sleep(2); // spans keep coming while the worker backs off
+    }
+    tp.shutdown().join(10, TimeUnit.SECONDS);
+    assertThat(sizes).isNotEmpty().allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(5));
+    ExportStats st = p.stats();
+    assertThat(st.exported() + st.failed() + st.dropped() + st.queued()).isEqualTo(200);
+  }
+
+  @Test
+  void anExporterThrowingAnError_doesNotKillTheWorker() {
+    java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+    ScriptedExporter broken = new ScriptedExporter(spans -> {
+      if (calls.getAndIncrement() == 0) {
+        throw new NoClassDefFoundError("some/missing/Class");
+      }
+      return CompletableResultCode.ofSuccess();
+    });
+    // A long delay and room for two: each span is sent by the flush that follows it.
+    BoundedExportProcessor p = new BoundedExportProcessor(broken, 100, 2, Duration.ofSeconds(30), Duration.ofSeconds(2));
+    SdkTracerProvider tp = SdkTracerProvider.builder().addSpanProcessor(p).build();
+    span(tp, "first");
+    assertThat(p.forceFlush().join(10, TimeUnit.SECONDS).isSuccess()).isFalse();
+    span(tp, "second");
+    assertThat(p.forceFlush().join(10, TimeUnit.SECONDS).isSuccess()).isTrue();
+    assertThat(broken.exported).containsExactly("second");
+    assertThat(p.stats().failed()).isEqualTo(1);
+    tp.shutdown().join(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void anExporterStuckBeyondInterrupts_failsWaitingFlushes_insteadOfHangingThem() throws Exception {
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    ScriptedExporter stuck = new ScriptedExporter(spans -> {
+      long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(8);
+      while (System.nanoTime() < until && release.getCount() > 0) {
+        try {
+          release.await(100, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException ignored) {
+          // a badly behaved exporter: keeps blocking
+        }
+      }
+      return CompletableResultCode.ofSuccess();
+    });
+    BoundedExportProcessor p = new BoundedExportProcessor(stuck, 100, 1, Duration.ofMillis(10), Duration.ofMillis(200));
+    SdkTracerProvider tp = SdkTracerProvider.builder().addSpanProcessor(p).build();
+    span(tp, "a");
+    Thread.sleep(100); // the worker is inside the exporter
+    span(tp, "b");
+    CompletableResultCode flush = p.forceFlush();
+    long start = System.nanoTime();
+    tp.shutdown();
+    assertThat(flush.join(6, TimeUnit.SECONDS).isDone()).isTrue();
+    assertThat(flush.isSuccess()).isFalse();
+    assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(5_000);
+    release.countDown();
+  }
+
+  @Test
   void aFlushRacingShutdown_alwaysCompletes() {
     for (int round = 0; round < 50; round++) {
       BoundedExportProcessor p = new BoundedExportProcessor(
