@@ -64,7 +64,8 @@ public final class ToolScope implements AutoCloseable {
 
   /** Through the capture's redactor and within its byte budget. */
   private String recordable(String text) {
-    String out = capture.redactor().apply(text);
+    // A redactor that fails or answers null must neither reach the application nor let the text through.
+    String out = dev.otelllm.internal.ErrorTexts.redact(text, capture.redactor());
     return capture.maxBytes() > 0 ? dev.otelllm.internal.ContentTruncator.cut(out, capture.maxBytes()) : out;
   }
 

@@ -124,6 +124,9 @@ class ContentCaptureTest {
     assertThat(span.getAttributes().get(GenAiKeys.ERROR_MESSAGE)).contains(expected).doesNotContain(absent);
     io.opentelemetry.sdk.trace.data.EventData event = span.getEvents().stream()
         .filter(e -> e.getName().equals("exception")).findFirst().orElseThrow();
+    // Only the redacted texts: nothing overwritten, so nothing counted as dropped.
+    assertThat(event.getTotalAttributeCount()).isEqualTo(event.getAttributes().size());
+    assertThat(event.getAttributes().get(AttributeKey.stringKey("exception.type"))).isEqualTo(LlmException.class.getName());
     assertThat(event.getAttributes().get(AttributeKey.stringKey("exception.message")))
         .contains(expected).doesNotContain(absent);
     assertThat(event.getAttributes().get(AttributeKey.stringKey("exception.stacktrace")))
@@ -236,6 +239,22 @@ class ContentCaptureTest {
       assertThat(exported.getStatus().getDescription()).doesNotContain("1234-5678");
       assertThat(exported.getAttributes().toString()).doesNotContain("1234-5678");
       assertThat(exported.getEvents()).allSatisfy(e -> assertThat(e.getAttributes().toString()).doesNotContain("1234-5678"));
+    }
+  }
+
+  @Test
+  void aToolScopeWhoseRedactorFails_neverThrowsIntoTheApplication() {
+    java.util.function.UnaryOperator<String> broken = text -> {
+      throw new IllegalStateException("redactor bug");
+    };
+    try (TestTracing t = new TestTracing(b -> b.contentCapture(ContentCapture.full().withRedactor(broken)))) {
+      LlmClient client = t.client(DeterministicLlmProvider.echo("m"));
+      try (ToolScope tool = client.tool(new Part.ToolCall("c1", "pay", Map.of("card", "1234-5678")))) {
+        tool.result("paid with 1234-5678");
+      }
+      SpanData span = t.onlySpan();
+      assertThat(span.getName()).isEqualTo("execute_tool pay");
+      assertThat(span.getAttributes().toString()).doesNotContain("1234-5678").contains("redactor failed");
     }
   }
 

@@ -28,32 +28,49 @@ public final class ErrorTexts {
     }
     try {
       String out = redactor.apply(text);
-      return out != null ? out : "[error text removed: the redactor returned null]";
+      return out != null ? out : "[text removed: the redactor returned null]";
     } catch (RuntimeException e) {
-      return "[error text removed: the redactor failed with " + e.getClass().getName() + "]";
+      return "[text removed: the redactor failed with " + e.getClass().getName() + "]";
     }
   }
 
   /**
-   * Sets ERROR status and records the exception event, their texts through {@code redactor}.
+   * Sets ERROR status and records the exception event ({@code exception.type}, {@code
+   * exception.message}, {@code exception.stacktrace}), their texts through {@code redactor}. The
+   * event is written here rather than by the SDK's {@code recordException}, so that the redacted
+   * texts are its only ones (no overwritten attributes counted as dropped) and no span keeps the
+   * exception object with its original message. Never throws for an odd exception.
    *
    * @return the recorded (redacted) message, or null when the error has none
    */
   public static String record(Span span, Throwable error, String type, UnaryOperator<String> redactor) {
-    String message = redact(error.getMessage(), redactor);
+    String message = redact(messageOf(error), redactor);
     span.setStatus(StatusCode.ERROR, message == null ? type : message);
-    if (redactor == UnaryOperator.<String>identity()) {
-      span.recordException(error);
-      return message;
-    }
-    StringWriter trace = new StringWriter();
-    error.printStackTrace(new PrintWriter(trace));
-    AttributesBuilder redacted = Attributes.builder()
-        .put(ExceptionAttributes.EXCEPTION_STACKTRACE, redact(trace.toString(), redactor));
+    AttributesBuilder event = Attributes.builder()
+        .put(ExceptionAttributes.EXCEPTION_TYPE, error.getClass().getName())
+        .put(ExceptionAttributes.EXCEPTION_STACKTRACE, redact(stackTraceOf(error), redactor));
     if (message != null) {
-      redacted.put(ExceptionAttributes.EXCEPTION_MESSAGE, message);
+      event.put(ExceptionAttributes.EXCEPTION_MESSAGE, message);
     }
-    span.recordException(error, redacted.build());
+    span.addEvent("exception", event.build());
     return message;
+  }
+
+  private static String messageOf(Throwable error) {
+    try {
+      return error.getMessage();
+    } catch (RuntimeException e) {
+      return "[message unavailable: getMessage() threw " + e.getClass().getName() + "]";
+    }
+  }
+
+  private static String stackTraceOf(Throwable error) {
+    try {
+      StringWriter trace = new StringWriter();
+      error.printStackTrace(new PrintWriter(trace));
+      return trace.toString();
+    } catch (RuntimeException e) {
+      return error.getClass().getName();
+    }
   }
 }

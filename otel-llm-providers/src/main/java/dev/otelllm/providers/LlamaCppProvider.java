@@ -28,9 +28,10 @@ import java.util.function.Consumer;
  * the library's own tiny deterministic model (see {@link TinyGguf}; its text is nonsense, its
  * tokens, streaming and timing are real). A model file's conversation is rendered with the model's
  * own chat template (llama.cpp's ChatML when the file has none): system prompt, user and assistant
- * turns, tool results as user turns that name their call; should the template refuse the
- * conversation, plain {@code System:}, {@code User:}, {@code Assistant:} lines are used. The tiny
- * model always gets the plain lines. Calls are serialized on one model context. Close it to free
+ * turns, each tool result as a user turn that names its call. Plain {@code System:}, {@code
+ * User:}, {@code Assistant:} lines are used instead when the template refuses the conversation or
+ * when a text holds characters the binding cannot pass back intact (emoji, NUL); the tiny model
+ * always gets the plain lines. Calls are serialized on one model context. Close it to free
  * the native model.
  */
 final class LlamaCppProvider implements LlmProvider, AutoCloseable {
@@ -166,21 +167,46 @@ final class LlamaCppProvider implements LlmProvider, AutoCloseable {
       switch (m.role()) {
         case Message.SYSTEM -> system.append(system.isEmpty() ? "" : "\n\n").append(m.text());
         case Message.ASSISTANT -> turns.add(new Pair<>("assistant", assistantText(m)));
-        case Message.USER -> turns.add(new Pair<>("user", m.text()));
-        // The template knows only user and assistant turns: a tool result is a user turn naming its call.
-        default -> {
-          String callId = dev.otelllm.trace.LlmTrace.toolCallId(m);
-          turns.add(new Pair<>("user", (callId == null ? "Tool result" : "Result of tool call " + callId) + ": "
-              + dev.otelllm.trace.LlmTrace.messageContent(m)));
-        }
+        // The template knows only user and assistant turns: each tool result is a user turn naming its call.
+        case Message.TOOL -> toolResults(m).forEach(r -> turns.add(new Pair<>("user", r)));
+        default -> turns.add(new Pair<>("user", m.text()));
       }
+    }
+    if (!templateSafe(system) || turns.stream().anyMatch(t -> !templateSafe(t.getValue()))) {
+      // The binding returns the templated text as modified UTF-8: characters outside the Basic
+      // Multilingual Plane (emoji) would come back garbled and a NUL would cut the prompt short.
+      return render(request);
     }
     try {
       return model.applyTemplate(new InferenceParameters("").setMessages(system.toString(), turns));
     } catch (RuntimeException e) {
-      // A template that insists on strict alternation, say: plain lines still work.
       return render(request);
     }
+  }
+
+  private static boolean templateSafe(CharSequence text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == 0 || Character.isSurrogate(c)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** One line per tool result of a tool message, each naming the call it answers. */
+  private static List<String> toolResults(Message m) {
+    List<String> out = new ArrayList<>();
+    for (Part p : m.parts()) {
+      if (p instanceof Part.ToolCallResponse r) {
+        out.add("Result of tool call " + r.id() + ": "
+            + (r.response() instanceof String text ? text : WireFormat.tree(r.response()).toString()));
+      }
+    }
+    if (out.isEmpty()) {
+      out.add("Tool result: " + m.text());
+    }
+    return out;
   }
 
   /** Tokens of a text in this model's vocabulary. */
@@ -206,13 +232,17 @@ final class LlamaCppProvider implements LlmProvider, AutoCloseable {
     StringBuilder sb = new StringBuilder();
     request.systemPrompt().ifPresent(s -> sb.append("System: ").append(s).append("\n\n"));
     for (Message m : request.messages()) {
+      if (Message.TOOL.equals(m.role())) {
+        toolResults(m).forEach(r -> sb.append("Tool: ").append(r).append('\n'));
+        continue;
+      }
       String role = switch (m.role()) {
         case Message.USER -> "User";
         case Message.ASSISTANT -> "Assistant";
         case Message.SYSTEM -> "System";
-        default -> "Tool";
+        default -> m.role();
       };
-      sb.append(role).append(": ").append(m.text().isEmpty() ? dev.otelllm.trace.LlmTrace.messageContent(m) : m.text())
+      sb.append(role).append(": ").append(Message.ASSISTANT.equals(m.role()) ? assistantText(m) : m.text())
           .append('\n');
     }
     return sb.append("Assistant:").toString();

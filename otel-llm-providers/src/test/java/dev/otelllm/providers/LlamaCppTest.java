@@ -117,6 +117,32 @@ class LlamaCppTest {
   }
 
   @Test
+  void everyToolResultIsATurn_andTextsTheBindingWouldGarble_fallBackToPlainLines() {
+    LlmProvider fromFile = LlmProviders.create("llamacpp", "from-file",
+        ProviderOptions.builder().modelPath(LlamaCppProvider.tinyModel()).build());
+    LlamaCppProvider counter = (LlamaCppProvider) LlmProviders.create("llamacpp", "tiny-llama");
+    try (LlmClient c = LlmClient.builder(fromFile).tracing(tracing).build()) {
+      // Two results in one tool message: both reach the model.
+      Message twoResults = Message.of(Message.TOOL, List.of(new Part.ToolCallResponse("a", "1"),
+          new Part.ToolCallResponse("b", "2")));
+      LlmRequest tools = LlmRequest.builder().message(Message.user("Run both")).message(twoResults)
+          .prompt("Sum?").maxTokens(2).build();
+      String expected = "<|im_start|>user\nRun both<|im_end|>\n<|im_start|>user\nResult of tool call a: 1<|im_end|>\n"
+          + "<|im_start|>user\nResult of tool call b: 2<|im_end|>\n<|im_start|>user\nSum?<|im_end|>\n"
+          + "<|im_start|>assistant\n";
+      assertThat(c.generate(tools).usage().orElseThrow().inputTokens()).isEqualTo(counter.countTokens(expected));
+      assertThat(LlamaCppProvider.render(tools)).contains("Tool: Result of tool call a: 1\nTool: Result of tool call b: 2");
+
+      // An emoji would come back garbled from the template: the plain lines are used instead.
+      LlmRequest emoji = LlmRequest.builder().prompt("Smile \uD83D\uDE00").maxTokens(2).build();
+      assertThat(c.generate(emoji).usage().orElseThrow().inputTokens())
+          .isEqualTo(counter.countTokens(LlamaCppProvider.render(emoji)));
+    } finally {
+      counter.close();
+    }
+  }
+
+  @Test
   void tinyModelFile_isTheSameBytesEveryTime(@TempDir Path dir) throws Exception {
     byte[] first = Files.readAllBytes(TinyGguf.write(dir.resolve("a.gguf")));
     byte[] second = Files.readAllBytes(TinyGguf.write(dir.resolve("b.gguf")));
