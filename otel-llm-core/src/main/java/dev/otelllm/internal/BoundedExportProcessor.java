@@ -126,11 +126,24 @@ public final class BoundedExportProcessor implements SpanProcessor {
 
   /** Counts so far; consistent enough for monitoring, exact once the queue is idle and answered. */
   public ExportStats stats() {
-    int queued = queue.size();
-    if (queued > 0 && queue.contains(WAKE_UP)) {
-      queued = (int) queue.stream().filter(o -> o != WAKE_UP).count();
+    return new ExportStats(queuedSpans() + inFlight.get(), exported.get(), failed.get(), dropped.get());
+  }
+
+  /** Spans in the queue, not counting a wake-up. */
+  private long queuedSpans() {
+    int n = queue.size();
+    return n > 0 && queue.contains(WAKE_UP) ? queue.stream().filter(o -> o != WAKE_UP).count() : n;
+  }
+
+  /** Completes a waiting flush exactly once: whoever takes it off the list completes it. */
+  private void finish(FlushRequest f, boolean ok) {
+    if (flushes.remove(f)) {
+      if (ok) {
+        f.result().succeed();
+      } else {
+        f.result().fail();
+      }
     }
-    return new ExportStats(queued + inFlight.get(), exported.get(), failed.get(), dropped.get());
   }
 
   private void run() {
@@ -200,7 +213,7 @@ public final class BoundedExportProcessor implements SpanProcessor {
         }
       } catch (InterruptedException e) {
         // Shutdown ran out of time: what is left is counted as failed, not lost silently.
-        long left = batch.size() + queue.stream().filter(o -> o != WAKE_UP).count();
+        long left = batch.size() + queuedSpans();
         queue.clear();
         inFlight.addAndGet(-(long) batch.size());
         failed.addAndGet(left);
@@ -239,9 +252,7 @@ public final class BoundedExportProcessor implements SpanProcessor {
   /** Fails every waiting flush: the worker stopped before their spans were settled. */
   private void failFlushes() {
     for (FlushRequest f : flushes) {
-      if (flushes.remove(f)) {
-        f.result().fail();
-      }
+      finish(f, false);
     }
   }
 
@@ -269,12 +280,7 @@ public final class BoundedExportProcessor implements SpanProcessor {
     }
     for (FlushRequest f : flushes) {
       if (oldestUnsettled >= f.target()) {
-        flushes.remove(f);
-        if (failed.get() > f.failedBefore()) {
-          f.result().fail();
-        } else {
-          f.result().succeed();
-        }
+        finish(f, failed.get() <= f.failedBefore());
       }
     }
   }
@@ -362,13 +368,7 @@ public final class BoundedExportProcessor implements SpanProcessor {
       return; // the worker completes them on its last round
     }
     for (FlushRequest f : flushes) {
-      if (flushes.remove(f)) {
-        if (failed.get() > f.failedBefore() || queue.stream().anyMatch(o -> o != WAKE_UP)) {
-          f.result().fail();
-        } else {
-          f.result().succeed();
-        }
-      }
+      finish(f, failed.get() <= f.failedBefore() && queuedSpans() == 0);
     }
   }
 
@@ -387,8 +387,7 @@ public final class BoundedExportProcessor implements SpanProcessor {
   @Override
   public CompletableResultCode forceFlush() {
     if (shutdown.get() || !worker.isAlive()) {
-      return queue.stream().anyMatch(o -> o != WAKE_UP) ? CompletableResultCode.ofFailure()
-          : CompletableResultCode.ofSuccess();
+      return queuedSpans() > 0 ? CompletableResultCode.ofFailure() : CompletableResultCode.ofSuccess();
     }
     CompletableResultCode result = new CompletableResultCode();
     // Failures counted before the target is read: a batch failing in between is not forgiven.

@@ -95,14 +95,6 @@ final class IdTable {
     }
   }
 
-  /** Removes the id. */
-  void remove(long high, long low) {
-    int i = find(high, low);
-    if (i >= 0) {
-      removeAt(i);
-    }
-  }
-
   /**
    * Empties a slot that {@link #find} returned (>= 0); later entries of its probe run move back
    * so that lookups still find them.

@@ -274,7 +274,8 @@ public final class TraceBuffer implements SpanProcessor {
     }
     List<LlmTrace> candidates;
     if (query.spanIdOrNull() != null) {
-      candidates = getTrace(query.spanIdOrNull()).map(List::of).orElse(List.of());
+      LlmTrace one = query.spanIdValid() ? bySpanId(query.spanIdBits()) : null;
+      candidates = one == null ? List.of() : List.of(one);
     } else if (query.traceIdOrNull() != null) {
       if (!query.traceIdValid()) {
         return List.of();
@@ -307,9 +308,12 @@ public final class TraceBuffer implements SpanProcessor {
     if (!HexIds.isHex(spanId, 16)) {
       return Optional.empty();
     }
-    long bits = HexIds.parse(spanId, 0, "spanId");
+    return Optional.ofNullable(bySpanId(HexIds.parse(spanId, 0, "spanId")));
+  }
+
+  private LlmTrace bySpanId(long bits) {
     synchronized (lock) {
-      return Optional.ofNullable((LlmTrace) bySpan.get(0, bits));
+      return (LlmTrace) bySpan.get(0, bits);
     }
   }
 

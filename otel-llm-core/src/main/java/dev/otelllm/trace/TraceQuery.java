@@ -143,6 +143,15 @@ public final class TraceQuery {
     return traceIdLow;
   }
 
+  /** Whether the span id condition names a valid id; its bits. */
+  boolean spanIdValid() {
+    return spanIdValid;
+  }
+
+  long spanIdBits() {
+    return spanIdBits;
+  }
+
   String spanIdOrNull() {
     return spanId;
   }

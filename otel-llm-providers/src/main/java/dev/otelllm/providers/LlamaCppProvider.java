@@ -199,8 +199,7 @@ final class LlamaCppProvider implements LlmProvider, AutoCloseable {
     List<String> out = new ArrayList<>();
     for (Part p : m.parts()) {
       if (p instanceof Part.ToolCallResponse r) {
-        out.add("Result of tool call " + r.id() + ": "
-            + (r.response() instanceof String text ? text : WireFormat.tree(r.response()).toString()));
+        out.add("Result of tool call " + r.id() + ": " + WireFormat.resultText(r.response()));
       }
     }
     if (out.isEmpty()) {
@@ -223,7 +222,7 @@ final class LlamaCppProvider implements LlmProvider, AutoCloseable {
     StringBuilder sb = new StringBuilder(m.text());
     for (Part.ToolCall c : m.toolCalls()) {
       sb.append(sb.isEmpty() ? "" : "\n").append("Tool call ").append(c.id()).append(": ").append(c.name())
-          .append(WireFormat.tree(c.arguments()).toString());
+          .append(WireFormat.json(c.arguments()));
     }
     return sb.toString();
   }

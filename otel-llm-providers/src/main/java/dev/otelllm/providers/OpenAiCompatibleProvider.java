@@ -53,6 +53,17 @@ final class OpenAiCompatibleProvider implements LlmProvider {
   // first, OpenRouter and some others the second).
   private static final String[] REASONING_FIELDS = {"reasoning_content", "reasoning"};
 
+  /** The reasoning text of a message or a streamed delta: the first non-empty field, or "". */
+  private static String reasoningOf(JsonNode node) {
+    for (String field : REASONING_FIELDS) {
+      String text = node.path(field).asText("");
+      if (node.path(field).isTextual() && !text.isEmpty()) {
+        return text;
+      }
+    }
+    return "";
+  }
+
   @Override
   public LlmResponse stream(LlmRequest request, Consumer<String> onChunk) {
     StringBuilder content = new StringBuilder();
@@ -89,12 +100,7 @@ final class OpenAiCompatibleProvider implements LlmProvider {
           content.append(piece);
           onChunk.accept(piece);
         }
-        for (String field : REASONING_FIELDS) {
-          if (delta.path(field).isTextual()) {
-            reasoning.append(delta.get(field).asText());
-            break;
-          }
-        }
+        reasoning.append(reasoningOf(delta));
         for (JsonNode call : delta.path("tool_calls")) {
           int index = call.path("index").asInt(Math.max(0, calls.size() - 1));
           String[] idName = calls.computeIfAbsent(index, k -> new String[] {"", ""});
@@ -209,11 +215,9 @@ final class OpenAiCompatibleProvider implements LlmProvider {
     if (message.path("content").isTextual()) {
       out.content(message.get("content").asText());
     }
-    for (String field : REASONING_FIELDS) {
-      if (message.path(field).isTextual() && !message.get(field).asText().isEmpty()) {
-        out.part(new Part.Reasoning(message.get(field).asText()));
-        break;
-      }
+    String reasoning = reasoningOf(message);
+    if (!reasoning.isEmpty()) {
+      out.part(new Part.Reasoning(reasoning));
     }
     for (JsonNode call : message.path("tool_calls")) {
       JsonNode fn = call.path("function");
