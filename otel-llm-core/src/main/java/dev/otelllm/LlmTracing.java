@@ -2,6 +2,7 @@ package dev.otelllm;
 
 import dev.otelllm.internal.BoundedExportProcessor;
 import dev.otelllm.internal.ContentPolicyExporter;
+import dev.otelllm.internal.CountingSpanExporter;
 import dev.otelllm.internal.OtlpExporters;
 import dev.otelllm.trace.RecordGenAiSampler;
 import io.opentelemetry.sdk.metrics.export.PeriodicMetricReader;
@@ -63,8 +64,10 @@ public final class LlmTracing implements AutoCloseable {
   private final ContentCapture exportContentCapture;
   private final List<BoundedExportProcessor> exportProcessors = new ArrayList<>();
   private final AutoCloseable ownedJoined;
+  private final List<CountingSpanExporter> countedExporters;
 
   private LlmTracing(Builder b) {
+    this.countedExporters = b.countedExporters;
     this.contentCapture = b.contentCapture;
     this.exportContentCapture = b.exportContentCapture;
     if (b.joined != null) {
@@ -134,24 +137,43 @@ public final class LlmTracing implements AutoCloseable {
    * Records into an SDK built by OpenTelemetry's autoconfigure from the standard {@code OTEL_*}
    * environment variables and system properties ({@code OTEL_EXPORTER_OTLP_ENDPOINT}, {@code
    * OTEL_EXPORTER_OTLP_PROTOCOL}, {@code OTEL_EXPORTER_OTLP_HEADERS}, {@code OTEL_SERVICE_NAME},
-   * {@code OTEL_RESOURCE_ATTRIBUTES}, {@code OTEL_TRACES_SAMPLER}, ...), with this library's buffer,
-   * baggage processor, export content policy and sampler wrapper added by {@link
-   * dev.otelllm.autoconfigure.LlmAutoConfiguration}. The SDK is not registered globally; {@link
-   * #close()} shuts it down.
+   * {@code OTEL_RESOURCE_ATTRIBUTES}, {@code OTEL_TRACES_SAMPLER}, ...), with this library's buffer
+   * ({@code otel.llm.max.traces}, default 100), baggage processor, export content policy and sampler
+   * wrapper added through the autoconfigure builder's customizers. The OTLP protocol defaults to
+   * http/protobuf here (the JDK's HTTP client; gRPC needs an extra sender). {@link #exportStats()}
+   * counts exported and failed spans; the SDK's batch processor does not report its queue, so
+   * queued and dropped read 0. The SDK is not registered globally; {@link #close()} shuts it down.
+   *
+   * @throws io.opentelemetry.sdk.autoconfigure.spi.ConfigurationException for a bad setting, naming it
    */
   public static LlmTracing autoconfigured() {
-    dev.otelllm.autoconfigure.LlmAutoConfiguration.takeBufferBuiltHere();
+    TraceBuffer[] buffer = new TraceBuffer[1];
+    List<CountingSpanExporter> counted = new java.util.concurrent.CopyOnWriteArrayList<>();
     io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk auto =
-        io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk.builder().build();
+        io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk.builder()
+            .addPropertiesSupplier(() -> java.util.Map.of(
+                "otel.exporter.otlp.protocol", "http/protobuf",
+                dev.otelllm.autoconfigure.LlmAutoConfiguration.BUILT_BY_LIBRARY, "true"))
+            .addTracerProviderCustomizer((builder, config) -> {
+              buffer[0] = TraceBuffer.create(config.getInt("otel.llm.max.traces", TraceBuffer.DEFAULT_MAX_TRACES));
+              return addProcessors(builder, buffer[0]);
+            })
+            .addSpanExporterCustomizer((exporter, config) -> {
+              CountingSpanExporter c = new CountingSpanExporter(new ContentPolicyExporter(exporter,
+                  dev.otelllm.autoconfigure.LlmAutoConfiguration.exportContent(config)));
+              counted.add(c);
+              return c;
+            })
+            .addSamplerCustomizer(dev.otelllm.autoconfigure.LlmAutoConfiguration::recordDroppedGenAi)
+            .build();
     OpenTelemetrySdk sdk = auto.getOpenTelemetrySdk();
-    TraceBuffer buffer = dev.otelllm.autoconfigure.LlmAutoConfiguration.takeBufferBuiltHere().orElse(null);
-    if (buffer == null) {
+    if (buffer[0] == null) {
       sdk.shutdown().join(10, TimeUnit.SECONDS);
-      throw new IllegalStateException("autoconfigure did not run this library's customizer (OTEL_SDK_DISABLED, or "
-          + "META-INF/services/io.opentelemetry.sdk.autoconfigure.spi.AutoConfigurationCustomizerProvider missing)");
+      throw new IllegalStateException("autoconfigure built no tracer provider (OTEL_SDK_DISABLED is set)");
     }
-    Builder b = builder().joinOpenTelemetry(sdk, buffer);
+    Builder b = builder().joinOpenTelemetry(sdk, buffer[0]);
     b.ownedJoined = sdk;
+    b.countedExporters = counted;
     return b.build();
   }
 
@@ -219,7 +241,8 @@ public final class LlmTracing implements AutoCloseable {
 
   /**
    * What the exporters added to this builder did with the spans handed to them: queued, exported,
-   * failed, dropped. Zeros when there is none (or the SDK was joined).
+   * failed, dropped. Zeros when there is none or the SDK was joined; under {@link #autoconfigured()}
+   * exported and failed only.
    */
   public ExportStats exportStats() {
     long queued = 0;
@@ -232,6 +255,11 @@ public final class LlmTracing implements AutoCloseable {
       exported += s.exported();
       failed += s.failed();
       dropped += s.dropped();
+    }
+    for (CountingSpanExporter c : countedExporters) {
+      ExportStats s = c.stats();
+      exported += s.exported();
+      failed += s.failed();
     }
     return new ExportStats(queued, exported, failed, dropped);
   }
@@ -273,6 +301,7 @@ public final class LlmTracing implements AutoCloseable {
     private boolean registerGlobal;
     private OpenTelemetry joined;
     private AutoCloseable ownedJoined;
+    private List<CountingSpanExporter> countedExporters = List.of();
     private OtlpExport otlp;
     private io.opentelemetry.sdk.trace.samplers.Sampler sampler;
 

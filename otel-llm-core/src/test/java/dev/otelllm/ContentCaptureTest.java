@@ -375,20 +375,20 @@ class ContentCaptureTest {
   }
 
   @Test
-  void truncated_longHistory_staysFastOnTheCallersThread() {
+  void truncated_longHistory_keepsTheNewestMessagesWithinTheBudget() {
+    // How fast this runs is measured by TruncateLongHistoryBenchmark; here only what it keeps.
     LlmRequest.Builder request = LlmRequest.builder();
     String kb2 = "h".repeat(2048);
     for (int i = 0; i < 2000; i++) {
       request.message(Message.user(kb2 + i));
     }
     try (TestTracingHolder h = new TestTracingHolder()) {
-      long start = System.nanoTime();
       LlmTrace trace = run(ContentCapture.truncated(4096), request.build(), h);
-      long ms = (System.nanoTime() - start) / 1_000_000;
-      // Bisection over 2,000 messages instead of 2,000 rounds of serializing (which took ~12 s).
-      assertThat(ms).isLessThan(3_000);
       assertThat(trace.contentTruncated()).isTrue();
       assertThat(trace.messages()).isNotEmpty();
+      assertThat(json(h.tracing.onlySpan().getAttributes(), GenAiKeys.INPUT_MESSAGES)
+              .getBytes(StandardCharsets.UTF_8).length)
+          .isLessThanOrEqualTo(4096);
     }
   }
 

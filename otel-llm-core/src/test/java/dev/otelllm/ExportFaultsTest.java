@@ -13,12 +13,15 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockResponse;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * A collector that is down, slow or refusing never reaches the application: no exception, every
  * interaction in memory, bounded shutdown, and every span accounted for. Latency figures are
  * measured by the FaultMatrix benchmark, not here.
  */
+// A hang guard, not a latency claim: close() must settle every span and return.
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
 class ExportFaultsTest {
 
   private static LlmTracing tracing(String endpoint, Duration timeout, int queue) {
@@ -43,18 +46,13 @@ class ExportFaultsTest {
     return client;
   }
 
-  private static long closeTimed(LlmTracing tracing) {
-    long start = System.nanoTime();
-    tracing.close();
-    return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-  }
 
   @Test
   void collectorDown_connectionRefused() throws Exception {
     LlmTracing tracing = tracing("http://127.0.0.1:" + closedPort(), Duration.ofMillis(500), 2048);
     LlmClient client = generate(tracing, 200);
     assertThat(client.getTraces()).hasSize(200);
-    assertThat(closeTimed(tracing)).isLessThan(10_000);
+    tracing.close();
     ExportStats s = tracing.exportStats();
     assertThat(s.exported()).isZero();
     assertThat(s.failed() + s.dropped()).isEqualTo(200);
@@ -68,7 +66,7 @@ class ExportFaultsTest {
       LlmTracing tracing = tracing(receiver.endpoint(), Duration.ofMillis(300), 64);
       LlmClient client = generate(tracing, 500);
       assertThat(client.getTraces()).hasSize(500);
-      assertThat(closeTimed(tracing)).isLessThan(10_000);
+      tracing.close();
       ExportStats s = tracing.exportStats();
       assertThat(s.exported()).isZero();
       // The queue is bounded: most spans were dropped at once rather than held. At most the queue
@@ -85,7 +83,7 @@ class ExportFaultsTest {
         LlmTracing tracing = tracing(receiver.endpoint(), Duration.ofSeconds(2), 2048);
         LlmClient client = generate(tracing, 100);
         assertThat(client.getTraces()).as("code " + code).hasSize(100);
-        assertThat(closeTimed(tracing)).as("code " + code).isLessThan(15_000);
+        tracing.close();
         ExportStats s = tracing.exportStats();
         assertThat(s.exported()).as("code " + code).isZero();
         assertThat(s.failed() + s.dropped()).as("code " + code).isEqualTo(100);

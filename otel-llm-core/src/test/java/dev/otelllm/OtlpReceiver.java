@@ -17,16 +17,19 @@ import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
 
-/** An OTLP/HTTP receiver on 127.0.0.1 that decodes what arrives with the OTLP protobuf classes. */
-final class OtlpReceiver implements AutoCloseable {
+/**
+ * An OTLP/HTTP receiver on 127.0.0.1 that decodes what arrives with the OTLP protobuf classes.
+ * Shared with other modules' tests through this module's test jar.
+ */
+public final class OtlpReceiver implements AutoCloseable {
   final MockWebServer server = new MockWebServer();
-  final List<RecordedRequest> traceRequests = new CopyOnWriteArrayList<>();
-  final List<ExportTraceServiceRequest> accepted = new CopyOnWriteArrayList<>();
+  public final List<RecordedRequest> traceRequests = new CopyOnWriteArrayList<>();
+  public final List<ExportTraceServiceRequest> accepted = new CopyOnWriteArrayList<>();
   final AtomicInteger acceptedSpans = new AtomicInteger();
   private final AtomicInteger calls = new AtomicInteger();
 
   /** @param answer the response to the n-th trace request (0-based) */
-  OtlpReceiver(IntFunction<MockResponse> answer) throws IOException {
+  public OtlpReceiver(IntFunction<MockResponse> answer) throws IOException {
     server.setDispatcher(new Dispatcher() {
       @Override
       public MockResponse dispatch(RecordedRequest request) {
@@ -50,7 +53,7 @@ final class OtlpReceiver implements AutoCloseable {
     server.start(InetAddress.getByName("127.0.0.1"), 0);
   }
 
-  static OtlpReceiver alwaysOk() throws IOException {
+  public static OtlpReceiver alwaysOk() throws IOException {
     return new OtlpReceiver(n -> ok());
   }
 
@@ -58,7 +61,7 @@ final class OtlpReceiver implements AutoCloseable {
     return new MockResponse.Builder().code(200).addHeader("Content-Type", "application/x-protobuf").build();
   }
 
-  String endpoint() {
+  public String endpoint() {
     return "http://127.0.0.1:" + server.getPort();
   }
 
@@ -80,7 +83,7 @@ final class OtlpReceiver implements AutoCloseable {
     return out;
   }
 
-  List<Span> allSpans() {
+  public List<Span> allSpans() {
     List<Span> out = new ArrayList<>();
     for (ExportTraceServiceRequest r : accepted) {
       out.addAll(spans(r));

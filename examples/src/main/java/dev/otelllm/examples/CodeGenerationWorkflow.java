@@ -1,8 +1,10 @@
 package dev.otelllm.examples;
 
+import dev.otelllm.ExportStats;
 import dev.otelllm.GenerationParams;
 import dev.otelllm.LlmClient;
 import dev.otelllm.LlmProvider;
+import dev.otelllm.LlmTracing;
 import dev.otelllm.LlmResponse;
 import dev.otelllm.Session;
 import dev.otelllm.WorkflowScope;
@@ -12,6 +14,7 @@ import java.io.PrintStream;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -40,53 +43,87 @@ public final class CodeGenerationWorkflow {
     this.out = out;
   }
 
+  static final String USAGE = String.join("\n",
+      "usage: CodeGenerationWorkflow [--provider NAME] [--model MODEL] [--model-path FILE.gguf] [--base-url URL] [--help]",
+      "  NAME: llamacpp (default, in process), openai, anthropic, ollama, lmstudio, vllm, openrouter, scripted",
+      "  or set OTEL_LLM_PROVIDER, OTEL_LLM_MODEL, OTEL_LLM_MODEL_PATH, OTEL_LLM_BASE_URL;",
+      "  OTEL_EXPORTER_OTLP_ENDPOINT (and the other OTEL_* variables) export the spans over OTLP",
+      "  exit codes: 0 every step answered, 1 a provider call failed, 2 bad usage or settings");
+
   /**
    * Runs on the in-process llama.cpp provider with the library's tiny model by default (no network,
    * no key; its code is nonsense, its tokens and timing real). With {@code OTEL_LLM_PROVIDER}
    * (openai, anthropic, ollama, lmstudio, vllm, openrouter, llamacpp, or scripted for the
-   * stand-in whose first answer has a bug) and {@code OTEL_LLM_MODEL} set, or {@code --provider
-   * NAME --model MODEL}, it runs on that provider (API keys from the usual environment variables).
+   * stand-in whose first answer has a bug), {@code OTEL_LLM_MODEL} and, for llamacpp, {@code
+   * OTEL_LLM_MODEL_PATH} set, or {@code --provider NAME --model MODEL --model-path FILE}, it runs on
+   * that provider (API keys from the usual environment variables). Spans are exported when the
+   * standard {@code OTEL_EXPORTER_OTLP_ENDPOINT} (or its traces variant) is set, and stay in memory
+   * otherwise. Exits 0 when every step got an answer, 1 when a provider call failed, 2 for bad
+   * usage or settings.
    */
   public static void main(String[] args) {
-    String provider = System.getenv("OTEL_LLM_PROVIDER");
-    String model = System.getenv("OTEL_LLM_MODEL");
-    for (int i = 0; i + 1 < args.length; i += 2) {
-      if (args[i].equals("--provider")) {
-        provider = args[i + 1];
-      } else if (args[i].equals("--model")) {
-        model = args[i + 1];
-      }
+    int code = run(args, System.getenv(), System.out, System.err);
+    // llama.cpp's native threads can keep the JVM alive after the model is closed.
+    System.exit(code);
+  }
+
+  /** The command line: the exit code it ends with. */
+  static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+    RunSettings settings;
+    try {
+      settings = RunSettings.parse(args, env);
+    } catch (IllegalArgumentException e) {
+      err.println("error: " + e.getMessage());
+      err.println(USAGE);
+      return 2;
+    }
+    if (settings.help()) {
+      out.println(USAGE);
+      return 0;
     }
     LlmProvider llm;
     try {
-      if (provider == null || provider.isBlank()) {
-        provider = "llamacpp";
-      }
-      llm = provider.equals("scripted") ? scriptedModel()
-          : dev.otelllm.providers.LlmProviders.create(provider, model == null ? defaultModel(provider) : model);
+      llm = settings.createProvider();
     } catch (RuntimeException e) {
-      System.err.println("error: " + e.getMessage());
-      System.exit(2);
-      return;
+      err.println("error: " + e.getMessage());
+      return 2;
     }
-    // The run succeeds when every step got its answer; whether the model's code passed is in the report.
-    try (LlmClient client = LlmClient.builder(llm).tracing(true).maxTraces(100).build()) {
-      new CodeGenerationWorkflow(client, System.out).run("Create a histogram of the 'age' column from df");
+    ExportTarget export = ExportTarget.from(env);
+    LlmTracing tracing;
+    try {
+      tracing = export.enabled() ? LlmTracing.autoconfigured() : LlmTracing.builder().maxTraces(100).build();
     } catch (RuntimeException e) {
-      System.err.println("error: " + e);
-      System.exit(1);
+      closeQuietly(llm);
+      err.println("error: OpenTelemetry settings: " + e.getMessage());
+      return 2;
     }
-    System.exit(0);
+    out.println("otel-llm example | provider " + llm.info().providerName() + " | model " + settings.modelLabel()
+        + " | traces: " + export.describe());
+    int code = 0;
+    try (LlmClient client = LlmClient.builder(llm).tracing(tracing).build()) {
+      new CodeGenerationWorkflow(client, out).run("Create a histogram of the 'age' column from df");
+    } catch (RuntimeException e) {
+      err.println("error: a provider call failed: " + e.getMessage());
+      code = 1;
+    } finally {
+      tracing.close();
+    }
+    if (export.enabled()) {
+      ExportStats stats = tracing.exportStats();
+      out.println("exported " + stats.exported() + " spans to " + export.tracesEndpoint()
+          + (stats.failed() > 0 ? "; " + stats.failed() + " failed (is a collector listening there?)" : ""));
+    }
+    return code;
   }
 
-  private static String defaultModel(String provider) {
-    return switch (provider) {
-      case "openai" -> "gpt-4o-mini";
-      case "anthropic" -> "claude-sonnet-4-5";
-      case "ollama" -> "llama3.2";
-      case "llamacpp" -> "tiny-llama";
-      default -> throw new IllegalArgumentException("set OTEL_LLM_MODEL (or --model) for provider " + provider);
-    };
+  private static void closeQuietly(LlmProvider provider) {
+    if (provider instanceof AutoCloseable c) {
+      try {
+        c.close();
+      } catch (Exception ignored) {
+        // the run is over either way
+      }
+    }
   }
 
   /** A stand-in model: buggy code first, fixed code on the retry, then prose. */
@@ -138,9 +175,9 @@ public final class CodeGenerationWorkflow {
   }
 
   private void printReport(List<LlmTrace> traces, String traceId, boolean valid) {
-    out.println("LLM workflow " + (valid ? "succeeded" : "ended with invalid code after " + MAX_ATTEMPTS + " attempts")
-        + " - trace " + traceId + " (open it in Jaeger or Tempo when exported)");
-    out.printf("%-4s %-24s %7s %7s %9s  %s%n", "#", "step", "attempt", "tokens", "ms", "prompt");
+    out.println("workflow " + (valid ? "succeeded" : "ended with invalid code after " + MAX_ATTEMPTS + " attempts")
+        + ", trace " + traceId);
+    out.printf(Locale.ROOT, "%-3s %-24s %7s %7s %10s  %s%n", "#", "step", "attempt", "tokens", "ms", "prompt");
     long totalTokens = 0;
     double totalMs = 0;
     int i = 1;
@@ -149,15 +186,31 @@ public final class CodeGenerationWorkflow {
       totalTokens += tokens;
       totalMs += t.generationTimeMs();
       Object attempt = t.metadata().getOrDefault("attempt_number", "-");
-      out.printf("%-4d %-24s %7s %7d %9.3f  %s%n", i++, t.metadata().getOrDefault("step_type", "-"), attempt,
-          tokens, t.generationTimeMs(), head(t.prompt(), 60));
+      out.printf(Locale.ROOT, "%-3d %-24s %7s %7d %10.1f  %s%n", i++, t.metadata().getOrDefault("step_type", "-"),
+          attempt, tokens, t.generationTimeMs(), head(t.prompt(), 60));
     }
-    out.printf("%d interactions, %d tokens, %.3f ms in the model%n", traces.size(), totalTokens, totalMs);
+    out.printf(Locale.ROOT, "%d interactions, %d tokens, %.1f ms in the model%n", traces.size(), totalTokens, totalMs);
     if (!traces.isEmpty()) {
-      out.println();
-      out.println("Last interaction, as the reference's map:");
-      out.println(traces.get(traces.size() - 1).toJson());
+      printInteraction(traces.get(traces.size() - 1));
     }
+  }
+
+  /** One interaction as a reader wants it: what was asked, what came back, what it cost. */
+  private void printInteraction(LlmTrace t) {
+    out.println();
+    out.println("last interaction: span " + t.spanId() + " of trace " + t.traceId());
+    out.printf(Locale.ROOT, "  when     %s, %.1f ms, finish %s%n", t.isoTimestamp(), t.generationTimeMs(),
+        t.response().finishReason());
+    out.println("  step     " + t.metadata().getOrDefault("step_type", "-") + ", attempt "
+        + t.metadata().getOrDefault("attempt_number", "-") + ", session " + t.sessionId());
+    out.println("  tokens   " + t.response().usage()
+        .map(u -> u.inputTokens() + " in, " + u.outputTokens() + " out").orElse("not reported"));
+    out.println("  params   " + t.parameters());
+    out.println("  system   " + head(t.systemPrompt(), 100));
+    out.println("  history  " + t.messages().size() + " earlier messages");
+    out.println("  prompt   " + head(t.prompt(), 100));
+    out.println("  answer   " + head(t.response().content(), 100));
+    t.error().ifPresent(e -> out.println("  error    " + e));
   }
 
   static String extractCode(String text) {
@@ -193,7 +246,7 @@ public final class CodeGenerationWorkflow {
   }
 
   private static String head(String s, int n) {
-    String oneLine = s.replace('\n', ' ');
+    String oneLine = s.replace('\n', ' ').replace('\r', ' ');
     return oneLine.length() <= n ? oneLine : oneLine.substring(0, n - 3) + "...";
   }
 }

@@ -28,8 +28,10 @@ class CodeGenerationWorkflowTest {
       assertThat(traces.get(0).parentSpanId()).isNotEmpty();
     }
     String report = bytes.toString(StandardCharsets.UTF_8);
-    assertThat(report).contains("LLM workflow succeeded").contains("3 interactions")
-        .contains("methodology_generation").contains("\"trace_id\"");
+    assertThat(report).contains("workflow succeeded").contains("3 interactions")
+        .contains("methodology_generation").contains("last interaction: span ")
+        .contains("  step     methodology_generation, attempt 1, session ")
+        .contains("  prompt   Generate a brief scientific methodology description");
   }
 
   @Test

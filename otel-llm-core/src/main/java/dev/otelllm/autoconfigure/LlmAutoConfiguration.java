@@ -4,71 +4,59 @@ import dev.otelllm.ContentCapture;
 import dev.otelllm.LlmTracing;
 import dev.otelllm.internal.ContentPolicyExporter;
 import dev.otelllm.trace.RecordGenAiSampler;
-import dev.otelllm.trace.TraceBuffer;
+import dev.otelllm.trace.SessionBaggageSpanProcessor;
+import io.opentelemetry.sdk.trace.samplers.Sampler;
 import io.opentelemetry.sdk.autoconfigure.spi.AutoConfigurationCustomizer;
 import io.opentelemetry.sdk.autoconfigure.spi.AutoConfigurationCustomizerProvider;
 import io.opentelemetry.sdk.autoconfigure.spi.ConfigProperties;
 import io.opentelemetry.sdk.autoconfigure.spi.ConfigurationException;
 import java.util.Locale;
-import java.util.Optional;
 
 /**
  * Plugs the library into any SDK built by OpenTelemetry's autoconfigure (and so into the Java
  * agent when this jar is an extension): registered as an {@link AutoConfigurationCustomizerProvider}
- * service, it adds the session-baggage processor and a {@link TraceBuffer} to the tracer provider,
- * wraps every span exporter in the export content policy, and wraps the sampler so that GenAI
- * spans it drops are still recorded for the buffer (see {@link RecordGenAiSampler}).
+ * service, it adds the session-baggage processor to the tracer provider, wraps every span exporter
+ * in the export content policy, and wraps the sampler so that GenAI spans it drops are still
+ * recorded (see {@link RecordGenAiSampler}). It changes none of the host SDK's defaults.
  *
- * <p>It also makes http/protobuf the default OTLP protocol (the specification's default; the
- * standard variables still choose).
+ * <p>It adds no in-memory buffer to a host SDK: nothing in the application could read one. {@link
+ * LlmTracing#autoconfigured()} builds an SDK of its own that has the buffer; this provider then
+ * stands aside, so nothing is added twice.
  *
  * <p>Configuration (system properties or environment variables, as autoconfigure reads them):
  *
  * <ul>
- *   <li>{@code otel.llm.max.traces} / {@code OTEL_LLM_MAX_TRACES}: interactions kept, default 100;
  *   <li>{@code otel.llm.export.content}: none (default), metadata, full or truncated;
  *   <li>{@code otel.llm.export.content.max.bytes}: budget of truncated, default 2048 (what Grafana
  *       Tempo keeps of an attribute by default);
  *   <li>{@code otel.llm.export.content.format}: json (default, string attributes) or structured;
  *   <li>{@code otel.llm.record.dropped.genai}: wrap the sampler, default true.
  * </ul>
- *
- * <p>Read the buffer with {@link #traceBuffer()}, or use {@link LlmTracing#autoconfigured()}.
  */
 public final class LlmAutoConfiguration implements AutoConfigurationCustomizerProvider {
 
-  // The buffer of the SDK most recently autoconfigured in this class loader, and the one built on
-  // the current thread (so that LlmTracing.autoconfigured() reads its own, not a concurrent one's).
-  private static volatile TraceBuffer lastBuffer;
-  private static final ThreadLocal<TraceBuffer> BUILT_HERE = new ThreadLocal<>();
+  /**
+   * Set by {@link LlmTracing#autoconfigured()} on the SDK it builds, which adds the library's parts
+   * itself. Not API.
+   */
+  public static final String BUILT_BY_LIBRARY = "otel.llm.internal.built.by.library";
 
   @Override
   public void customize(AutoConfigurationCustomizer customizer) {
-    // A default only: OTEL_EXPORTER_OTLP_PROTOCOL and system properties still win. http/protobuf is
-    // the specification's default and needs no extra sender on the classpath.
-    customizer.addPropertiesSupplier(() -> java.util.Map.of("otel.exporter.otlp.protocol", "http/protobuf"));
-    customizer.addTracerProviderCustomizer((builder, config) -> {
-      TraceBuffer buffer = TraceBuffer.create(config.getInt("otel.llm.max.traces", TraceBuffer.DEFAULT_MAX_TRACES));
-      lastBuffer = buffer;
-      BUILT_HERE.set(buffer);
-      return LlmTracing.addProcessors(builder, buffer);
-    });
-    customizer.addSpanExporterCustomizer(
-        (exporter, config) -> new ContentPolicyExporter(exporter, exportContent(config)));
-    customizer.addSamplerCustomizer((sampler, config) ->
-        config.getBoolean("otel.llm.record.dropped.genai", true) ? RecordGenAiSampler.wrap(sampler) : sampler);
+    customizer.addTracerProviderCustomizer((builder, config) ->
+        ownSdk(config) ? builder : builder.addSpanProcessor(SessionBaggageSpanProcessor.create()));
+    customizer.addSpanExporterCustomizer((exporter, config) ->
+        ownSdk(config) ? exporter : new ContentPolicyExporter(exporter, exportContent(config)));
+    customizer.addSamplerCustomizer((sampler, config) -> ownSdk(config) ? sampler : recordDroppedGenAi(sampler, config));
   }
 
-  /** Takes the buffer of the SDK built on this thread since the last call, if any. Not API. */
-  public static Optional<TraceBuffer> takeBufferBuiltHere() {
-    TraceBuffer b = BUILT_HERE.get();
-    BUILT_HERE.remove();
-    return Optional.ofNullable(b);
+  private static boolean ownSdk(ConfigProperties config) {
+    return config.getBoolean(BUILT_BY_LIBRARY, false);
   }
 
-  /** The buffer added to the SDK that autoconfigure built last, if any. */
-  public static Optional<TraceBuffer> traceBuffer() {
-    return Optional.ofNullable(lastBuffer);
+  /** The sampler, wrapped unless {@code otel.llm.record.dropped.genai} is false. */
+  public static Sampler recordDroppedGenAi(Sampler sampler, ConfigProperties config) {
+    return config.getBoolean("otel.llm.record.dropped.genai", true) ? RecordGenAiSampler.wrap(sampler) : sampler;
   }
 
   /** The export content policy the configuration asks for. */

@@ -54,10 +54,9 @@ class ProviderHardeningTest {
       f.server.enqueue(new MockResponse.Builder().code(200).body(pings.toString())
           .throttleBody(40, 100, TimeUnit.MILLISECONDS).build());
       ProviderOptions o = f.options("").streamIdleTimeout(Duration.ofMillis(500)).streamTimeout(Duration.ofMillis(800)).build();
-      long start = System.nanoTime();
+      // The pings would take 4 s: the message says the whole-stream timeout ended it.
       assertThatThrownBy(() -> LlmProviders.create("anthropic", "c", o).stream(LlmRequest.of("x"), c -> {}))
           .isInstanceOf(LlmTransportException.class).hasMessageContaining("stream timeout");
-      assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(3_000);
     }
   }
 

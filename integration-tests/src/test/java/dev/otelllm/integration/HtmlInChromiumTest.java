@@ -1,7 +1,10 @@
-package dev.otelllm.export;
+package dev.otelllm.integration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.otelllm.export.SampleTraces;
+import dev.otelllm.export.TraceExport;
+import dev.otelllm.export.TraceFormat;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Opens the HTML report in headless Chromium (Debian's {@code chromium}, or the one {@code
- * CHROMIUM} names) and reads the page's DOM after its script ran.
+ * CHROMIUM} names) and reads the page's DOM after its script ran. The integration profile runs it;
+ * {@code .ci/run} installs the browser. The browser-free checks of the page are in TraceExportTest.
  */
 class HtmlInChromiumTest {
 
