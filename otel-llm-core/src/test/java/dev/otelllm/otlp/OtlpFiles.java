@@ -16,12 +16,15 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPOutputStream;
 
-/** Writes OTLP files the way a Collector's file exporter would, from what the real OTLP exporters produce. */
-final class OtlpFiles {
+/**
+ * Writes OTLP files the way a Collector's file exporter would, from what the real OTLP exporters
+ * produce. Shared with other modules' tests through this module's test jar.
+ */
+public final class OtlpFiles {
   private OtlpFiles() {}
 
   /** One OTLP JSON request per line, each holding one batch, as the Java OTLP marshaler encodes it. */
-  static Path jsonLines(Path file, List<List<SpanData>> batches, boolean gzip) throws IOException {
+  public static Path jsonLines(Path file, List<List<SpanData>> batches, boolean gzip) throws IOException {
     try (OutputStream raw = Files.newOutputStream(file);
         OutputStream out = gzip ? new GZIPOutputStream(raw) : raw) {
       for (List<SpanData> batch : batches) {
@@ -36,7 +39,7 @@ final class OtlpFiles {
    * The request bodies the real OTLP/HTTP exporter sends to a loopback receiver, framed as the
    * Collector's file exporter frames protobuf: each preceded by its length, 4 bytes big-endian.
    */
-  static Path protobufRecords(Path file, List<List<SpanData>> batches) throws IOException {
+  public static Path protobufRecords(Path file, List<List<SpanData>> batches) throws IOException {
     List<byte[]> bodies = new ArrayList<>();
     HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     server.createContext("/v1/traces", exchange -> {
@@ -73,7 +76,7 @@ final class OtlpFiles {
     return file;
   }
 
-  static byte[] jsonLine(List<SpanData> batch) throws IOException {
+  public static byte[] jsonLine(List<SpanData> batch) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     TraceRequestMarshaler.create(batch).writeJsonTo(out);
     return out.toByteArray();

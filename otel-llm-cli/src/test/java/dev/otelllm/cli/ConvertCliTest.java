@@ -1,4 +1,4 @@
-package dev.otelllm.otlp;
+package dev.otelllm.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.otelllm.export.SampleTraces;
 import dev.otelllm.export.TraceExport;
 import dev.otelllm.export.TraceFormat;
+import dev.otelllm.otlp.OtlpFiles;
+import dev.otelllm.trace.LlmTrace;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -103,16 +105,101 @@ class ConvertCliTest {
 
   @Test
   void badUsage_exitsTwoWithAMessage(@TempDir Path dir) throws Exception {
-    assertThat(run().err()).startsWith("error: no command: use convert or summarize\nusage: convert");
-    assertThat(run("convert", "nope.json", "--format", "jsonl").err()).startsWith("error: cannot read input 'nope.json'");
+    assertThat(run().err()).startsWith("error: no command: use convert or summarize (--help lists them)\n"
+        + "usage: java -jar otel-llm-cli.jar <command>");
     Path file = Files.writeString(dir.resolve("x.json"), "");
     Run noFormat = run("convert", file.toString());
     assertThat(noFormat.code()).isEqualTo(2);
-    assertThat(noFormat.err()).startsWith("error: convert needs --format jsonl|json|markdown|html");
+    assertThat(noFormat.err()).startsWith("error: convert needs --format jsonl|json|markdown|html\n"
+        + "usage: java -jar otel-llm-cli.jar convert <input...> --format FORMAT [options]");
     assertThat(run("convert", file.toString(), "--format", "xml").err())
         .startsWith("error: unknown format 'xml': use jsonl, json, markdown or html");
     assertThat(run("convert", file.toString(), "--format").err()).startsWith("error: --format needs a value");
-    assertThat(run("frobnicate").err()).startsWith("error: unknown command 'frobnicate'");
+    Run unknown = run("frobnicate");
+    assertThat(unknown.code()).isEqualTo(2);
+    assertThat(unknown.err()).startsWith("error: unknown command 'frobnicate'");
+  }
+
+  @Test
+  void helpAndVersion() {
+    Run help = run("--help");
+    assertThat(help.code()).isZero();
+    assertThat(help.out()).contains("  convert    OTLP span files to interactions").contains("exit codes: 0 all read");
+    Run convertHelp = run("convert", "--help");
+    assertThat(convertHelp.code()).isZero();
+    assertThat(convertHelp.out()).contains("--format FORMAT  jsonl | json | markdown | html (required)")
+        .contains("--session ID").contains("--step TYPE").contains("--fail-fast").contains("--out FILE");
+    assertThat(run("summarize", "--help").out()).startsWith("usage: java -jar otel-llm-cli.jar summarize");
+    Run version = run("--version");
+    assertThat(version.code()).isZero();
+    assertThat(version.out()).matches("otel-llm-cli \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?\n");
+  }
+
+  @Test
+  void unreadableInput_exitsThree_namingTheFileAndTheReason(@TempDir Path dir) {
+    Run missing = run("convert", dir.resolve("nope.json").toString(), "--format", "jsonl");
+    assertThat(missing.code()).isEqualTo(3);
+    assertThat(missing.err()).isEqualTo("error: no such file: " + dir.resolve("nope.json") + "\n");
+    Run folder = run("summarize", dir.toString());
+    assertThat(folder.code()).isEqualTo(3);
+    assertThat(folder.err()).isEqualTo("error: is a directory: " + dir + "\n");
+  }
+
+  @Test
+  void theLibrarysOwnExport_isRecognised_notConvertedToNothing(@TempDir Path dir) throws Exception {
+    Path jsonl = TraceExport.toFile(samples.traces(), TraceFormat.JSONL, dir.resolve("traces.jsonl"));
+    Run r = run("convert", jsonl.toString(), "--format", "markdown");
+    assertThat(r.code()).isEqualTo(3);
+    assertThat(r.err()).startsWith("error: " + jsonl + " is otel-llm's own export of interactions")
+        .contains("it needs no conversion");
+    Path json = TraceExport.toFile(samples.traces(), TraceFormat.JSON, dir.resolve("traces.json"));
+    assertThat(run("summarize", json.toString()).err()).contains("is otel-llm's own export of interactions");
+    Path metrics = Files.writeString(dir.resolve("metrics.json"), "{\"resourceMetrics\":[]}\n");
+    assertThat(run("summarize", metrics.toString()).err())
+        .isEqualTo("error: " + metrics + " holds OTLP metrics, not spans: convert the file of the Collector's traces pipeline.\n");
+  }
+
+  @Test
+  void unwritableOutput_saysWhy_andLeavesNoFile(@TempDir Path dir) throws Exception {
+    Path file = OtlpFiles.jsonLines(dir.resolve("t.json"), List.of(spans), false);
+    Path notAFolder = Files.writeString(dir.resolve("plain"), "x");
+    Run r = run("convert", file.toString(), "--format", "jsonl", "--out", notAFolder.resolve("out.jsonl").toString());
+    assertThat(r.code()).isEqualTo(3);
+    assertThat(r.err()).isEqualTo("error: cannot write " + notAFolder.resolve("out.jsonl") + ": "
+        + notAFolder + " exists and is not a folder\n");
+    Run onFolder = run("convert", file.toString(), "--format", "jsonl", "--out", dir.toString());
+    assertThat(onFolder.code()).isEqualTo(3);
+    assertThat(onFolder.err()).isEqualTo("error: cannot write " + dir + ": is a directory\n");
+  }
+
+  @Test
+  void aFailedRun_leavesNoOutputFile(@TempDir Path dir) throws Exception {
+    Path bad = Files.writeString(dir.resolve("bad.json"), "not json\n");
+    Path out = dir.resolve("out/report.jsonl");
+    Run r = run("convert", bad.toString(), "--format", "jsonl", "--out", out.toString(), "--fail-fast");
+    assertThat(r.code()).isEqualTo(3);
+    assertThat(out).doesNotExist();
+    try (var left = Files.list(out.getParent())) {
+      assertThat(left).isEmpty();
+    }
+  }
+
+  @Test
+  void batchesOutOfOrder_jsonlKeepsTheFileOrder_reportsFollowStartTime(@TempDir Path dir) throws Exception {
+    // A collector writes batches as they arrive: here the later half first.
+    List<SpanData> first = spans.subList(0, 3);
+    List<SpanData> second = spans.subList(3, spans.size());
+    Path file = OtlpFiles.jsonLines(dir.resolve("t.json"), List.of(second, first), false);
+    Run jsonl = run("convert", file.toString(), "--format", "jsonl");
+    assertThat(jsonl.code()).isZero();
+    // Every line is the in-memory export's line of the same interaction; the order is the file's.
+    List<String> expected = List.of(TraceExport.toString(samples.traces(), TraceFormat.JSONL).split("\n"));
+    assertThat(List.of(jsonl.out().split("\n"))).containsExactlyInAnyOrderElementsOf(expected).isNotEqualTo(expected);
+    Path md = dir.resolve("r.md");
+    assertThat(run("convert", file.toString(), "--format", "markdown", "--out", md.toString()).code()).isZero();
+    List<LlmTrace> byStart = samples.traces().stream()
+        .sorted(java.util.Comparator.comparingLong(LlmTrace::startEpochNanos)).toList();
+    assertThat(Files.readString(md)).isEqualTo(TraceExport.toString(byStart, TraceFormat.MARKDOWN));
   }
 
   private static byte[] concat(byte[]... parts) {

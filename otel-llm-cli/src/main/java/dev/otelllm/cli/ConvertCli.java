@@ -1,17 +1,18 @@
-package dev.otelllm.otlp;
+package dev.otelllm.cli;
 
 import dev.otelllm.export.TraceExport;
 import dev.otelllm.export.TraceFormat;
 import dev.otelllm.export.TraceSummary;
 import dev.otelllm.internal.JsonTree;
+import dev.otelllm.otlp.OtlpFileReader;
 import dev.otelllm.trace.LlmTrace;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -21,24 +22,53 @@ import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
- * Command line: converts OTLP span files (the Collector's file exporter output, JSON or protobuf,
- * gzip'd or not) into interactions.
+ * The command line of {@code otel-llm-cli.jar}: converts OTLP span files (the Collector's file
+ * exporter output, JSON lines or length-prefixed protobuf, gzip'd or not) into interactions, or
+ * summarizes them.
  *
  * <pre>
- * convert &lt;input...&gt; --format jsonl|json|markdown|html [--out FILE] [--session ID] [--step TYPE] [--fail-fast]
- * summarize &lt;input...&gt; [--out FILE] [--session ID] [--step TYPE] [--fail-fast]
+ * java -jar otel-llm-cli.jar convert &lt;input...&gt; --format jsonl|json|markdown|html [--out FILE] [--session ID] [--step TYPE] [--fail-fast]
+ * java -jar otel-llm-cli.jar summarize &lt;input...&gt; [--out FILE] [--session ID] [--step TYPE] [--fail-fast]
+ * java -jar otel-llm-cli.jar --help | --version | COMMAND --help
  * </pre>
  *
  * <p>Problems go to standard error as {@code file: line N: message}, followed by a count. Exit
- * codes: 0 all read, 1 something was skipped, 2 bad usage, 3 an input could not be read (or
- * {@code --fail-fast} stopped at a problem). JSONL and JSON stream in constant memory; Markdown and
- * HTML hold the selected interactions.
+ * codes: 0 all read, 1 something was skipped, 2 bad usage, 3 an input or the output could not be
+ * read or written, the input is not OTLP spans, or {@code --fail-fast} stopped at a problem. A run
+ * that ends with 3 leaves no output file behind. JSONL and JSON stream in constant memory in the
+ * order of the input; Markdown and HTML hold the selected interactions and list them by start time.
  */
 public final class ConvertCli {
 
   static final String USAGE = String.join("\n",
-      "usage: convert <input...> --format jsonl|json|markdown|html [--out FILE] [--session ID] [--step TYPE] [--fail-fast]",
-      "       summarize <input...> [--out FILE] [--session ID] [--step TYPE] [--fail-fast]");
+      "usage: java -jar otel-llm-cli.jar <command> <input...> [options]",
+      "commands:",
+      "  convert    OTLP span files to interactions as JSONL, JSON, Markdown or HTML",
+      "  summarize  counts, tokens, latency percentiles and breakdowns of the interactions, as JSON",
+      "  --help     this text; COMMAND --help lists a command's options",
+      "  --version  the version of this tool",
+      "inputs: files of the OpenTelemetry Collector's file exporter (OTLP JSON lines or length-prefixed",
+      "  protobuf, gzip'd or not); spans that are not GenAI interactions are left out",
+      "exit codes: 0 all read, 1 some records skipped (listed on stderr), 2 bad usage,",
+      "  3 an input or the output could not be read or written, or --fail-fast stopped");
+
+  static final String CONVERT_USAGE = String.join("\n",
+      "usage: java -jar otel-llm-cli.jar convert <input...> --format FORMAT [options]",
+      "  --format FORMAT  jsonl | json | markdown | html (required)",
+      "  --out FILE       write to FILE instead of standard output (parent folders are created;",
+      "                   a run that fails leaves no file behind)",
+      "  --session ID     only the interactions of this session",
+      "  --step TYPE      only the interactions whose step_type is TYPE",
+      "  --fail-fast      stop at the first unreadable record (exit 3) instead of skipping it",
+      "JSONL and JSON keep the input's order (the order the spans were exported);",
+      "Markdown and HTML list the interactions by start time.");
+
+  static final String SUMMARIZE_USAGE = String.join("\n",
+      "usage: java -jar otel-llm-cli.jar summarize <input...> [options]",
+      "  --out FILE       write the JSON summary to FILE instead of standard output",
+      "  --session ID     only the interactions of this session",
+      "  --step TYPE      only the interactions whose step_type is TYPE",
+      "  --fail-fast      stop at the first unreadable record (exit 3) instead of skipping it");
 
   private ConvertCli() {}
 
@@ -46,21 +76,87 @@ public final class ConvertCli {
     System.exit(run(args, System.out, System.err));
   }
 
+  /** The version of this tool, as its build recorded it. */
+  static String version() {
+    try (var in = ConvertCli.class.getResourceAsStream("version.properties")) {
+      java.util.Properties p = new java.util.Properties();
+      if (in != null) {
+        p.load(in);
+      }
+      return p.getProperty("version", "unknown");
+    } catch (IOException e) {
+      return "unknown";
+    }
+  }
+
   /** Runs one command; returns the exit code. Never calls {@code System.exit}. */
   public static int run(String[] args, PrintStream stdout, PrintStream stderr) {
+    Objects.requireNonNull(args, "args");
+    if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
+      stdout.println(USAGE);
+      return 0;
+    }
+    if (args.length == 1 && args[0].equals("--version")) {
+      stdout.println("otel-llm-cli " + version());
+      return 0;
+    }
+    if (args.length >= 2 && (args[1].equals("--help") || args[1].equals("-h"))
+        && (args[0].equals("convert") || args[0].equals("summarize"))) {
+      stdout.println(args[0].equals("convert") ? CONVERT_USAGE : SUMMARIZE_USAGE);
+      return 0;
+    }
     Options o;
     try {
       o = Options.parse(args);
     } catch (IllegalArgumentException e) {
       stderr.println("error: " + e.getMessage());
-      stderr.println(USAGE);
+      stderr.println(usageFor(args));
       return 2;
     }
+    for (Path input : o.inputs) {
+      String problem = InputCheck.problem(input);
+      if (problem != null) {
+        stderr.println("error: " + problem);
+        return 3;
+      }
+    }
+    OutputFile output;
+    try {
+      output = o.out == null ? null : OutputFile.open(o.out);
+    } catch (IOException e) {
+      stderr.println("error: " + OutputFile.describe(o.out, e));
+      return 3;
+    }
+    int code = convert(o, output == null ? nonClosing(stdout) : output.stream(), stderr);
+    if (output != null) {
+      try {
+        if (code == 3) {
+          output.discard();
+        } else {
+          output.commit();
+        }
+      } catch (IOException e) {
+        stderr.println("error: " + OutputFile.describe(o.out, e));
+        output.discard();
+        return 3;
+      }
+    }
+    return code;
+  }
+
+  private static String usageFor(String[] args) {
+    if (args.length > 0 && args[0].equals("convert")) {
+      return CONVERT_USAGE;
+    }
+    return args.length > 0 && args[0].equals("summarize") ? SUMMARIZE_USAGE : USAGE;
+  }
+
+  private static int convert(Options o, OutputStream target, PrintStream stderr) {
     OtlpFileReader reader = OtlpFileReader.builder().failFast(o.failFast)
         .onProblem(p -> stderr.println(p)).build();
     Predicate<LlmTrace> selected = t -> (o.session == null || o.session.equals(t.sessionId()))
         && (o.step == null || o.step.equals(String.valueOf(t.metadata().get("step_type"))));
-    try (OutputStream out = o.out == null ? nonClosing(stdout) : create(o.out)) {
+    try (OutputStream out = target) {
       OtlpFileReader.Result total;
       if (o.command.equals("summarize")) {
         TraceSummary.Accumulator acc = TraceSummary.accumulator();
@@ -84,6 +180,8 @@ public final class ConvertCli {
             traces.add(t);
           }
         });
+        // Files hold spans in export-batch order; a report reads in the order things happened.
+        traces.sort(Comparator.comparingLong(LlmTrace::startEpochNanos));
         TraceExport.write(traces, o.format, out);
       }
       out.flush();
@@ -183,14 +281,6 @@ public final class ConvertCli {
     return total;
   }
 
-  private static OutputStream create(Path out) throws IOException {
-    Path parent = out.toAbsolutePath().getParent();
-    if (parent != null) {
-      Files.createDirectories(parent);
-    }
-    return new BufferedOutputStream(Files.newOutputStream(out), 1 << 16);
-  }
-
   private static OutputStream nonClosing(PrintStream stdout) {
     return new java.io.FilterOutputStream(stdout) {
       @Override
@@ -218,7 +308,7 @@ public final class ConvertCli {
     static Options parse(String[] args) {
       Objects.requireNonNull(args, "args");
       if (args.length == 0) {
-        throw new IllegalArgumentException("no command: use convert or summarize");
+        throw new IllegalArgumentException("no command: use convert or summarize (--help lists them)");
       }
       Options o = new Options();
       o.command = args[0];
@@ -237,11 +327,7 @@ public final class ConvertCli {
             if (a.startsWith("--")) {
               throw new IllegalArgumentException("unknown option '" + a + "'");
             }
-            Path p = Path.of(a);
-            if (!Files.isReadable(p)) {
-              throw new IllegalArgumentException("cannot read input '" + a + "'");
-            }
-            o.inputs.add(p);
+            o.inputs.add(Path.of(a));
           }
         }
       }
