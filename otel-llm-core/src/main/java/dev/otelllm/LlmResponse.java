@@ -16,6 +16,7 @@ public final class LlmResponse {
   private final List<Part> extraParts;
   private final List<Part.ToolCall> toolCalls;
   private final String finishReason;
+  private final String rawFinishReason;
   private final Usage usage;
   private final String model;
   private final String responseId;
@@ -26,7 +27,8 @@ public final class LlmResponse {
     this.content = b.content;
     this.extraParts = List.copyOf(b.extraParts);
     this.toolCalls = List.copyOf(b.toolCalls);
-    this.finishReason = b.finishReason;
+    this.rawFinishReason = b.finishReason;
+    this.finishReason = b.finishReason == null ? null : dev.otelllm.internal.FinishReasons.normalize(b.finishReason, !toolCalls.isEmpty());
     this.usage = b.usage;
     this.model = b.model;
     this.responseId = b.responseId;
@@ -43,7 +45,7 @@ public final class LlmResponse {
     b.content = content;
     b.extraParts.addAll(extraParts);
     b.toolCalls.addAll(toolCalls);
-    b.finishReason = finishReason;
+    b.finishReason = rawFinishReason;
     b.usage = usage;
     b.model = model;
     b.responseId = responseId;
@@ -62,9 +64,21 @@ public final class LlmResponse {
     return toolCalls;
   }
 
-  /** Why generation stopped: stop, length, tool_calls, content_filter, ... */
+  /**
+   * Why generation stopped, in the GenAI conventions' terms: {@code stop}, {@code length}, {@code
+   * content_filter}, {@code tool_call} or {@code error} (a provider's value outside these is kept
+   * as it is). An answer that calls tools is {@code tool_call} even where the provider said stop.
+   */
   public Optional<String> finishReason() {
     return Optional.ofNullable(finishReason);
+  }
+
+  /**
+   * Why generation stopped, as the provider said it ({@code end_turn}, {@code tool_use}, {@code
+   * tool_calls}, {@code STOP}, ...): what {@code gen_ai.response.finish_reasons} records.
+   */
+  public Optional<String> rawFinishReason() {
+    return Optional.ofNullable(rawFinishReason);
   }
 
   public Optional<Usage> usage() {
@@ -149,6 +163,7 @@ public final class LlmResponse {
       return this;
     }
 
+    /** The provider's own value; {@link LlmResponse#finishReason()} normalizes it. */
     public Builder finishReason(String finishReason) {
       this.finishReason = Objects.requireNonNull(finishReason, "finishReason");
       return this;

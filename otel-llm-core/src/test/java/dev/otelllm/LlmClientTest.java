@@ -237,7 +237,8 @@ class LlmClientTest {
           Map.of("type", "object", "properties", Map.of("city", Map.of("type", "string"))));
       LlmResponse first = client.generate(LlmRequest.builder().prompt("Weather in Paris?").tool(tool).build());
       assertThat(first.toolCalls()).containsExactly(call);
-      assertThat(first.finishReason()).contains("tool_calls");
+      assertThat(first.finishReason()).contains("tool_call");
+      assertThat(first.rawFinishReason()).contains("tool_calls");
       client.generate(LlmRequest.builder().prompt("Weather in Paris?").message(first.message())
           .message(Message.toolResult("call_1", Map.of("temp_c", 21))).tool(tool).build());
 
@@ -250,7 +251,7 @@ class LlmClientTest {
       SpanData firstSpan = t.spans().get(0);
       assertThat(JsonTree.toJson(JsonTree.fromValue(firstSpan.getAttributes().get(GenAiKeys.OUTPUT_MESSAGES_VALUE))))
           .isEqualTo("[{\"role\":\"assistant\",\"parts\":[{\"type\":\"tool_call\",\"id\":\"call_1\",\"name\":\"get_weather\","
-              + "\"arguments\":{\"city\":\"Paris\"}}],\"finish_reason\":\"tool_calls\"}]");
+              + "\"arguments\":{\"city\":\"Paris\"}}],\"finish_reason\":\"tool_call\"}]");
       assertThat(JsonTree.toJson(JsonTree.fromValue(firstSpan.getAttributes().get(GenAiKeys.TOOL_DEFINITIONS_VALUE))))
           .startsWith("[{\"type\":\"function\",\"name\":\"get_weather\",\"description\":\"Weather by city\"");
       Map<String, Object> map = traces.get(1).toMap();

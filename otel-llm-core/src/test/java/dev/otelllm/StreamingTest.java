@@ -66,6 +66,11 @@ class StreamingTest {
       assertThat(span.getAttributes().get(AttributeKey.doubleKey("gen_ai.response.time_to_first_chunk"))).isPositive();
       List<String> names = t.metrics.collectAllMetrics().stream().map(MetricData::getName).toList();
       assertThat(names).contains("gen_ai.client.operation.time_to_first_chunk", "gen_ai.client.operation.time_per_output_chunk");
+      MetricData perChunk = t.metrics.collectAllMetrics().stream()
+          .filter(m -> m.getName().equals("gen_ai.client.operation.time_per_output_chunk")).findFirst().orElseThrow();
+      // The conventions' advised boundaries, as for the other duration metrics.
+      assertThat(perChunk.getHistogramData().getPoints().iterator().next().getBoundaries())
+          .containsExactly(0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92);
     } finally {
       pool.shutdownNow();
     }

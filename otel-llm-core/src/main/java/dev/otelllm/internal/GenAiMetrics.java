@@ -31,9 +31,6 @@ public final class GenAiMetrics {
   private final DoubleHistogram timeToFirstChunk;
   private final DoubleHistogram timePerChunk;
 
-  static final List<Double> CHUNK_BUCKETS =
-      List.of(0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5);
-
   // The attributes of successful calls repeat (same provider, model, server): keep the last set
   // rather than build three Attributes per call. A benign race: at worst a set is built twice.
   private volatile CachedAttributes last;
@@ -66,7 +63,7 @@ public final class GenAiMetrics {
     this.timePerChunk = meter.histogramBuilder(GenAiIncubatingMetrics.GEN_AI_CLIENT_OPERATION_TIME_PER_OUTPUT_CHUNK_NAME)
         .setUnit(GenAiIncubatingMetrics.GEN_AI_CLIENT_OPERATION_TIME_PER_OUTPUT_CHUNK_UNIT)
         .setDescription(GenAiIncubatingMetrics.GEN_AI_CLIENT_OPERATION_TIME_PER_OUTPUT_CHUNK_DESCRIPTION)
-        .setExplicitBucketBoundariesAdvice(CHUNK_BUCKETS)
+        .setExplicitBucketBoundariesAdvice(DURATION_BUCKETS)
         .build();
   }
 

@@ -236,11 +236,14 @@ public final class SpanMapper {
     }
     List<?> reasons = f.finishReasons;
     String finishReason;
-    if (reasons != null && !reasons.isEmpty()) {
-      finishReason = shared(String.valueOf(reasons.get(0)));
+    // The output message says it in the conventions' terms; the span attribute as the provider did.
+    String fromContent = ContentCodec.decodeFinishReason(outputTree);
+    if (fromContent != null) {
+      finishReason = shared(fromContent);
+    } else if (reasons != null && !reasons.isEmpty()) {
+      finishReason = shared(FinishReasons.normalize(String.valueOf(reasons.get(0)), !toolCalls.isEmpty()));
     } else {
-      String fromContent = ContentCodec.decodeFinishReason(outputTree);
-      finishReason = fromContent != null ? fromContent : failed ? "error" : "";
+      finishReason = failed ? "error" : "";
     }
     Long in = f.inputTokens;
     Long out = f.outputTokens;

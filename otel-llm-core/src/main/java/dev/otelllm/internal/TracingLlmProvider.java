@@ -232,7 +232,7 @@ public final class TracingLlmProvider implements LlmProvider {
     SpanContext ctx = span.getSpanContext();
     try {
       if (span.isRecording()) {
-        response.finishReason().ifPresent(r -> span.setAttribute(GEN_AI_RESPONSE_FINISH_REASONS, List.of(r)));
+        response.rawFinishReason().ifPresent(r -> span.setAttribute(GEN_AI_RESPONSE_FINISH_REASONS, List.of(r)));
         response.responseId().ifPresent(id -> span.setAttribute(GEN_AI_RESPONSE_ID, id));
         response.model().ifPresent(m -> span.setAttribute(GEN_AI_RESPONSE_MODEL, m));
         response.usage().ifPresent(u -> recordUsage(span, u));

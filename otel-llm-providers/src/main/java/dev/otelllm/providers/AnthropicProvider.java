@@ -71,7 +71,7 @@ final class AnthropicProvider implements LlmProvider {
     }
     out.content(text.toString());
     if (answer.path("stop_reason").isTextual()) {
-      out.finishReason(stopReason(answer.get("stop_reason").asText()));
+      out.finishReason(answer.get("stop_reason").asText());
     }
     if (answer.path("id").isTextual()) {
       out.responseId(answer.get("id").asText());
@@ -143,7 +143,7 @@ final class AnthropicProvider implements LlmProvider {
         }
         case "message_delta" -> {
           if (e.path("delta").path("stop_reason").isTextual()) {
-            out.finishReason(stopReason(e.get("delta").get("stop_reason").asText()));
+            out.finishReason(e.get("delta").get("stop_reason").asText());
           }
           if (e.path("usage").path("output_tokens").isNumber()) {
             outputTokens[0] = e.get("usage").get("output_tokens").asLong();
@@ -190,15 +190,6 @@ final class AnthropicProvider implements LlmProvider {
     long input = u.path("input_tokens").asLong(0) + cacheRead + cacheWrite;
     long output = u.has("output_tokens") && streamedOutput == 0 ? u.path("output_tokens").asLong(0) : streamedOutput;
     return new Usage(input, output, cacheRead, cacheWrite, 0);
-  }
-
-  static String stopReason(String reason) {
-    return switch (reason) {
-      case "end_turn", "stop_sequence" -> "stop";
-      case "max_tokens" -> "length";
-      case "tool_use" -> "tool_calls";
-      default -> reason;
-    };
   }
 
   ObjectNode body(LlmRequest request, boolean stream) {

@@ -208,7 +208,8 @@ final class HttpCore {
       if (delay < 0 || System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delay) >= deadline) {
         throw failure;
       }
-      Span.current().addEvent("gen_ai.request.retry", Attributes.builder()
+      // The library's own namespace: the GenAI conventions define no retry event.
+      Span.current().addEvent("otel_llm.request.retry", Attributes.builder()
           .put("otel_llm.retry.attempt", attempt)
           .put("http.response.status_code", code)
           .put("otel_llm.retry.delay_ms", delay)

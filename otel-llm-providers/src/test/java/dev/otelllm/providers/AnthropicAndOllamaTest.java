@@ -38,6 +38,7 @@ class AnthropicAndOllamaTest {
       LlmResponse r = client.generate(LlmRequest.builder().systemPrompt("Be brief.").prompt("Hi").temperature(0.5).build());
       assertThat(r.content()).isEqualTo("Hello! How can I help?");
       assertThat(r.finishReason()).contains("stop");
+      assertThat(r.rawFinishReason()).contains("end_turn");
       assertThat(r.usage()).contains(new Usage(117, 9, 100, 5, 0));
       RecordedRequest req = f.server.takeRequest(5, TimeUnit.SECONDS);
       assertThat(req.getUrl().encodedPath()).isEqualTo("/v1/messages");
@@ -49,6 +50,10 @@ class AnthropicAndOllamaTest {
       assertThat(sent.get("messages").toString()).isEqualTo("[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"Hi\"}]}]");
       var span = f.finished().get(0);
       assertThat(span.getAttributes().get(AttributeKey.stringKey("gen_ai.provider.name"))).isEqualTo("anthropic");
+      // The span keeps the provider's value; the interaction reads it in the conventions' terms.
+      assertThat(span.getAttributes().get(AttributeKey.stringArrayKey("gen_ai.response.finish_reasons")))
+          .containsExactly("end_turn");
+      assertThat(client.getTraces().get(0).response().finishReason()).isEqualTo("stop");
       assertThat(span.getAttributes().get(AttributeKey.longKey("gen_ai.usage.cache_creation.input_tokens"))).isEqualTo(5L);
       assertThat(span.getAttributes().toString()).doesNotContain(Fixtures.KEY);
     }
@@ -66,7 +71,8 @@ class AnthropicAndOllamaTest {
         assertThat(first.content()).isEqualTo("I'll check the weather.");
         assertThat(first.toolCalls()).containsExactly(new Part.ToolCall("toolu_01A09q90qw90lq917835lq9", "get_weather",
             Map.of("location", "San Francisco, CA", "unit", "celsius")));
-        assertThat(first.finishReason()).contains("tool_calls");
+        assertThat(first.finishReason()).contains("tool_call");
+        assertThat(first.rawFinishReason()).contains("tool_use");
         s.generate(LlmRequest.builder().message(Message.toolResult("toolu_01A09q90qw90lq917835lq9", "18C")).tool(weather).build());
       }
       f.server.takeRequest(5, TimeUnit.SECONDS);
@@ -147,8 +153,11 @@ class AnthropicAndOllamaTest {
       assertThat(r.toolCalls()).containsExactly(new Part.ToolCall("toolu_01T1x1fJ34qAmk2tNTrN7Up6", "get_weather",
           Map.of("location", "San Francisco, CA")));
       assertThat(r.usage()).contains(new Usage(35, 15, 10, 0, 0));
-      assertThat(r.finishReason()).contains("tool_calls");
+      assertThat(r.finishReason()).contains("tool_call");
       LlmTrace t = client.getTraces().get(0);
+      assertThat(t.response().finishReason()).isEqualTo("tool_call");
+      assertThat(f.finished().get(0).getAttributes().get(AttributeKey.stringArrayKey("gen_ai.response.finish_reasons")))
+          .containsExactly("tool_use");
       assertThat(t.response().timeToFirstChunkSeconds()).isPresent();
       assertThat(t.response().toolCalls()).hasSize(1);
     }
@@ -191,6 +200,10 @@ class AnthropicAndOllamaTest {
       LlmResponse tools = client.generate("Weather in Paris?");
       assertThat(tools.toolCalls()).extracting(Part.ToolCall::name).containsExactly("get_current_weather");
       assertThat(tools.toolCalls().get(0).arguments()).containsEntry("location", "Paris, FR");
+      // Ollama says "stop" when it calls tools: the answer is a tool call, the span keeps "stop".
+      assertThat(tools.finishReason()).contains("tool_call");
+      assertThat(tools.rawFinishReason()).contains("stop");
+      assertThat(client.getTraces().get(2).response().finishReason()).isEqualTo("tool_call");
       assertThat(client.getTraces()).extracting(LlmTrace::provider).containsOnly("ollama");
     }
   }

@@ -91,7 +91,8 @@ class OpenAiProviderTest {
         LlmResponse first = s.generate(LlmRequest.builder().prompt("Weather in Boston?").tool(weather).build());
         Part.ToolCall call = first.toolCalls().get(0);
         assertThat(call).isEqualTo(new Part.ToolCall("call_abc123", "get_current_weather", Map.of("location", "Boston, MA")));
-        assertThat(first.finishReason()).contains("tool_calls");
+        assertThat(first.finishReason()).contains("tool_call");
+        assertThat(first.rawFinishReason()).contains("tool_calls");
         s.generate(LlmRequest.builder().message(Message.toolResult("call_abc123", Map.of("temp_c", 21))).tool(weather).build());
         s.generate("Thanks");
         assertThat(s.getInteractionHistory()).hasSize(3);
@@ -192,7 +193,7 @@ class OpenAiProviderTest {
       assertThat(r.content()).startsWith("Hello!");
       assertThat(f.sleeps).containsExactly(2000L, 150L);
       SpanData span = f.finished().get(0);
-      assertThat(span.getEvents()).extracting(e -> e.getName()).containsExactly("gen_ai.request.retry", "gen_ai.request.retry");
+      assertThat(span.getEvents()).extracting(e -> e.getName()).containsExactly("otel_llm.request.retry", "otel_llm.request.retry");
       assertThat(span.getEvents().get(0).getAttributes().get(AttributeKey.longKey("http.response.status_code"))).isEqualTo(429L);
     }
   }
