@@ -65,6 +65,7 @@ public final class LlmTracing implements AutoCloseable {
   private final List<BoundedExportProcessor> exportProcessors = new ArrayList<>();
   private final AutoCloseable ownedJoined;
   private final List<CountingSpanExporter> countedExporters;
+  private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
   private LlmTracing(Builder b) {
     this.countedExporters = b.countedExporters;
@@ -275,6 +276,9 @@ public final class LlmTracing implements AutoCloseable {
   /** Flushes and shuts down an SDK this instance built, in at most ten seconds. Idempotent. */
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
     if (ownedSdk != null) {
       ownedSdk.shutdown().join(10, TimeUnit.SECONDS);
     }

@@ -111,4 +111,31 @@ class MetricsAndJoinTest {
         .addSpanExporter(InMemorySpanExporter.create()).build())
         .hasMessage("exporters, OTLP export, metric readers, sampler and registerGlobal apply only to the SDK this builder makes, not to a joined OpenTelemetry");
   }
+
+  @Test
+  void close_isIdempotent_theSdkIsShutDownOnce() {
+    java.util.logging.Logger sdkLogger = java.util.logging.Logger.getLogger(OpenTelemetrySdk.class.getName());
+    List<String> logged = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.logging.Handler handler = new java.util.logging.Handler() {
+      @Override
+      public void publish(java.util.logging.LogRecord record) {
+        logged.add(record.getMessage());
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    sdkLogger.addHandler(handler);
+    try {
+      LlmTracing tracing = LlmTracing.create();
+      tracing.close();
+      tracing.close();
+      assertThat(logged).doesNotContain("Multiple shutdown calls");
+    } finally {
+      sdkLogger.removeHandler(handler);
+    }
+  }
 }
