@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.UUID;
 
 /**
@@ -90,7 +91,10 @@ public final class Session implements AutoCloseable {
     }
   }
 
-  /** One turn. */
+  /** Step type of a turn that names none, as the reference records it. */
+  public static final String DEFAULT_STEP_TYPE = "chat";
+
+  /** One turn: step type {@value #DEFAULT_STEP_TYPE}, attempt 1. */
   public LlmResponse generate(String prompt) {
     return generate(prompt, null, 0, GenerationParams.none(), Map.of());
   }
@@ -102,11 +106,35 @@ public final class Session implements AutoCloseable {
 
   /**
    * One turn with everything: the step type and attempt number become the {@code step_type} and
-   * {@code attempt_number} metadata (left out when null / 0), {@code params} override the session's
-   * defaults, and {@code metadata} is added to the session's default metadata.
+   * {@code attempt_number} metadata ({@value #DEFAULT_STEP_TYPE} and 1 when null / 0), {@code
+   * params} override the session's defaults, and {@code metadata} is added to the session's default
+   * metadata.
    */
   public LlmResponse generate(String prompt, String stepType, int attemptNumber,
       GenerationParams params, Map<String, ?> metadata) {
+    LlmRequest request = turn(prompt, stepType, attemptNumber, params, metadata);
+    return send(request, null, request.messages().get(request.messages().size() - 1));
+  }
+
+  /**
+   * One streamed turn: {@code onChunk} gets the answer's text as it comes, on whatever thread
+   * delivers it, with this session's context (its id in the baggage). Recorded like {@link
+   * #generate(String)}: step type {@value #DEFAULT_STEP_TYPE}, attempt 1, in this session's history.
+   */
+  public LlmResponse stream(String prompt, Consumer<String> onChunk) {
+    return stream(prompt, null, 0, GenerationParams.none(), Map.of(), onChunk);
+  }
+
+  /** One streamed turn with everything, as {@link #generate(String, String, int, GenerationParams, Map)}. */
+  public LlmResponse stream(String prompt, String stepType, int attemptNumber, GenerationParams params,
+      Map<String, ?> metadata, Consumer<String> onChunk) {
+    Objects.requireNonNull(onChunk, "onChunk");
+    LlmRequest request = turn(prompt, stepType, attemptNumber, params, metadata);
+    return send(request, onChunk, request.messages().get(request.messages().size() - 1));
+  }
+
+  private LlmRequest turn(String prompt, String stepType, int attemptNumber, GenerationParams params,
+      Map<String, ?> metadata) {
     Objects.requireNonNull(prompt, "prompt");
     Objects.requireNonNull(params, "params");
     Objects.requireNonNull(metadata, "metadata");
@@ -115,6 +143,7 @@ public final class Session implements AutoCloseable {
     }
     LlmRequest.Builder request = LlmRequest.builder()
         .params(params.equals(GenerationParams.none()) ? defaultParams : params)
+        .metadata(STEP_TYPE, DEFAULT_STEP_TYPE).metadata(ATTEMPT_NUMBER, 1)
         .metadata(defaultMetadata);
     if (systemPrompt != null) {
       request.systemPrompt(systemPrompt);
@@ -126,19 +155,33 @@ public final class Session implements AutoCloseable {
       request.metadata(ATTEMPT_NUMBER, attemptNumber);
     }
     request.metadata(metadata);
-    Message user = Message.user(prompt);
     synchronized (lock) {
       request.messages(history);
     }
-    request.message(user);
-    return send(request.build(), user);
+    request.message(Message.user(prompt));
+    return request.build();
   }
 
-  /** One turn with a request built by the caller; the session adds its system prompt and history. */
+  /**
+   * One turn with a request built by the caller; the session adds its system prompt, history and
+   * default metadata ({@code step_type} {@value #DEFAULT_STEP_TYPE} and {@code attempt_number} 1
+   * unless the request names them).
+   */
   public LlmResponse generate(LlmRequest turn) {
+    return send(turn(turn), null, turn.messages().toArray(new Message[0]));
+  }
+
+  /** One streamed turn with a request built by the caller, as {@link #generate(LlmRequest)}. */
+  public LlmResponse stream(LlmRequest turn, Consumer<String> onChunk) {
+    Objects.requireNonNull(onChunk, "onChunk");
+    return send(turn(turn), onChunk, turn.messages().toArray(new Message[0]));
+  }
+
+  private LlmRequest turn(LlmRequest turn) {
     Objects.requireNonNull(turn, "turn");
     LlmRequest.Builder request = LlmRequest.builder()
-        .params(turn.params().equals(GenerationParams.none()) ? defaultParams : turn.params()).metadata(defaultMetadata)
+        .params(turn.params().equals(GenerationParams.none()) ? defaultParams : turn.params())
+        .metadata(STEP_TYPE, DEFAULT_STEP_TYPE).metadata(ATTEMPT_NUMBER, 1).metadata(defaultMetadata)
         .metadata(turn.metadata()).tools(turn.tools());
     turn.model().ifPresent(request::model);
     Optional<String> system = turn.systemPrompt().or(this::systemPrompt);
@@ -147,10 +190,10 @@ public final class Session implements AutoCloseable {
       request.messages(history);
     }
     request.messages(turn.messages());
-    return send(request.build(), turn.messages().toArray(new Message[0]));
+    return request.build();
   }
 
-  private LlmResponse send(LlmRequest request, Message... sent) {
+  private LlmResponse send(LlmRequest request, Consumer<String> onChunk, Message... sent) {
     LlmResponse response;
     var builder = Baggage.current().toBuilder();
     baggageEntries.forEach((key, entry) -> builder.put(key, entry.getValue(), entry.getMetadata()));
@@ -160,7 +203,7 @@ public final class Session implements AutoCloseable {
       context = interactions.storeIn(context);
     }
     try (Scope ignored = context.makeCurrent()) {
-      response = client.generate(request);
+      response = onChunk == null ? client.generate(request) : client.stream(request, onChunk);
     }
     synchronized (lock) {
       history.addAll(List.of(sent));

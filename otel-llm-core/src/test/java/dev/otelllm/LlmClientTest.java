@@ -8,6 +8,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.otelllm.internal.GenAiKeys;
 import dev.otelllm.internal.JsonTree;
+import dev.otelllm.export.TraceExport;
+import dev.otelllm.export.TraceFormat;
 import dev.otelllm.testing.DeterministicLlmProvider;
 import dev.otelllm.trace.LlmTrace;
 import dev.otelllm.trace.TraceQuery;
@@ -196,35 +198,81 @@ class LlmClientTest {
   }
 
   @Test
-  void mapForm_hasExactlyTheReferenceKeys() {
-    try (LlmClient client = LlmClient.builder(DeterministicLlmProvider.echo("m")).tracing(true).build();
+  void mapForm_hasExactlyTheReferenceKeys_keyByKey() {
+    DeterministicLlmProvider provider = DeterministicLlmProvider.builder("m")
+        .answer("first").answer("second").build();
+    ToolDefinition tool = new ToolDefinition("get_weather", "Weather by city", Map.of("type", "object"));
+    try (LlmClient client = LlmClient.builder(provider).tracing(true).build();
         Session session = client.session().systemPrompt("sys").build()) {
-      session.generate("Create a histogram", "code_generation", 1, GenerationParams.builder().temperature(0).build(),
-          Map.of("user_id", "analyst_123"));
-      Map<String, Object> map = session.getInteractionHistoryMaps().get(0);
-      assertThat(map).containsOnlyKeys("trace_id", "timestamp", "provider", "model", "system_prompt", "prompt",
-          "messages", "parameters", "response", "metadata");
+      session.generate("Hello");
+      session.generate(LlmRequest.builder().prompt("Create a histogram").tool(tool)
+          .params(GenerationParams.builder().temperature(0).seed(42).topP(0.9).build())
+          .metadata("user_id", "analyst_123").build());
+      List<Map<String, Object>> maps = session.getInteractionHistoryMaps();
+      Map<String, Object> map = maps.get(1);
       assertThat(map.keySet()).containsExactly("trace_id", "timestamp", "provider", "model", "system_prompt",
-          "prompt", "messages", "parameters", "response", "metadata");
+          "prompt", "messages", "tools", "parameters", "response", "metadata");
+      assertThat((String) map.get("trace_id")).matches("[0-9a-f]{32}");
+      assertThat((String) map.get("timestamp")).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{6}Z");
+      assertThat(map.get("provider")).isEqualTo("deterministic");
+      assertThat(map.get("model")).isEqualTo("m");
+      assertThat(map.get("system_prompt")).isEqualTo("sys");
+      assertThat(map.get("prompt")).isEqualTo("Create a histogram");
+      // The history sent before the prompt, not the prompt itself.
+      assertThat(map.get("messages")).isEqualTo(List.of(Map.of("role", "user", "content", "Hello"),
+          Map.of("role", "assistant", "content", "first")));
+      assertThat(maps.get(0).get("messages")).isEqualTo(List.of());
+      assertThat(map.get("tools")).isEqualTo(List.of(Map.of("name", "get_weather", "description", "Weather by city",
+          "parameters", Map.of("type", "object"))));
+      assertThat(maps.get(0).get("tools")).isNull();
+      @SuppressWarnings("unchecked")
+      Map<String, Object> parameters = (Map<String, Object>) map.get("parameters");
+      assertThat(parameters.keySet()).startsWith("temperature", "max_tokens", "max_output_tokens")
+          .contains("seed", "top_p").doesNotContain("top_k");
+      assertThat(parameters).containsEntry("temperature", 0.0).containsEntry("max_tokens", null)
+          .containsEntry("max_output_tokens", null).containsEntry("seed", 42L).containsEntry("top_p", 0.9);
+      @SuppressWarnings("unchecked")
+      Map<String, Object> firstParameters = (Map<String, Object>) maps.get(0).get("parameters");
+      assertThat(firstParameters.keySet()).containsExactly("temperature", "max_tokens", "max_output_tokens");
       @SuppressWarnings("unchecked")
       Map<String, Object> response = (Map<String, Object>) map.get("response");
-      assertThat(response.keySet()).containsExactly("content", "tool_calls", "finish_reason", "usage", "generation_time_ms");
+      assertThat(response.keySet())
+          .containsExactly("content", "raw_response", "tool_calls", "finish_reason", "usage", "generation_time_ms");
+      assertThat(response.get("content")).isEqualTo("second");
+      assertThat(response.get("raw_response")).isNull();
+      assertThat(response.get("tool_calls")).isEqualTo(List.of());
+      assertThat(response.get("finish_reason")).isEqualTo("stop");
+      assertThat(response.get("generation_time_ms")).isInstanceOf(Double.class);
       @SuppressWarnings("unchecked")
       Map<String, Object> usage = (Map<String, Object>) response.get("usage");
       assertThat(usage.keySet()).containsExactly("prompt_tokens", "completion_tokens", "total_tokens");
       assertThat(usage.get("total_tokens")).isEqualTo((Long) usage.get("prompt_tokens") + (Long) usage.get("completion_tokens"));
       @SuppressWarnings("unchecked")
       Map<String, Object> metadata = (Map<String, Object>) map.get("metadata");
-      assertThat(metadata).containsEntry("session_id", session.id()).containsEntry("step_type", "code_generation")
-          .containsEntry("attempt_number", 1L).containsEntry("user_id", "analyst_123");
-      assertThat(map.get("prompt")).isEqualTo("Create a histogram");
-      assertThat(map.get("system_prompt")).isEqualTo("sys");
-      assertThat(map.get("provider")).isEqualTo("deterministic");
-      assertThat(map.get("parameters")).isEqualTo(Map.of("temperature", 0.0));
-      assertThat((String) map.get("timestamp")).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{6}Z");
-      assertThat((String) map.get("trace_id")).matches("[0-9a-f]{32}");
-      assertThat(response.get("generation_time_ms")).isInstanceOf(Double.class);
-      assertThat(map.get("messages")).isEqualTo(List.of(Map.of("role", "user", "content", "Create a histogram")));
+      assertThat(metadata).containsEntry("session_id", session.id()).containsEntry("step_type", "chat")
+          .containsEntry("attempt_number", 1L).containsEntry("user_id", "analyst_123").containsKey("span_id");
+    }
+  }
+
+  @Test
+  void mapForm_usageIsNull_whenTheProviderReportedNone() {
+    LlmProvider noUsage = new LlmProvider() {
+      @Override
+      public ProviderInfo info() {
+        return ProviderInfo.inProcess("p", "m");
+      }
+
+      @Override
+      public LlmResponse generate(LlmRequest request) {
+        return LlmResponse.builder().content("ok").build();
+      }
+    };
+    try (LlmClient client = LlmClient.builder(noUsage).tracing(true).build()) {
+      client.generate("x");
+      @SuppressWarnings("unchecked")
+      Map<String, Object> response = (Map<String, Object>) client.getTraces().get(0).toMap().get("response");
+      assertThat(response).containsEntry("usage", null);
+      assertThat(TraceExport.toString(client.getTraces(), TraceFormat.JSONL)).contains("\"usage\":null");
     }
   }
 

@@ -39,8 +39,9 @@ class SessionTest {
       });
       assertThat(history.get(1).messages()).extracting(Message::text).containsExactly("one", "turn 1", "two");
       assertThat(history.get(1).metadata()).containsEntry("step_type", "code_generation").containsEntry("attempt_number", 2L);
+      // Attempt 0 means "not given": the reference's default, 1.
       assertThat(history.get(2).metadata()).containsEntry("step_type", "methodology_generation")
-          .doesNotContainKey("attempt_number");
+          .containsEntry("attempt_number", 1L);
       assertThat(client.getTraces(TraceQuery.session(session.id()))).isEqualTo(history);
     }
   }
@@ -217,6 +218,31 @@ class SessionTest {
       s.generate("x", null, 0, GenerationParams.builder().build(), Map.of());
       s.generate(LlmRequest.of("y"));
       assertThat(s.getInteractionHistory()).allSatisfy(t -> assertThat(t.parameters()).containsEntry("temperature", 0.3));
+    }
+  }
+
+  @Test
+  void streamedTurns_belongToTheSession_withItsHistoryAndDefaults() {
+    DeterministicLlmProvider provider = DeterministicLlmProvider.builder("m").answer("first").answer("second").build();
+    try (LlmClient client = LlmClient.builder(provider).tracing(true).build();
+        Session session = client.session().systemPrompt("be brief").build()) {
+      List<String> chunks = new java.util.ArrayList<>();
+      List<String> sessionIds = new java.util.ArrayList<>();
+      session.stream("one", chunk -> {
+        chunks.add(chunk);
+        sessionIds.add(io.opentelemetry.api.baggage.Baggage.current().getEntryValue("session.id"));
+      });
+      session.stream("two", "code_generation", 2, GenerationParams.none(), Map.of("k", "v"), chunks::add);
+      assertThat(chunks).containsExactly("first", "second");
+      assertThat(sessionIds).containsExactly(session.id());
+      assertThat(session.history()).extracting(Message::text).containsExactly("one", "first", "two", "second");
+      List<LlmTrace> history = session.getInteractionHistory();
+      assertThat(history).hasSize(2).allSatisfy(t -> assertThat(t.sessionId()).isEqualTo(session.id()));
+      assertThat(history.get(0).metadata()).containsEntry("step_type", "chat").containsEntry("attempt_number", 1L);
+      assertThat(history.get(1).metadata()).containsEntry("step_type", "code_generation")
+          .containsEntry("attempt_number", 2L).containsEntry("k", "v");
+      assertThat(history.get(1).history()).extracting(Message::text).containsExactly("one", "first");
+      assertThat(history.get(1).parameters()).containsEntry("stream", true);
     }
   }
 }

@@ -207,7 +207,7 @@ public final class CodeGenerationWorkflow {
         .map(u -> u.inputTokens() + " in, " + u.outputTokens() + " out").orElse("not reported"));
     out.println("  params   " + t.parameters());
     out.println("  system   " + head(t.systemPrompt(), 100));
-    out.println("  history  " + t.messages().size() + " earlier messages");
+    out.println("  history  " + t.history().size() + " earlier messages");
     out.println("  prompt   " + head(t.prompt(), 100));
     out.println("  answer   " + head(t.response().content(), 100));
     t.error().ifPresent(e -> out.println("  error    " + e));

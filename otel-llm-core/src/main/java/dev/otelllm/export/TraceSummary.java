@@ -2,8 +2,10 @@ package dev.otelllm.export;
 
 import dev.otelllm.Usage;
 import dev.otelllm.trace.LlmTrace;
+import dev.otelllm.internal.Timestamps;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -228,22 +230,35 @@ public record TraceSummary(
    */
   public Map<String, Object> toMap() {
     Map<String, Object> m = new LinkedHashMap<>();
+    // The reference's keys first, then this library's.
+    m.put("total_interactions", count);
+    m.put("total_tokens", totalTokens());
+    m.put("total_time_ms", totalTimeMs);
+    m.put("avg_tokens_per_interaction", count == 0 ? 0.0 : (double) totalTokens() / count);
+    m.put("avg_time_ms", meanTimeMs());
+    m.put("providers", new ArrayList<>(byProvider.keySet()));
+    m.put("models", new ArrayList<>(byModel.keySet()));
+    if (first.isPresent() && last.isPresent()) {
+      Map<String, Object> range = new LinkedHashMap<>();
+      range.put("first", Timestamps.iso(first.get()));
+      range.put("last", Timestamps.iso(last.get()));
+      m.put("date_range", range);
+    } else {
+      m.put("date_range", null);
+    }
     m.put("count", count);
     m.put("errors", errors);
     m.put("error_rate", errorRate());
     m.put("input_tokens", inputTokens);
     m.put("output_tokens", outputTokens);
-    m.put("total_tokens", totalTokens());
-    m.put("total_time_ms", totalTimeMs);
-    m.put("avg_time_ms", meanTimeMs());
     m.put("p50_time_ms", p50TimeMs);
     m.put("p95_time_ms", p95TimeMs);
     m.put("p99_time_ms", p99TimeMs);
     m.put("tokens_per_second", tokensPerSecond());
     m.put("streamed", streamed);
     m.put("avg_time_to_first_chunk_ms", meanTimeToFirstChunkMs);
-    m.put("first_timestamp", first.map(Instant::toString).orElse(""));
-    m.put("last_timestamp", last.map(Instant::toString).orElse(""));
+    m.put("first_timestamp", first.map(Timestamps::iso).orElse(""));
+    m.put("last_timestamp", last.map(Timestamps::iso).orElse(""));
     m.put("by_provider", groups(byProvider));
     m.put("by_model", groups(byModel));
     m.put("by_session", groups(bySession));

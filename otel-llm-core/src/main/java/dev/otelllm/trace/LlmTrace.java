@@ -11,8 +11,6 @@ import dev.otelllm.internal.SpanMapper;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,9 +28,6 @@ import java.util.OptionalDouble;
  * span was recorded without content. Ids are read back as lowercase hex.
  */
 public final class LlmTrace {
-
-  private static final DateTimeFormatter ISO =
-      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSXXX").withZone(ZoneOffset.UTC);
 
   // Ids as longs, not hex strings: about a hundred bytes less per kept interaction.
   private final long traceIdHigh;
@@ -445,17 +440,43 @@ public final class LlmTrace {
 
   /** The start time as ISO-8601 in UTC with microseconds, e.g. {@code 2025-11-08T12:34:56.789012Z}. */
   public String isoTimestamp() {
-    return ISO.format(timestamp());
+    return dev.otelllm.internal.Timestamps.iso(timestamp());
+  }
+
+  /**
+   * The messages sent before the prompt: {@link #messages()} without its last message when that is
+   * the user message {@link #prompt()} reads. The reference's {@code messages}.
+   */
+  public List<Message> history() {
+    int n = messages.size();
+    if (n > 0 && Message.USER.equals(messages.get(n - 1).role())) {
+      return messages.subList(0, n - 1);
+    }
+    return messages;
   }
 
   /**
    * The interaction as a plain map with the reference's keys, in this order: {@code trace_id,
-   * timestamp, provider, model, system_prompt, prompt, messages, parameters, response{content,
-   * tool_calls, finish_reason, usage{prompt_tokens, completion_tokens, total_tokens},
-   * generation_time_ms}, metadata}. {@code metadata} holds {@code session_id} (when in a session),
-   * {@code span_id}, {@code parent_span_id} (when nested), the call's own metadata, and {@code
-   * error_type} / {@code error_message} for a failed call (a call's own metadata cannot use these
-   * keys). The maps of the form itself are mutable copies; values nested in metadata and parameters
+   * timestamp, provider, model, system_prompt, prompt, messages, tools, parameters,
+   * response{content, raw_response, tool_calls, finish_reason, usage{prompt_tokens,
+   * completion_tokens, total_tokens}, generation_time_ms}, metadata}.
+   *
+   * <ul>
+   *   <li>{@code messages} is {@link #history()}: what was sent before the prompt;
+   *   <li>{@code tools} the tool definitions sent ({@code name, description, parameters}), null when
+   *       none were;
+   *   <li>{@code parameters} always has {@code temperature}, {@code max_tokens} and {@code
+   *       max_output_tokens} (null when not set; both token keys carry the request's output limit,
+   *       {@code gen_ai.request.max_tokens}), then every other parameter that was sent;
+   *   <li>{@code raw_response} is null: the library records the parsed answer, not the provider's
+   *       body;
+   *   <li>{@code usage} is null when the provider reported none (not zeros);
+   *   <li>{@code metadata} holds {@code session_id} (when in a session), {@code span_id}, {@code
+   *       parent_span_id} (when nested), the call's own metadata, and {@code error_type} / {@code
+   *       error_message} for a failed call (a call's own metadata cannot use these keys).
+   * </ul>
+   *
+   * <p>The maps of the form itself are mutable copies; values nested in metadata and parameters
    * are immutable. Changing it changes nothing recorded.
    */
   public Map<String, Object> toMap() {
@@ -466,23 +487,47 @@ public final class LlmTrace {
     map.put("model", model);
     map.put("system_prompt", systemPrompt);
     map.put("prompt", prompt());
-    List<Object> msgs = new ArrayList<>(messages.size());
-    for (Message m : messages) {
+    List<Message> sentBefore = history();
+    List<Object> msgs = new ArrayList<>(sentBefore.size());
+    for (Message m : sentBefore) {
       msgs.add(messageMap(m));
     }
     map.put("messages", msgs);
-    map.put("parameters", new LinkedHashMap<>(parameters));
+    if (tools.isEmpty()) {
+      map.put("tools", null);
+    } else {
+      List<Object> defs = new ArrayList<>(tools.size());
+      for (ToolDefinition d : tools) {
+        Map<String, Object> def = new LinkedHashMap<>();
+        def.put("name", d.name());
+        def.put("description", d.description());
+        def.put("parameters", d.parameters());
+        defs.add(def);
+      }
+      map.put("tools", defs);
+    }
+    Map<String, Object> params = new LinkedHashMap<>();
+    params.put("temperature", parameters.get("temperature"));
+    params.put("max_tokens", parameters.get("max_tokens"));
+    params.put("max_output_tokens", parameters.get("max_tokens"));
+    parameters.forEach(params::putIfAbsent);
+    map.put("parameters", params);
 
     Map<String, Object> resp = new LinkedHashMap<>();
     resp.put("content", response.content());
+    resp.put("raw_response", null);
     resp.put("tool_calls", toolCallMaps(response.toolCalls()));
     resp.put("finish_reason", response.finishReason());
-    Map<String, Object> usage = new LinkedHashMap<>();
     Usage u = response.usage().orElse(null);
-    usage.put("prompt_tokens", u == null ? 0L : u.inputTokens());
-    usage.put("completion_tokens", u == null ? 0L : u.outputTokens());
-    usage.put("total_tokens", u == null ? 0L : u.totalTokens());
-    resp.put("usage", usage);
+    if (u == null) {
+      resp.put("usage", null);
+    } else {
+      Map<String, Object> usage = new LinkedHashMap<>();
+      usage.put("prompt_tokens", u.inputTokens());
+      usage.put("completion_tokens", u.outputTokens());
+      usage.put("total_tokens", u.totalTokens());
+      resp.put("usage", usage);
+    }
     resp.put("generation_time_ms", generationTimeMs());
     map.put("response", resp);
 
