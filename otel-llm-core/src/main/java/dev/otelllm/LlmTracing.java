@@ -143,7 +143,8 @@ public final class LlmTracing implements AutoCloseable {
    * wrapper added through the autoconfigure builder's customizers. The OTLP protocol defaults to
    * http/protobuf here (the JDK's HTTP client; gRPC needs an extra sender). {@link #exportStats()}
    * counts exported and failed spans; the SDK's batch processor does not report its queue, so
-   * queued and dropped read 0. The SDK is not registered globally; {@link #close()} shuts it down.
+   * queued and dropped read 0. With {@code OTEL_SDK_DISABLED=true} it records in memory only, exports
+   * nothing. The SDK is not registered globally; {@link #close()} shuts it down.
    *
    * @throws io.opentelemetry.sdk.autoconfigure.spi.ConfigurationException for a bad setting, naming it
    */
@@ -169,8 +170,10 @@ public final class LlmTracing implements AutoCloseable {
             .build();
     OpenTelemetrySdk sdk = auto.getOpenTelemetrySdk();
     if (buffer[0] == null) {
+      // OTEL_SDK_DISABLED: nothing may leave the process, but the program still reads its own
+      // interactions back, as with tracing built here and no exporter.
       sdk.shutdown().join(10, TimeUnit.SECONDS);
-      throw new IllegalStateException("autoconfigure built no tracer provider (OTEL_SDK_DISABLED is set)");
+      return builder().build();
     }
     Builder b = builder().joinOpenTelemetry(sdk, buffer[0]);
     b.ownedJoined = sdk;

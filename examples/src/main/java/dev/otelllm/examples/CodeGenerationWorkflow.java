@@ -91,10 +91,15 @@ public final class CodeGenerationWorkflow {
     ExportTarget export = ExportTarget.from(env);
     LlmTracing tracing;
     try {
-      tracing = export.enabled() ? LlmTracing.autoconfigured() : LlmTracing.builder().maxTraces(100).build();
+      if (export.enabled()) {
+        export.quietUnconfiguredSignals(env);
+        tracing = LlmTracing.autoconfigured();
+      } else {
+        tracing = LlmTracing.builder().maxTraces(100).build();
+      }
     } catch (RuntimeException e) {
       closeQuietly(llm);
-      err.println("error: OpenTelemetry settings: " + e.getMessage());
+      err.println("error: OpenTelemetry settings: " + causes(e));
       return 2;
     }
     out.println("otel-llm example | provider " + llm.info().providerName() + " | model " + settings.modelLabel()
@@ -114,6 +119,17 @@ public final class CodeGenerationWorkflow {
           + (stats.failed() > 0 ? "; " + stats.failed() + " failed (is a collector listening there?)" : ""));
     }
     return code;
+  }
+
+  /** The message and the causes' messages: autoconfigure wraps the one that says what is wrong. */
+  static String causes(Throwable e) {
+    StringBuilder out = new StringBuilder(String.valueOf(e.getMessage()));
+    for (Throwable c = e.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
+      if (c.getMessage() != null && !out.toString().contains(c.getMessage())) {
+        out.append(": ").append(c.getMessage());
+      }
+    }
+    return out.toString();
   }
 
   private static void closeQuietly(LlmProvider provider) {

@@ -10,6 +10,12 @@ import java.util.Map;
 record ExportTarget(String tracesEndpoint, String protocol, String serviceName) {
 
   static ExportTarget from(Map<String, String> env) {
+    String disabled = setting(env, "otel.sdk.disabled");
+    String exporters = setting(env, "otel.traces.exporter");
+    if ((disabled != null && disabled.trim().equalsIgnoreCase("true"))
+        || (exporters != null && !java.util.Arrays.asList(exporters.replace(" ", "").split(",")).contains("otlp"))) {
+      return new ExportTarget(null, "", "");
+    }
     String protocol = setting(env, "otel.exporter.otlp.traces.protocol");
     if (protocol == null) {
       protocol = setting(env, "otel.exporter.otlp.protocol");
@@ -38,6 +44,24 @@ record ExportTarget(String tracesEndpoint, String protocol, String serviceName) 
     return enabled()
         ? "OTLP " + protocol + " to " + tracesEndpoint + " as service " + serviceName
         : "in memory only (set OTEL_EXPORTER_OTLP_ENDPOINT to export)";
+  }
+
+  /**
+   * With only the traces endpoint given, the SDK would still send metrics and logs to its default
+   * endpoint and log a failure for each: those signals are turned off unless their endpoint or
+   * exporter is set. Applies as system properties, which autoconfigure reads, and only to settings
+   * the user left unset.
+   */
+  void quietUnconfiguredSignals(Map<String, String> env) {
+    if (!enabled() || setting(env, "otel.exporter.otlp.endpoint") != null) {
+      return;
+    }
+    for (String signal : new String[] {"metrics", "logs"}) {
+      if (setting(env, "otel." + signal + ".exporter") == null
+          && setting(env, "otel.exporter.otlp." + signal + ".endpoint") == null) {
+        System.setProperty("otel." + signal + ".exporter", "none");
+      }
+    }
   }
 
   private static String setting(Map<String, String> env, String property) {

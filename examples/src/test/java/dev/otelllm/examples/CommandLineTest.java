@@ -152,4 +152,67 @@ class CommandLineTest {
     assertThatThrownBy(() -> RunSettings.parse(new String[] {"ollama"}, Map.of()))
         .hasMessage("unknown option 'ollama'");
   }
+
+  @Test
+  void sdkDisabled_orNoOtlpTraceExporter_staysInMemory() {
+    for (Map.Entry<String, String> off : Map.of("otel.sdk.disabled", "true", "otel.traces.exporter", "none").entrySet()) {
+      out.reset();
+      System.setProperty("otel.exporter.otlp.endpoint", "http://127.0.0.1:9");
+      System.setProperty(off.getKey(), off.getValue());
+      try {
+        assertThat(run(Map.of("OTEL_LLM_PROVIDER", "scripted"))).as(off.getKey()).isZero();
+      } finally {
+        System.clearProperty("otel.exporter.otlp.endpoint");
+        System.clearProperty(off.getKey());
+      }
+      assertThat(out()).as(off.getKey()).contains("| traces: in memory only").contains("3 interactions")
+          .doesNotContain("exported");
+    }
+  }
+
+  @Test
+  void onlyTheTracesEndpoint_turnsOffMetricsAndLogsThatHaveNowhereToGo() throws Exception {
+    try (OtlpReceiver receiver = OtlpReceiver.alwaysOk()) {
+      System.setProperty("otel.exporter.otlp.traces.endpoint", receiver.endpoint() + "/v1/traces");
+      try {
+        assertThat(run(Map.of("OTEL_LLM_PROVIDER", "scripted"))).isZero();
+        assertThat(System.getProperty("otel.metrics.exporter")).isEqualTo("none");
+        assertThat(System.getProperty("otel.logs.exporter")).isEqualTo("none");
+      } finally {
+        for (String p : List.of("otel.exporter.otlp.traces.endpoint", "otel.metrics.exporter", "otel.logs.exporter")) {
+          System.clearProperty(p);
+        }
+      }
+      assertThat(receiver.allSpans()).hasSize(4);
+      assertThat(out()).contains("exported 4 spans to " + receiver.endpoint() + "/v1/traces");
+    }
+  }
+
+  @Test
+  void aCollectorThatIsNotThere_isCountedAsFailed() throws Exception {
+    int closedPort;
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+      closedPort = socket.getLocalPort();
+    }
+    System.setProperty("otel.exporter.otlp.endpoint", "http://127.0.0.1:" + closedPort);
+    System.setProperty("otel.metrics.exporter", "none");
+    System.setProperty("otel.java.exporter.otlp.retry.disabled", "true");
+    try {
+      assertThat(run(Map.of("OTEL_LLM_PROVIDER", "scripted"))).isZero();
+    } finally {
+      for (String p : List.of("otel.exporter.otlp.endpoint", "otel.metrics.exporter", "otel.java.exporter.otlp.retry.disabled")) {
+        System.clearProperty(p);
+      }
+    }
+    assertThat(out()).contains("exported 0 spans to http://127.0.0.1:" + closedPort
+        + "/v1/traces; 4 failed (is a collector listening there?)");
+  }
+
+  @Test
+  void causes_includeTheWrappedReason() {
+    RuntimeException e = new RuntimeException("Unexpected configuration error",
+        new IllegalStateException("No GrpcSenderProvider found on classpath"));
+    assertThat(CodeGenerationWorkflow.causes(e))
+        .isEqualTo("Unexpected configuration error: No GrpcSenderProvider found on classpath");
+  }
 }

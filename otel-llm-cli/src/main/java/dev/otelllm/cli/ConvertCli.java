@@ -127,21 +127,31 @@ public final class ConvertCli {
       stderr.println("error: " + OutputFile.describe(o.out, e));
       return 3;
     }
-    int code = convert(o, output == null ? nonClosing(stdout) : output.stream(), stderr);
-    if (output != null) {
-      try {
-        if (code == 3) {
-          output.discard();
-        } else {
-          output.commit();
-        }
-      } catch (IOException e) {
-        stderr.println("error: " + OutputFile.describe(o.out, e));
-        output.discard();
+    if (output == null) {
+      int code = convert(o, nonClosing(stdout), stderr);
+      // PrintStream keeps write errors to itself (a full disk, a closed pipe): ask it.
+      if (stdout.checkError()) {
+        stderr.println("error: cannot write standard output");
         return 3;
       }
+      return code;
     }
-    return code;
+    boolean committed = false;
+    try {
+      int code = convert(o, output.stream(), stderr);
+      if (code != 3) {
+        output.commit();
+        committed = true;
+      }
+      return code;
+    } catch (IOException e) {
+      stderr.println("error: " + OutputFile.describe(o.out, e));
+      return 3;
+    } finally {
+      if (!committed) {
+        output.discard();
+      }
+    }
   }
 
   private static String usageFor(String[] args) {
@@ -340,7 +350,7 @@ public final class ConvertCli {
       if (o.out != null) {
         for (Path input : o.inputs) {
           try {
-            if (Files.exists(o.out) && Files.isSameFile(input, o.out)) {
+            if (Files.exists(input) && Files.exists(o.out) && Files.isSameFile(input, o.out)) {
               throw new IllegalArgumentException("--out " + o.out + " is also an input: it would be overwritten");
             }
           } catch (java.io.IOException e) {

@@ -35,6 +35,9 @@ final class InputCheck {
     if (!Files.isReadable(input)) {
       return "cannot read " + input + ": permission denied";
     }
+    if (!Files.isRegularFile(input)) {
+      return null; // a pipe or a device: reading ahead would take what the reader needs
+    }
     Set<String> keys;
     try {
       keys = firstRecordKeys(input);

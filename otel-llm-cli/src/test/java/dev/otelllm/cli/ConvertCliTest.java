@@ -219,4 +219,52 @@ class ConvertCliTest {
     assertThat(r.err()).startsWith("error: --out " + file + " is also an input: it would be overwritten");
     assertThat(Files.size(file)).isEqualTo(size);
   }
+
+  @Test
+  void aSymlinkedOut_replacesTheLinksTarget_andKeepsItsPermissions(@TempDir Path dir) throws Exception {
+    Path file = OtlpFiles.jsonLines(dir.resolve("t.json"), List.of(spans), false);
+    Path real = Files.writeString(dir.resolve("real.jsonl"), "old\n");
+    java.util.Set<java.nio.file.attribute.PosixFilePermission> perms =
+        java.nio.file.attribute.PosixFilePermissions.fromString("rw-r-----");
+    Files.setPosixFilePermissions(real, perms);
+    Path link = Files.createSymbolicLink(dir.resolve("link.jsonl"), real.getFileName());
+    assertThat(run("convert", file.toString(), "--format", "jsonl", "--out", link.toString()).code()).isZero();
+    assertThat(Files.isSymbolicLink(link)).isTrue();
+    assertThat(Files.readAllLines(real)).hasSize(6);
+    assertThat(Files.getPosixFilePermissions(real)).isEqualTo(perms);
+  }
+
+  @Test
+  void aNewOut_isReadableLikeAnyFileTheUserWrites(@TempDir Path dir) throws Exception {
+    Path file = OtlpFiles.jsonLines(dir.resolve("t.json"), List.of(spans), false);
+    Path plain = Files.writeString(dir.resolve("plain.txt"), "x");
+    Path out = dir.resolve("new.md");
+    assertThat(run("convert", file.toString(), "--format", "markdown", "--out", out.toString()).code()).isZero();
+    assertThat(Files.getPosixFilePermissions(out)).isEqualTo(Files.getPosixFilePermissions(plain));
+  }
+
+  @Test
+  void aFailingStandardOutput_exitsThree(@TempDir Path dir) throws Exception {
+    Path file = OtlpFiles.jsonLines(dir.resolve("t.json"), List.of(spans), false);
+    PrintStream broken = new PrintStream(new java.io.OutputStream() {
+      @Override
+      public void write(int b) throws java.io.IOException {
+        throw new java.io.IOException("No space left on device");
+      }
+    }, true, StandardCharsets.UTF_8);
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code = ConvertCli.run(new String[] {"summarize", file.toString()}, broken,
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+    assertThat(code).isEqualTo(3);
+    assertThat(err.toString(StandardCharsets.UTF_8)).endsWith("error: cannot write standard output\n");
+  }
+
+  @Test
+  void aMissingInput_withAnExistingOut_isReportedAsTheMissingFile(@TempDir Path dir) throws Exception {
+    Path out = Files.writeString(dir.resolve("existing.md"), "keep me");
+    Run r = run("convert", dir.resolve("missing.json").toString(), "--format", "markdown", "--out", out.toString());
+    assertThat(r.code()).isEqualTo(3);
+    assertThat(r.err()).isEqualTo("error: no such file: " + dir.resolve("missing.json") + "\n");
+    assertThat(Files.readString(out)).isEqualTo("keep me");
+  }
 }
