@@ -110,6 +110,11 @@ public final class LlmClient implements AutoCloseable {
     return tracing == null ? ToolScope.noop() : tracing.tool(call);
   }
 
+  /** As {@link #tool(Part.ToolCall)}, recording the tool's description ({@code gen_ai.tool.description}) too. */
+  public ToolScope tool(Part.ToolCall call, ToolDefinition definition) {
+    return tracing == null ? ToolScope.noop() : tracing.tool(call, definition);
+  }
+
   public boolean isTracingEnabled() {
     return tracing != null;
   }

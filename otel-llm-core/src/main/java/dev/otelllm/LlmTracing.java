@@ -220,7 +220,13 @@ public final class LlmTracing implements AutoCloseable {
 
   /** Opens an {@code execute_tool {name}} span for running one tool call (see {@link ToolScope}). */
   public ToolScope tool(Part.ToolCall call) {
-    return ToolScope.open(tracer, call, contentCapture);
+    return ToolScope.open(tracer, call, null, contentCapture);
+  }
+
+  /** As {@link #tool(Part.ToolCall)}, with the tool's definition: its description is recorded too. */
+  public ToolScope tool(Part.ToolCall call, ToolDefinition definition) {
+    Objects.requireNonNull(definition, "definition");
+    return ToolScope.open(tracer, call, definition.description(), contentCapture);
   }
 
   /** The in-memory buffer; empty and unconnected when a joined SDK was given none. */

@@ -105,7 +105,7 @@ class LlmClientTest {
               equalTo(GEN_AI_REQUEST_TEMPERATURE, 0.2),
               equalTo(GEN_AI_REQUEST_MAX_TOKENS, 800L),
               equalTo(GEN_AI_REQUEST_TOP_P, 0.9),
-              equalTo(GEN_AI_REQUEST_TOP_K, 40.0),
+              equalTo(GenAiKeys.REQUEST_TOP_K, 40L),
               equalTo(GEN_AI_REQUEST_SEED, 42L),
               equalTo(GEN_AI_REQUEST_STOP_SEQUENCES, List.of("END")),
               equalTo(GEN_AI_REQUEST_FREQUENCY_PENALTY, 0.5),

@@ -79,7 +79,7 @@ class WorkflowScopeTest {
       String parent;
       try (WorkflowScope run = client.workflow("agent")) {
         parent = run.spanId();
-        try (ToolScope tool = client.tool(call)) {
+        try (ToolScope tool = client.tool(call, new ToolDefinition("get_weather", "Weather by city", java.util.Map.of()))) {
           tool.result(java.util.Map.of("temp_c", 21));
         }
         try (ToolScope failing = client.tool(new Part.ToolCall("", "broken", java.util.Map.of()))) {
@@ -92,12 +92,33 @@ class WorkflowScopeTest {
       assertThat(tool).hasKind(SpanKind.INTERNAL).hasParentSpanId(parent)
           .hasAttribute(GenAiIncubatingAttributes.GEN_AI_TOOL_NAME, "get_weather")
           .hasAttribute(GenAiIncubatingAttributes.GEN_AI_TOOL_CALL_ID, "call_1")
-          .hasAttribute(io.opentelemetry.api.common.AttributeKey.stringKey("gen_ai.tool.call.arguments"), "{\"city\":\"Paris\"}")
-          .hasAttribute(io.opentelemetry.api.common.AttributeKey.stringKey("gen_ai.tool.call.result"), "{\"temp_c\":21}");
+          .hasAttribute(GenAiIncubatingAttributes.GEN_AI_TOOL_DESCRIPTION, "Weather by city");
+      // Structured, as the content capture is: attributes of type any, not JSON strings.
+      assertThat(dev.otelllm.internal.JsonTree.fromValue(tool.getAttributes()
+          .get(io.opentelemetry.api.common.AttributeKey.valueKey("gen_ai.tool.call.arguments"))))
+          .isEqualTo(java.util.Map.of("city", "Paris"));
+      assertThat(dev.otelllm.internal.JsonTree.fromValue(tool.getAttributes()
+          .get(io.opentelemetry.api.common.AttributeKey.valueKey("gen_ai.tool.call.result"))))
+          .isEqualTo(java.util.Map.of("temp_c", 21L));
+      assertThat(spans.stream().filter(s -> s.getName().equals("execute_tool broken")).findFirst().orElseThrow()
+          .getAttributes().get(GenAiIncubatingAttributes.GEN_AI_TOOL_DESCRIPTION)).isNull();
       assertThat(spans.stream().filter(s -> s.getName().equals("execute_tool broken")).findFirst().orElseThrow())
           .hasStatusSatisfying(s -> s.hasCode(StatusCode.ERROR));
       // Tool executions are not model interactions.
       assertThat(client.getTraces()).isEmpty();
+    }
+  }
+
+  @Test
+  void toolContent_isAJsonString_whenTheCaptureAsksForStrings() {
+    try (TestTracing t = new TestTracing(b -> b.contentCapture(ContentCapture.full().asJsonString()))) {
+      LlmClient client = t.client(DeterministicLlmProvider.echo("m"));
+      try (ToolScope tool = client.tool(new Part.ToolCall("call_1", "get_weather", java.util.Map.of("city", "Paris")))) {
+        tool.result(java.util.Map.of("temp_c", 21));
+      }
+      assertThat(t.onlySpan())
+          .hasAttribute(io.opentelemetry.api.common.AttributeKey.stringKey("gen_ai.tool.call.arguments"), "{\"city\":\"Paris\"}")
+          .hasAttribute(io.opentelemetry.api.common.AttributeKey.stringKey("gen_ai.tool.call.result"), "{\"temp_c\":21}");
     }
   }
 }

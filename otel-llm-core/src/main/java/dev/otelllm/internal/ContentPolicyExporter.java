@@ -187,7 +187,7 @@ public final class ContentPolicyExporter implements SpanExporter {
 
   private static boolean hasContent(Attributes attributes) {
     for (String key : GenAiKeys.TOOL_CONTENT_KEYS) {
-      if (attributes.get(AttributeKey.stringKey(key)) != null) {
+      if (attributes.get(AttributeKey.stringKey(key)) != null || attributes.get(AttributeKey.valueKey(key)) != null) {
         return true;
       }
     }
@@ -232,12 +232,23 @@ public final class ContentPolicyExporter implements SpanExporter {
         }
       }
     }
-    // Tool arguments and results: plain strings, kept only with full content, redacted and cut.
+    // Tool arguments and results (structured or JSON strings): kept only with full content,
+    // redacted, and as JSON strings cut to the budget when the policy has one or asks for strings.
     if (capture.mode() == ContentCapture.Mode.FULL) {
       for (String key : GenAiKeys.TOOL_CONTENT_KEYS) {
+        Value<?> structured = attributes.get(AttributeKey.valueKey(key));
         String text = attributes.get(AttributeKey.stringKey(key));
+        if (structured != null && !capture.isJsonString() && capture.maxBytes() == 0) {
+          b.put(AttributeKey.valueKey(key), JsonTree.toValue(JsonTree.mapStrings(JsonTree.fromValue(structured),
+              t -> ErrorTexts.redact(t, capture.redactor()))));
+          continue;
+        }
+        if (structured != null) {
+          Object tree = JsonTree.fromValue(structured);
+          text = tree instanceof String s ? s : JsonTree.toJson(tree);
+        }
         if (text != null) {
-          String redacted = capture.redactor().apply(text);
+          String redacted = ErrorTexts.redact(text, capture.redactor());
           String out = capture.maxBytes() > 0 ? ContentTruncator.cut(redacted, capture.maxBytes()) : redacted;
           truncated |= !out.equals(redacted);
           b.put(AttributeKey.stringKey(key), out);

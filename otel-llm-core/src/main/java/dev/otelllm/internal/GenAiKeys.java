@@ -36,6 +36,12 @@ public final class GenAiKeys {
   public static final AttributeKey<Value<?>> OUTPUT_MESSAGES_VALUE = AttributeKey.valueKey(OUTPUT_MESSAGES);
   public static final AttributeKey<Value<?>> TOOL_DEFINITIONS_VALUE = AttributeKey.valueKey(TOOL_DEFINITIONS);
 
+  /**
+   * {@code gen_ai.request.top_k}: an integer in the current GenAI conventions, while the Java
+   * semantic-conventions constant still declares a double.
+   */
+  public static final AttributeKey<Long> REQUEST_TOP_K = AttributeKey.longKey("gen_ai.request.top_k");
+
   /** Prefix of the per-call trace metadata attributes ({@code otel_llm.metadata.step_type}). */
   public static final String METADATA_PREFIX = "otel_llm.metadata.";
 

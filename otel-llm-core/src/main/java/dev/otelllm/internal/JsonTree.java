@@ -149,6 +149,26 @@ public final class JsonTree {
     }
   }
 
+  /** A copy of a JSON-like tree with every string value (not key) passed through {@code f}. */
+  public static Object mapStrings(Object tree, java.util.function.UnaryOperator<String> f) {
+    if (tree instanceof String s) {
+      return f.apply(s);
+    }
+    if (tree instanceof Map<?, ?> map) {
+      Map<String, Object> out = new java.util.LinkedHashMap<>();
+      map.forEach((k, v) -> out.put(String.valueOf(k), mapStrings(v, f)));
+      return out;
+    }
+    if (tree instanceof List<?> list) {
+      List<Object> out = new java.util.ArrayList<>(list.size());
+      for (Object o : list) {
+        out.add(mapStrings(o, f));
+      }
+      return out;
+    }
+    return tree;
+  }
+
   /**
    * Parses JSON text into a JSON-like tree.
    *

@@ -205,7 +205,7 @@ public final class TracingLlmProvider implements LlmProvider {
     p.temperature().ifPresent(v -> span.setAttribute(GEN_AI_REQUEST_TEMPERATURE, v));
     p.maxTokens().ifPresent(v -> span.setAttribute(GEN_AI_REQUEST_MAX_TOKENS, (long) v));
     p.topP().ifPresent(v -> span.setAttribute(GEN_AI_REQUEST_TOP_P, v));
-    p.topK().ifPresent(v -> span.setAttribute(GEN_AI_REQUEST_TOP_K, (double) v));
+    p.topK().ifPresent(v -> span.setAttribute(GenAiKeys.REQUEST_TOP_K, (long) v));
     p.seed().ifPresent(v -> span.setAttribute(GEN_AI_REQUEST_SEED, v));
     if (!p.stopSequences().isEmpty()) {
       span.setAttribute(GEN_AI_REQUEST_STOP_SEQUENCES, p.stopSequences());
