@@ -474,4 +474,25 @@ class ContentCaptureTest {
       assertThat(a.get(AttributeKey.stringKey("gen_ai.tool.call.result"))).hasSizeLessThanOrEqualTo(64).endsWith("...[truncated]");
     }
   }
+
+  @Test
+  void metadataTexts_passThroughTheRedactors_inMemoryAndOnExport() {
+    LlmRequest request = LlmRequest.builder().prompt("hi").metadata("user_email", "ann@example.com")
+        .metadata("tags", List.of("ann@example.com", "vip")).metadata("attempt_number", 2).build();
+    try (TestTracingHolder h = new TestTracingHolder()) {
+      LlmTrace trace = run(ContentCapture.full().withRedactor(t -> t.replace("ann@example.com", "[email]")), request, h);
+      assertThat(trace.metadata()).containsEntry("user_email", "[email]").containsEntry("tags", List.of("[email]", "vip"))
+          .containsEntry("attempt_number", 2L);
+    }
+    // The in-memory capture keeps everything; the export policy's redactor sees the metadata on the way out.
+    try (TestTracing t = new TestTracing(b -> b.exportContentCapture(ContentCapture.none()
+        .withRedactor(x -> x.replace("ann@example.com", "[email]"))))) {
+      t.client(DeterministicLlmProvider.echo("m")).generate(request);
+      Attributes exported = t.onlySpan().getAttributes();
+      assertThat(exported.get(AttributeKey.stringKey("otel_llm.metadata.user_email"))).isEqualTo("[email]");
+      assertThat(exported.get(AttributeKey.stringArrayKey("otel_llm.metadata.tags"))).containsExactly("[email]", "vip");
+      assertThat(t.client(DeterministicLlmProvider.echo("m")).getTraces().get(0).metadata())
+          .containsEntry("user_email", "ann@example.com");
+    }
+  }
 }

@@ -162,10 +162,14 @@ public final class ContentPolicyExporter implements SpanExporter {
   private SpanData applyContent(SpanData span) {
     try {
       Attributes attributes = span.getAttributes();
-      if (passThrough || !hasContent(attributes)) {
+      if (passThrough) {
         return span;
       }
-      Attributes filtered = filter(attributes);
+      boolean content = hasContent(attributes);
+      if (!content && !(redactsErrors && hasMetadata(attributes))) {
+        return span;
+      }
+      Attributes filtered = content ? filter(attributes) : redactMetadata(attributes);
       int dropped = span.getTotalAttributeCount() - attributes.size();
       return new DelegatingSpanData(span) {
         @Override
@@ -199,11 +203,42 @@ public final class ContentPolicyExporter implements SpanExporter {
     return false;
   }
 
+  private static boolean hasMetadata(Attributes attributes) {
+    boolean[] found = new boolean[1];
+    attributes.forEach((k, v) -> found[0] |= k.getKey().startsWith(GenAiKeys.METADATA_PREFIX));
+    return found[0];
+  }
+
+  /** The attributes with the texts of the call's metadata passed through the export redactor. */
+  private Attributes redactMetadata(Attributes attributes) {
+    AttributesBuilder b = Attributes.builder();
+    attributes.forEach((k, v) -> putUnchecked(b, k, metadataValue(k, v)));
+    return b.build();
+  }
+
+  /** Metadata are texts the application recorded: the redactor sees them like the content. */
+  private Object metadataValue(AttributeKey<?> key, Object value) {
+    if (!redactsErrors || !key.getKey().startsWith(GenAiKeys.METADATA_PREFIX)) {
+      return value;
+    }
+    UnaryOperator<String> redact = t -> ErrorTexts.redact(t, capture.redactor());
+    if (value instanceof String s) {
+      return redact.apply(s);
+    }
+    if (value instanceof Value<?> v) {
+      return JsonTree.toValue(JsonTree.mapStrings(JsonTree.fromValue(v), redact));
+    }
+    if (value instanceof List<?> list && !list.isEmpty() && list.get(0) instanceof String) {
+      return list.stream().map(o -> redact.apply((String) o)).toList();
+    }
+    return value;
+  }
+
   private Attributes filter(Attributes attributes) {
     AttributesBuilder b = Attributes.builder();
     attributes.forEach((k, v) -> {
       if (!isContentKey(k.getKey())) {
-        putUnchecked(b, k, v);
+        putUnchecked(b, k, metadataValue(k, v));
       }
     });
     boolean truncated = Boolean.TRUE.equals(attributes.get(GenAiKeys.CONTENT_TRUNCATED));

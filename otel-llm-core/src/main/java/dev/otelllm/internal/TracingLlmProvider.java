@@ -221,8 +221,12 @@ public final class TracingLlmProvider implements LlmProvider {
     for (Map.Entry<String, Object> e : p.extra().entrySet()) {
       TypedAttributes.set(span, GenAiKeys.EXTRA_PARAM_PREFIX, e.getKey(), e.getValue());
     }
+    java.util.function.UnaryOperator<String> redactor = content.redactor();
     for (Map.Entry<String, Object> e : request.metadata().entrySet()) {
-      TypedAttributes.set(span, GenAiKeys.METADATA_PREFIX, e.getKey(), e.getValue());
+      // Metadata are texts the application recorded: they pass through the redactor like content.
+      Object value = redactor == java.util.function.UnaryOperator.<String>identity() ? e.getValue()
+          : JsonTree.mapStrings(e.getValue(), t -> ErrorTexts.redact(t, redactor));
+      TypedAttributes.set(span, GenAiKeys.METADATA_PREFIX, e.getKey(), value);
     }
     content.recordInput(span, request);
   }
