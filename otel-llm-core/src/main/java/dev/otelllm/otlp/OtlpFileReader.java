@@ -5,12 +5,15 @@ import dev.otelllm.internal.JsonTree;
 import dev.otelllm.trace.LlmTrace;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.SequenceInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
@@ -24,23 +27,31 @@ import java.util.zip.ZipException;
  * bytes) — and turns the GenAI spans among them into interactions with the same mapping the
  * in-memory buffer uses. Other spans are counted and left out.
  *
- * <p>Streams: memory holds one line or record at a time, whatever the file's size. What cannot be
- * read (a malformed line, a truncated gzip stream, an attribute of an unknown type, text that is
- * not UTF-8) is reported with the file and line or record; by default the reader goes on with the
- * next line and keeps every good one, with {@link Builder#failFast(boolean)} it stops at the first
- * problem. A line is all or nothing: its interactions are delivered only when the whole line was
- * read. Instances are immutable and thread-safe; each call blocks until its input is read.
+ * <p>Streams: memory holds one line or record at a time, whatever the file's size, and a line or
+ * record longer than {@link Builder#maxRecordBytes(int)} is passed over without being held. What
+ * cannot be read (a malformed or over-long line, a truncated gzip stream, an attribute of an
+ * unknown type, text that is not UTF-8) is reported with the file and line or record; by default
+ * the reader goes on with the next line and keeps every good one, with
+ * {@link Builder#failFast(boolean)} it stops at the first problem. A line is all or nothing: its
+ * interactions are delivered only when the whole line was read. Instances are immutable and
+ * thread-safe; each call blocks until its input is read.
  */
 public final class OtlpFileReader {
 
-  private static final int MAX_RECORD_BYTES = 1 << 30;
+  /** The default of {@link Builder#maxRecordBytes(int)}: 64 MiB. */
+  public static final int DEFAULT_MAX_RECORD_BYTES = 64 << 20;
+
+  /** The largest {@link Builder#maxRecordBytes(int)} accepted: 1 GiB. */
+  public static final int MAX_RECORD_BYTES_LIMIT = 1 << 30;
 
   private final boolean failFast;
   private final Consumer<ConversionProblem> onProblem;
+  private final int maxRecordBytes;
 
   private OtlpFileReader(Builder b) {
     this.failFast = b.failFast;
     this.onProblem = b.onProblem;
+    this.maxRecordBytes = b.maxRecordBytes;
   }
 
   /** A reader that reports problems to nothing and goes on past them. */
@@ -163,59 +174,61 @@ public final class OtlpFileReader {
   }
 
   private void readJsonLines(InputStream in, Counter c) throws IOException {
-    byte[] chunk = new byte[1 << 16];
-    byte[] line = new byte[1 << 12];
-    int lineLength = 0;
+    byte[] chunk = new byte[LineBuffer.BLOCK];
+    LineBuffer line = new LineBuffer();
+    // Set once a line has outgrown the cap: the rest of it is passed over up to its newline, so
+    // memory never holds more than the cap whatever the line's length.
+    boolean skipping = false;
     int n;
     while ((n = in.read(chunk)) != -1) {
       int start = 0;
-      for (int i = 0; i < n; i++) {
-        if (chunk[i] == '\n') {
-          int part = i - start;
-          if (lineLength + part > line.length) {
-            line = grow(line, lineLength + part);
-          }
-          System.arraycopy(chunk, start, line, lineLength, part);
-          lineLength += part;
-          jsonLine(line, lineLength, c);
-          lineLength = 0;
-          start = i + 1;
+      while (start < n) {
+        int newline = indexOf(chunk, (byte) '\n', start, n);
+        int part = (newline < 0 ? n : newline) - start;
+        if (!skipping && (long) line.length() + part > maxRecordBytes) {
+          c.records++;
+          c.problem("line " + c.records, "line longer than " + maxRecordBytes
+              + " bytes (OtlpFileReader.Builder.maxRecordBytes): skipped");
+          skipping = true;
+          line.clear();
         }
-      }
-      int rest = n - start;
-      if (rest > 0) {
-        if (lineLength + rest > line.length) {
-          if ((long) lineLength + rest > MAX_RECORD_BYTES) {
-            c.records++;
-            c.problem("line " + c.records, "line longer than " + MAX_RECORD_BYTES + " bytes: not an OTLP JSON lines file? stopped reading it");
-            return;
-          }
-          line = grow(line, lineLength + rest);
+        if (!skipping) {
+          line.append(chunk, start, part);
         }
-        System.arraycopy(chunk, start, line, lineLength, rest);
-        lineLength += rest;
+        if (newline < 0) {
+          break;
+        }
+        if (skipping) {
+          skipping = false;
+        } else {
+          jsonLine(line, c);
+        }
+        line.clear();
+        start = newline + 1;
       }
     }
-    if (lineLength > 0) {
-      jsonLine(line, lineLength, c);
+    if (line.length() > 0) {
+      jsonLine(line, c);
     }
   }
 
-  private static byte[] grow(byte[] line, int needed) {
-    return java.util.Arrays.copyOf(line, Math.max(needed, line.length * 2));
+  private static int indexOf(byte[] bytes, byte b, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (bytes[i] == b) {
+        return i;
+      }
+    }
+    return -1;
   }
 
-  private void jsonLine(byte[] line, int length, Counter c) throws IOException {
+  private void jsonLine(LineBuffer line, Counter c) throws IOException {
     c.records++;
-    if (length > 0 && line[length - 1] == '\r') {
-      length--;
-    }
-    if (isBlank(line, length)) {
+    line.dropTrailingCarriageReturn();
+    if (line.isBlank()) {
       return;
     }
-    int end = length;
     c.read("line " + c.records, "line", (spans, problems) -> {
-      try (JsonParser p = JsonTree.FACTORY.createParser(line, 0, end)) {
+      try (JsonParser p = line.parser()) {
         OtlpJsonParser.parse(p, spans, problems);
       }
     });
@@ -235,10 +248,19 @@ public final class OtlpFileReader {
         return;
       }
       long length = ((header[0] & 0xffL) << 24) | ((header[1] & 0xff) << 16) | ((header[2] & 0xff) << 8) | (header[3] & 0xff);
-      if (length > MAX_RECORD_BYTES) {
-        c.problem("record " + c.records, "record length " + length
-            + " is implausible: not an OTLP protobuf file (or its framing is lost); stopped reading it");
-        return;
+      if (length > maxRecordBytes) {
+        // Passed over, not read: the next record starts right after it.
+        long skipped = skip(in, length);
+        if (skipped < length) {
+          // A stated length past the end of the input says more likely "not OTLP protobuf, or its
+          // framing is lost" than "a record too long": one problem, naming both causes.
+          c.problem("record " + c.records, "file ends inside a record (" + skipped + " of " + length
+              + " bytes; truncated file? or not an OTLP protobuf file)");
+          return;
+        }
+        c.problem("record " + c.records, "record of " + length + " bytes, longer than " + maxRecordBytes
+            + " bytes (OtlpFileReader.Builder.maxRecordBytes): skipped");
+        continue;
       }
       // Read what arrives rather than allocate the stated length at once: a corrupt length must
       // not cost a gigabyte.
@@ -255,19 +277,96 @@ public final class OtlpFileReader {
     }
   }
 
+  /** Skips up to {@code count} bytes; fewer only at the end of the input. */
+  private static long skip(InputStream in, long count) throws IOException {
+    long done = 0;
+    while (done < count) {
+      long n = in.skip(count - done);
+      if (n <= 0) {
+        // skip() may return 0 before the end: one read tells the end from a pause.
+        if (in.read() == -1) {
+          return done;
+        }
+        n = 1;
+      }
+      done += n;
+    }
+    return done;
+  }
+
   private static String describe(Throwable e) {
     String m = e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
     return m == null ? e.getClass().getSimpleName() : m.replace('\n', ' ');
   }
 
-  private static boolean isBlank(byte[] line, int length) {
-    for (int i = 0; i < length; i++) {
-      byte b = line[i];
-      if (b != ' ' && b != '\t' && b != '\r') {
-        return false;
+  /**
+   * The bytes of one JSON line, kept in blocks of one read's size: a long line grows without
+   * copying what it already holds, and with no array larger than a block, so a line close to the
+   * cap needs about the cap in memory, not twice it and not in one piece.
+   */
+  private static final class LineBuffer {
+    static final int BLOCK = 1 << 16;
+
+    private final List<byte[]> blocks = new ArrayList<>();
+    private int length;
+
+    int length() {
+      return length;
+    }
+
+    void append(byte[] bytes, int from, int count) {
+      while (count > 0) {
+        int at = length % BLOCK;
+        if (at == 0 && length / BLOCK == blocks.size()) {
+          blocks.add(new byte[BLOCK]);
+        }
+        int n = Math.min(count, BLOCK - at);
+        System.arraycopy(bytes, from, blocks.get(length / BLOCK), at, n);
+        length += n;
+        from += n;
+        count -= n;
       }
     }
-    return true;
+
+    /** Empties the buffer, keeping one block: the blocks of a long line are not held after it. */
+    void clear() {
+      if (blocks.size() > 1) {
+        blocks.subList(1, blocks.size()).clear();
+      }
+      length = 0;
+    }
+
+    void dropTrailingCarriageReturn() {
+      if (length > 0 && byteAt(length - 1) == '\r') {
+        length--;
+      }
+    }
+
+    boolean isBlank() {
+      for (int i = 0; i < length; i++) {
+        byte b = byteAt(i);
+        if (b != ' ' && b != '\t' && b != '\r') {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    private byte byteAt(int i) {
+      return blocks.get(i / BLOCK)[i % BLOCK];
+    }
+
+    /** A parser over the line; one block is read in place, more are read as one stream. */
+    JsonParser parser() throws IOException {
+      if (length <= BLOCK) {
+        return JsonTree.FACTORY.createParser(blocks.get(0), 0, length);
+      }
+      List<InputStream> parts = new ArrayList<>();
+      for (int i = 0; i * BLOCK < length; i++) {
+        parts.add(new ByteArrayInputStream(blocks.get(i), 0, Math.min(BLOCK, length - i * BLOCK)));
+      }
+      return JsonTree.FACTORY.createParser(new SequenceInputStream(Collections.enumeration(parts)));
+    }
   }
 
   /** Parses one line or record, handing spans and problems over. */
@@ -350,6 +449,7 @@ public final class OtlpFileReader {
   public static final class Builder {
     private boolean failFast;
     private Consumer<ConversionProblem> onProblem = p -> {};
+    private int maxRecordBytes = DEFAULT_MAX_RECORD_BYTES;
 
     private Builder() {}
 
@@ -362,6 +462,22 @@ public final class OtlpFileReader {
     /** Receives every problem, in order. */
     public Builder onProblem(Consumer<ConversionProblem> onProblem) {
       this.onProblem = Objects.requireNonNull(onProblem, "onProblem");
+      return this;
+    }
+
+    /**
+     * The longest JSON line or protobuf record read, in bytes (a JSON line without its newline);
+     * default {@link OtlpFileReader#DEFAULT_MAX_RECORD_BYTES}. A longer one is reported and passed
+     * over without being held in memory, and reading goes on with the next.
+     *
+     * @throws IllegalArgumentException unless 1 to {@link OtlpFileReader#MAX_RECORD_BYTES_LIMIT}
+     */
+    public Builder maxRecordBytes(int maxRecordBytes) {
+      if (maxRecordBytes < 1 || maxRecordBytes > MAX_RECORD_BYTES_LIMIT) {
+        throw new IllegalArgumentException("maxRecordBytes must be between 1 and " + MAX_RECORD_BYTES_LIMIT
+            + ", got " + maxRecordBytes);
+      }
+      this.maxRecordBytes = maxRecordBytes;
       return this;
     }
 

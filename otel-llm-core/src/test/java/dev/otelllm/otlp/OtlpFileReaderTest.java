@@ -12,12 +12,14 @@ import io.opentelemetry.sdk.trace.data.SpanData;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -270,5 +272,169 @@ class OtlpFileReaderTest {
     OtlpFileReader.builder().onProblem(problems::add).build()
         .read(new ByteArrayInputStream(line.getBytes(StandardCharsets.UTF_8)), "n.json", t -> {});
     assertThat(problems.get(0).message()).isEqualTo("line skipped: field 'name' must be a string or number, found START_OBJECT");
+  }
+
+  @Test
+  void maxRecordBytes_outsideItsRange_isRefusedAtConfiguration() {
+    assertThatThrownBy(() -> OtlpFileReader.builder().maxRecordBytes(0))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("maxRecordBytes must be between 1 and 1073741824, got 0");
+    assertThatThrownBy(() -> OtlpFileReader.builder().maxRecordBytes((1 << 30) + 1))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("maxRecordBytes must be between 1 and 1073741824, got 1073741825");
+  }
+
+  @Test
+  void jsonLineLongerThanTheCap_isReportedAndSkipped_andTheNextLinesRead(@TempDir Path dir) throws Exception {
+    List<List<SpanData>> batches = batches();
+    byte[] first = OtlpFiles.jsonLine(batches.get(0));
+    byte[] second = OtlpFiles.jsonLine(batches.get(1));
+    // The longer good line is exactly the cap: the cap is the longest line read, not one less.
+    int cap = Math.max(first.length, second.length);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.write(first);
+    out.write('\n');
+    // Over several of the reader's 64 KiB chunks, so the skip crosses chunk boundaries.
+    out.write(overlongLine(200_000));
+    out.write('\n');
+    out.write(second);
+    out.write('\n');
+    // One byte over, with no newline before the end of the file.
+    out.write(overlongLine(cap + 1));
+    Path file = dir.resolve("long.json");
+    Files.write(file, out.toByteArray());
+
+    List<ConversionProblem> problems = new ArrayList<>();
+    List<LlmTrace> traces = new ArrayList<>();
+    OtlpFileReader.Result r = OtlpFileReader.builder().maxRecordBytes(cap).onProblem(problems::add).build()
+        .read(file, traces::add);
+    String tooLong = "line longer than " + cap + " bytes (OtlpFileReader.Builder.maxRecordBytes): skipped";
+    assertThat(problems).extracting(ConversionProblem::toString)
+        .containsExactly(file + ": line 2: " + tooLong, file + ": line 4: " + tooLong);
+    assertThat(traces).extracting(LlmTrace::spanId).containsExactlyElementsOf(interactionSpanIds(batches.get(0), batches.get(1)));
+    assertThat(r).isEqualTo(new OtlpFileReader.Result(4, batches.get(0).size() + batches.get(1).size(), traces.size(),
+        batches.get(0).size() + batches.get(1).size() - traces.size(), 2));
+
+    assertThatThrownBy(() -> OtlpFileReader.builder().maxRecordBytes(cap).failFast(true).build().read(file, t -> {}))
+        .isInstanceOf(OtlpFileReader.ConversionException.class).hasMessage(file + ": line 2: " + tooLong);
+  }
+
+  @Test
+  void protobufRecordLongerThanTheCap_isReportedAndSkipped_andTheNextRecordsRead(@TempDir Path dir) throws Exception {
+    List<List<SpanData>> batches = batches();
+    byte[] framed = Files.readAllBytes(OtlpFiles.protobufRecords(dir.resolve("two.pb"), batches.subList(0, 2)));
+    int firstLength = length(framed, 0);
+    int secondLength = length(framed, 4 + firstLength);
+    int cap = Math.max(firstLength, secondLength);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.write(framed, 0, 4 + firstLength);
+    // Bytes that are no protobuf at all: they must be passed over, not parsed.
+    byte[] junk = new byte[cap + 1];
+    Arrays.fill(junk, (byte) 0xff);
+    out.write(new byte[] {0, (byte) (junk.length >>> 16), (byte) (junk.length >>> 8), (byte) junk.length});
+    out.write(junk);
+    out.write(framed, 4 + firstLength, 4 + secondLength);
+    Path file = dir.resolve("long.pb");
+    Files.write(file, out.toByteArray());
+
+    List<ConversionProblem> problems = new ArrayList<>();
+    List<LlmTrace> traces = new ArrayList<>();
+    OtlpFileReader.Result r = OtlpFileReader.builder().maxRecordBytes(cap).onProblem(problems::add).build()
+        .read(file, traces::add);
+    assertThat(problems).extracting(ConversionProblem::toString).containsExactly(file + ": record 2: record of "
+        + junk.length + " bytes, longer than " + cap + " bytes (OtlpFileReader.Builder.maxRecordBytes): skipped");
+    assertThat(traces).extracting(LlmTrace::spanId).containsExactlyElementsOf(interactionSpanIds(batches.get(0), batches.get(1)));
+    assertThat(r.records()).isEqualTo(3);
+  }
+
+  /**
+   * A JSON line far larger than the heap of the JVM that reads it, between two good lines: the
+   * reader must report it and go on, not run out of memory holding it.
+   */
+  @Test
+  void aLineLargerThanTheHeap_isSkippedInASmallHeap_andTheGoodLinesKept(@TempDir Path dir) throws Exception {
+    List<List<SpanData>> batches = batches();
+    assertThat(interactionSpanIds(batches.get(0))).isNotEmpty();
+    assertThat(interactionSpanIds(batches.get(1))).isNotEmpty();
+    Path file = dir.resolve("huge.json");
+    long hugeBytes = 200L << 20;
+    try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
+      out.write(OtlpFiles.jsonLine(batches.get(0)));
+      out.write('\n');
+      // Written piece by piece: this JVM does not hold the line either.
+      out.write("{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[{\"name\":\"".getBytes(StandardCharsets.UTF_8));
+      byte[] piece = new byte[1 << 20];
+      Arrays.fill(piece, (byte) 'x');
+      for (long written = 0; written < hugeBytes; written += piece.length) {
+        out.write(piece);
+      }
+      out.write("\"}]}]}]}\n".getBytes(StandardCharsets.UTF_8));
+      out.write(OtlpFiles.jsonLine(batches.get(1)));
+      out.write('\n');
+    }
+    int cap = 8 << 20;
+    Path output = dir.resolve("child.out");
+    Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx64m", "-cp", System.getProperty("surefire.test.class.path"), LongLineMain.class.getName(),
+        file.toString(), String.valueOf(cap))
+        .redirectErrorStream(true).redirectOutput(output.toFile()).start();
+    // A guard against a hung child, not a measure of speed.
+    if (!child.waitFor(5, TimeUnit.MINUTES)) {
+      child.destroyForcibly();
+    }
+    List<String> lines = Files.readAllLines(output, StandardCharsets.UTF_8);
+    assertThat(child.exitValue()).as(String.join("\n", lines)).isZero();
+    // In file order: the first line's interactions, the problem, the last line's interactions.
+    List<String> expected = new ArrayList<>(interactionSpanIds(batches.get(0)));
+    expected.add(file + ": line 2: line longer than 8388608 bytes (OtlpFileReader.Builder.maxRecordBytes): skipped");
+    expected.addAll(interactionSpanIds(batches.get(1)));
+    expected.add("records=3 interactions=" + interactionSpanIds(batches.get(0), batches.get(1)).size() + " problems=1");
+    assertThat(lines).containsExactlyElementsOf(expected);
+  }
+
+  @Test
+  void linesLongerThanTheReadBuffer_areReadWhole() throws Exception {
+    List<List<SpanData>> batches = batches();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    // Whitespace after the opening brace stretches a line to exactly, and one past, two of the
+    // reader's 64 KiB blocks, with CRLF on the second.
+    out.write(padded(OtlpFiles.jsonLine(batches.get(0)), 2 << 16));
+    out.write('\n');
+    out.write(padded(OtlpFiles.jsonLine(batches.get(1)), (2 << 16) + 1));
+    out.write("\r\n".getBytes(StandardCharsets.UTF_8));
+    List<ConversionProblem> problems = new ArrayList<>();
+    List<LlmTrace> traces = new ArrayList<>();
+    OtlpFileReader.builder().onProblem(problems::add).build()
+        .read(new ByteArrayInputStream(out.toByteArray()), "wide.json", traces::add);
+    assertThat(problems).isEmpty();
+    assertThat(traces).extracting(LlmTrace::spanId).containsExactlyElementsOf(interactionSpanIds(batches.get(0), batches.get(1)));
+  }
+
+  private static byte[] padded(byte[] line, int length) {
+    byte[] out = new byte[length];
+    Arrays.fill(out, (byte) ' ');
+    out[0] = line[0];
+    System.arraycopy(line, 1, out, length - (line.length - 1), line.length - 1);
+    return out;
+  }
+
+  /** A syntactically fine OTLP JSON line of {@code length} bytes, most of them one span name. */
+  private static byte[] overlongLine(int length) {
+    String head = "{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[{\"name\":\"";
+    String tail = "\"}]}]}]}";
+    return (head + "x".repeat(length - head.length() - tail.length()) + tail).getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static int length(byte[] framed, int at) {
+    return ((framed[at] & 0xff) << 24) | ((framed[at + 1] & 0xff) << 16) | ((framed[at + 2] & 0xff) << 8)
+        | (framed[at + 3] & 0xff);
+  }
+
+  @SafeVarargs
+  private static List<String> interactionSpanIds(List<SpanData>... batches) {
+    List<String> ids = new ArrayList<>();
+    for (List<SpanData> batch : batches) {
+      batch.stream().filter(s -> LlmTrace.fromSpan(s).isPresent()).forEach(s -> ids.add(s.getSpanId()));
+    }
+    return ids;
   }
 }
