@@ -23,9 +23,10 @@ import java.util.TreeSet;
  * of the interactions grouped by trace (a workflow run is one group), each row expandable to its
  * messages, parameters and usage, and filters by session and step type.
  *
- * <p>Content is rendered on the server side and HTML-escaped; the page's only script is a fixed
- * text allowed by a Content-Security-Policy hash, so a prompt containing {@code </script>} or
- * {@code <img onerror>} is shown, never run, even if escaping were ever wrong.
+ * <p>Content is rendered on the server side and HTML-escaped, control and bidirectional characters
+ * shown as marked escapes; the page's only script is a fixed text allowed by a
+ * Content-Security-Policy hash, so a prompt containing {@code </script>} or {@code <img onerror>}
+ * is shown, never run, even if escaping were ever wrong.
  */
 final class HtmlReport {
   private HtmlReport() {}
@@ -80,7 +81,8 @@ final class HtmlReport {
       ".figures{flex:0 0 14em;text-align:right;color:#555}",
       "pre{white-space:pre-wrap;word-break:break-word;background:#f7f7f7;padding:.5em;border-radius:3px}",
       "table.kv td{padding:.1em .6em;vertical-align:top}.role{font-weight:600;margin-top:.6em}",
-      ".error{color:#a00}");
+      ".error{color:#a00}",
+      ".ctl{color:#a00;background:#fbe9e9;font-family:monospace}");
 
   static void write(List<LlmTrace> traces, Writer w) throws IOException {
     TraceSummary s = TraceSummary.of(traces);
@@ -114,11 +116,11 @@ final class HtmlReport {
     }
     w.write("<div class=\"filters\"><label>Session <select id=\"f-session\"><option value=\"\">all</option>");
     for (String v : sessions) {
-      w.write("<option value=\"" + esc(v) + "\">" + (v.isEmpty() ? "(none)" : esc(v)) + "</option>");
+      w.write("<option value=\"" + attr(v) + "\">" + (v.isEmpty() ? "(none)" : attr(v)) + "</option>");
     }
     w.write("</select></label><label>Step type <select id=\"f-step\"><option value=\"\">all</option>");
     for (String v : steps) {
-      w.write("<option value=\"" + esc(v) + "\">" + (v.isEmpty() ? "(none)" : esc(v)) + "</option>");
+      w.write("<option value=\"" + attr(v) + "\">" + (v.isEmpty() ? "(none)" : attr(v)) + "</option>");
     }
     w.write("</select></label> showing <span id=\"visible\">" + traces.size() + "</span> of " + traces.size()
         + "</div>\n");
@@ -135,7 +137,7 @@ final class HtmlReport {
         gs = Math.min(gs, t.startEpochNanos());
         ge = Math.max(ge, t.startEpochNanos() + t.durationNanos());
       }
-      w.write("<section class=\"group\" data-trace=\"" + esc(g.getKey()) + "\"><div class=\"grouphead\">"
+      w.write("<section class=\"group\" data-trace=\"" + attr(g.getKey()) + "\"><div class=\"grouphead\">"
           + "<span class=\"label\">trace " + esc(g.getKey()) + " (" + g.getValue().size() + ")</span>"
           + bar("bar group", gs - t0, ge - gs, span) + "<span class=\"figures\">"
           + String.format(Locale.ROOT, "%.1f ms", (ge - gs) / 1e6) + "</span></div>\n");
@@ -152,7 +154,7 @@ final class HtmlReport {
     Object attempt = t.metadata().get("attempt_number");
     String label = n + ". " + (step(t).isEmpty() ? t.operation() + " " + t.model() : step(t))
         + (attempt == null ? "" : " #" + attempt);
-    w.write("<details class=\"row\" data-session=\"" + esc(t.sessionId()) + "\" data-step=\"" + esc(step(t)) + "\">"
+    w.write("<details class=\"row\" data-session=\"" + attr(t.sessionId()) + "\" data-step=\"" + attr(step(t)) + "\">"
         + "<summary><span class=\"label\">" + esc(label) + (t.failed() ? " <span class=\"error\">failed</span>" : "")
         + "</span>" + bar(t.failed() ? "bar err" : "bar", t.startEpochNanos() - t0, t.durationNanos(), span)
         + "<span class=\"figures\">" + (u == null ? "-" : u.totalTokens() + " tok") + " · "
@@ -219,8 +221,24 @@ final class HtmlReport {
     return step == null ? "" : String.valueOf(step);
   }
 
-  /** HTML-escapes text for element content and quoted attribute values; control characters become visible escapes. */
+  /**
+   * HTML-escapes text for element content. Control characters and the bidirectional controls
+   * ({@link MarkdownReport#reordersText(char)}) become {@code \\uXXXX} in a marked span, never the
+   * character itself: raw, they could hide text or make it read in another order than it runs.
+   */
   static String esc(String s) {
+    return escape(s, true);
+  }
+
+  /**
+   * HTML-escapes text for a quoted attribute value or an option's label, where markup has no
+   * place: the same escapes as {@link #esc(String)}, as plain text.
+   */
+  static String attr(String s) {
+    return escape(s, false);
+  }
+
+  private static String escape(String s, boolean marked) {
     StringBuilder sb = new StringBuilder(s.length() + 16);
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
@@ -231,8 +249,9 @@ final class HtmlReport {
         case '"': sb.append("&quot;"); break;
         case '\'': sb.append("&#39;"); break;
         default:
-          if ((c < 0x20 && c != '\n' && c != '\t' && c != '\r') || c == 0x7f) {
-            sb.append(String.format("\\u%04x", (int) c));
+          if ((c < 0x20 && c != '\n' && c != '\t' && c != '\r') || c == 0x7f || MarkdownReport.reordersText(c)) {
+            String code = String.format("\\u%04x", (int) c);
+            sb.append(marked ? "<span class=\"ctl\">" + code + "</span>" : code);
           } else {
             sb.append(c);
           }

@@ -17,7 +17,8 @@ import java.util.Map;
  * The Markdown report: a summary table, a Mermaid gantt of the timeline (one section per trace, so
  * a workflow's steps and retries line up), then one section per interaction. Every piece of
  * content sits in a fence longer than any backtick run inside it, and every inline value in an
- * inline code span that it cannot close, so content never breaks out of its block.
+ * inline code span that it cannot close, so content never breaks out of its block; control and
+ * bidirectional characters are shown as {@code \\uXXXX}, so content cannot hide or reorder text.
  */
 final class MarkdownReport {
   private MarkdownReport() {}
@@ -226,13 +227,16 @@ final class MarkdownReport {
     return longest;
   }
 
-  /** Control characters shown as {@code \\uXXXX} (tabs and, in blocks, line breaks kept). */
+  /**
+   * Control characters and the characters that reorder text shown as {@code \\uXXXX} (tabs and, in
+   * blocks, line breaks kept).
+   */
   private static String visible(String s, boolean block) {
     StringBuilder sb = null;
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
       boolean keep = c >= 0x20 && c != 0x7f && !(c >= 0x80 && c < 0xa0) && c != '\u2028' && c != '\u2029'
-          || c == '\t' || (block && c == '\n');
+          && !reordersText(c) || c == '\t' || (block && c == '\n');
       if (!keep && sb == null) {
         sb = new StringBuilder(s.length() + 16).append(s, 0, i);
       }
@@ -249,6 +253,17 @@ final class MarkdownReport {
       }
     }
     return sb == null ? s : sb.toString();
+  }
+
+  /**
+   * The Unicode bidirectional controls: embeddings and overrides (U+202A to U+202E), isolates
+   * (U+2066 to U+2069) and the marks U+200E, U+200F and U+061C. Written raw they are invisible yet
+   * reorder the text around them, so content could show a reader something other than what it
+   * holds; both reports show them as escapes instead.
+   */
+  static boolean reordersText(char c) {
+    return c >= '\u202a' && c <= '\u202e' || c >= '\u2066' && c <= '\u2069' || c == '\u200e' || c == '\u200f'
+        || c == '\u061c';
   }
 
   private static String indent(String block) {

@@ -4,13 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.otelllm.Message;
 import dev.otelllm.trace.LlmTrace;
+import dev.otelllm.trace.TraceError;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -175,5 +178,65 @@ class TraceExportTest {
     assertThat(md).contains("### Conversation").contains("*(the prompt, below)*").contains("**tool**")
         .contains("{\"temp_c\":21}");
     assertThat(md.split("Weather in Zürich\\?", -1).length).isLessThanOrEqualTo(3);
+  }
+
+  /**
+   * Every character that reorders text: the embeddings and overrides, the isolates and the marks,
+   * each with the escape the reports show in its place.
+   */
+  private static final String[] BIDI_ESCAPES = {"\\u202a", "\\u202b", "\\u202c", "\\u202d", "\\u202e",
+      "\\u2066", "\\u2067", "\\u2068", "\\u2069", "\\u200e", "\\u200f", "\\u061c"};
+
+  private static char bidiChar(String escape) {
+    return (char) Integer.parseInt(escape.substring(2), 16);
+  }
+
+  /** An interaction with {@code a<c>b} in its prompt, answer, system prompt, session, step and error. */
+  private static LlmTrace withBidi(char c) {
+    String text = "a" + c + "b";
+    return new LlmTrace("0af7651916cd43dd8448eb211c80319c", "0000000000000001", "", 1_000_000_000L, 5_000_000L,
+        "chat", "openai", "gpt", LlmTrace.Server.NONE, "system " + text, List.of(Message.user("prompt " + text)),
+        Map.of(), List.of(), new LlmTrace.Response("answer " + text, List.of(), "stop", Optional.empty(), "", "", List.of()),
+        Map.of("step_type", "step " + text), "sess " + text, Optional.of(new TraceError("500", "error " + text)),
+        "full", false);
+  }
+
+  @Test
+  void markdown_showsEveryBidiControlAsAnEscape_neverRaw() {
+    for (String escape : BIDI_ESCAPES) {
+      char c = bidiChar(escape);
+      String md = TraceExport.toString(withBidi(c), TraceFormat.MARKDOWN);
+      assertThat(md).as(escape).doesNotContain(String.valueOf(c))
+          .contains("### Prompt\n\n```text\nprompt a" + escape + "b\n```\n")
+          .contains("### Answer\n\n```text\nanswer a" + escape + "b\n```\n")
+          .contains("### System prompt\n\n```text\nsystem a" + escape + "b\n```\n")
+          .contains("**Error** `500`\n\n```text\nerror a" + escape + "b\n```\n")
+          .contains(" · **Session:** `sess a" + escape + "b`\n")
+          .contains("- **Metadata:** `step_type` = `step a" + escape + "b`\n")
+          // Headings and table cells escape the backslash of the escape itself.
+          .contains("## 1. step a\\" + escape + "b (failed)\n")
+          .contains("| step a\\" + escape + "b | 1 | 1 |");
+    }
+  }
+
+  @Test
+  void html_showsEveryBidiControlAsAMarkedEscape_neverRaw() {
+    for (String escape : BIDI_ESCAPES) {
+      char c = bidiChar(escape);
+      String html = TraceExport.toString(List.of(withBidi(c)), TraceFormat.HTML);
+      String marked = "a<span class=\"ctl\">" + escape + "</span>b";
+      assertThat(html).as(escape).doesNotContain(String.valueOf(c))
+          .contains("<div class=\"role\">user</div><pre>prompt " + marked + "</pre>")
+          .contains("<div class=\"role\">answer</div><pre>answer " + marked + "</pre>")
+          .contains("<div class=\"role\">system</div><pre>system " + marked + "</pre>")
+          .contains("<div class=\"error\">Error 500</div><pre>error " + marked + "</pre>")
+          .contains("<tr><td>session</td><td>sess " + marked + "</td></tr>")
+          .contains("<span class=\"label\">1. step " + marked + " <span class=\"error\">failed</span></span>")
+          // Attributes and option labels hold no markup: the escape is plain text there.
+          .contains("<details class=\"row\" data-session=\"sess a" + escape + "b\" data-step=\"step a" + escape + "b\">")
+          .contains("<option value=\"sess a" + escape + "b\">sess a" + escape + "b</option>")
+          .contains("<option value=\"step a" + escape + "b\">step a" + escape + "b</option>")
+          .contains(".ctl{");
+    }
   }
 }
