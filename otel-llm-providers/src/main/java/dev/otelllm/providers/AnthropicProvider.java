@@ -33,6 +33,19 @@ final class AnthropicProvider implements LlmProvider {
 
   private static final String REDACTED_THINKING = "redacted_thinking";
 
+  /** The HTTP status the API answers with for each of its error types. */
+  private static final Map<String, Integer> STREAM_ERROR_STATUS = Map.of(
+      "invalid_request_error", 400,
+      "authentication_error", 401,
+      "billing_error", 402,
+      "permission_error", 403,
+      "not_found_error", 404,
+      "request_too_large", 413,
+      "rate_limit_error", 429,
+      "api_error", 500,
+      "timeout_error", 504,
+      "overloaded_error", 529);
+
   private final ProviderInfo info;
   private final String url;
   private final HttpCore http;
@@ -85,19 +98,44 @@ final class AnthropicProvider implements LlmProvider {
     return out.build();
   }
 
+  /**
+   * Streams the answer. An error event inside the stream throws what the same error throws as an
+   * HTTP answer (overloaded_error a 529 {@link LlmHttpException.Server}, rate_limit_error a 429
+   * {@link LlmHttpException.RateLimit}, and so on), and is retried as that status is while no text
+   * has reached {@code onChunk}.
+   */
   @Override
   public LlmResponse stream(LlmRequest request, Consumer<String> onChunk) {
-    LlmResponse.Builder out = LlmResponse.builder();
-    StringBuilder text = new StringBuilder();
-    Map<Integer, String[]> tools = new TreeMap<>();
-    Map<Integer, StringBuilder> toolInput = new TreeMap<>();
+    // A new attempt for every retry: nothing read before an error in the stream is kept.
+    return http.stream(url, body(request, true), true, () -> new StreamAttempt(onChunk)).response();
+  }
+
+  /** One attempt at a stream: what its events said so far, and whether the caller got text of it. */
+  private final class StreamAttempt implements HttpCore.EventHandler {
+    private final Consumer<String> onChunk;
+    private final LlmResponse.Builder out = LlmResponse.builder();
+    private final StringBuilder text = new StringBuilder();
+    private final Map<Integer, String[]> tools = new TreeMap<>();
+    private final Map<Integer, StringBuilder> toolInput = new TreeMap<>();
     // Thinking blocks by index: text and signature; redacted ones as they come.
-    Map<Integer, StringBuilder[]> thinking = new TreeMap<>();
-    Map<Integer, Part> redacted = new TreeMap<>();
-    JsonNode[] startUsage = new JsonNode[1];
-    long[] outputTokens = {-1};
-    boolean[] stopped = new boolean[1];
-    http.stream(url, body(request, true), true, (event, data) -> {
+    private final Map<Integer, StringBuilder[]> thinking = new TreeMap<>();
+    private final Map<Integer, Part> redacted = new TreeMap<>();
+    private JsonNode startUsage;
+    private long outputTokens = -1;
+    private boolean stopped;
+    private boolean delivered;
+
+    StreamAttempt(Consumer<String> onChunk) {
+      this.onChunk = onChunk;
+    }
+
+    @Override
+    public boolean delivered() {
+      return delivered;
+    }
+
+    @Override
+    public boolean on(String event, String data) {
       JsonNode e = http.parse(data);
       String type = e.path("type").asText(event);
       switch (type) {
@@ -109,7 +147,7 @@ final class AnthropicProvider implements LlmProvider {
           if (message.path("model").isTextual()) {
             out.model(message.get("model").asText());
           }
-          startUsage[0] = message.path("usage");
+          startUsage = message.path("usage");
         }
         case "content_block_start" -> {
           JsonNode block = e.path("content_block");
@@ -129,6 +167,8 @@ final class AnthropicProvider implements LlmProvider {
               String piece = delta.path("text").asText();
               if (!piece.isEmpty()) {
                 text.append(piece);
+                // Set first: a callback that throws has still been handed the text.
+                delivered = true;
                 onChunk.accept(piece);
               }
             }
@@ -146,33 +186,50 @@ final class AnthropicProvider implements LlmProvider {
             out.finishReason(e.get("delta").get("stop_reason").asText());
           }
           if (e.path("usage").path("output_tokens").isNumber()) {
-            outputTokens[0] = e.get("usage").get("output_tokens").asLong();
+            outputTokens = e.get("usage").get("output_tokens").asLong();
           }
         }
         case "message_stop" -> {
-          stopped[0] = true;
+          stopped = true;
           return false;
         }
-        case "error" -> throw new LlmTransportException("anthropic", LlmTransportException.INVALID_RESPONSE,
-            "error in the stream: " + http.scrub(e.path("error").toString()), null);
+        case "error" -> throw streamError(e, data);
         default -> { }
       }
       return true;
-    });
-    if (!stopped[0]) {
-      throw new LlmTransportException("anthropic", LlmTransportException.INVALID_RESPONSE,
-          "the stream ended before message_stop (" + text.length() + " characters received)", null);
     }
-    // Thinking first, in the order the model produced it, as the next turn must send it back.
-    Map<Integer, Part> reasoning = new TreeMap<>(redacted);
-    thinking.forEach((index, t) -> reasoning.put(index, new Part.Reasoning(t[0].toString(), t[1].toString())));
-    reasoning.values().forEach(out::part);
-    tools.forEach((index, idName) -> out.toolCall(new Part.ToolCall(idName[0], idName[1],
-        WireFormat.arguments(toolInput.getOrDefault(index, new StringBuilder()).toString()))));
-    if (startUsage[0] != null && startUsage[0].isObject()) {
-      out.usage(usage(startUsage[0], Math.max(0, outputTokens[0])));
+
+    LlmResponse response() {
+      if (!stopped) {
+        throw new LlmTransportException("anthropic", LlmTransportException.INVALID_RESPONSE,
+            "the stream ended before message_stop (" + text.length() + " characters received)", null);
+      }
+      // Thinking first, in the order the model produced it, as the next turn must send it back.
+      Map<Integer, Part> reasoning = new TreeMap<>(redacted);
+      thinking.forEach((index, t) -> reasoning.put(index, new Part.Reasoning(t[0].toString(), t[1].toString())));
+      reasoning.values().forEach(out::part);
+      tools.forEach((index, idName) -> out.toolCall(new Part.ToolCall(idName[0], idName[1],
+          WireFormat.arguments(toolInput.getOrDefault(index, new StringBuilder()).toString()))));
+      if (startUsage != null && startUsage.isObject()) {
+        out.usage(usage(startUsage, Math.max(0, outputTokens)));
+      }
+      return out.content(text.toString()).build();
     }
-    return out.content(text.toString()).build();
+  }
+
+  /**
+   * An error event in a stream that began with 200: the exception, and so the {@code error.type},
+   * the same error has when the API answers with its status, so that it is retried the same way.
+   * An error type the API does not document stays an invalid response.
+   */
+  private RuntimeException streamError(JsonNode event, String data) {
+    String type = event.path("error").path("type").asText("");
+    Integer status = STREAM_ERROR_STATUS.get(type);
+    if (status == null) {
+      return new LlmTransportException("anthropic", LlmTransportException.INVALID_RESPONSE,
+          "error in the stream: " + http.scrub(event.path("error").toString()), null);
+    }
+    return LlmHttpException.of("anthropic", status, type + " in the stream", Map.of(), http.scrub(data));
   }
 
   private static StringBuilder[] thinkingBlock(Map<Integer, StringBuilder[]> thinking, int index) {

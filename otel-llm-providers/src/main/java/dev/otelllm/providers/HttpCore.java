@@ -7,6 +7,7 @@ import io.opentelemetry.api.baggage.Baggage;
 import io.opentelemetry.api.baggage.BaggageBuilder;
 import io.opentelemetry.api.baggage.propagation.W3CBaggagePropagator;
 import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Context;
@@ -22,6 +23,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -32,10 +34,11 @@ import okio.BufferedSource;
 
 /**
  * The HTTP core every provider shares: one okhttp client, JSON in and out, retries of 429 and 5xx
- * with exponential backoff and jitter that honours {@code Retry-After} / {@code Retry-After-Ms}
- * (each retry an event on the current span), timeouts on every call, W3C context propagation,
- * SSE and NDJSON reading, and the mapping of failures to the library's exceptions. Credentials
- * are sent in headers and scrubbed from everything read back.
+ * (and of the same errors reported inside a stream that has delivered nothing yet) with
+ * exponential backoff and jitter that honours {@code Retry-After} / {@code Retry-After-Ms} (each
+ * retry an event on the current span), timeouts on every call, W3C context propagation, SSE and
+ * NDJSON reading, and the mapping of failures to the library's exceptions. Credentials are sent
+ * in headers and scrubbed from everything read back.
  */
 final class HttpCore {
 
@@ -47,6 +50,16 @@ final class HttpCore {
   /** Receives a stream's lines (NDJSON) or events (SSE). Returns false to stop reading. */
   interface EventHandler {
     boolean on(String event, String data) throws IOException;
+
+    /**
+     * Whether this attempt handed anything to the caller yet. An {@link LlmHttpException} the
+     * handler throws for an error inside the stream is retried, like the same status, only while
+     * this is false: once the caller holds part of one answer, a second answer cannot follow it.
+     * The default says yes, so a handler that does not track it is never retried.
+     */
+    default boolean delivered() {
+      return true;
+    }
   }
 
   static final ObjectMapper JSON = new ObjectMapper();
@@ -89,7 +102,7 @@ final class HttpCore {
 
   /** POSTs JSON and returns the JSON answer, retrying 429 and 5xx. */
   JsonNode post(String url, ObjectNode body) {
-    try (Response response = execute(client, url, body)) {
+    try (Response response = execute(client, url, bytes(body), new Retries(options.timeout()))) {
       ResponseBody rb = response.body();
       String text;
       try {
@@ -107,26 +120,55 @@ final class HttpCore {
 
   /** POSTs JSON and hands each SSE event (or NDJSON line, event "") to the handler until it ends. */
   void stream(String url, ObjectNode body, boolean sse, EventHandler handler) {
-    try (Response response = execute(streamingClient, url, body)) {
-      BufferedSource source = response.body().source();
-      if (sse) {
-        readSse(source, handler);
-      } else {
-        String line;
-        while ((line = source.readUtf8Line()) != null) {
-          if (!line.isBlank() && !handler.on("", line)) {
-            return;
-          }
+    stream(url, body, sse, () -> handler);
+  }
+
+  /**
+   * As {@link #stream(String, ObjectNode, boolean, EventHandler)}, with a new handler from {@code
+   * attempts} for every attempt, so that a retry starts from nothing. An error the handler reports
+   * from inside the stream by throwing an {@link LlmHttpException} is retried as that status would
+   * be, within the same retries and deadline, unless the handler already {@linkplain
+   * EventHandler#delivered() delivered} something. Returns the handler of the attempt that ended.
+   */
+  <H extends EventHandler> H stream(String url, ObjectNode body, boolean sse, Supplier<H> attempts) {
+    byte[] bytes = bytes(body);
+    Retries retries = new Retries(options.streamTimeout());
+    while (true) {
+      H handler = attempts.get();
+      Response response = execute(streamingClient, url, bytes, retries);
+      LlmHttpException inStream;
+      try (response) {
+        read(response.body().source(), sse, handler);
+        return handler;
+      } catch (LlmHttpException e) {
+        if (handler.delivered()) {
+          throw e;
         }
+        inStream = e;
+      } catch (SocketTimeoutException e) {
+        throw new LlmTransportException(provider, LlmTransportException.TIMEOUT,
+            "no chunk for " + options.streamIdleTimeout() + " (stream idle timeout)", e);
+      } catch (InterruptedIOException e) {
+        throw new LlmTransportException(provider, LlmTransportException.TIMEOUT,
+            "the stream did not finish within " + options.streamTimeout() + " (stream timeout)", e);
+      } catch (IOException e) {
+        throw new LlmTransportException(provider, LlmTransportException.CONNECTION, "the stream broke: " + e.getMessage(), e);
       }
-    } catch (SocketTimeoutException e) {
-      throw new LlmTransportException(provider, LlmTransportException.TIMEOUT,
-          "no chunk for " + options.streamIdleTimeout() + " (stream idle timeout)", e);
-    } catch (InterruptedIOException e) {
-      throw new LlmTransportException(provider, LlmTransportException.TIMEOUT,
-          "the stream did not finish within " + options.streamTimeout() + " (stream timeout)", e);
-    } catch (IOException e) {
-      throw new LlmTransportException(provider, LlmTransportException.CONNECTION, "the stream broke: " + e.getMessage(), e);
+      // Outside the try: the failed stream is closed before the wait.
+      retries.await(inStream, response, true);
+    }
+  }
+
+  private static void read(BufferedSource source, boolean sse, EventHandler handler) throws IOException {
+    if (sse) {
+      readSse(source, handler);
+      return;
+    }
+    String line;
+    while ((line = source.readUtf8Line()) != null) {
+      if (!line.isBlank() && !handler.on("", line)) {
+        return;
+      }
     }
   }
 
@@ -163,24 +205,67 @@ final class HttpCore {
     }
   }
 
-  private Response execute(OkHttpClient http, String url, ObjectNode body) {
-    byte[] bytes;
+  private static byte[] bytes(ObjectNode body) {
     try {
-      bytes = JSON.writeValueAsBytes(body);
+      return JSON.writeValueAsBytes(body);
     } catch (IOException e) {
       throw new IllegalStateException("could not write the request body", e);
     }
-    // One deadline for all attempts: retries never stretch a call past its timeout.
-    long deadline = System.nanoTime() + (http == client ? options.timeout() : options.streamTimeout()).toNanos();
-    for (int attempt = 1; ; attempt++) {
+  }
+
+  /**
+   * The attempts of one call: one deadline for all of them, so retries never stretch a call past
+   * its timeout, and one count, so errors inside a stream and HTTP errors share the same retries.
+   */
+  private final class Retries {
+    private final long deadline;
+    private int attempt = 1;
+
+    Retries(Duration timeout) {
+      this.deadline = System.nanoTime() + timeout.toNanos();
+    }
+
+    /**
+     * Waits before the next attempt, recording it on the current span; throws {@code failure}
+     * instead when its status is not retried (only 429 and 5xx are), the retries are used up, or
+     * the wait would end past the deadline.
+     */
+    void await(LlmHttpException failure, Response response, boolean inStream) {
+      int code = failure.statusCode();
+      boolean retryable = code == 429 || code >= 500;
+      long delay = retryable && attempt <= options.maxRetries() ? retryDelay(response, attempt) : -1;
+      if (delay < 0 || System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delay) >= deadline) {
+        throw failure;
+      }
+      // The library's own namespace: the GenAI conventions define no retry event.
+      AttributesBuilder event = Attributes.builder().put("otel_llm.retry.attempt", attempt);
+      if (inStream) {
+        // The HTTP status was 200: the error's type says what the stream reported.
+        event.put("error.type", failure.errorType());
+      } else {
+        event.put("http.response.status_code", code);
+      }
+      Span.current().addEvent("otel_llm.request.retry", event.put("otel_llm.retry.delay_ms", delay).build());
+      try {
+        options.sleeper.sleep(delay);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw failure;
+      }
+      attempt++;
+    }
+  }
+
+  private Response execute(OkHttpClient http, String url, byte[] bytes, Retries retries) {
+    while (true) {
       Request.Builder rb = new Request.Builder().url(url).post(RequestBody.create(bytes, APPLICATION_JSON));
       authHeaders.forEach(rb::header);
       if (options.propagatesContext()) {
         propagate(rb);
       }
       Response response;
-      long remaining = deadline - System.nanoTime();
-      OkHttpClient attemptClient = attempt == 1 ? http
+      long remaining = retries.deadline - System.nanoTime();
+      OkHttpClient attemptClient = retries.attempt == 1 ? http
           : http.newBuilder().callTimeout(Math.max(1, TimeUnit.NANOSECONDS.toMillis(remaining)), TimeUnit.MILLISECONDS).build();
       try {
         response = attemptClient.newCall(rb.build()).execute();
@@ -202,24 +287,7 @@ final class HttpCore {
         failure = LlmHttpException.of(provider, response.code(), response.message(), response.headers().toMultimap(),
             scrub(errorBody(response)));
       }
-      int code = response.code();
-      boolean retryable = code == 429 || code >= 500;
-      long delay = retryable && attempt <= options.maxRetries() ? retryDelay(response, attempt) : -1;
-      if (delay < 0 || System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delay) >= deadline) {
-        throw failure;
-      }
-      // The library's own namespace: the GenAI conventions define no retry event.
-      Span.current().addEvent("otel_llm.request.retry", Attributes.builder()
-          .put("otel_llm.retry.attempt", attempt)
-          .put("http.response.status_code", code)
-          .put("otel_llm.retry.delay_ms", delay)
-          .build());
-      try {
-        options.sleeper.sleep(delay);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw failure;
-      }
+      retries.await(failure, response, false);
     }
   }
 
