@@ -18,6 +18,16 @@ public interface LlmProvider {
   LlmResponse generate(LlmRequest request);
 
   /**
+   * The generation parameters this provider sends for {@code request}; tracing records these as
+   * the request's, so that a span never shows a parameter the server did not get. The default is
+   * the request's own. A provider that leaves some out (its API has no seed, or refuses two of them
+   * together) returns only those it sends. Must be cheap, and must not call the model.
+   */
+  default GenerationParams sentParams(LlmRequest request) {
+    return request.params();
+  }
+
+  /**
    * Sends the request and hands each text chunk of the answer to {@code onChunk} as it arrives,
    * then returns the same complete answer {@link #generate} would (content, tool calls, finish
    * reason, usage). Blocks until the stream ends. An exception thrown by {@code onChunk} stops the

@@ -59,6 +59,11 @@ public final class TracingLlmProvider implements LlmProvider {
   }
 
   @Override
+  public GenerationParams sentParams(LlmRequest request) {
+    return delegate.sentParams(request);
+  }
+
+  @Override
   public LlmResponse generate(LlmRequest request) {
     ProviderInfo info = delegate.info();
     String model = request.model().orElse(info.model());
@@ -201,7 +206,7 @@ public final class TracingLlmProvider implements LlmProvider {
   }
 
   private void recordRequest(Span span, LlmRequest request) {
-    GenerationParams p = request.params();
+    GenerationParams p = recordedParams(request);
     p.temperature().ifPresent(v -> span.setAttribute(GEN_AI_REQUEST_TEMPERATURE, v));
     p.maxTokens().ifPresent(v -> span.setAttribute(GEN_AI_REQUEST_MAX_TOKENS, (long) v));
     p.topP().ifPresent(v -> span.setAttribute(GEN_AI_REQUEST_TOP_P, v));
@@ -229,6 +234,17 @@ public final class TracingLlmProvider implements LlmProvider {
       TypedAttributes.set(span, GenAiKeys.METADATA_PREFIX, e.getKey(), value);
     }
     content.recordInput(span, request);
+  }
+
+  /** What the provider sends, or what the request asked for when the provider cannot say. */
+  private GenerationParams recordedParams(LlmRequest request) {
+    GenerationParams sent = null;
+    try {
+      sent = delegate.sentParams(request);
+    } catch (RuntimeException e) {
+      failures.log(Level.WARNING, "could not learn the parameters the provider sends; recording the requested ones", e);
+    }
+    return sent == null ? request.params() : sent;
   }
 
   private LlmResponse succeed(Span span, ProviderInfo info, String model, LlmResponse response, long start) {

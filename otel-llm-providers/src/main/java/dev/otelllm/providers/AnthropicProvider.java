@@ -25,7 +25,12 @@ import java.util.function.Consumer;
  * redacted_thinking} parts) and goes back first and unchanged in the assistant turn, as the API
  * requires after a tool call. Input tokens include the cached ones, as the
  * conventions count them. Stop reasons map to the common names: end_turn and stop_sequence to
- * stop, max_tokens to length, tool_use to tool_calls. Thread-safe.
+ * stop, max_tokens to length, tool_use to tool_calls.
+ *
+ * <p>Of the generation parameters it sends temperature, max_tokens, top_p, top_k, stop sequences
+ * and the extra ones; the API has no seed, penalties, choice count or output type, so those are
+ * neither sent nor recorded. When both temperature and top_p are set only temperature is sent, as
+ * current models refuse the two together, and only it is recorded. Thread-safe.
  */
 final class AnthropicProvider implements LlmProvider {
 
@@ -62,6 +67,23 @@ final class AnthropicProvider implements LlmProvider {
   @Override
   public ProviderInfo info() {
     return info;
+  }
+
+  /** Only what {@link #body} sends, which is built from this. */
+  @Override
+  public GenerationParams sentParams(LlmRequest request) {
+    GenerationParams p = request.params();
+    GenerationParams.Builder sent = GenerationParams.builder();
+    p.temperature().ifPresent(sent::temperature);
+    p.maxTokens().ifPresent(sent::maxTokens);
+    if (p.temperature().isEmpty()) {
+      // Current models answer 400 to temperature and top_p together: temperature wins.
+      p.topP().ifPresent(sent::topP);
+    }
+    p.topK().ifPresent(sent::topK);
+    sent.stopSequences(p.stopSequences());
+    p.extra().forEach(sent::extra);
+    return sent.build();
   }
 
   @Override
@@ -252,7 +274,7 @@ final class AnthropicProvider implements LlmProvider {
   ObjectNode body(LlmRequest request, boolean stream) {
     ObjectNode body = WireFormat.object();
     body.put("model", request.model().orElse(info.model()));
-    GenerationParams p = request.params();
+    GenerationParams p = sentParams(request);
     body.put("max_tokens", p.maxTokens().orElse(defaultMaxTokens));
     request.systemPrompt().ifPresent(s -> body.put("system", s));
     ArrayNode messages = body.putArray("messages");

@@ -1,9 +1,12 @@
 package dev.otelllm.providers;
 
+import static dev.otelllm.providers.Fixtures.json;
 import static dev.otelllm.providers.Fixtures.sse;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.otelllm.GenerationParams;
 import dev.otelllm.LlmClient;
 import dev.otelllm.LlmRequest;
 import dev.otelllm.LlmResponse;
@@ -14,13 +17,19 @@ import io.opentelemetry.sdk.trace.data.SpanData;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockResponse;
+import mockwebserver3.RecordedRequest;
 import org.junit.jupiter.api.Test;
 
-/** Anthropic's errors inside a stream. */
+/** Anthropic's errors inside a stream, and the parameters it takes. */
 class AnthropicProviderTest {
 
   private static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
+
+  private static JsonNode body(RecordedRequest r) throws Exception {
+    return HttpCore.JSON.readTree(r.getBody().utf8());
+  }
 
   /** The overloaded stream with another error of the API in place of overloaded_error. */
   private static MockResponse streamError(String type, String message) {
@@ -105,6 +114,49 @@ class AnthropicProviderTest {
       SpanData span = f.finished().get(0);
       assertThat(span.getAttributes().get(ERROR_TYPE)).isEqualTo("529");
       assertThat(span.getEvents()).extracting(EventData::getName).doesNotContain("otel_llm.request.retry");
+    }
+  }
+
+  @Test
+  void seed_isNeitherSentNorRecorded_asTheApiHasNone() throws Exception {
+    try (Fixtures f = new Fixtures()) {
+      f.server.enqueue(json(200, "anthropic/message.json"));
+      LlmClient client = f.client(LlmProviders.create("anthropic", "claude", f.options("").build()));
+      client.generate(LlmRequest.builder().prompt("Hi")
+          .params(GenerationParams.builder().temperature(0.5).seed(7).topK(5).maxTokens(200).build()).build());
+      JsonNode sent = body(f.server.takeRequest(5, TimeUnit.SECONDS));
+      assertThat(sent.has("seed")).isFalse();
+      assertThat(sent.get("top_k").asInt()).isEqualTo(5);
+      SpanData span = f.finished().get(0);
+      assertThat(span.getAttributes().get(AttributeKey.longKey("gen_ai.request.seed"))).isNull();
+      assertThat(span.getAttributes().get(AttributeKey.doubleKey("gen_ai.request.temperature"))).isEqualTo(0.5);
+      assertThat(span.getAttributes().get(AttributeKey.doubleKey("gen_ai.request.top_k"))).isEqualTo(5.0);
+      assertThat(span.getAttributes().get(AttributeKey.longKey("gen_ai.request.max_tokens"))).isEqualTo(200L);
+    }
+  }
+
+  @Test
+  void temperatureAndTopP_onlyTemperatureIsSentAndRecorded() throws Exception {
+    try (Fixtures f = new Fixtures()) {
+      f.server.enqueue(json(200, "anthropic/message.json"));
+      f.server.enqueue(json(200, "anthropic/message.json"));
+      LlmClient client = f.client(LlmProviders.create("anthropic", "claude", f.options("").build()));
+      client.generate(LlmRequest.builder().prompt("Hi")
+          .params(GenerationParams.builder().temperature(0.3).topP(0.9).build()).build());
+      client.generate(LlmRequest.builder().prompt("Hi")
+          .params(GenerationParams.builder().topP(0.9).build()).build());
+
+      JsonNode both = body(f.server.takeRequest(5, TimeUnit.SECONDS));
+      assertThat(both.get("temperature").asDouble()).isEqualTo(0.3);
+      assertThat(both.has("top_p")).isFalse();
+      JsonNode topPOnly = body(f.server.takeRequest(5, TimeUnit.SECONDS));
+      assertThat(topPOnly.get("top_p").asDouble()).isEqualTo(0.9);
+      assertThat(topPOnly.has("temperature")).isFalse();
+
+      List<SpanData> spans = f.finished();
+      assertThat(spans.get(0).getAttributes().get(AttributeKey.doubleKey("gen_ai.request.temperature"))).isEqualTo(0.3);
+      assertThat(spans.get(0).getAttributes().get(AttributeKey.doubleKey("gen_ai.request.top_p"))).isNull();
+      assertThat(spans.get(1).getAttributes().get(AttributeKey.doubleKey("gen_ai.request.top_p"))).isEqualTo(0.9);
     }
   }
 }
