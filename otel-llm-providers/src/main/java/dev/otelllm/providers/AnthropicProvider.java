@@ -19,13 +19,13 @@ import java.util.function.Consumer;
 /**
  * Anthropic Messages ({@code POST {base}/v1/messages}, {@code x-api-key}, {@code
  * anthropic-version}): the system prompt as a top-level field, tool use and tool results as content
- * blocks, SSE streaming (message_start, content_block_delta with text and input_json deltas,
- * message_delta with usage, message_stop). Extended thinking ({@code extra("thinking", ...)})
- * comes back as reasoning parts with their signatures (redacted thinking as {@code
- * redacted_thinking} parts) and goes back first and unchanged in the assistant turn, as the API
- * requires after a tool call. Input tokens include the cached ones, as the
- * conventions count them. Stop reasons map to the common names: end_turn and stop_sequence to
- * stop, max_tokens to length, tool_use to tool_calls.
+ * blocks (consecutive tool messages, and a user message right after them, as one user turn), SSE
+ * streaming (message_start, content_block_delta with text and input_json deltas, message_delta
+ * with usage, message_stop). Extended thinking ({@code extra("thinking", ...)}) comes back as
+ * reasoning parts with their signatures (redacted thinking as {@code redacted_thinking} parts) and
+ * goes back first and unchanged in the assistant turn, as the API requires after a tool call. Input
+ * tokens include the cached ones, as the conventions count them. Stop reasons map to the common
+ * names: end_turn and stop_sequence to stop, max_tokens to length, tool_use to tool_calls.
  *
  * <p>Of the generation parameters it sends temperature, max_tokens, top_p, top_k, stop sequences
  * and the extra ones; the API has no seed, penalties, choice count or output type, so those are
@@ -278,6 +278,10 @@ final class AnthropicProvider implements LlmProvider {
     body.put("max_tokens", p.maxTokens().orElse(defaultMaxTokens));
     request.systemPrompt().ifPresent(s -> body.put("system", s));
     ArrayNode messages = body.putArray("messages");
+    // The content of the user turn that tool results opened, while more of them, or the user's
+    // text after them, may still join it: the API wants every tool_result answering one assistant
+    // turn in a single user message, before any text, and refuses them spread over several.
+    ArrayNode toolTurn = null;
     for (Message m : request.messages()) {
       if (Message.SYSTEM.equals(m.role())) {
         body.put("system", (body.path("system").asText("") + "\n" + m.text()).strip());
@@ -316,7 +320,17 @@ final class AnthropicProvider implements LlmProvider {
         // The API refuses a message without content (an assistant turn that said nothing).
         continue;
       }
+      boolean toolResults = Message.TOOL.equals(m.role());
+      if (toolTurn != null && (toolResults || Message.USER.equals(m.role()))) {
+        toolTurn.addAll(content);
+        if (!toolResults) {
+          // Text ends the turn: tool results after it would no longer come first.
+          toolTurn = null;
+        }
+        continue;
+      }
       messages.addObject().put("role", Message.ASSISTANT.equals(m.role()) ? "assistant" : "user").set("content", content);
+      toolTurn = toolResults ? content : null;
     }
     p.temperature().ifPresent(v -> body.put("temperature", v));
     p.topP().ifPresent(v -> body.put("top_p", v));

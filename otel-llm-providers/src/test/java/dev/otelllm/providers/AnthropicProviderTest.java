@@ -10,6 +10,7 @@ import dev.otelllm.GenerationParams;
 import dev.otelllm.LlmClient;
 import dev.otelllm.LlmRequest;
 import dev.otelllm.LlmResponse;
+import dev.otelllm.Message;
 import dev.otelllm.Part;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.sdk.trace.data.EventData;
@@ -22,7 +23,7 @@ import mockwebserver3.MockResponse;
 import mockwebserver3.RecordedRequest;
 import org.junit.jupiter.api.Test;
 
-/** Anthropic's errors inside a stream, and the parameters it takes. */
+/** Anthropic's errors inside a stream, the parameters it takes, and how tool results are grouped. */
 class AnthropicProviderTest {
 
   private static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
@@ -157,6 +158,34 @@ class AnthropicProviderTest {
       assertThat(spans.get(0).getAttributes().get(AttributeKey.doubleKey("gen_ai.request.temperature"))).isEqualTo(0.3);
       assertThat(spans.get(0).getAttributes().get(AttributeKey.doubleKey("gen_ai.request.top_p"))).isNull();
       assertThat(spans.get(1).getAttributes().get(AttributeKey.doubleKey("gen_ai.request.top_p"))).isEqualTo(0.9);
+    }
+  }
+
+  @Test
+  void consecutiveToolResults_andTheTextAfterThem_goInOneUserTurn() throws Exception {
+    try (Fixtures f = new Fixtures()) {
+      f.server.enqueue(json(200, "anthropic/message.json"));
+      LlmClient client = f.client(LlmProviders.create("anthropic", "claude", f.options("").build()));
+      client.generate(LlmRequest.builder()
+          .message(Message.user("Weather in Paris and London?"))
+          .message(Message.of(Message.ASSISTANT, List.of(
+              new Part.ToolCall("toolu_01Paris", "get_weather", Map.of("location", "Paris")),
+              new Part.ToolCall("toolu_01London", "get_weather", Map.of("location", "London")))))
+          .message(Message.toolResult("toolu_01Paris", "18C"))
+          .message(Message.toolResult("toolu_01London", "12C"))
+          .prompt("And tomorrow?")
+          .message(Message.assistant("Let me check."))
+          .prompt("Thanks.")
+          .build());
+      JsonNode messages = body(f.server.takeRequest(5, TimeUnit.SECONDS)).get("messages");
+      assertThat(messages).hasSize(5);
+      assertThat(messages.get(2).toString()).isEqualTo("{\"role\":\"user\",\"content\":["
+          + "{\"type\":\"tool_result\",\"tool_use_id\":\"toolu_01Paris\",\"content\":\"18C\"},"
+          + "{\"type\":\"tool_result\",\"tool_use_id\":\"toolu_01London\",\"content\":\"12C\"},"
+          + "{\"type\":\"text\",\"text\":\"And tomorrow?\"}]}");
+      assertThat(messages.get(3).get("role").asText()).isEqualTo("assistant");
+      assertThat(messages.get(4).toString())
+          .isEqualTo("{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"Thanks.\"}]}");
     }
   }
 }
