@@ -1,8 +1,7 @@
 package dev.otelllm;
 
-import dev.otelllm.internal.BoundedExportProcessor;
-import dev.otelllm.internal.ContentPolicyExporter;
-import dev.otelllm.internal.CountingSpanExporter;
+import dev.otelllm.internal.ExportPipelines;
+import dev.otelllm.internal.ExportPolicyProcessor;
 import dev.otelllm.internal.OtlpExporters;
 import dev.otelllm.trace.RecordGenAiSampler;
 import io.opentelemetry.sdk.metrics.export.PeriodicMetricReader;
@@ -62,13 +61,17 @@ public final class LlmTracing implements AutoCloseable {
   private final GenAiMetrics metrics;
   private final ContentCapture contentCapture;
   private final ContentCapture exportContentCapture;
-  private final List<BoundedExportProcessor> exportProcessors = new ArrayList<>();
+  private final List<ExportPolicyProcessor> exportProcessors;
   private final AutoCloseable ownedJoined;
-  private final List<CountingSpanExporter> countedExporters;
+  private final Duration closeTimeout;
+  // Set once close() returns: the counts as they stood then, with what was still queued counted as
+  // dropped, so that answers arriving later do not change them.
+  private volatile ExportStats finalStats;
   private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
   private LlmTracing(Builder b) {
-    this.countedExporters = b.countedExporters;
+    this.exportProcessors = new java.util.concurrent.CopyOnWriteArrayList<>(b.exportProcessors);
+    this.closeTimeout = b.closeTimeout;
     this.contentCapture = b.contentCapture;
     this.exportContentCapture = b.exportContentCapture;
     if (b.joined != null) {
@@ -89,6 +92,9 @@ public final class LlmTracing implements AutoCloseable {
       addProcessors(tracing, buffer);
       SdkMeterProviderBuilder metering = SdkMeterProvider.builder().setResource(resource);
       b.metricReaders.forEach(metering::registerMetricReader);
+      // The batch processors report their queue through the meter provider built below.
+      java.util.concurrent.atomic.AtomicReference<io.opentelemetry.api.metrics.MeterProvider> meters =
+          new java.util.concurrent.atomic.AtomicReference<>(io.opentelemetry.api.metrics.MeterProvider.noop());
       List<SpanExporter> exporters = new ArrayList<>(b.exporters);
       OtlpExport otlp = b.otlp;
       if (otlp != null) {
@@ -99,16 +105,17 @@ public final class LlmTracing implements AutoCloseable {
         }
       }
       for (SpanExporter exporter : exporters) {
-        OtlpExport settings = otlp != null ? otlp : OtlpExport.defaults();
-        BoundedExportProcessor processor = new BoundedExportProcessor(
-            new ContentPolicyExporter(exporter, exportContentCapture), settings.maxQueueSize(),
-            settings.maxBatchSize(), settings.scheduleDelay(), OtlpExporters.worstCase(settings));
+        OtlpExport settings = otlp != null ? otlp : b.queueSettings;
+        ExportPolicyProcessor processor = ExportPipelines.batched(exporter, exportContentCapture, settings,
+            meters::get);
         exportProcessors.add(processor);
         tracing.addSpanProcessor(processor);
       }
+      SdkMeterProvider meterProvider = metering.build();
+      meters.set(meterProvider);
       OpenTelemetrySdk sdk = OpenTelemetrySdk.builder()
           .setTracerProvider(tracing.build())
-          .setMeterProvider(metering.build())
+          .setMeterProvider(meterProvider)
           .setPropagators(ContextPropagators.create(TextMapPropagator.composite(
               W3CTraceContextPropagator.getInstance(), W3CBaggagePropagator.getInstance())))
           .build();
@@ -150,7 +157,7 @@ public final class LlmTracing implements AutoCloseable {
    */
   public static LlmTracing autoconfigured() {
     TraceBuffer[] buffer = new TraceBuffer[1];
-    List<CountingSpanExporter> counted = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<ExportPolicyProcessor> pipelines = new java.util.concurrent.CopyOnWriteArrayList<>();
     io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk auto =
         io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk.builder()
             .addPropertiesSupplier(() -> java.util.Map.of(
@@ -160,11 +167,11 @@ public final class LlmTracing implements AutoCloseable {
               buffer[0] = TraceBuffer.create(config.getInt("otel.llm.max.traces", TraceBuffer.DEFAULT_MAX_TRACES));
               return addProcessors(builder, buffer[0]);
             })
-            .addSpanExporterCustomizer((exporter, config) -> {
-              CountingSpanExporter c = new CountingSpanExporter(new ContentPolicyExporter(exporter,
-                  dev.otelllm.autoconfigure.LlmAutoConfiguration.exportContent(config)));
-              counted.add(c);
-              return c;
+            .addSpanExporterCustomizer(dev.otelllm.autoconfigure.LlmAutoConfiguration::settlingExporter)
+            .addSpanProcessorCustomizer((processor, config) -> {
+              ExportPolicyProcessor p = dev.otelllm.autoconfigure.LlmAutoConfiguration.boundedProcessor(processor, config);
+              pipelines.add(p);
+              return p;
             })
             .addSamplerCustomizer(dev.otelllm.autoconfigure.LlmAutoConfiguration::recordDroppedGenAi)
             .build();
@@ -177,7 +184,7 @@ public final class LlmTracing implements AutoCloseable {
     }
     Builder b = builder().joinOpenTelemetry(sdk, buffer[0]);
     b.ownedJoined = sdk;
-    b.countedExporters = counted;
+    b.exportProcessors = pipelines;
     return b.build();
   }
 
@@ -255,50 +262,80 @@ public final class LlmTracing implements AutoCloseable {
    * exported and failed only.
    */
   public ExportStats exportStats() {
+    ExportStats frozen = finalStats;
+    return frozen != null ? frozen : liveStats();
+  }
+
+  private ExportStats liveStats() {
     long queued = 0;
     long exported = 0;
     long failed = 0;
     long dropped = 0;
-    for (BoundedExportProcessor p : exportProcessors) {
+    for (ExportPolicyProcessor p : exportProcessors) {
       ExportStats s = p.stats();
       queued += s.queued();
       exported += s.exported();
       failed += s.failed();
       dropped += s.dropped();
     }
-    for (CountingSpanExporter c : countedExporters) {
-      ExportStats s = c.stats();
-      exported += s.exported();
-      failed += s.failed();
-    }
     return new ExportStats(queued, exported, failed, dropped);
   }
 
-  /** Exports what is queued, waiting at most {@code timeout}; a no-op for a joined SDK. */
-  public void forceFlush(Duration timeout) {
-    if (ownedSdk != null) {
-      ownedSdk.getSdkTracerProvider().forceFlush().join(timeout.toMillis(), TimeUnit.MILLISECONDS);
-      ownedSdk.getSdkMeterProvider().forceFlush().join(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  /**
+   * Exports what is queued and sends the metrics, waiting at most {@code timeout} in all. True when
+   * everything queued before the call was accepted by the receivers in time; false when an export
+   * failed or the time ran out. Blocks the calling thread. True at once for a joined SDK, whose
+   * pipeline belongs to the application.
+   */
+  public boolean forceFlush(Duration timeout) {
+    Objects.requireNonNull(timeout, "timeout");
+    OpenTelemetrySdk sdk = ownedSdk != null ? ownedSdk
+        : ownedJoined instanceof OpenTelemetrySdk own ? own : null;
+    if (sdk == null) {
+      return true;
     }
+    io.opentelemetry.sdk.common.CompletableResultCode flush = io.opentelemetry.sdk.common.CompletableResultCode.ofAll(
+        List.of(sdk.getSdkTracerProvider().forceFlush(), sdk.getSdkMeterProvider().forceFlush()));
+    return flush.join(timeout.toMillis(), TimeUnit.MILLISECONDS).isSuccess();
   }
 
-  /** Flushes and shuts down an SDK this instance built, in at most ten seconds. Idempotent. */
+  /**
+   * Flushes and shuts down an SDK this instance built (traces and metrics together), returning
+   * within the close timeout ({@link Builder#closeTimeout}, default ten seconds) however the
+   * collector behaves. When it returns, {@link #exportStats()} is final: spans not answered by then
+   * count as dropped. A joined OpenTelemetry is left alone. Idempotent.
+   */
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
-    if (ownedSdk != null) {
-      ownedSdk.shutdown().join(10, TimeUnit.SECONDS);
-    }
-    if (ownedJoined != null) {
+    AutoCloseable sdk = ownedSdk != null ? ownedSdk : ownedJoined;
+    if (sdk != null) {
+      // A metric reader's shutdown blocks its caller before its own bound starts: shutting down on
+      // another thread puts the whole close under one bound.
+      Thread closer = new Thread(() -> {
+        try {
+          if (sdk instanceof OpenTelemetrySdk own) {
+            own.shutdown().join(closeTimeout.toMillis(), TimeUnit.MILLISECONDS);
+          } else {
+            sdk.close();
+          }
+        } catch (Exception e) {
+          java.util.logging.Logger.getLogger(LlmTracing.class.getName())
+              .log(java.util.logging.Level.WARNING, "shutting down the OpenTelemetry SDK failed", e);
+        }
+      }, "otel-llm-close");
+      closer.setDaemon(true);
+      closer.start();
       try {
-        ownedJoined.close();
-      } catch (Exception e) {
-        java.util.logging.Logger.getLogger(LlmTracing.class.getName())
-            .log(java.util.logging.Level.WARNING, "shutting down the autoconfigured SDK failed", e);
+        closer.join(closeTimeout.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       }
     }
+    ExportStats last = liveStats();
+    finalStats = new ExportStats(0, last.exported(), last.failed(), last.dropped() + last.queued());
   }
 
   /** Builds {@link LlmTracing}; setters validate at once. Not thread-safe. */
@@ -314,7 +351,9 @@ public final class LlmTracing implements AutoCloseable {
     private boolean registerGlobal;
     private OpenTelemetry joined;
     private AutoCloseable ownedJoined;
-    private List<CountingSpanExporter> countedExporters = List.of();
+    private List<ExportPolicyProcessor> exportProcessors = List.of();
+    private Duration closeTimeout = Duration.ofSeconds(10);
+    private OtlpExport queueSettings = OtlpExport.defaults();
     private OtlpExport otlp;
     private io.opentelemetry.sdk.trace.samplers.Sampler sampler;
 
@@ -399,6 +438,25 @@ public final class LlmTracing implements AutoCloseable {
         throw new IllegalArgumentException("serviceName must not be blank");
       }
       this.serviceName = serviceName;
+      return this;
+    }
+
+    /**
+     * The longest {@link LlmTracing#close()} waits for the SDK to send what is queued and shut down,
+     * traces and metrics together; default ten seconds, positive.
+     */
+    public Builder closeTimeout(Duration closeTimeout) {
+      Objects.requireNonNull(closeTimeout, "closeTimeout");
+      if (closeTimeout.isNegative() || closeTimeout.isZero()) {
+        throw new IllegalArgumentException("closeTimeout must be positive, was " + closeTimeout);
+      }
+      this.closeTimeout = closeTimeout;
+      return this;
+    }
+
+    /** The queue settings of exporters added without {@link #exportOtlp}; for tests. */
+    Builder queueSettings(OtlpExport settings) {
+      this.queueSettings = Objects.requireNonNull(settings, "settings");
       return this;
     }
 

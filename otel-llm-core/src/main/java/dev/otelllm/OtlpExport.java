@@ -23,6 +23,9 @@ public final class OtlpExport {
   /** OTLP/HTTP's usual port. */
   public static final int DEFAULT_HTTP_PORT = 4318;
 
+  /** Default of {@link Builder#maxQueueBytes(long)}: 32 MiB. */
+  public static final long DEFAULT_MAX_QUEUE_BYTES = 32L << 20;
+
   /** OTLP/gRPC's usual port. */
   public static final int DEFAULT_GRPC_PORT = 4317;
 
@@ -61,6 +64,7 @@ public final class OtlpExport {
   private final boolean metrics;
   private final Duration metricInterval;
   private final int maxQueueSize;
+  private final long maxQueueBytes;
   private final int maxBatchSize;
   private final Duration scheduleDelay;
 
@@ -74,6 +78,7 @@ public final class OtlpExport {
     this.metrics = b.metrics;
     this.metricInterval = b.metricInterval;
     this.maxQueueSize = b.maxQueueSize;
+    this.maxQueueBytes = b.maxQueueBytes;
     this.maxBatchSize = b.maxBatchSize;
     this.scheduleDelay = b.scheduleDelay;
   }
@@ -136,6 +141,11 @@ public final class OtlpExport {
     return maxQueueSize;
   }
 
+  /** Estimated bytes of the spans waiting for export (after the export content policy). */
+  public long maxQueueBytes() {
+    return maxQueueBytes;
+  }
+
   public int maxBatchSize() {
     return maxBatchSize;
   }
@@ -161,6 +171,7 @@ public final class OtlpExport {
     private boolean metrics = true;
     private Duration metricInterval = Duration.ofSeconds(60);
     private int maxQueueSize = 2048;
+    private long maxQueueBytes = DEFAULT_MAX_QUEUE_BYTES;
     private int maxBatchSize = 512;
     private Duration scheduleDelay = Duration.ofMillis(200);
 
@@ -236,6 +247,20 @@ public final class OtlpExport {
         throw new IllegalArgumentException("maxQueueSize must be >= 1, was " + maxQueueSize);
       }
       this.maxQueueSize = maxQueueSize;
+      return this;
+    }
+
+    /**
+     * Estimated bytes of the spans waiting for export (what the export content policy lets leave),
+     * default {@value OtlpExport#DEFAULT_MAX_QUEUE_BYTES}: past this, new spans are dropped and
+     * counted, so a collector that is down costs the application at most this much memory however
+     * large the prompts.
+     */
+    public Builder maxQueueBytes(long maxQueueBytes) {
+      if (maxQueueBytes < 1) {
+        throw new IllegalArgumentException("maxQueueBytes must be >= 1, was " + maxQueueBytes);
+      }
+      this.maxQueueBytes = maxQueueBytes;
       return this;
     }
 

@@ -2,7 +2,11 @@ package dev.otelllm.autoconfigure;
 
 import dev.otelllm.ContentCapture;
 import dev.otelllm.LlmTracing;
-import dev.otelllm.internal.ContentPolicyExporter;
+import dev.otelllm.OtlpExport;
+import dev.otelllm.internal.ExportPipelines;
+import dev.otelllm.internal.ExportPolicyProcessor;
+import io.opentelemetry.sdk.trace.SpanProcessor;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
 import dev.otelllm.trace.RecordGenAiSampler;
 import dev.otelllm.trace.SessionBaggageSpanProcessor;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
@@ -45,9 +49,34 @@ public final class LlmAutoConfiguration implements AutoConfigurationCustomizerPr
   public void customize(AutoConfigurationCustomizer customizer) {
     customizer.addTracerProviderCustomizer((builder, config) ->
         ownSdk(config) ? builder : builder.addSpanProcessor(SessionBaggageSpanProcessor.create()));
-    customizer.addSpanExporterCustomizer((exporter, config) ->
-        ownSdk(config) ? exporter : new ContentPolicyExporter(exporter, exportContent(config)));
+    customizer.addSpanExporterCustomizer((exporter, config) -> ownSdk(config) ? exporter : settlingExporter(exporter, config));
+    customizer.addSpanProcessorCustomizer((processor, config) ->
+        ownSdk(config) ? processor : boundedProcessor(processor, config));
     customizer.addSamplerCustomizer((sampler, config) -> ownSdk(config) ? sampler : recordDroppedGenAi(sampler, config));
+  }
+
+  /**
+   * An exporter autoconfigure built, behind the export content policy and settling what it
+   * answers for. Not API.
+   */
+  public static SpanExporter settlingExporter(SpanExporter exporter, ConfigProperties config) {
+    return ExportPipelines.settling(exporter, exportContent(config));
+  }
+
+  /**
+   * A span processor autoconfigure built around an exporter, with the export content policy
+   * applied before spans wait in its queue and the queue bounded by count ({@code
+   * otel.bsp.max.queue.size}) and estimated bytes ({@code otel.llm.export.max.queue.bytes},
+   * default 32 MiB). Not API.
+   */
+  public static ExportPolicyProcessor boundedProcessor(SpanProcessor processor, ConfigProperties config) {
+    long maxBytes = config.getLong("otel.llm.export.max.queue.bytes", OtlpExport.DEFAULT_MAX_QUEUE_BYTES);
+    if (maxBytes < 1) {
+      throw new ConfigurationException("otel.llm.export.max.queue.bytes must be >= 1, was " + maxBytes);
+    }
+    // One less than the SDK's queue, so that it never drops a span the budget counts as queued.
+    int maxSpans = Math.max(1, config.getInt("otel.bsp.max.queue.size", 2048) - 1);
+    return ExportPipelines.wrap(processor, exportContent(config), maxSpans, maxBytes);
   }
 
   private static boolean ownSdk(ConfigProperties config) {

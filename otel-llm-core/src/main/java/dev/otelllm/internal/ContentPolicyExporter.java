@@ -67,6 +67,9 @@ public final class ContentPolicyExporter implements SpanExporter {
 
   /** The span as it may leave the process. */
   public SpanData apply(SpanData span) {
+    if (span instanceof ExportedSpan) {
+      return span; // the policy was applied before it was queued
+    }
     SpanData governed = applyContent(span);
     return redactsErrors && hasErrorTexts(span) ? redactErrors(governed) : governed;
   }

@@ -23,8 +23,13 @@ public final class OtlpExporters {
 
   // 429 and 5xx are retried twice, 200 ms then 400 ms (with jitter) apart: enough for a brief
   // outage, short enough that a dead collector costs one batch a few seconds, never the caller.
+  // A refused connection is not retried: nothing listens there, and retrying it only delays close()
+  // by seconds; the next batch tries again anyway.
   static final RetryPolicy RETRY = RetryPolicy.builder().setMaxAttempts(MAX_ATTEMPTS)
-      .setInitialBackoff(Duration.ofMillis(200)).setMaxBackoff(Duration.ofSeconds(1)).setBackoffMultiplier(2).build();
+      .setInitialBackoff(Duration.ofMillis(200)).setMaxBackoff(Duration.ofSeconds(1)).setBackoffMultiplier(2)
+      .setRetryExceptionPredicate(e -> !(e instanceof java.net.ConnectException)
+          && !(e.getCause() instanceof java.net.ConnectException))
+      .build();
 
   /** The longest one batch can take, all attempts and backoff included. */
   public static Duration worstCase(OtlpExport o) {
@@ -49,6 +54,9 @@ public final class OtlpExporters {
       return b.build();
     } catch (IllegalStateException e) {
       throw missingSender(o, e);
+    } catch (LinkageError e) {
+      // The gRPC sender is there but okhttp-jvm is not: a bare NoClassDefFoundError otherwise.
+      throw missingSender(o, new IllegalStateException(e.toString(), e));
     }
   }
 
@@ -56,16 +64,19 @@ public final class OtlpExporters {
     try {
       if (o.protocol() == OtlpExport.Protocol.GRPC) {
         OtlpGrpcMetricExporterBuilder b = OtlpGrpcMetricExporter.builder().setEndpoint(o.metricsEndpoint())
-            .setTimeout(o.timeout()).setCompression(o.compression());
+            .setTimeout(o.timeout()).setCompression(o.compression()).setRetryPolicy(RETRY);
         o.headers().forEach(b::addHeader);
         return b.build();
       }
       OtlpHttpMetricExporterBuilder b = OtlpHttpMetricExporter.builder().setEndpoint(o.metricsEndpoint())
-          .setTimeout(o.timeout()).setCompression(o.compression());
+          .setTimeout(o.timeout()).setCompression(o.compression()).setRetryPolicy(RETRY);
       o.headers().forEach(b::addHeader);
       return b.build();
     } catch (IllegalStateException e) {
       throw missingSender(o, e);
+    } catch (LinkageError e) {
+      // The gRPC sender is there but okhttp-jvm is not: a bare NoClassDefFoundError otherwise.
+      throw missingSender(o, new IllegalStateException(e.toString(), e));
     }
   }
 
