@@ -78,6 +78,31 @@ class ExportPipelineTest {
   }
 
   @Test
+  void withoutContent_theDefaultPolicyLabelsOnlyGenAiSpans_andKeepsEveryOtherAttribute() {
+    ScriptedExporter ok = new ScriptedExporter(spans -> CompletableResultCode.ofSuccess());
+    try (LlmTracing t = tracing(ok, ContentCapture.none(), OtlpExport.defaults(), Duration.ofSeconds(10))) {
+      LlmClient client = LlmClient.builder(DeterministicLlmProvider.echo("m")).tracing(t).build();
+      try (WorkflowScope run = client.workflow("notebook")) {
+        client.generate(LlmRequest.builder().prompt("hi").metadata("step_type", "s").build());
+      }
+      assertThat(t.forceFlush(Duration.ofSeconds(10))).isTrue();
+      SpanData chat = ok.received.stream().filter(x -> x.getName().startsWith("chat")).findFirst().orElseThrow();
+      SpanData workflow = ok.received.stream().filter(x -> x.getName().startsWith("invoke_workflow")).findFirst()
+          .orElseThrow();
+      assertThat(chat.getAttributes().get(io.opentelemetry.api.common.AttributeKey.stringKey("otel_llm.content.capture")))
+          .isEqualTo("none");
+      assertThat(chat.getAttributes().get(io.opentelemetry.api.common.AttributeKey.stringKey("otel_llm.metadata.step_type")))
+          .isEqualTo("s");
+      assertThat(chat.getAttributes().get(io.opentelemetry.api.common.AttributeKey.stringKey("gen_ai.request.model")))
+          .isEqualTo("m");
+      assertThat(chat.getAttributes().asMap().keySet().toString()).doesNotContain("gen_ai.input.messages")
+          .doesNotContain("gen_ai.output.messages").doesNotContain("gen_ai.system_instructions");
+      assertThat(workflow.getAttributes().get(io.opentelemetry.api.common.AttributeKey.stringKey("otel_llm.content.capture")))
+          .isNull();
+    }
+  }
+
+  @Test
   void aCollectorThatNeverAnswers_holdsAtMostTheByteBound() {
     ScriptedExporter silent = new ScriptedExporter(spans -> new CompletableResultCode());
     OtlpExport settings = OtlpExport.builder().maxQueueSize(10_000).maxQueueBytes(2_000_000).maxBatchSize(16)

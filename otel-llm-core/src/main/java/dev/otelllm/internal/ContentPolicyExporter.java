@@ -65,6 +65,11 @@ public final class ContentPolicyExporter implements SpanExporter {
     return delegate.export(out);
   }
 
+  /** True for the policy that removes all content and redacts nothing (the default, none). */
+  boolean dropsAllContentUnredacted() {
+    return capture.mode() == ContentCapture.Mode.NONE && !redactsErrors;
+  }
+
   /** The span as it may leave the process. */
   public SpanData apply(SpanData span) {
     if (span instanceof ExportedSpan) {
@@ -326,7 +331,7 @@ public final class ContentPolicyExporter implements SpanExporter {
     return r >= 0 && r < e ? recorded : exported;
   }
 
-  private static boolean isContentKey(String key) {
+  static boolean isContentKey(String key) {
     if (GenAiKeys.TOOL_CONTENT_KEYS.contains(key)) {
       return true;
     }

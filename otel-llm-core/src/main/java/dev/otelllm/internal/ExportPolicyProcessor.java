@@ -35,11 +35,14 @@ public final class ExportPolicyProcessor implements SpanProcessor {
   private final SpanProcessor delegate;
   private final ContentPolicyExporter policy;
   private final ExportBudget budget;
+  // The default export policy (no content, no redactor) has a fast path on the caller's thread.
+  private final boolean contentFree;
 
   public ExportPolicyProcessor(SpanProcessor delegate, ContentPolicyExporter policy, ExportBudget budget) {
     this.delegate = delegate;
     this.policy = policy;
     this.budget = budget;
+    this.contentFree = policy.dropsAllContentUnredacted();
   }
 
   @Override
@@ -56,12 +59,20 @@ public final class ExportPolicyProcessor implements SpanProcessor {
       if (!span.getSpanContext().isSampled()) {
         return;
       }
-      SpanData governed = policy.apply(span.toSpanData());
-      long size = estimateBytes(governed);
-      if (!budget.admit(size)) {
+      SpanData recorded = span.toSpanData();
+      if (contentFree) {
+        io.opentelemetry.api.common.Attributes attributes = ContentFreeAttributes.of(recorded.getAttributes());
+        long size = estimateBytes(attributes, recorded.getEvents());
+        if (budget.admit(size)) {
+          delegate.onEnd(new ExportedSpan(recorded, attributes, budget, size));
+        }
         return;
       }
-      delegate.onEnd(new ExportedSpan(governed, budget, size));
+      SpanData governed = policy.apply(recorded);
+      long size = estimateBytes(governed.getAttributes(), governed.getEvents());
+      if (budget.admit(size)) {
+        delegate.onEnd(new ExportedSpan(governed, budget, size));
+      }
     } catch (RuntimeException | LinkageError e) {
       budget.drop();
       failures.log(Level.WARNING, "could not queue a span for export", e);
@@ -118,9 +129,12 @@ public final class ExportPolicyProcessor implements SpanProcessor {
    * stack traces dominate) plus a fixed share for the rest. An estimate, cheap to take.
    */
   static long estimateBytes(SpanData span) {
+    return estimateBytes(span.getAttributes(), span.getEvents());
+  }
+
+  static long estimateBytes(io.opentelemetry.api.common.Attributes attributes, List<EventData> events) {
     long[] size = {256};
-    span.getAttributes().forEach((k, v) -> size[0] += 16 + k.getKey().length() + valueBytes(v));
-    List<EventData> events = span.getEvents();
+    attributes.forEach((k, v) -> size[0] += 16 + k.getKey().length() + valueBytes(v));
     for (EventData e : events) {
       size[0] += 64 + e.getName().length();
       e.getAttributes().forEach((k, v) -> size[0] += 16 + k.getKey().length() + valueBytes(v));

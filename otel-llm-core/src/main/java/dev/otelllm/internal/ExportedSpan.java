@@ -44,6 +44,11 @@ final class ExportedSpan implements ReadableSpan, SpanData {
   private final AtomicBoolean settled = new AtomicBoolean();
 
   ExportedSpan(SpanData data, ExportBudget budget, long size) {
+    this(data, data.getAttributes(), budget, size);
+  }
+
+  /** A copy of {@code data} with these attributes in place of its own. */
+  ExportedSpan(SpanData data, Attributes attributes, ExportBudget budget, long size) {
     this.name = data.getName();
     this.kind = data.getKind();
     this.spanContext = data.getSpanContext();
@@ -51,7 +56,7 @@ final class ExportedSpan implements ReadableSpan, SpanData {
     this.status = data.getStatus();
     this.startEpochNanos = data.getStartEpochNanos();
     this.endEpochNanos = data.getEndEpochNanos();
-    this.attributes = data.getAttributes();
+    this.attributes = attributes;
     this.events = List.copyOf(data.getEvents());
     this.links = List.copyOf(data.getLinks());
     this.totalRecordedEvents = data.getTotalRecordedEvents();
