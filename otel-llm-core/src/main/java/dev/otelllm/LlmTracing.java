@@ -149,8 +149,8 @@ public final class LlmTracing implements AutoCloseable {
    * ({@code otel.llm.max.traces}, default 100), baggage processor, export content policy and sampler
    * wrapper added through the autoconfigure builder's customizers. The OTLP protocol defaults to
    * http/protobuf here (the JDK's HTTP client; gRPC needs an extra sender). {@link #exportStats()}
-   * counts exported and failed spans; the SDK's batch processor does not report its queue, so
-   * queued and dropped read 0. With {@code OTEL_SDK_DISABLED=true} it records in memory only, exports
+   * counts what the exporters autoconfigure built did with the spans, as for {@link
+   * Builder#exportOtlp}. With {@code OTEL_SDK_DISABLED=true} it records in memory only, exports
    * nothing. The SDK is not registered globally; {@link #close()} shuts it down.
    *
    * @throws io.opentelemetry.sdk.autoconfigure.spi.ConfigurationException for a bad setting, naming it
@@ -259,7 +259,7 @@ public final class LlmTracing implements AutoCloseable {
   /**
    * What the exporters added to this builder did with the spans handed to them: queued, exported,
    * failed, dropped. Zeros when there is none or the SDK was joined; under {@link #autoconfigured()}
-   * exported and failed only.
+   * the pipelines of the exporters autoconfigure built.
    */
   public ExportStats exportStats() {
     ExportStats frozen = finalStats;

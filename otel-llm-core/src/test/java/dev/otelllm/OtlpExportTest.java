@@ -232,6 +232,8 @@ class OtlpExportTest {
       props.forEach(System::setProperty);
       try (LlmTracing tracing = LlmTracing.autoconfigured()) {
         LlmClient.builder(keyedProvider()).tracing(tracing).build().generate("x".repeat(1000));
+        assertThat(tracing.forceFlush(Duration.ofSeconds(10))).isTrue();
+        assertThat(tracing.exportStats()).isEqualTo(new ExportStats(0, 1, 0, 0));
       } finally {
         props.keySet().forEach(System::clearProperty);
       }
