@@ -117,6 +117,24 @@ public final class LlmTrace {
     this.contentTruncated = contentTruncated;
   }
 
+  /**
+   * This interaction without its content (system prompt, messages, tool definitions, answer text,
+   * tool-call arguments and other answer parts), marked as truncated: what the buffer keeps of an
+   * interaction larger than its byte bound on its own. Ids, timing, usage, parameters, metadata
+   * and error stay.
+   */
+  LlmTrace withoutContent() {
+    List<Part.ToolCall> calls = new ArrayList<>(response.toolCalls().size());
+    for (Part.ToolCall c : response.toolCalls()) {
+      calls.add(new Part.ToolCall(c.id(), c.name(), Map.of()));
+    }
+    Response stripped = new Response("", calls, response.finishReason(), response.usage(), response.model(),
+        response.id(), List.of(), response.timeToFirstChunkSeconds());
+    return new LlmTrace(traceId(), spanId(), parentSpanId(), startEpochNanos, durationNanos, operation, provider,
+        model, server, "", List.of(), parameters, List.of(), stripped, metadata, sessionId, error, contentCapture,
+        true);
+  }
+
   /** OpenTelemetry trace id, 32 lowercase hex digits; opens the interaction in Jaeger or Tempo. */
   public String traceId() {
     return HexIds.format(traceIdHigh, traceIdLow);

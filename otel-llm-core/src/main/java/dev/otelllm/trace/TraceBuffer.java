@@ -49,6 +49,7 @@ public final class TraceBuffer implements SpanProcessor {
 
   private final int maxTraces;
   private final long maxBytes;
+  private final java.util.concurrent.atomic.AtomicLong oversized = new java.util.concurrent.atomic.AtomicLong();
 
   private final Object lock = new Object();
   // Guarded by lock: a circular array, oldest at head.
@@ -168,6 +169,12 @@ public final class TraceBuffer implements SpanProcessor {
       return;
     }
     int size = TraceSizes.estimate(trace);
+    if (size > maxBytes) {
+      // Alone larger than the bound: kept without its content (and marked truncated), never whole.
+      trace = trace.withoutContent();
+      size = TraceSizes.estimate(trace);
+      oversized.incrementAndGet();
+    }
     synchronized (lock) {
       if (count == maxTraces) {
         evictOldest();
@@ -400,6 +407,11 @@ public final class TraceBuffer implements SpanProcessor {
     }
   }
 
+  /** Interactions that were larger than {@link #maxBytes()} on their own and kept without content. */
+  public long oversizedCount() {
+    return oversized.get();
+  }
+
   /** Estimated bytes of the kept interactions. */
   public long estimatedBytes() {
     synchronized (lock) {
@@ -455,8 +467,9 @@ public final class TraceBuffer implements SpanProcessor {
     }
 
     /**
-     * Most estimated bytes kept (content plus a fixed overhead per interaction); the newest
-     * interaction is always kept even when it alone is larger. Default: no byte bound.
+     * Most estimated bytes kept (content plus a fixed overhead per interaction). An interaction
+     * larger than this on its own is kept without its content ({@link LlmTrace#contentTruncated()}
+     * true) and counted in {@link TraceBuffer#oversizedCount()}. Default: no byte bound.
      */
     public Builder maxBytes(long maxBytes) {
       if (maxBytes <= 0) {

@@ -57,7 +57,7 @@ class TraceBufferTest {
   }
 
   @Test
-  void evictsByEstimatedBytes_keepingAtLeastTheNewest() {
+  void evictsByEstimatedBytes_andNeverKeepsOneLargerThanTheBound() {
     TraceBuffer buffer = TraceBuffer.builder().maxTraces(1000).maxBytes(10_000).build();
     LlmClient client = client(buffer);
     String kb = "x".repeat(1000);
@@ -69,9 +69,16 @@ class TraceBufferTest {
     int each = (int) (buffer.estimatedBytes() / buffer.size());
     assertThat(buffer.size()).isEqualTo(10_000 / each);
     assertThat(buffer.getTraces().get(buffer.size() - 1).prompt()).isEqualTo(kb + 19);
-    client.generate("y".repeat(50_000));
-    assertThat(buffer.size()).isEqualTo(1);
-    assertThat(buffer.getTraces().get(0).prompt()).hasSize(50_000);
+    // Alone larger than the bound: kept, without its content and marked, never whole.
+    client.generate(LlmRequest.builder().prompt("y".repeat(50_000)).metadata("step_type", "big").build());
+    assertThat(buffer.estimatedBytes()).isLessThanOrEqualTo(10_000);
+    LlmTrace big = buffer.getTraces().get(buffer.size() - 1);
+    assertThat(big.prompt()).isEmpty();
+    assertThat(big.response().content()).isEmpty();
+    assertThat(big.contentTruncated()).isTrue();
+    assertThat(big.metadata()).containsEntry("step_type", "big");
+    assertThat(big.response().usage()).isPresent();
+    assertThat(buffer.oversizedCount()).isEqualTo(1);
   }
 
   @Test
