@@ -185,6 +185,21 @@ class OtlpExportTest {
   }
 
   @Test
+  void grpcSenderWithoutOkHttp_getsTheSameMessage_notANoClassDefFoundError() throws Exception {
+    String sender = System.getProperty("grpc.sender.jar");
+    String classpath = java.util.Arrays.stream(System.getProperty("surefire.test.class.path",
+            System.getProperty("java.class.path")).split(java.io.File.pathSeparator))
+        .filter(entry -> !entry.contains("okhttp") && !entry.contains("okio") && !entry.contains("kotlin"))
+        .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator)) + java.io.File.pathSeparator + sender;
+    Process p = new ProcessBuilder(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", classpath, GrpcSenderWithoutOkHttpMain.class.getName()).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    assertThat(out).startsWith("IllegalStateException: OTLP over gRPC needs a gRPC sender on the classpath: add "
+        + "io.opentelemetry:opentelemetry-exporter-sender-okhttp and com.squareup.okhttp3:okhttp-jvm");
+  }
+
+  @Test
   void grpcWithoutItsSender_failsAtBuildWithWhatToAdd() {
     assertThatThrownBy(() -> LlmTracing.builder()
         .exportOtlp(OtlpExport.builder().protocol(OtlpExport.Protocol.GRPC).build()).build())
