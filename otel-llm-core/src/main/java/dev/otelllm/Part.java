@@ -41,12 +41,23 @@ public sealed interface Part
    * @param name the tool's name
    * @param arguments parsed arguments: a JSON-like tree of maps, lists, strings, numbers, booleans
    *     and nulls
+   * @param rawArguments the arguments exactly as the provider wrote them, when it sends them as
+   *     text (OpenAI's JSON string), or {@code ""}. A provider of that API sends them back on the
+   *     next turn as they are, not {@code arguments} written anew: parsing and writing again may
+   *     reorder keys or change numbers and spacing. Sent to the model, never recorded in a span:
+   *     {@code arguments} is, and passes through the content policy.
    */
-  record ToolCall(String id, String name, Map<String, Object> arguments) implements Part {
+  record ToolCall(String id, String name, Map<String, Object> arguments, String rawArguments) implements Part {
     public ToolCall {
       Objects.requireNonNull(id, "id");
       Objects.requireNonNull(name, "name");
       arguments = JsonTree.copyObject(Objects.requireNonNull(arguments, "arguments"), "arguments");
+      Objects.requireNonNull(rawArguments, "rawArguments");
+    }
+
+    /** A tool call without the provider's text of its arguments. */
+    public ToolCall(String id, String name, Map<String, Object> arguments) {
+      this(id, name, arguments, "");
     }
 
     @Override

@@ -19,7 +19,8 @@ import java.util.function.Consumer;
 /**
  * OpenAI Chat Completions ({@code POST {base}/chat/completions}), and every server that speaks it:
  * LM Studio, vLLM, OpenRouter, Ollama's {@code /v1}. Streams with SSE and {@code
- * stream_options.include_usage}, so the usage-only final chunk gives the token counts. Thread-safe.
+ * stream_options.include_usage}, so the usage-only final chunk gives the token counts. Tool-call
+ * arguments go back on the next turn as the server wrote them. Thread-safe.
  */
 final class OpenAiCompatibleProvider implements LlmProvider {
 
@@ -127,8 +128,10 @@ final class OpenAiCompatibleProvider implements LlmProvider {
     if (!reasoning.isEmpty()) {
       out.part(new Part.Reasoning(reasoning.toString()));
     }
-    calls.forEach((index, idName) -> out.toolCall(new Part.ToolCall(idName[0], idName[1],
-        WireFormat.arguments(callArgs.getOrDefault(index, new StringBuilder()).toString()))));
+    calls.forEach((index, idName) -> {
+      String raw = callArgs.getOrDefault(index, new StringBuilder()).toString();
+      out.toolCall(new Part.ToolCall(idName[0], idName[1], WireFormat.arguments(raw), raw));
+    });
     return out.content(content.toString()).build();
   }
 
@@ -199,7 +202,9 @@ final class OpenAiCompatibleProvider implements LlmProvider {
       ArrayNode tc = out.putArray("tool_calls");
       for (Part.ToolCall c : calls) {
         ObjectNode call = tc.addObject().put("id", c.id()).put("type", "function");
-        call.putObject("function").put("name", c.name()).put("arguments", WireFormat.json(c.arguments()));
+        // The server's own text when there is one: written anew, keys, numbers or spacing may differ.
+        String arguments = c.rawArguments().isEmpty() ? WireFormat.json(c.arguments()) : c.rawArguments();
+        call.putObject("function").put("name", c.name()).put("arguments", arguments);
       }
     }
   }
@@ -221,9 +226,14 @@ final class OpenAiCompatibleProvider implements LlmProvider {
     }
     for (JsonNode call : message.path("tool_calls")) {
       JsonNode fn = call.path("function");
-      out.toolCall(new Part.ToolCall(call.path("id").asText(""), fn.path("name").asText(""),
-          fn.path("arguments").isTextual() ? WireFormat.arguments(fn.get("arguments").asText())
-              : WireFormat.map(fn.path("arguments"))));
+      String id = call.path("id").asText("");
+      String name = fn.path("name").asText("");
+      if (fn.path("arguments").isTextual()) {
+        String raw = fn.get("arguments").asText();
+        out.toolCall(new Part.ToolCall(id, name, WireFormat.arguments(raw), raw));
+      } else {
+        out.toolCall(new Part.ToolCall(id, name, WireFormat.map(fn.path("arguments"))));
+      }
     }
     if (choice.path("finish_reason").isTextual()) {
       out.finishReason(choice.get("finish_reason").asText());

@@ -90,7 +90,8 @@ class OpenAiProviderTest {
       try (Session s = client.session().systemPrompt("sys").build()) {
         LlmResponse first = s.generate(LlmRequest.builder().prompt("Weather in Boston?").tool(weather).build());
         Part.ToolCall call = first.toolCalls().get(0);
-        assertThat(call).isEqualTo(new Part.ToolCall("call_abc123", "get_current_weather", Map.of("location", "Boston, MA")));
+        assertThat(call).isEqualTo(new Part.ToolCall("call_abc123", "get_current_weather", Map.of("location", "Boston, MA"),
+            "{\n\"location\": \"Boston, MA\"\n}"));
         assertThat(first.finishReason()).contains("tool_call");
         assertThat(first.rawFinishReason()).contains("tool_calls");
         s.generate(LlmRequest.builder().message(Message.toolResult("call_abc123", Map.of("temp_c", 21))).tool(weather).build());
@@ -104,7 +105,7 @@ class OpenAiProviderTest {
       assertThat(msgs.get(2).get("role").asText()).isEqualTo("assistant");
       assertThat(msgs.get(2).get("content").isNull()).isTrue();
       assertThat(msgs.get(2).get("tool_calls").get(0).get("function").get("arguments").asText())
-          .isEqualTo("{\"location\":\"Boston, MA\"}");
+          .isEqualTo("{\n\"location\": \"Boston, MA\"\n}");
       assertThat(msgs.get(3).toString()).isEqualTo("{\"role\":\"tool\",\"tool_call_id\":\"call_abc123\",\"content\":\"{\\\"temp_c\\\":21}\"}");
       JsonNode third = body(f.server.takeRequest(5, TimeUnit.SECONDS));
       assertThat(third.get("messages").size()).isEqualTo(6);
@@ -144,8 +145,65 @@ class OpenAiProviderTest {
       f.server.enqueue(sse("openai/stream_tool_calls.sse"));
       LlmResponse r = f.client(LlmProviders.create("vllm", "m", f.options("/v1").build()))
           .stream(LlmRequest.of("Weather?"), c -> {});
-      assertThat(r.toolCalls()).containsExactly(new Part.ToolCall("call_1", "get_weather", Map.of("city", "Paris")));
+      assertThat(r.toolCalls()).containsExactly(new Part.ToolCall("call_1", "get_weather", Map.of("city", "Paris"),
+          "{\"city\":\"Paris\"}"));
       assertThat(r.usage()).contains(Usage.of(40, 12));
+    }
+  }
+
+  /** The assistant turn of the follow-up: the calls' argument texts as sent back. */
+  private static List<String> sentArguments(JsonNode followUp) {
+    List<String> out = new ArrayList<>();
+    followUp.get("messages").get(1).get("tool_calls").forEach(c -> out.add(c.get("function").get("arguments").asText()));
+    return out;
+  }
+
+  private static Message twoResults() {
+    return Message.of(Message.TOOL, List.of(new Part.ToolCallResponse("call_Qm3vT8pLx2nR7kWc1yZb5sJd", "14 C"),
+        new Part.ToolCallResponse("call_H6dN0aFe4gUo9iKr2tVx8wBm", "rain")));
+  }
+
+  @Test
+  void toolCallArguments_goBackAsTheServerWroteThem_notParsedAndWrittenAnew() throws Exception {
+    try (Fixtures f = new Fixtures()) {
+      f.server.enqueue(json(200, "openai/tool_calls_parallel.json"));
+      f.server.enqueue(json(200, "openai/chat_completion.json"));
+      LlmClient client = f.client(LlmProviders.create("openai", "gpt-4o-mini", f.options("/v1").build()));
+      try (Session s = client.session().build()) {
+        LlmResponse first = s.generate("Weather in Zurich, and the forecast?");
+        // Readers get the parsed arguments; the server's text rides beside them.
+        assertThat(first.toolCalls()).extracting(Part.ToolCall::arguments).containsExactly(
+            Map.of("location", "Z\u00fcrich", "unit", "celsius"),
+            Map.of("location", "Z\u00fcrich", "days", 3L, "rain_mm", 1.5));
+        s.generate(LlmRequest.builder().message(twoResults()).build());
+      }
+      f.server.takeRequest(5, TimeUnit.SECONDS);
+      JsonNode followUp = body(f.server.takeRequest(5, TimeUnit.SECONDS));
+      assertThat(sentArguments(followUp)).containsExactly(
+          "{\"location\": \"Z\\u00fcrich\", \"unit\": \"celsius\"}",
+          "{\"location\": \"Z\\u00fcrich\", \"days\": 3, \"rain_mm\": 1.50}");
+      assertThat(followUp.get("messages").get(2).toString())
+          .isEqualTo("{\"role\":\"tool\",\"tool_call_id\":\"call_Qm3vT8pLx2nR7kWc1yZb5sJd\",\"content\":\"14 C\"}");
+    }
+  }
+
+  @Test
+  void streamedToolCallArguments_goBackAsTheyWereStreamed() throws Exception {
+    try (Fixtures f = new Fixtures()) {
+      f.server.enqueue(sse("openai/stream_parallel_tool_calls.sse"));
+      f.server.enqueue(json(200, "openai/chat_completion.json"));
+      LlmClient client = f.client(LlmProviders.create("openai", "gpt-4o-mini", f.options("/v1").build()));
+      try (Session s = client.session().build()) {
+        LlmResponse first = s.stream("Weather in Zurich, and the forecast?", c -> {});
+        assertThat(first.toolCalls()).extracting(Part.ToolCall::rawArguments).containsExactly(
+            "{\"location\": \"Z\\u00fcrich\", \"unit\": \"celsius\"}",
+            "{\"location\": \"Z\\u00fcrich\", \"days\": 3, \"rain_mm\": 1.50}");
+        s.generate(LlmRequest.builder().message(twoResults()).build());
+      }
+      f.server.takeRequest(5, TimeUnit.SECONDS);
+      assertThat(sentArguments(body(f.server.takeRequest(5, TimeUnit.SECONDS)))).containsExactly(
+          "{\"location\": \"Z\\u00fcrich\", \"unit\": \"celsius\"}",
+          "{\"location\": \"Z\\u00fcrich\", \"days\": 3, \"rain_mm\": 1.50}");
     }
   }
 
