@@ -19,8 +19,8 @@ import java.util.function.Consumer;
  * Ollama's native chat API ({@code POST {base}/api/chat}) with NDJSON streaming; usage from {@code
  * prompt_eval_count} and {@code eval_count}; temperature, top_p, top_k, seed, num_predict, stop,
  * penalties and extra parameters under {@code options}, except the extras {@code format},
- * {@code keep_alive} and {@code think}, which are fields of the request. Tool results carry
- * {@code tool_name}. Thread-safe.
+ * {@code keep_alive} and {@code think}, which are fields of the request. Tool calls go back with
+ * their {@code id} and tool results with {@code tool_call_id} and {@code tool_name}. Thread-safe.
  */
 final class OllamaProvider implements LlmProvider {
 
@@ -96,12 +96,19 @@ final class OllamaProvider implements LlmProvider {
     return out.content(text.toString()).build();
   }
 
-  /** Adds the message's tool calls; ids Ollama does not give are numbered from {@code first}. */
+  /**
+   * Adds the message's tool calls with the ids Ollama gave them. A call without one (servers
+   * before tool-call ids) gets {@code call_<n>}, {@code n} its position in the answer counted
+   * from {@code first}, so that its result can still name it.
+   */
   private static int toolCalls(JsonNode message, LlmResponse.Builder out, int first) {
     int i = first;
     for (JsonNode call : message.path("tool_calls")) {
       JsonNode fn = call.path("function");
-      out.toolCall(new Part.ToolCall(call.path("id").asText("call_" + i++), fn.path("name").asText(""),
+      String given = call.path("id").isTextual() ? call.get("id").asText() : "";
+      String id = given.isEmpty() ? "call_" + i : given;
+      i++;
+      out.toolCall(new Part.ToolCall(id, fn.path("name").asText(""),
           fn.path("arguments").isTextual() ? WireFormat.arguments(fn.get("arguments").asText())
               : WireFormat.map(fn.path("arguments"))));
     }
@@ -125,7 +132,8 @@ final class OllamaProvider implements LlmProvider {
     body.put("model", request.model().orElse(info.model()));
     ArrayNode messages = body.putArray("messages");
     request.systemPrompt().ifPresent(s -> messages.addObject().put("role", "system").put("content", s));
-    // Ollama matches a tool result to its call by the tool's name, not by an id.
+    // Servers since tool-call ids take a result's tool_call_id; older ones know a result's call
+    // only by the tool's name: both go back.
     Map<String, String> toolNames = new java.util.HashMap<>();
     for (Message m : request.messages()) {
       if (Message.TOOL.equals(m.role())) {
@@ -136,6 +144,9 @@ final class OllamaProvider implements LlmProvider {
             String name = toolNames.getOrDefault(r.id(), m.name().isEmpty() ? null : m.name());
             if (name != null) {
               result.put("tool_name", name);
+            }
+            if (!r.id().isEmpty()) {
+              result.put("tool_call_id", r.id());
             }
           }
         }
@@ -148,7 +159,12 @@ final class OllamaProvider implements LlmProvider {
       if (!m.toolCalls().isEmpty()) {
         ArrayNode calls = out.putArray("tool_calls");
         for (Part.ToolCall c : m.toolCalls()) {
-          ObjectNode fn = calls.addObject().putObject("function").put("name", c.name());
+          ObjectNode call = calls.addObject();
+          if (!c.id().isEmpty()) {
+            // The id the answer gave, or the one numbered for it: its result carries the same.
+            call.put("id", c.id());
+          }
+          ObjectNode fn = call.putObject("function").put("name", c.name());
           fn.set("arguments", WireFormat.tree(c.arguments()));
         }
       }

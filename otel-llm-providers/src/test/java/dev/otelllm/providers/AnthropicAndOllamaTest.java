@@ -248,6 +248,45 @@ class AnthropicAndOllamaTest {
   }
 
   @Test
+  void ollama_toolCallIds_goBackOnTheCallsAndOnTheirResults() throws Exception {
+    try (Fixtures f = new Fixtures()) {
+      f.server.enqueue(json(200, "ollama/tool_calls_with_ids.json"));
+      f.server.enqueue(json(200, "ollama/chat.json"));
+      f.server.enqueue(json(200, "ollama/tool_calls.json"));
+      f.server.enqueue(json(200, "ollama/chat.json"));
+      LlmClient client = f.client(LlmProviders.create("ollama", "qwen3:8b", f.options("").build()));
+      try (Session s = client.session().build()) {
+        LlmResponse first = s.generate("Temperature and conditions in New York?");
+        assertThat(first.toolCalls()).extracting(Part.ToolCall::id).containsExactly("call_7sq2kd9x", "call_m4x0bq1e");
+        s.generate(LlmRequest.builder().message(Message.of(Message.TOOL, List.of(
+            new Part.ToolCallResponse("call_7sq2kd9x", "22\u00b0C"), new Part.ToolCallResponse("call_m4x0bq1e", "sunny"))))
+            .build());
+      }
+      f.server.takeRequest(5, TimeUnit.SECONDS);
+      JsonNode msgs = body(f.server.takeRequest(5, TimeUnit.SECONDS)).get("messages");
+      assertThat(msgs.get(1).toString()).isEqualTo("{\"role\":\"assistant\",\"content\":\"\",\"tool_calls\":["
+          + "{\"id\":\"call_7sq2kd9x\",\"function\":{\"name\":\"get_temperature\",\"arguments\":{\"city\":\"New York\"}}},"
+          + "{\"id\":\"call_m4x0bq1e\",\"function\":{\"name\":\"get_conditions\",\"arguments\":{\"city\":\"New York\"}}}]}");
+      assertThat(msgs.get(2).toString())
+          .isEqualTo("{\"role\":\"tool\",\"content\":\"22\u00b0C\",\"tool_name\":\"get_temperature\",\"tool_call_id\":\"call_7sq2kd9x\"}");
+      assertThat(msgs.get(3).toString())
+          .isEqualTo("{\"role\":\"tool\",\"content\":\"sunny\",\"tool_name\":\"get_conditions\",\"tool_call_id\":\"call_m4x0bq1e\"}");
+
+      // An answer without ids (servers before them): the call is numbered, and its result names it.
+      try (Session s = client.session().build()) {
+        LlmResponse first = s.generate("Weather in Paris?");
+        assertThat(first.toolCalls()).extracting(Part.ToolCall::id).containsExactly("call_0");
+        s.generate(LlmRequest.builder().message(Message.toolResult("call_0", "18\u00b0C")).build());
+      }
+      f.server.takeRequest(5, TimeUnit.SECONDS);
+      JsonNode numbered = body(f.server.takeRequest(5, TimeUnit.SECONDS)).get("messages");
+      assertThat(numbered.get(1).get("tool_calls").get(0).get("id").asText()).isEqualTo("call_0");
+      assertThat(numbered.get(2).toString())
+          .isEqualTo("{\"role\":\"tool\",\"content\":\"18\u00b0C\",\"tool_name\":\"get_current_weather\",\"tool_call_id\":\"call_0\"}");
+    }
+  }
+
+  @Test
   void factory_namesDefaultsAndMissingKeys() {
     assertThatThrownBy(() -> LlmProviders.create("gpt", "m"))
         .hasMessage("unknown provider 'gpt': use one of openai, anthropic, ollama, lmstudio, vllm, openrouter, openai-compatible, llamacpp");
