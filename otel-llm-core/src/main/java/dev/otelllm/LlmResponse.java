@@ -1,9 +1,15 @@
 package dev.otelllm;
 
+import dev.otelllm.internal.JsonTree;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * The answer to one request. Immutable. Providers build it with {@link #builder()}; when tracing
@@ -11,6 +17,12 @@ import java.util.Optional;
  * interaction, so the caller can look the interaction up in process or open it in Jaeger/Tempo.
  */
 public final class LlmResponse {
+
+  // namespace.name, lowercase, as the semantic conventions spell attribute names.
+  private static final Pattern ATTRIBUTE_NAME = Pattern.compile("[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)+");
+
+  // Namespaces whose attributes the tracing itself writes: a provider must not overwrite them.
+  private static final Set<String> TRACING_NAMESPACES = Set.of("gen_ai", "otel_llm", "server", "error", "session");
 
   private final String content;
   private final List<Part> extraParts;
@@ -20,6 +32,7 @@ public final class LlmResponse {
   private final Usage usage;
   private final String model;
   private final String responseId;
+  private final Map<String, Object> providerAttributes;
   private final String traceId;
   private final String spanId;
 
@@ -32,6 +45,8 @@ public final class LlmResponse {
     this.usage = b.usage;
     this.model = b.model;
     this.responseId = b.responseId;
+    this.providerAttributes = b.providerAttributes.isEmpty() ? Map.of()
+        : Collections.unmodifiableMap(new LinkedHashMap<>(b.providerAttributes));
     this.traceId = b.traceId;
     this.spanId = b.spanId;
   }
@@ -49,6 +64,7 @@ public final class LlmResponse {
     b.usage = usage;
     b.model = model;
     b.responseId = responseId;
+    b.providerAttributes.putAll(providerAttributes);
     b.traceId = traceId;
     b.spanId = spanId;
     return b;
@@ -95,6 +111,16 @@ public final class LlmResponse {
     return Optional.ofNullable(responseId);
   }
 
+  /**
+   * Attributes of one provider's own namespace that the tracing records on the span under these
+   * names, in insertion order: what the GenAI conventions define for that provider, such as {@code
+   * openai.response.service_tier}, taken from the answer or from the request as sent. Empty for
+   * most providers.
+   */
+  public Map<String, Object> providerAttributes() {
+    return providerAttributes;
+  }
+
   /** The OpenTelemetry trace id (32 hex) of the interaction, when it was traced. */
   public Optional<String> traceId() {
     return Optional.ofNullable(traceId);
@@ -138,6 +164,7 @@ public final class LlmResponse {
     private Usage usage;
     private String model;
     private String responseId;
+    private final Map<String, Object> providerAttributes = new LinkedHashMap<>();
     private String traceId;
     private String spanId;
 
@@ -181,6 +208,30 @@ public final class LlmResponse {
 
     public Builder responseId(String responseId) {
       this.responseId = Objects.requireNonNull(responseId, "responseId");
+      return this;
+    }
+
+    /**
+     * A span attribute of the provider's own namespace (see {@link
+     * LlmResponse#providerAttributes()}); a second value for a name replaces the first.
+     *
+     * @param name lowercase and namespaced, like {@code openai.response.system_fingerprint}; not
+     *     in a namespace the tracing writes itself ({@code gen_ai}, {@code otel_llm}, {@code
+     *     server}, {@code error}, {@code session})
+     * @param value a string, number or boolean, or a list or map of them
+     */
+    public Builder providerAttribute(String name, Object value) {
+      Objects.requireNonNull(name, "name");
+      if (!ATTRIBUTE_NAME.matcher(name).matches()) {
+        throw new IllegalArgumentException(
+            "provider attribute names are lowercase and namespaced, like openai.response.service_tier; was " + name);
+      }
+      String namespace = name.substring(0, name.indexOf('.'));
+      if (TRACING_NAMESPACES.contains(namespace)) {
+        throw new IllegalArgumentException("provider attribute " + name + " is in the " + namespace
+            + " namespace, which the tracing writes itself");
+      }
+      providerAttributes.put(name, JsonTree.copy(Objects.requireNonNull(value, "value"), name));
       return this;
     }
 

@@ -311,6 +311,51 @@ class LlmClientTest {
   }
 
   @Test
+  void providerAttributes_areRecordedUnderTheirOwnNames_rawArgumentsNever() {
+    Part.ToolCall call = new Part.ToolCall("call_1", "get_weather", Map.of("city", "Paris"), "{\"city\": \"Paris\"}");
+    try (TestTracing t = new TestTracing()) {
+      LlmProvider provider = remote(DeterministicLlmProvider.builder("gpt-4o-mini")
+          .answer(r -> LlmResponse.builder().toolCall(call).finishReason("tool_calls")
+              .providerAttribute("openai.response.service_tier", "default")
+              .providerAttribute("openai.response.system_fingerprint", "fp_1")
+              .providerAttribute("acme.response.cached", true)
+              .providerAttribute("acme.response.shard", 3).build())
+          .build());
+      LlmResponse response = t.client(provider).generate("Weather in Paris?");
+
+      assertThat(response.toolCalls()).containsExactly(call);
+      assertThat(response.providerAttributes()).containsExactly(Map.entry("openai.response.service_tier", "default"),
+          Map.entry("openai.response.system_fingerprint", "fp_1"), Map.entry("acme.response.cached", true),
+          Map.entry("acme.response.shard", 3L));
+      SpanData span = t.onlySpan();
+      assertThat(span).hasAttributesSatisfying(
+          equalTo(AttributeKey.stringKey("openai.response.service_tier"), "default"),
+          equalTo(AttributeKey.stringKey("openai.response.system_fingerprint"), "fp_1"),
+          equalTo(AttributeKey.booleanKey("acme.response.cached"), true),
+          equalTo(AttributeKey.longKey("acme.response.shard"), 3L));
+      // The span holds the parsed arguments, which the content policy governs; the wire text stays out.
+      assertThat(JsonTree.toJson(JsonTree.fromValue(span.getAttributes().get(GenAiKeys.OUTPUT_MESSAGES_VALUE))))
+          .isEqualTo("[{\"role\":\"assistant\",\"parts\":[{\"type\":\"tool_call\",\"id\":\"call_1\",\"name\":\"get_weather\","
+              + "\"arguments\":{\"city\":\"Paris\"}}],\"finish_reason\":\"tool_call\"}]");
+      assertThat(span.getAttributes().toString()).doesNotContain("{\"city\": \"Paris\"}");
+    }
+  }
+
+  @Test
+  void providerAttributes_stayOutOfTheTracingsNamespaces() {
+    assertThatThrownBy(() -> LlmResponse.builder().providerAttribute("gen_ai.response.id", "x"))
+        .hasMessage("provider attribute gen_ai.response.id is in the gen_ai namespace, which the tracing writes itself");
+    assertThatThrownBy(() -> LlmResponse.builder().providerAttribute("otel_llm.error.message", "x"))
+        .hasMessage("provider attribute otel_llm.error.message is in the otel_llm namespace, which the tracing writes itself");
+    assertThatThrownBy(() -> LlmResponse.builder().providerAttribute("service_tier", "x"))
+        .hasMessage("provider attribute names are lowercase and namespaced, like openai.response.service_tier; was service_tier");
+    assertThatThrownBy(() -> LlmResponse.builder().providerAttribute("OpenAI.Response.Tier", "x"))
+        .hasMessage("provider attribute names are lowercase and namespaced, like openai.response.service_tier; was OpenAI.Response.Tier");
+    assertThatThrownBy(() -> LlmResponse.builder().providerAttribute("acme.response.tier", new Object()))
+        .hasMessageStartingWith("acme.response.tier must be a JSON-like value");
+  }
+
+  @Test
   void builders_rejectBadValuesWithMessagesThatNameThem() {
     assertThatThrownBy(() -> LlmClient.builder(DeterministicLlmProvider.echo("m")).maxTraces(-3))
         .hasMessage("maxTraces must be >= 0, was -3");

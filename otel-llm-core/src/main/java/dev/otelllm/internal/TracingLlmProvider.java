@@ -256,6 +256,8 @@ public final class TracingLlmProvider implements LlmProvider {
         response.responseId().ifPresent(id -> span.setAttribute(GEN_AI_RESPONSE_ID, id));
         response.model().ifPresent(m -> span.setAttribute(GEN_AI_RESPONSE_MODEL, m));
         response.usage().ifPresent(u -> recordUsage(span, u));
+        // Named by the provider, in its own namespace (LlmResponse checks it).
+        response.providerAttributes().forEach((name, value) -> TypedAttributes.set(span, "", name, value));
         content.recordOutput(span, response);
       }
       span.end();

@@ -3,6 +3,7 @@ package dev.otelllm.providers;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.otelllm.GenerationParams;
 import dev.otelllm.LlmProvider;
 import dev.otelllm.LlmRequest;
 import dev.otelllm.LlmResponse;
@@ -20,9 +21,17 @@ import java.util.function.Consumer;
  * OpenAI Chat Completions ({@code POST {base}/chat/completions}), and every server that speaks it:
  * LM Studio, vLLM, OpenRouter, Ollama's {@code /v1}. Streams with SSE and {@code
  * stream_options.include_usage}, so the usage-only final chunk gives the token counts. Tool-call
- * arguments go back on the next turn as the server wrote them. Thread-safe.
+ * arguments go back on the next turn as the server wrote them. The answer's {@code service_tier}
+ * and {@code system_fingerprint}, and a {@code service_tier} the request sends, are recorded as the
+ * conventions' {@code openai.*} attributes. Thread-safe.
  */
 final class OpenAiCompatibleProvider implements LlmProvider {
+
+  // An extra parameter that the conventions give an attribute of its own.
+  private static final String SERVICE_TIER = "service_tier";
+  static final String REQUEST_SERVICE_TIER = "openai.request.service_tier";
+  static final String RESPONSE_SERVICE_TIER = "openai.response.service_tier";
+  static final String RESPONSE_SYSTEM_FINGERPRINT = "openai.response.system_fingerprint";
 
   private final ProviderInfo info;
   private final String url;
@@ -44,10 +53,64 @@ final class OpenAiCompatibleProvider implements LlmProvider {
     return info;
   }
 
+  /**
+   * What {@link #body} sends: top_k only where the server takes it, and no {@code service_tier},
+   * which is sent but recorded as {@code openai.request.service_tier} instead of as an extra
+   * parameter.
+   */
+  @Override
+  public GenerationParams sentParams(LlmRequest request) {
+    GenerationParams p = request.params();
+    boolean tier = requestedTier(request) != null;
+    if ((sendsTopK || p.topK().isEmpty()) && !tier) {
+      return p;
+    }
+    GenerationParams.Builder sent = GenerationParams.builder();
+    p.temperature().ifPresent(sent::temperature);
+    p.maxTokens().ifPresent(sent::maxTokens);
+    p.topP().ifPresent(sent::topP);
+    if (sendsTopK) {
+      p.topK().ifPresent(sent::topK);
+    }
+    p.seed().ifPresent(sent::seed);
+    sent.stopSequences(p.stopSequences());
+    p.frequencyPenalty().ifPresent(sent::frequencyPenalty);
+    p.presencePenalty().ifPresent(sent::presencePenalty);
+    p.choiceCount().ifPresent(sent::choiceCount);
+    p.outputType().ifPresent(sent::outputType);
+    p.extra().forEach((k, v) -> {
+      if (!(tier && k.equals(SERVICE_TIER))) {
+        sent.extra(k, v);
+      }
+    });
+    return sent.build();
+  }
+
+  /** The service tier the request sends, when it is a string (anything else stays an extra). */
+  private static String requestedTier(LlmRequest request) {
+    return request.params().extra().get(SERVICE_TIER) instanceof String tier ? tier : null;
+  }
+
   @Override
   public LlmResponse generate(LlmRequest request) {
     JsonNode answer = http.post(url, body(request, false));
-    return parse(answer);
+    LlmResponse.Builder out = parse(answer);
+    requestAttributes(request, out);
+    return out.build();
+  }
+
+  /** The request's own attributes ride on the answer: the tracing records them at its end. */
+  private static void requestAttributes(LlmRequest request, LlmResponse.Builder out) {
+    String tier = requestedTier(request);
+    if (tier != null) {
+      out.providerAttribute(REQUEST_SERVICE_TIER, tier);
+    }
+  }
+
+  /** The answer's service_tier and system_fingerprint, when it (or a streamed chunk) has them. */
+  private static void responseAttributes(JsonNode answer, LlmResponse.Builder out) {
+    text(answer, SERVICE_TIER).ifPresent(v -> out.providerAttribute(RESPONSE_SERVICE_TIER, v));
+    text(answer, "system_fingerprint").ifPresent(v -> out.providerAttribute(RESPONSE_SYSTEM_FINGERPRINT, v));
   }
 
   // Where OpenAI-compatible servers put a reasoning model's thinking (vLLM and DeepSeek use the
@@ -86,6 +149,8 @@ final class OpenAiCompatibleProvider implements LlmProvider {
       }
       text(chunk, "id").ifPresent(out::responseId);
       text(chunk, "model").ifPresent(out::model);
+      // Every chunk repeats them; the last one given stands.
+      responseAttributes(chunk, out);
       JsonNode usage = chunk.get("usage");
       if (usage != null && usage.isObject()) {
         out.usage(usage(usage));
@@ -132,6 +197,7 @@ final class OpenAiCompatibleProvider implements LlmProvider {
       String raw = callArgs.getOrDefault(index, new StringBuilder()).toString();
       out.toolCall(new Part.ToolCall(idName[0], idName[1], WireFormat.arguments(raw), raw));
     });
+    requestAttributes(request, out);
     return out.content(content.toString()).build();
   }
 
@@ -209,7 +275,8 @@ final class OpenAiCompatibleProvider implements LlmProvider {
     }
   }
 
-  LlmResponse parse(JsonNode answer) {
+  /** The answer's content, tool calls, finish reason, ids, usage and response attributes. */
+  LlmResponse.Builder parse(JsonNode answer) {
     JsonNode choices = answer.path("choices");
     if (!choices.isArray() || choices.isEmpty() || !choices.get(0).path("message").isObject()) {
       throw http.invalidAnswer("choices[0].message", answer);
@@ -243,7 +310,8 @@ final class OpenAiCompatibleProvider implements LlmProvider {
     if (answer.path("usage").isObject()) {
       out.usage(usage(answer.get("usage")));
     }
-    return out.build();
+    responseAttributes(answer, out);
+    return out;
   }
 
   private static Usage usage(JsonNode u) {

@@ -74,6 +74,7 @@ class OpenAiProviderTest {
           .hasAttribute(AttributeKey.stringKey("gen_ai.response.model"), "gpt-4o-mini-2024-07-18")
           .hasAttribute(AttributeKey.longKey("gen_ai.usage.input_tokens"), 19L)
           .hasAttribute(AttributeKey.longKey("gen_ai.usage.cache_read.input_tokens"), 4L);
+      assertThat(span.getAttributes().get(AttributeKey.longKey("gen_ai.request.top_k"))).as("not sent, not recorded").isNull();
       assertThat(span.getAttributes().toString()).doesNotContain(Fixtures.KEY);
     }
   }
@@ -204,6 +205,34 @@ class OpenAiProviderTest {
       assertThat(sentArguments(body(f.server.takeRequest(5, TimeUnit.SECONDS)))).containsExactly(
           "{\"location\": \"Z\\u00fcrich\", \"unit\": \"celsius\"}",
           "{\"location\": \"Z\\u00fcrich\", \"days\": 3, \"rain_mm\": 1.50}");
+    }
+  }
+
+  @Test
+  void serviceTierAndSystemFingerprint_areTheConventionsOpenAiAttributes() throws Exception {
+    try (Fixtures f = new Fixtures()) {
+      f.server.enqueue(json(200, "openai/chat_completion.json"));
+      f.server.enqueue(sse("openai/stream.sse"));
+      LlmClient client = f.client(LlmProviders.create("openai", "gpt-4o-mini", f.options("/v1").build()));
+      client.generate(LlmRequest.builder().prompt("Hi")
+          .params(GenerationParams.builder().extra("service_tier", "auto").extra("logprobs", true).build()).build());
+      client.stream(LlmRequest.of("Hi"), c -> {});
+
+      JsonNode sent = body(f.server.takeRequest(5, TimeUnit.SECONDS));
+      assertThat(sent.get("service_tier").asText()).isEqualTo("auto");
+      List<SpanData> spans = f.finished();
+      assertThat(spans.get(0))
+          .hasAttribute(AttributeKey.stringKey("openai.request.service_tier"), "auto")
+          .hasAttribute(AttributeKey.stringKey("openai.response.service_tier"), "default")
+          .hasAttribute(AttributeKey.stringKey("openai.response.system_fingerprint"), "fp_06737a9306")
+          .hasAttribute(AttributeKey.booleanKey("otel_llm.request.extra.logprobs"), true);
+      assertThat(spans.get(0).getAttributes().get(AttributeKey.stringKey("otel_llm.request.extra.service_tier")))
+          .as("recorded under the conventions' name instead").isNull();
+      assertThat(spans.get(1))
+          .hasAttribute(AttributeKey.stringKey("openai.response.service_tier"), "default")
+          .hasAttribute(AttributeKey.stringKey("openai.response.system_fingerprint"), "fp_44709d6fcb");
+      assertThat(spans.get(1).getAttributes().get(AttributeKey.stringKey("openai.request.service_tier")))
+          .as("the request sent none").isNull();
     }
   }
 
