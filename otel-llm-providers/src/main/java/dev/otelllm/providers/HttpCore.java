@@ -285,7 +285,7 @@ final class HttpCore {
       LlmHttpException failure;
       try (response) {
         failure = LlmHttpException.of(provider, response.code(), response.message(), response.headers().toMultimap(),
-            scrub(errorBody(response)));
+            errorBody(response), text -> options.scrub(scrub(text)));
       }
       retries.await(failure, response, false);
     }

@@ -7,10 +7,12 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.UnaryOperator;
 
 /**
  * A provider answered with an HTTP error. Carries the status, the response headers (credentials
- * removed) and the server's body; {@code error.type} is the status code. The typed subclasses
+ * removed) and the server's body; {@code error.type} is the status code. A credential the server
+ * repeats, in a header, the reason phrase or the body, reads {@code ***}. The typed subclasses
  * let callers catch what they can handle: {@link BadRequest} (400), {@link Authentication} (401,
  * 403), {@link NotFound} (404), {@link Timeout} (408), {@link PayloadTooLarge} (413), {@link
  * RateLimit} (429), {@link Server} (5xx).
@@ -39,7 +41,19 @@ public class LlmHttpException extends LlmException {
     this.body = body;
   }
 
-  /** The exception of the right type for a status. */
+  /**
+   * The exception of the right type for a status, with {@code scrub} applied to the reason, every
+   * header value and the body: headers are dropped by name above, but a server may repeat a key in
+   * any of them.
+   */
+  static LlmHttpException of(String provider, int status, String reason, Map<String, List<String>> headers, String body,
+      UnaryOperator<String> scrub) {
+    Map<String, List<String>> scrubbed = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    headers.forEach((k, values) -> scrubbed.put(k, values.stream().map(scrub).toList()));
+    return of(provider, status, scrub.apply(reason), scrubbed, scrub.apply(body));
+  }
+
+  /** The exception of the right type for a status; the texts are taken as already scrubbed. */
   static LlmHttpException of(String provider, int status, String reason, Map<String, List<String>> headers, String body) {
     if (status == 400) {
       return new BadRequest(provider, status, reason, headers, body);

@@ -30,12 +30,15 @@ final class OllamaProvider implements LlmProvider {
   private final ProviderInfo info;
   private final String url;
   private final HttpCore http;
+  private final ProviderOptions options;
 
   OllamaProvider(String model, String baseUrl, ProviderOptions options) {
     okhttp3.HttpUrl base = okhttp3.HttpUrl.get(baseUrl);
     this.info = ProviderInfo.remote("ollama", model, base.host(), base.port());
-    this.url = baseUrl + "/api/chat";
+    // Path added to the path, so that a query the base URL carries (a key) stays a query.
+    this.url = base.newBuilder().addPathSegments("api/chat").build().toString();
     this.http = new HttpCore("ollama", options, Map.of(), null);
+    this.options = options;
   }
 
   @Override
@@ -70,7 +73,7 @@ final class OllamaProvider implements LlmProvider {
       JsonNode chunk = http.parse(line);
       if (chunk.has("error")) {
         throw new LlmTransportException("ollama", LlmTransportException.INVALID_RESPONSE,
-            "error in the stream: " + chunk.get("error").asText(), null);
+            "error in the stream: " + options.scrub(chunk.get("error").asText()), null);
       }
       thinking.append(chunk.path("message").path("thinking").asText(""));
       String piece = chunk.path("message").path("content").asText("");

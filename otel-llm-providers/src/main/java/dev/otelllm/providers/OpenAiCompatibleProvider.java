@@ -36,14 +36,17 @@ final class OpenAiCompatibleProvider implements LlmProvider {
   private final ProviderInfo info;
   private final String url;
   private final HttpCore http;
+  private final ProviderOptions options;
   private final boolean sendsTopK;
 
   OpenAiCompatibleProvider(String providerName, String model, String baseUrl, ProviderOptions options, String apiKey) {
     okhttp3.HttpUrl base = okhttp3.HttpUrl.get(baseUrl);
     this.info = ProviderInfo.remote(providerName, model, base.host(), base.port());
-    this.url = baseUrl + "/chat/completions";
+    // Path added to the path, so that a query the base URL carries (a key) stays a query.
+    this.url = base.newBuilder().addPathSegments("chat/completions").build().toString();
     this.http = new HttpCore(providerName, options,
         apiKey == null ? Map.of() : Map.of("Authorization", "Bearer " + apiKey), apiKey);
+    this.options = options;
     // OpenAI itself refuses unknown parameters; vLLM and friends take top_k.
     this.sendsTopK = !providerName.equals("openai");
   }
@@ -145,7 +148,7 @@ final class OpenAiCompatibleProvider implements LlmProvider {
       JsonNode chunk = http.parse(data);
       if (chunk.has("error")) {
         throw new LlmTransportException(info.providerName(), LlmTransportException.INVALID_RESPONSE,
-            "error in the stream: " + http.scrub(chunk.get("error").toString()), null);
+            "error in the stream: " + options.scrub(http.scrub(chunk.get("error").toString())), null);
       }
       text(chunk, "id").ifPresent(out::responseId);
       text(chunk, "model").ifPresent(out::model);

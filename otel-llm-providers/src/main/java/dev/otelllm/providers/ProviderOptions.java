@@ -1,18 +1,31 @@
 package dev.otelllm.providers;
 
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.DoubleSupplier;
+import java.util.regex.Pattern;
 
 /**
  * Settings of a provider created by {@link LlmProviders}. Immutable; build with {@link
  * #builder()}. The API key, when not given, comes from the provider's usual environment variable
  * ({@code OPENAI_API_KEY}, {@code ANTHROPIC_API_KEY}, {@code OPENROUTER_API_KEY}); it is sent in
  * the provider's auth header and appears nowhere else: not in spans, logs, exception messages or
- * {@link #toString()}.
+ * {@link #toString()}. Credentials in the base URL (the password of its user info, or a query
+ * parameter such as {@code key=...}) are replaced by {@code ***} there too, wherever they appear.
  */
 public final class ProviderOptions {
+
+  // Query parameters whose value is a credential: key, api-key, access_token, sig, code, ...
+  private static final Pattern CREDENTIAL_PARAMETER =
+      Pattern.compile("key|token|secret|sig|pass|auth|code|credential", Pattern.CASE_INSENSITIVE);
 
   private final String baseUrl;
   private final String apiKey;
@@ -26,11 +39,13 @@ public final class ProviderOptions {
   private final int maxTraces;
   private final int defaultMaxTokens;
   private final java.nio.file.Path modelPath;
+  private final List<String> urlCredentials;
   final HttpCore.Sleeper sleeper;
   final DoubleSupplier jitter;
 
   private ProviderOptions(Builder b) {
     this.baseUrl = b.baseUrl;
+    this.urlCredentials = urlCredentials(b.baseUrl);
     this.apiKey = b.apiKey;
     this.timeout = b.timeout;
     this.connectTimeout = b.connectTimeout;
@@ -54,7 +69,10 @@ public final class ProviderOptions {
     return new Builder();
   }
 
-  /** The server's base URL, when given; otherwise the provider's usual one. */
+  /**
+   * The server's base URL as given, credentials included, when given; otherwise the provider's
+   * usual one. {@link #toString()} shows it without credentials.
+   */
   public Optional<String> baseUrl() {
     return Optional.ofNullable(baseUrl);
   }
@@ -110,9 +128,82 @@ public final class ProviderOptions {
     return Optional.ofNullable(modelPath);
   }
 
+  /** The text with every credential of the base URL replaced by {@code ***}. */
+  String scrub(String text) {
+    return scrub(text, urlCredentials);
+  }
+
+  private static String scrub(String text, List<String> secrets) {
+    if (text == null) {
+      return null;
+    }
+    String out = text;
+    for (String secret : secrets) {
+      out = out.replace(secret, "***");
+    }
+    return out;
+  }
+
+  /**
+   * The credentials a URL carries, longest first so that none is left half replaced, each as
+   * written and percent-decoded: the password of its user info (the user name when there is no
+   * password: a token given as user), and the values of query parameters named for a key, token,
+   * secret, signature, password, auth or code.
+   */
+  static List<String> urlCredentials(String url) {
+    if (url == null) {
+      return List.of();
+    }
+    Set<String> found = new LinkedHashSet<>();
+    int schemeEnd = url.indexOf("://");
+    int authorityStart = schemeEnd < 0 ? 0 : schemeEnd + 3;
+    int authorityEnd = authorityStart;
+    while (authorityEnd < url.length() && "/?#".indexOf(url.charAt(authorityEnd)) < 0) {
+      authorityEnd++;
+    }
+    String authority = url.substring(authorityStart, authorityEnd);
+    int at = authority.lastIndexOf('@');
+    if (at >= 0) {
+      String userInfo = authority.substring(0, at);
+      int colon = userInfo.indexOf(':');
+      addCredential(found, colon < 0 ? userInfo : userInfo.substring(colon + 1));
+    }
+    int query = url.indexOf('?', authorityEnd);
+    if (query >= 0) {
+      int fragment = url.indexOf('#', query);
+      for (String pair : url.substring(query + 1, fragment < 0 ? url.length() : fragment).split("&")) {
+        int eq = pair.indexOf('=');
+        if (eq > 0 && CREDENTIAL_PARAMETER.matcher(decoded(pair.substring(0, eq))).find()) {
+          addCredential(found, pair.substring(eq + 1));
+        }
+      }
+    }
+    List<String> secrets = new ArrayList<>(found);
+    secrets.sort(Comparator.comparingInt(String::length).reversed());
+    return List.copyOf(secrets);
+  }
+
+  private static void addCredential(Set<String> found, String written) {
+    if (!written.isEmpty()) {
+      found.add(written);
+      String plain = decoded(written);
+      if (!plain.isEmpty()) {
+        found.add(plain);
+      }
+    }
+  }
+
+  private static String decoded(String s) {
+    try {
+      return URLDecoder.decode(s, StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException malformed) {
+      return s;
+    }
+  }
+
   @Override
   public String toString() {
-    return "ProviderOptions{baseUrl=" + baseUrl + ", apiKey=" + (apiKey == null ? "from environment" : "***")
+    return "ProviderOptions{baseUrl=" + scrub(baseUrl) + ", apiKey=" + (apiKey == null ? "from environment" : "***")
         + ", timeout=" + timeout + ", maxRetries=" + maxRetries + ", tracing=" + tracing + "}";
   }
 
@@ -139,7 +230,8 @@ public final class ProviderOptions {
     public Builder baseUrl(String baseUrl) {
       Objects.requireNonNull(baseUrl, "baseUrl");
       if (!baseUrl.startsWith("http://") && !baseUrl.startsWith("https://")) {
-        throw new IllegalArgumentException("baseUrl must start with http:// or https://, was " + baseUrl);
+        throw new IllegalArgumentException("baseUrl must start with http:// or https://, was "
+            + scrub(baseUrl, urlCredentials(baseUrl)));
       }
       this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
       return this;
