@@ -131,7 +131,7 @@ class AnthropicProviderTest {
       SpanData span = f.finished().get(0);
       assertThat(span.getAttributes().get(AttributeKey.longKey("gen_ai.request.seed"))).isNull();
       assertThat(span.getAttributes().get(AttributeKey.doubleKey("gen_ai.request.temperature"))).isEqualTo(0.5);
-      assertThat(span.getAttributes().get(AttributeKey.doubleKey("gen_ai.request.top_k"))).isEqualTo(5.0);
+      assertThat(span.getAttributes().get(AttributeKey.longKey("gen_ai.request.top_k"))).isEqualTo(5L);
       assertThat(span.getAttributes().get(AttributeKey.longKey("gen_ai.request.max_tokens"))).isEqualTo(200L);
     }
   }
