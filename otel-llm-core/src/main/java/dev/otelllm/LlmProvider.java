@@ -41,4 +41,17 @@ public interface LlmProvider {
     }
     return response;
   }
+
+  /**
+   * As {@link #stream(LlmRequest, java.util.function.Consumer)}, reporting to {@code listener}
+   * when the server's first chunk arrives and the response id, model and usage as the stream
+   * carries them, so that tracing records them even when the stream fails later. The default
+   * ignores the listener; tracing then takes the first text chunk as the first chunk. A provider
+   * that implements this implements the two-argument form as this with {@link
+   * StreamListener#NONE}.
+   */
+  default LlmResponse stream(LlmRequest request, java.util.function.Consumer<String> onChunk,
+      StreamListener listener) {
+    return stream(request, onChunk);
+  }
 }

@@ -54,6 +54,14 @@ public final class GenAiKeys {
   /** True when some content was cut to fit the byte budget. */
   public static final AttributeKey<Boolean> CONTENT_TRUNCATED = AttributeKey.booleanKey("otel_llm.content.truncated");
 
+  /**
+   * Seconds from the start of a streamed call to its first text chunk, beside the conventions'
+   * {@code gen_ai.response.time_to_first_chunk}, which ends at the first chunk of any kind (a role,
+   * a tool call, message metadata).
+   */
+  public static final AttributeKey<Double> RESPONSE_TIME_TO_FIRST_TEXT =
+      AttributeKey.doubleKey("otel_llm.response.time_to_first_text");
+
   /** The exception message of a failed call (the exception event carries it too). */
   public static final AttributeKey<String> ERROR_MESSAGE = AttributeKey.stringKey("otel_llm.error.message");
 }

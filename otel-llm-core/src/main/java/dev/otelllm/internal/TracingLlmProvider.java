@@ -9,6 +9,7 @@ import dev.otelllm.LlmProvider;
 import dev.otelllm.LlmRequest;
 import dev.otelllm.LlmResponse;
 import dev.otelllm.ProviderInfo;
+import dev.otelllm.StreamListener;
 import dev.otelllm.Usage;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
@@ -87,12 +88,22 @@ public final class TracingLlmProvider implements LlmProvider {
 
   @Override
   public LlmResponse stream(LlmRequest request, java.util.function.Consumer<String> onChunk) {
+    return stream(request, onChunk, StreamListener.NONE);
+  }
+
+  /**
+   * Traces one stream. The delegate reports the server's first chunk, the response id, model and
+   * usage to this decorator, which passes each report on to {@code listener}.
+   */
+  @Override
+  public LlmResponse stream(LlmRequest request, java.util.function.Consumer<String> onChunk,
+      StreamListener listener) {
     ProviderInfo info = delegate.info();
     String model = request.model().orElse(info.model());
     long start = System.nanoTime();
     io.opentelemetry.context.Context caller = io.opentelemetry.context.Context.current();
     Span span = start(info, model, request);
-    StreamProgress progress = new StreamProgress(start);
+    StreamProgress progress = new StreamProgress(info, model, metrics, listener);
     try {
       if (span.isRecording()) {
         span.setAttribute(GEN_AI_REQUEST_STREAM, true);
@@ -101,7 +112,7 @@ public final class TracingLlmProvider implements LlmProvider {
       failures.log(Level.WARNING, "could not record the stream flag", e);
     }
     java.util.function.Consumer<String> tracked = chunk -> {
-      progress.chunk(chunk, info, model, metrics);
+      progress.text(chunk);
       // The caller's context (session baggage, workflow) on whatever thread delivers the chunk.
       try (Scope ignored = caller.makeCurrent()) {
         onChunk.accept(chunk);
@@ -109,9 +120,14 @@ public final class TracingLlmProvider implements LlmProvider {
     };
     LlmResponse response;
     try (Scope ignored = span.makeCurrent()) {
-      response = delegate.stream(request, tracked);
+      // Timed from here, after the span started and the request was recorded: the chunk times
+      // measure the server, and never exceed the span's own duration.
+      progress.start = System.nanoTime();
+      response = delegate.stream(request, tracked, progress);
     } catch (Throwable e) {
-      progress.recordFirstChunk(span);
+      progress.recordTiming(span);
+      // What the stream said about its answer before it failed: the span keeps it.
+      progress.recordAnswerSoFar(span);
       try {
         if (span.isRecording() && progress.hasContent()) {
           content.recordOutput(span, LlmResponse.builder().content(progress.partial()).finishReason("error").build());
@@ -119,10 +135,10 @@ public final class TracingLlmProvider implements LlmProvider {
       } catch (RuntimeException recordFailure) {
         failures.log(Level.WARNING, "could not record the partial answer of a stream", recordFailure);
       }
-      fail(span, info, model, e, start);
+      fail(span, info, model, e, start, progress.model, progress.usage);
       throw TracingLlmProvider.<RuntimeException>sneaky(e);
     }
-    progress.recordFirstChunk(span);
+    progress.recordTiming(span);
     if (response == null) {
       fail(span, info, model, new NullPointerException(delegate.getClass().getName() + ".stream returned null"), start);
       return null;
@@ -130,25 +146,70 @@ public final class TracingLlmProvider implements LlmProvider {
     return succeed(span, info, model, response, start);
   }
 
-  /** Timing and text of a stream so far; chunks arrive on one thread at a time. */
-  private static final class StreamProgress {
-    private final long start;
-    private long first = -1;
+  /**
+   * Timing, text and reported answer fields of a stream so far; chunks and reports arrive on one
+   * thread at a time. The first chunk is the one the delegate reports, or, from a delegate that
+   * reports none, the first text.
+   */
+  private static final class StreamProgress implements StreamListener {
+    long start;
+    private final ProviderInfo info;
+    private final String requestModel;
+    private final GenAiMetrics metrics;
+    private final StreamListener next;
+    private long firstChunk = -1;
+    private long firstText = -1;
     private long last;
     private final StringBuilder partial = new StringBuilder();
+    String responseId;
+    String model;
+    Usage usage;
 
-    StreamProgress(long start) {
-      this.start = start;
+    StreamProgress(ProviderInfo info, String requestModel, GenAiMetrics metrics, StreamListener next) {
+      this.info = info;
+      this.requestModel = requestModel;
+      this.metrics = metrics;
+      this.next = next;
     }
 
-    void chunk(String text, ProviderInfo info, String model, GenAiMetrics metrics) {
+    @Override
+    public void firstChunk() {
+      // Once text reached the caller the stream is not retried: a later report cannot be a new
+      // attempt's first chunk, only a confused delegate.
+      if (firstText < 0) {
+        firstChunk = System.nanoTime();
+      }
+      next.firstChunk();
+    }
+
+    @Override
+    public void responseId(String id) {
+      responseId = id;
+      next.responseId(id);
+    }
+
+    @Override
+    public void responseModel(String model) {
+      this.model = model;
+      next.responseModel(model);
+    }
+
+    @Override
+    public void usage(Usage usage) {
+      this.usage = usage;
+      next.usage(usage);
+    }
+
+    void text(String text) {
       long now = System.nanoTime();
       try {
-        if (first < 0) {
-          first = now;
-          metrics.recordTimeToFirstChunk(info, model, (now - start) / 1e9);
+        if (firstText < 0) {
+          firstText = now;
+          if (firstChunk < 0) {
+            firstChunk = now;
+          }
         } else {
-          metrics.recordTimePerChunk(info, model, (now - last) / 1e9);
+          metrics.recordTimePerChunk(info, requestModel, (now - last) / 1e9);
         }
         last = now;
         partial.append(text);
@@ -165,13 +226,43 @@ public final class TracingLlmProvider implements LlmProvider {
       return partial.toString();
     }
 
-    void recordFirstChunk(Span span) {
+    /**
+     * Time to first chunk on the span and in its metric, and time to first text on the span. Both
+     * are recorded when the stream ends, as a retry may still replace the first chunk before.
+     */
+    void recordTiming(Span span) {
       try {
-        if (first >= 0 && span.isRecording()) {
-          span.setAttribute(GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK, (first - start) / 1e9);
+        if (firstChunk >= 0) {
+          double seconds = (firstChunk - start) / 1e9;
+          metrics.recordTimeToFirstChunk(info, requestModel, seconds);
+          if (span.isRecording()) {
+            span.setAttribute(GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK, seconds);
+          }
+        }
+        if (firstText >= 0 && span.isRecording()) {
+          span.setAttribute(GenAiKeys.RESPONSE_TIME_TO_FIRST_TEXT, (firstText - start) / 1e9);
         }
       } catch (RuntimeException e) {
         failures.log(Level.WARNING, "could not record the time to first chunk", e);
+      }
+    }
+
+    /** The response id, model and usage the delegate reported, for a stream that failed. */
+    void recordAnswerSoFar(Span span) {
+      try {
+        if (span.isRecording()) {
+          if (responseId != null) {
+            span.setAttribute(GEN_AI_RESPONSE_ID, responseId);
+          }
+          if (model != null) {
+            span.setAttribute(GEN_AI_RESPONSE_MODEL, model);
+          }
+          if (usage != null) {
+            recordUsage(span, usage);
+          }
+        }
+      } catch (RuntimeException e) {
+        failures.log(Level.WARNING, "could not record what a failed stream said about its answer", e);
       }
     }
   }
@@ -274,6 +365,17 @@ public final class TracingLlmProvider implements LlmProvider {
   }
 
   private void fail(Span span, ProviderInfo info, String model, Throwable error, long start) {
+    fail(span, info, model, error, start, null, null);
+  }
+
+  /**
+   * Ends the span of a failed call.
+   *
+   * @param responseModel the model a failed stream named before it failed, or null
+   * @param usage the token counts a failed stream reported before it failed, or null
+   */
+  private void fail(Span span, ProviderInfo info, String model, Throwable error, long start, String responseModel,
+      Usage usage) {
     double seconds = (System.nanoTime() - start) / 1e9;
     try {
       String type = error instanceof LlmException le ? le.errorType() : error.getClass().getName();
@@ -286,7 +388,7 @@ public final class TracingLlmProvider implements LlmProvider {
         }
       }
       span.end();
-      metrics.record(OPERATION, info, model, null, type, seconds, null);
+      metrics.record(OPERATION, info, model, responseModel, type, seconds, usage);
     } catch (RuntimeException e) {
       failures.log(Level.WARNING, "could not record the failure of an LLM call", e);
       endQuietly(span);

@@ -10,6 +10,7 @@ import dev.otelllm.LlmResponse;
 import dev.otelllm.Message;
 import dev.otelllm.Part;
 import dev.otelllm.ProviderInfo;
+import dev.otelllm.StreamListener;
 import dev.otelllm.ToolDefinition;
 import dev.otelllm.Usage;
 import java.util.Map;
@@ -128,13 +129,19 @@ final class AnthropicProvider implements LlmProvider {
    */
   @Override
   public LlmResponse stream(LlmRequest request, Consumer<String> onChunk) {
+    return stream(request, onChunk, StreamListener.NONE);
+  }
+
+  @Override
+  public LlmResponse stream(LlmRequest request, Consumer<String> onChunk, StreamListener listener) {
     // A new attempt for every retry: nothing read before an error in the stream is kept.
-    return http.stream(url, body(request, true), true, () -> new StreamAttempt(onChunk)).response();
+    return http.stream(url, body(request, true), true, listener, () -> new StreamAttempt(onChunk, listener)).response();
   }
 
   /** One attempt at a stream: what its events said so far, and whether the caller got text of it. */
   private final class StreamAttempt implements HttpCore.EventHandler {
     private final Consumer<String> onChunk;
+    private final StreamListener listener;
     private final LlmResponse.Builder out = LlmResponse.builder();
     private final StringBuilder text = new StringBuilder();
     private final Map<Integer, String[]> tools = new TreeMap<>();
@@ -147,8 +154,9 @@ final class AnthropicProvider implements LlmProvider {
     private boolean stopped;
     private boolean delivered;
 
-    StreamAttempt(Consumer<String> onChunk) {
+    StreamAttempt(Consumer<String> onChunk, StreamListener listener) {
       this.onChunk = onChunk;
+      this.listener = listener;
     }
 
     @Override
@@ -165,11 +173,14 @@ final class AnthropicProvider implements LlmProvider {
           JsonNode message = e.path("message");
           if (message.path("id").isTextual()) {
             out.responseId(message.get("id").asText());
+            listener.responseId(message.get("id").asText());
           }
           if (message.path("model").isTextual()) {
             out.model(message.get("model").asText());
+            listener.responseModel(message.get("model").asText());
           }
           startUsage = message.path("usage");
+          reportUsage();
         }
         case "content_block_start" -> {
           JsonNode block = e.path("content_block");
@@ -209,6 +220,7 @@ final class AnthropicProvider implements LlmProvider {
           }
           if (e.path("usage").path("output_tokens").isNumber()) {
             outputTokens = e.get("usage").get("output_tokens").asLong();
+            reportUsage();
           }
         }
         case "message_stop" -> {
@@ -219,6 +231,13 @@ final class AnthropicProvider implements LlmProvider {
         default -> { }
       }
       return true;
+    }
+
+    /** The usage so far, told as it comes, so that the span of a stream cut later still has it. */
+    private void reportUsage() {
+      if (startUsage != null && startUsage.isObject()) {
+        listener.usage(usage(startUsage, Math.max(0, outputTokens)));
+      }
     }
 
     LlmResponse response() {

@@ -3,6 +3,7 @@ package dev.otelllm.providers;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.otelllm.StreamListener;
 import io.opentelemetry.api.baggage.Baggage;
 import io.opentelemetry.api.baggage.BaggageBuilder;
 import io.opentelemetry.api.baggage.propagation.W3CBaggagePropagator;
@@ -118,19 +119,25 @@ final class HttpCore {
     }
   }
 
-  /** POSTs JSON and hands each SSE event (or NDJSON line, event "") to the handler until it ends. */
-  void stream(String url, ObjectNode body, boolean sse, EventHandler handler) {
-    stream(url, body, sse, () -> handler);
+  /**
+   * POSTs JSON and hands each SSE event (or NDJSON line, event "") to the handler until it ends,
+   * telling {@code listener} when the first one arrived.
+   */
+  void stream(String url, ObjectNode body, boolean sse, StreamListener listener, EventHandler handler) {
+    stream(url, body, sse, listener, () -> handler);
   }
 
   /**
-   * As {@link #stream(String, ObjectNode, boolean, EventHandler)}, with a new handler from {@code
-   * attempts} for every attempt, so that a retry starts from nothing. An error the handler reports
-   * from inside the stream by throwing an {@link LlmHttpException} is retried as that status would
-   * be, within the same retries and deadline, unless the handler already {@linkplain
-   * EventHandler#delivered() delivered} something. Returns the handler of the attempt that ended.
+   * As {@link #stream(String, ObjectNode, boolean, StreamListener, EventHandler)}, with a new
+   * handler from {@code attempts} for every attempt, so that a retry starts from nothing. An error
+   * the handler reports from inside the stream by throwing an {@link LlmHttpException} is retried
+   * as that status would be, within the same retries and deadline, unless the handler already
+   * {@linkplain EventHandler#delivered() delivered} something. Each attempt reports its first
+   * event or line to {@code listener}, whatever it carries. Returns the handler of the attempt
+   * that ended.
    */
-  <H extends EventHandler> H stream(String url, ObjectNode body, boolean sse, Supplier<H> attempts) {
+  <H extends EventHandler> H stream(String url, ObjectNode body, boolean sse, StreamListener listener,
+      Supplier<H> attempts) {
     byte[] bytes = bytes(body);
     Retries retries = new Retries(options.streamTimeout());
     while (true) {
@@ -138,7 +145,7 @@ final class HttpCore {
       Response response = execute(streamingClient, url, bytes, retries);
       LlmHttpException inStream;
       try (response) {
-        read(response.body().source(), sse, handler);
+        read(response.body().source(), sse, listener, handler);
         return handler;
       } catch (LlmHttpException e) {
         if (handler.delivered()) {
@@ -159,27 +166,43 @@ final class HttpCore {
     }
   }
 
-  private static void read(BufferedSource source, boolean sse, EventHandler handler) throws IOException {
+  private static void read(BufferedSource source, boolean sse, StreamListener listener, EventHandler handler)
+      throws IOException {
     if (sse) {
-      readSse(source, handler);
+      readSse(source, listener, handler);
       return;
     }
+    boolean first = true;
     String line;
     while ((line = source.readUtf8Line()) != null) {
-      if (!line.isBlank() && !handler.on("", line)) {
+      if (line.isBlank()) {
+        continue;
+      }
+      if (first) {
+        first = false;
+        listener.firstChunk();
+      }
+      if (!handler.on("", line)) {
         return;
       }
     }
   }
 
-  private static void readSse(BufferedSource source, EventHandler handler) throws IOException {
+  private static void readSse(BufferedSource source, StreamListener listener, EventHandler handler) throws IOException {
+    boolean first = true;
     String event = "";
     StringBuilder data = new StringBuilder();
     String line;
     while ((line = source.readUtf8Line()) != null) {
       if (line.isEmpty()) {
-        if (data.length() > 0 && !handler.on(event, data.toString())) {
-          return;
+        if (data.length() > 0) {
+          if (first) {
+            first = false;
+            listener.firstChunk();
+          }
+          if (!handler.on(event, data.toString())) {
+            return;
+          }
         }
         event = "";
         data.setLength(0);

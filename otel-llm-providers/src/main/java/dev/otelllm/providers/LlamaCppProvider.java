@@ -12,6 +12,7 @@ import dev.otelllm.LlmResponse;
 import dev.otelllm.Message;
 import dev.otelllm.Part;
 import dev.otelllm.ProviderInfo;
+import dev.otelllm.StreamListener;
 import dev.otelllm.Usage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -99,6 +100,12 @@ final class LlamaCppProvider implements LlmProvider, AutoCloseable {
 
   @Override
   public LlmResponse stream(LlmRequest request, Consumer<String> onChunk) {
+    return stream(request, onChunk, StreamListener.NONE);
+  }
+
+  /** Streams the answer; the first chunk is the first token generated, with or without text. */
+  @Override
+  public LlmResponse stream(LlmRequest request, Consumer<String> onChunk, StreamListener listener) {
     GenerationParams p = request.params();
     int predict = p.maxTokens().orElse(DEFAULT_PREDICT);
     InferenceParameters ip = new InferenceParameters("").setNPredict(predict)
@@ -130,7 +137,9 @@ final class LlamaCppProvider implements LlmProvider, AutoCloseable {
       try {
         while (it.hasNext()) {
           LlamaOutput out = it.next();
-          tokens++;
+          if (tokens++ == 0) {
+            listener.firstChunk();
+          }
           lastEmpty = out.text.isEmpty();
           if (!lastEmpty) {
             text.append(out.text);

@@ -10,6 +10,7 @@ import dev.otelllm.LlmResponse;
 import dev.otelllm.Message;
 import dev.otelllm.Part;
 import dev.otelllm.ProviderInfo;
+import dev.otelllm.StreamListener;
 import dev.otelllm.ToolDefinition;
 import dev.otelllm.Usage;
 import java.util.Map;
@@ -64,16 +65,25 @@ final class OllamaProvider implements LlmProvider {
 
   @Override
   public LlmResponse stream(LlmRequest request, Consumer<String> onChunk) {
+    return stream(request, onChunk, StreamListener.NONE);
+  }
+
+  @Override
+  public LlmResponse stream(LlmRequest request, Consumer<String> onChunk, StreamListener listener) {
     LlmResponse.Builder out = LlmResponse.builder();
     StringBuilder text = new StringBuilder();
     StringBuilder thinking = new StringBuilder(); // with think: true, streamed beside the answer
     boolean[] done = new boolean[1];
     int[] calls = new int[1];
-    http.stream(url, body(request, true), false, (event, line) -> {
+    http.stream(url, body(request, true), false, listener, (event, line) -> {
       JsonNode chunk = http.parse(line);
       if (chunk.has("error")) {
         throw new LlmTransportException("ollama", LlmTransportException.INVALID_RESPONSE,
             "error in the stream: " + options.scrub(chunk.get("error").asText()), null);
+      }
+      // Every line names the model: the span of a stream cut later still has it.
+      if (chunk.path("model").isTextual()) {
+        listener.responseModel(chunk.get("model").asText());
       }
       thinking.append(chunk.path("message").path("thinking").asText(""));
       String piece = chunk.path("message").path("content").asText("");

@@ -10,6 +10,7 @@ import dev.otelllm.LlmResponse;
 import dev.otelllm.Message;
 import dev.otelllm.Part;
 import dev.otelllm.ProviderInfo;
+import dev.otelllm.StreamListener;
 import dev.otelllm.ToolDefinition;
 import dev.otelllm.Usage;
 import java.util.List;
@@ -133,6 +134,11 @@ final class OpenAiCompatibleProvider implements LlmProvider {
 
   @Override
   public LlmResponse stream(LlmRequest request, Consumer<String> onChunk) {
+    return stream(request, onChunk, StreamListener.NONE);
+  }
+
+  @Override
+  public LlmResponse stream(LlmRequest request, Consumer<String> onChunk, StreamListener listener) {
     StringBuilder content = new StringBuilder();
     // Reasoning that servers such as vLLM, DeepSeek and OpenRouter stream beside the answer.
     StringBuilder reasoning = new StringBuilder();
@@ -140,7 +146,7 @@ final class OpenAiCompatibleProvider implements LlmProvider {
     Map<Integer, StringBuilder> callArgs = new TreeMap<>();
     LlmResponse.Builder out = LlmResponse.builder();
     boolean[] done = new boolean[1];
-    http.stream(url, body(request, true), true, (event, data) -> {
+    http.stream(url, body(request, true), true, listener, (event, data) -> {
       if (data.equals("[DONE]")) {
         done[0] = true;
         return false;
@@ -154,9 +160,13 @@ final class OpenAiCompatibleProvider implements LlmProvider {
       text(chunk, "model").ifPresent(out::model);
       // Every chunk repeats them; the last one given stands.
       responseAttributes(chunk, out);
+      // Told as they come, so that the span of a stream cut later still has them.
+      text(chunk, "id").ifPresent(listener::responseId);
+      text(chunk, "model").ifPresent(listener::responseModel);
       JsonNode usage = chunk.get("usage");
       if (usage != null && usage.isObject()) {
         out.usage(usage(usage));
+        listener.usage(usage(usage));
       }
       for (JsonNode choice : chunk.path("choices")) {
         if (choice.path("index").asInt(0) != 0) {

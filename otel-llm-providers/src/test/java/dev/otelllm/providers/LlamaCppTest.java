@@ -12,7 +12,9 @@ import dev.otelllm.LlmTracing;
 import dev.otelllm.Message;
 import dev.otelllm.Part;
 import dev.otelllm.Session;
+import dev.otelllm.StreamListener;
 import dev.otelllm.trace.LlmTrace;
+import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import java.nio.file.Files;
@@ -71,6 +73,30 @@ class LlamaCppTest {
     tracing.forceFlush(Duration.ofSeconds(5));
     assertThat(spans.getFinishedSpanItems()).filteredOn(s -> s.getSpanContext().getSpanId().equals(r.spanId().get()))
         .singleElement().satisfies(s -> assertThat(s.getKind()).isEqualTo(SpanKind.INTERNAL));
+  }
+
+  @Test
+  void theFirstTokenIsTheFirstChunk_reportedBeforeItsText_andTimedOnTheSpan() {
+    LlamaCppProvider tiny = (LlamaCppProvider) LlmProviders.create("llamacpp", "tiny-llama");
+    List<String> seen = new ArrayList<>();
+    try {
+      tiny.stream(LlmRequest.builder().prompt("Stream please").maxTokens(4).build(), c -> seen.add("text"),
+          new StreamListener() {
+            @Override
+            public void firstChunk() {
+              seen.add("first chunk");
+            }
+          });
+    } finally {
+      tiny.close();
+    }
+    assertThat(seen).first().isEqualTo("first chunk");
+    assertThat(seen).containsOnlyOnce("first chunk").contains("text");
+    LlmResponse r = client.stream(LlmRequest.builder().prompt("Stream please").maxTokens(4).build(), c -> {});
+    tracing.forceFlush(Duration.ofSeconds(5));
+    assertThat(spans.getFinishedSpanItems()).filteredOn(s -> s.getSpanContext().getSpanId().equals(r.spanId().get()))
+        .singleElement().satisfies(s -> assertThat(s.getAttributes().get(AttributeKey.doubleKey("gen_ai.response.time_to_first_chunk")))
+            .isPositive().isLessThanOrEqualTo(s.getAttributes().get(AttributeKey.doubleKey("otel_llm.response.time_to_first_text"))));
   }
 
   @Test
