@@ -142,6 +142,7 @@ final class AnthropicProvider implements LlmProvider {
   private final class StreamAttempt implements HttpCore.EventHandler {
     private final Consumer<String> onChunk;
     private final StreamListener listener;
+    private final HttpCore.Answer answer = http.answer();
     private final LlmResponse.Builder out = LlmResponse.builder();
     private final StringBuilder text = new StringBuilder();
     private final Map<Integer, String[]> tools = new TreeMap<>();
@@ -186,10 +187,12 @@ final class AnthropicProvider implements LlmProvider {
           JsonNode block = e.path("content_block");
           switch (block.path("type").asText()) {
             case "tool_use" -> tools.put(e.path("index").asInt(),
-                new String[] {block.path("id").asText(""), block.path("name").asText("")});
+                new String[] {answer.add(block.path("id").asText("")), answer.add(block.path("name").asText(""))});
             case "thinking" -> thinking.put(e.path("index").asInt(), new StringBuilder[] {
-                new StringBuilder(block.path("thinking").asText("")), new StringBuilder(block.path("signature").asText(""))});
-            case "redacted_thinking" -> redacted.put(e.path("index").asInt(), redactedThinking(block.path("data").asText("")));
+                new StringBuilder(answer.add(block.path("thinking").asText(""))),
+                new StringBuilder(answer.add(block.path("signature").asText("")))});
+            case "redacted_thinking" -> redacted.put(e.path("index").asInt(),
+                redactedThinking(answer.add(block.path("data").asText(""))));
             default -> { }
           }
         }
@@ -199,18 +202,18 @@ final class AnthropicProvider implements LlmProvider {
             case "text_delta" -> {
               String piece = delta.path("text").asText();
               if (!piece.isEmpty()) {
-                text.append(piece);
+                text.append(answer.add(piece));
                 // Set first: a callback that throws has still been handed the text.
                 delivered = true;
                 onChunk.accept(piece);
               }
             }
             case "input_json_delta" -> toolInput.computeIfAbsent(e.path("index").asInt(), k -> new StringBuilder())
-                .append(delta.path("partial_json").asText());
+                .append(answer.add(delta.path("partial_json").asText()));
             case "thinking_delta" -> thinkingBlock(thinking, e.path("index").asInt())[0]
-                .append(delta.path("thinking").asText());
+                .append(answer.add(delta.path("thinking").asText()));
             case "signature_delta" -> thinkingBlock(thinking, e.path("index").asInt())[1]
-                .append(delta.path("signature").asText());
+                .append(answer.add(delta.path("signature").asText()));
             default -> { }
           }
         }

@@ -18,6 +18,7 @@ import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -40,6 +41,12 @@ import okio.BufferedSource;
  * retry an event on the current span), timeouts on every call, W3C context propagation, SSE and
  * NDJSON reading, and the mapping of failures to the library's exceptions. Credentials are sent
  * in headers and scrubbed from everything read back.
+ *
+ * <p>Nothing a server sends is held without a bound: a whole answer is read up to {@link
+ * ProviderOptions#maxResponseBytes()}, a stream's line or SSE event up to {@link
+ * ProviderOptions#maxStreamEventBytes()}, and what a stream assembles (see {@link Answer}) up to
+ * {@link ProviderOptions#maxStreamedAnswerBytes()}; past a cap the call fails as an invalid
+ * response whose message names the option that raises it.
  */
 final class HttpCore {
 
@@ -104,10 +111,9 @@ final class HttpCore {
   /** POSTs JSON and returns the JSON answer, retrying 429 and 5xx. */
   JsonNode post(String url, ObjectNode body) {
     try (Response response = execute(client, url, bytes(body), new Retries(options.timeout()))) {
-      ResponseBody rb = response.body();
       String text;
       try {
-        text = rb.string();
+        text = text(response.body());
       } catch (InterruptedIOException e) {
         throw new LlmTransportException(provider, LlmTransportException.TIMEOUT, "no complete answer within "
             + options.timeout(), e);
@@ -117,6 +123,21 @@ final class HttpCore {
       }
       return parse(text);
     }
+  }
+
+  /**
+   * The whole answer as text, in the charset it declares (UTF-8 when none), refused past
+   * maxResponseBytes: at once when its Content-Length says so, else once that much has arrived,
+   * so that no more than the cap is ever held.
+   */
+  private String text(ResponseBody rb) throws IOException {
+    long cap = options.maxResponseBytes();
+    BufferedSource source = rb.source();
+    if (rb.contentLength() > cap || source.request(cap + 1)) {
+      throw tooLong("the answer", cap, "maxResponseBytes");
+    }
+    MediaType type = rb.contentType();
+    return source.readString(type == null ? StandardCharsets.UTF_8 : type.charset(StandardCharsets.UTF_8));
   }
 
   /**
@@ -166,15 +187,16 @@ final class HttpCore {
     }
   }
 
-  private static void read(BufferedSource source, boolean sse, StreamListener listener, EventHandler handler)
+  private void read(BufferedSource source, boolean sse, StreamListener listener, EventHandler handler)
       throws IOException {
+    Lines lines = new Lines(source);
     if (sse) {
-      readSse(source, listener, handler);
+      readSse(lines, listener, handler);
       return;
     }
     boolean first = true;
     String line;
-    while ((line = source.readUtf8Line()) != null) {
+    while ((line = lines.next()) != null) {
       if (line.isBlank()) {
         continue;
       }
@@ -188,12 +210,16 @@ final class HttpCore {
     }
   }
 
-  private static void readSse(BufferedSource source, StreamListener listener, EventHandler handler) throws IOException {
+  private void readSse(Lines lines, StreamListener listener, EventHandler handler) throws IOException {
+    long cap = options.maxStreamEventBytes();
     boolean first = true;
     String event = "";
     StringBuilder data = new StringBuilder();
+    // The bytes of the event's lines so far: data lines accumulate, so one line under the cap
+    // after another would otherwise build an event without bound.
+    long eventBytes = 0;
     String line;
-    while ((line = source.readUtf8Line()) != null) {
+    while ((line = lines.next()) != null) {
       if (line.isEmpty()) {
         if (data.length() > 0) {
           if (first) {
@@ -206,17 +232,96 @@ final class HttpCore {
         }
         event = "";
         data.setLength(0);
-      } else if (line.startsWith("data:")) {
+        eventBytes = 0;
+        continue;
+      }
+      eventBytes += lines.bytes;
+      if (eventBytes > cap) {
+        throw tooLong("a stream event", cap, "maxStreamEventBytes");
+      }
+      if (line.startsWith("data:")) {
         if (data.length() > 0) {
           data.append('\n');
         }
-        data.append(line.substring(line.length() > 5 && line.charAt(5) == ' ' ? 6 : 5));
+        data.append(line, line.length() > 5 && line.charAt(5) == ' ' ? 6 : 5, line.length());
       } else if (line.startsWith("event:")) {
         event = line.substring(6).trim();
       }
       // Comments (":") and other fields (id, retry) are ignored.
     }
     // An event not closed by a blank line was cut short: it is not delivered.
+  }
+
+  /** The lines of a stream, none held past maxStreamEventBytes; CRLF and LF both end a line. */
+  private final class Lines {
+    private final BufferedSource source;
+    private final long cap = options.maxStreamEventBytes();
+    /** The bytes of the line {@link #next()} returned last, without its line break. */
+    long bytes;
+
+    Lines(BufferedSource source) {
+      this.source = source;
+    }
+
+    /** The next line without its line break; null at the end of the stream. */
+    String next() throws IOException {
+      // Looks no further than one byte past the cap, so that a line that never ends is refused
+      // with the cap (and a read buffer) in memory, not the whole line.
+      long newline = source.indexOf((byte) '\n', 0, cap + 1);
+      String line;
+      if (newline >= 0) {
+        bytes = newline;
+        line = source.readUtf8(newline);
+        source.skip(1);
+      } else if (source.request(cap + 1)) {
+        throw tooLong("a stream line", cap, "maxStreamEventBytes");
+      } else if (source.exhausted()) {
+        return null;
+      } else {
+        // The last line, without a line break.
+        bytes = source.getBuffer().size();
+        line = source.readUtf8();
+      }
+      return line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
+    }
+  }
+
+  /**
+   * What one attempt at a stream assembles into its answer (text, reasoning, tool calls), counted
+   * in UTF-8 bytes as the handler appends it; past maxStreamedAnswerBytes the stream fails, so an
+   * endless stream cannot grow the answer without bound.
+   */
+  final class Answer {
+    private long bytes;
+
+    /** Counts {@code piece} into the answer and returns it. */
+    String add(String piece) {
+      bytes += utf8Length(piece);
+      if (bytes > options.maxStreamedAnswerBytes()) {
+        throw tooLong("the streamed answer", options.maxStreamedAnswerBytes(), "maxStreamedAnswerBytes");
+      }
+      return piece;
+    }
+  }
+
+  /** A counter for the answer of one stream attempt. */
+  Answer answer() {
+    return new Answer();
+  }
+
+  static long utf8Length(CharSequence s) {
+    long n = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      // A surrogate pair is four bytes: two for each half.
+      n += c < 0x80 ? 1 : c < 0x800 || Character.isSurrogate(c) ? 2 : 3;
+    }
+    return n;
+  }
+
+  private LlmTransportException tooLong(String what, long cap, String option) {
+    return new LlmTransportException(provider, LlmTransportException.INVALID_RESPONSE, what + " is longer than " + cap
+        + " bytes (ProviderOptions.Builder." + option + "; raise it to accept more)", null);
   }
 
   JsonNode parse(String text) {

@@ -70,6 +70,7 @@ final class OllamaProvider implements LlmProvider {
 
   @Override
   public LlmResponse stream(LlmRequest request, Consumer<String> onChunk, StreamListener listener) {
+    HttpCore.Answer answer = http.answer();
     LlmResponse.Builder out = LlmResponse.builder();
     StringBuilder text = new StringBuilder();
     StringBuilder thinking = new StringBuilder(); // with think: true, streamed beside the answer
@@ -85,11 +86,14 @@ final class OllamaProvider implements LlmProvider {
       if (chunk.path("model").isTextual()) {
         listener.responseModel(chunk.get("model").asText());
       }
-      thinking.append(chunk.path("message").path("thinking").asText(""));
+      thinking.append(answer.add(chunk.path("message").path("thinking").asText("")));
       String piece = chunk.path("message").path("content").asText("");
       if (!piece.isEmpty()) {
-        text.append(piece);
+        text.append(answer.add(piece));
         onChunk.accept(piece);
+      }
+      if (chunk.path("message").has("tool_calls")) {
+        answer.add(chunk.get("message").get("tool_calls").toString());
       }
       calls[0] = toolCalls(chunk.path("message"), out, calls[0]);
       if (chunk.path("done").asBoolean(false)) {

@@ -139,6 +139,7 @@ final class OpenAiCompatibleProvider implements LlmProvider {
 
   @Override
   public LlmResponse stream(LlmRequest request, Consumer<String> onChunk, StreamListener listener) {
+    HttpCore.Answer answer = http.answer();
     StringBuilder content = new StringBuilder();
     // Reasoning that servers such as vLLM, DeepSeek and OpenRouter stream beside the answer.
     StringBuilder reasoning = new StringBuilder();
@@ -176,21 +177,22 @@ final class OpenAiCompatibleProvider implements LlmProvider {
         JsonNode delta = choice.path("delta");
         String piece = delta.path("content").isTextual() ? delta.get("content").asText() : "";
         if (!piece.isEmpty()) {
-          content.append(piece);
+          content.append(answer.add(piece));
           onChunk.accept(piece);
         }
-        reasoning.append(reasoningOf(delta));
+        reasoning.append(answer.add(reasoningOf(delta)));
         for (JsonNode call : delta.path("tool_calls")) {
           int index = call.path("index").asInt(Math.max(0, calls.size() - 1));
           String[] idName = calls.computeIfAbsent(index, k -> new String[] {"", ""});
           if (call.path("id").isTextual()) {
-            idName[0] = call.get("id").asText();
+            idName[0] = answer.add(call.get("id").asText());
           }
           if (call.path("function").path("name").isTextual()) {
-            idName[1] = idName[1] + call.get("function").get("name").asText();
+            idName[1] = idName[1] + answer.add(call.get("function").get("name").asText());
           }
           if (call.path("function").path("arguments").isTextual()) {
-            callArgs.computeIfAbsent(index, k -> new StringBuilder()).append(call.get("function").get("arguments").asText());
+            callArgs.computeIfAbsent(index, k -> new StringBuilder())
+                .append(answer.add(call.get("function").get("arguments").asText()));
           }
         }
         if (choice.path("finish_reason").isTextual()) {

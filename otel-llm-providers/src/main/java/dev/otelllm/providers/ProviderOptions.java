@@ -38,6 +38,9 @@ public final class ProviderOptions {
   private final boolean tracing;
   private final int maxTraces;
   private final int defaultMaxTokens;
+  private final int maxResponseBytes;
+  private final int maxStreamEventBytes;
+  private final int maxStreamedAnswerBytes;
   private final java.nio.file.Path modelPath;
   private final List<String> urlCredentials;
   final HttpCore.Sleeper sleeper;
@@ -56,6 +59,9 @@ public final class ProviderOptions {
     this.tracing = b.tracing;
     this.maxTraces = b.maxTraces;
     this.defaultMaxTokens = b.defaultMaxTokens;
+    this.maxResponseBytes = b.maxResponseBytes;
+    this.maxStreamEventBytes = b.maxStreamEventBytes;
+    this.maxStreamedAnswerBytes = b.maxStreamedAnswerBytes;
     this.modelPath = b.modelPath;
     this.sleeper = b.sleeper;
     this.jitter = b.jitter;
@@ -121,6 +127,27 @@ public final class ProviderOptions {
   /** max_tokens sent when a request sets none and the API requires one (Anthropic). */
   public int defaultMaxTokens() {
     return defaultMaxTokens;
+  }
+
+  /** Largest whole (non-streamed) answer read, in bytes; a larger one fails as an invalid response. */
+  public int maxResponseBytes() {
+    return maxResponseBytes;
+  }
+
+  /**
+   * Largest line of a stream, and largest SSE event (its lines together), in bytes; a larger one
+   * fails the stream as an invalid response.
+   */
+  public int maxStreamEventBytes() {
+    return maxStreamEventBytes;
+  }
+
+  /**
+   * Largest answer a stream assembles (text, reasoning, tool calls together), in UTF-8 bytes; a
+   * stream whose answer grows past it fails as an invalid response.
+   */
+  public int maxStreamedAnswerBytes() {
+    return maxStreamedAnswerBytes;
   }
 
   /** For {@code llamacpp}: the GGUF file to run; empty for the built-in tiny model. */
@@ -220,6 +247,9 @@ public final class ProviderOptions {
     private boolean tracing;
     private int maxTraces = 100;
     private int defaultMaxTokens = 1024;
+    private int maxResponseBytes = 64 << 20;
+    private int maxStreamEventBytes = 8 << 20;
+    private int maxStreamedAnswerBytes = 64 << 20;
     private java.nio.file.Path modelPath;
     private HttpCore.Sleeper sleeper = Thread::sleep;
     private DoubleSupplier jitter = () -> 0.5 + Math.random() * 0.5;
@@ -315,6 +345,46 @@ public final class ProviderOptions {
         throw new IllegalArgumentException("defaultMaxTokens must be > 0, was " + maxTokens);
       }
       this.defaultMaxTokens = maxTokens;
+      return this;
+    }
+
+    /**
+     * Largest whole (non-streamed) answer read, in bytes; default 64 MiB. A larger answer fails
+     * with an {@link LlmTransportException} ({@code invalid_response}) once its Content-Length or
+     * its bytes pass the cap, holding no more than the cap in memory.
+     */
+    public Builder maxResponseBytes(int bytes) {
+      if (bytes <= 0) {
+        throw new IllegalArgumentException("maxResponseBytes must be > 0, was " + bytes);
+      }
+      this.maxResponseBytes = bytes;
+      return this;
+    }
+
+    /**
+     * Largest line of a stream (an NDJSON line, an SSE line) and largest SSE event, its lines
+     * together, in bytes; default 8 MiB. A larger one fails the stream with an {@link
+     * LlmTransportException} ({@code invalid_response}).
+     */
+    public Builder maxStreamEventBytes(int bytes) {
+      if (bytes <= 0) {
+        throw new IllegalArgumentException("maxStreamEventBytes must be > 0, was " + bytes);
+      }
+      this.maxStreamEventBytes = bytes;
+      return this;
+    }
+
+    /**
+     * Largest answer a stream assembles, in UTF-8 bytes of its text, reasoning and tool calls
+     * together; default 64 MiB. A stream whose answer grows past it fails with an {@link
+     * LlmTransportException} ({@code invalid_response}), so that an endless stream cannot exhaust
+     * the heap.
+     */
+    public Builder maxStreamedAnswerBytes(int bytes) {
+      if (bytes <= 0) {
+        throw new IllegalArgumentException("maxStreamedAnswerBytes must be > 0, was " + bytes);
+      }
+      this.maxStreamedAnswerBytes = bytes;
       return this;
     }
 
