@@ -159,6 +159,13 @@ public final class SpanMapper {
         case "gen_ai.request.choice.count": choiceCount = value; break;
         case "gen_ai.output.type": outputType = value; break;
         case "gen_ai.request.stream": stream = value; break;
+        case "openai.request.service_tier":
+          // Sent as an extra parameter; the conventions give it an OpenAI key on the span.
+          if (extra == null) {
+            extra = new java.util.TreeMap<>();
+          }
+          extra.put("service_tier", value);
+          break;
         default:
           if (name.startsWith(GenAiKeys.METADATA_PREFIX)) {
             if (metadata == null) {

@@ -76,7 +76,8 @@ final class AnthropicProvider implements LlmProvider {
     GenerationParams p = request.params();
     GenerationParams.Builder sent = GenerationParams.builder();
     p.temperature().ifPresent(sent::temperature);
-    p.maxTokens().ifPresent(sent::maxTokens);
+    // The API requires max_tokens: the default that is sent is recorded as sent.
+    sent.maxTokens(p.maxTokens().orElse(defaultMaxTokens));
     if (p.temperature().isEmpty()) {
       // Current models answer 400 to temperature and top_p together: temperature wins.
       p.topP().ifPresent(sent::topP);
@@ -297,7 +298,7 @@ final class AnthropicProvider implements LlmProvider {
     ObjectNode body = WireFormat.object();
     body.put("model", request.model().orElse(info.model()));
     GenerationParams p = sentParams(request);
-    body.put("max_tokens", p.maxTokens().orElse(defaultMaxTokens));
+    body.put("max_tokens", p.maxTokens().orElseThrow());
     request.systemPrompt().ifPresent(s -> body.put("system", s));
     ArrayNode messages = body.putArray("messages");
     // The content of the user turn that tool results opened, while more of them, or the user's

@@ -478,12 +478,13 @@ final class HttpCore {
     }
   }
 
-  /** The text with the API key, if any appears, replaced. */
+  /** The text with the API key and any credential of the base URL, wherever they appear, replaced. */
   String scrub(String text) {
-    if (secret == null || secret.isEmpty() || text == null) {
-      return text == null ? "" : text;
+    if (text == null) {
+      return "";
     }
-    return text.replace(secret, "***");
+    String out = options.scrub(text);
+    return secret == null || secret.isEmpty() ? out : out.replace(secret, "***");
   }
 
   /** The answer does not have the shape the API documents: what was missing, and the start of it. */

@@ -55,6 +55,8 @@ class AnthropicAndOllamaTest {
           .containsExactly("end_turn");
       assertThat(client.getTraces().get(0).response().finishReason()).isEqualTo("stop");
       assertThat(span.getAttributes().get(AttributeKey.longKey("gen_ai.usage.cache_creation.input_tokens"))).isEqualTo(5L);
+      // max_tokens is required by the API: the default that was sent is what the span records.
+      assertThat(span.getAttributes().get(AttributeKey.longKey("gen_ai.request.max_tokens"))).isEqualTo(1024L);
       assertThat(span.getAttributes().toString()).doesNotContain(Fixtures.KEY);
     }
   }

@@ -228,6 +228,8 @@ class OpenAiProviderTest {
           .hasAttribute(AttributeKey.booleanKey("otel_llm.request.extra.logprobs"), true);
       assertThat(spans.get(0).getAttributes().get(AttributeKey.stringKey("otel_llm.request.extra.service_tier")))
           .as("recorded under the conventions' name instead").isNull();
+      // Read back, it is one of the call's parameters again.
+      assertThat(client.getTraces().get(0).parameters()).containsEntry("service_tier", "auto");
       assertThat(spans.get(1))
           .hasAttribute(AttributeKey.stringKey("openai.response.service_tier"), "default")
           .hasAttribute(AttributeKey.stringKey("openai.response.system_fingerprint"), "fp_44709d6fcb");
