@@ -332,15 +332,14 @@ public final class ContentPolicyExporter implements SpanExporter {
   }
 
   static boolean isContentKey(String key) {
-    if (GenAiKeys.TOOL_CONTENT_KEYS.contains(key)) {
-      return true;
-    }
-    for (String k : GenAiKeys.CONTENT_KEYS) {
-      if (k.equals(key)) {
+    // A switch on the (cached) hash: this runs for every attribute of every exported span.
+    switch (key) {
+      case GenAiKeys.SYSTEM_INSTRUCTIONS, GenAiKeys.INPUT_MESSAGES, GenAiKeys.OUTPUT_MESSAGES,
+          GenAiKeys.TOOL_DEFINITIONS, GenAiKeys.TOOL_CALL_ARGUMENTS, GenAiKeys.TOOL_CALL_RESULT:
         return true;
-      }
+      default:
+        return false;
     }
-    return false;
   }
 
   private static Object tree(Attributes a, String key) {

@@ -1,6 +1,7 @@
 package dev.otelllm.internal;
 
 import dev.otelllm.ExportStats;
+import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.Value;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.sdk.common.CompletableResultCode;
@@ -61,10 +62,11 @@ public final class ExportPolicyProcessor implements SpanProcessor {
       }
       SpanData recorded = span.toSpanData();
       if (contentFree) {
-        io.opentelemetry.api.common.Attributes attributes = ContentFreeAttributes.of(recorded.getAttributes());
-        long size = estimateBytes(attributes, recorded.getEvents());
+        ContentFreeAttributes.Scan scan = ContentFreeAttributes.scan(recorded.getAttributes());
+        List<EventData> events = recorded.getEvents();
+        long size = events.isEmpty() ? scan.bytes() : scan.bytes() + estimateBytes(Attributes.empty(), events);
         if (budget.admit(size)) {
-          delegate.onEnd(new ExportedSpan(recorded, attributes, budget, size));
+          delegate.onEnd(new ExportedSpan(recorded, scan.attributes(), budget, size));
         }
         return;
       }

@@ -57,8 +57,9 @@ final class ExportedSpan implements ReadableSpan, SpanData {
     this.startEpochNanos = data.getStartEpochNanos();
     this.endEpochNanos = data.getEndEpochNanos();
     this.attributes = attributes;
-    this.events = List.copyOf(data.getEvents());
-    this.links = List.copyOf(data.getLinks());
+    // The SDK hands out immutable lists: kept as they are.
+    this.events = data.getEvents();
+    this.links = data.getLinks();
     this.totalRecordedEvents = data.getTotalRecordedEvents();
     this.totalRecordedLinks = data.getTotalRecordedLinks();
     this.totalAttributeCount = data.getTotalAttributeCount();
