@@ -84,7 +84,8 @@ public final class LlmTracing implements AutoCloseable {
       this.buffer = b.buffer != null ? b.buffer
           : TraceBuffer.builder().maxTraces(b.maxTraces).maxBytes(b.maxTraceBytes).build();
       Resource resource = Resource.getDefault().merge(Resource.create(
-          Attributes.of(io.opentelemetry.api.common.AttributeKey.stringKey("service.name"), b.serviceName)));
+          Attributes.of(io.opentelemetry.api.common.AttributeKey.stringKey("service.name"),
+              b.serviceName != null ? b.serviceName : Builder.defaultServiceName())));
       SdkTracerProviderBuilder tracing = SdkTracerProvider.builder().setResource(resource);
       if (b.sampler != null) {
         tracing.setSampler(RecordGenAiSampler.wrap(b.sampler));
@@ -347,7 +348,8 @@ public final class LlmTracing implements AutoCloseable {
     private ContentCapture exportContentCapture = ContentCapture.none();
     private final List<SpanExporter> exporters = new ArrayList<>();
     private final List<MetricReader> metricReaders = new ArrayList<>();
-    private String serviceName = defaultServiceName();
+    // Read when the SDK is built, not when the class is loaded: the environment of the build counts.
+    private String serviceName;
     private boolean registerGlobal;
     private OpenTelemetry joined;
     private AutoCloseable ownedJoined;
