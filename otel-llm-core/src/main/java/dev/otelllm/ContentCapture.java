@@ -31,16 +31,20 @@ public final class ContentCapture {
     FULL
   }
 
-  private static final ContentCapture NONE = new ContentCapture(Mode.NONE, 0, false, UnaryOperator.identity());
-  private static final ContentCapture METADATA = new ContentCapture(Mode.METADATA, 0, false, UnaryOperator.identity());
-  private static final ContentCapture FULL = new ContentCapture(Mode.FULL, 0, false, UnaryOperator.identity());
+  private static final ContentCapture NONE =
+      new ContentCapture(Mode.NONE, 0, false, UnaryOperator.identity());
+  private static final ContentCapture METADATA =
+      new ContentCapture(Mode.METADATA, 0, false, UnaryOperator.identity());
+  private static final ContentCapture FULL =
+      new ContentCapture(Mode.FULL, 0, false, UnaryOperator.identity());
 
   private final Mode mode;
   private final int maxBytes;
   private final boolean jsonString;
   private final UnaryOperator<String> redactor;
 
-  private ContentCapture(Mode mode, int maxBytes, boolean jsonString, UnaryOperator<String> redactor) {
+  private ContentCapture(
+      Mode mode, int maxBytes, boolean jsonString, UnaryOperator<String> redactor) {
     this.mode = mode;
     this.maxBytes = maxBytes;
     this.jsonString = jsonString;
@@ -78,7 +82,8 @@ public final class ContentCapture {
 
   /** The same capture, passing every recorded text through {@code redactor} first. */
   public ContentCapture withRedactor(UnaryOperator<String> redactor) {
-    return new ContentCapture(mode, maxBytes, jsonString, Objects.requireNonNull(redactor, "redactor"));
+    return new ContentCapture(
+        mode, maxBytes, jsonString, Objects.requireNonNull(redactor, "redactor"));
   }
 
   public Mode mode() {
@@ -113,7 +118,10 @@ public final class ContentCapture {
 
   @Override
   public String toString() {
-    return "ContentCapture{" + label() + (maxBytes > 0 ? " " + maxBytes + " B" : "")
-        + (jsonString ? ", json string" : ", structured") + "}";
+    return "ContentCapture{"
+        + label()
+        + (maxBytes > 0 ? " " + maxBytes + " B" : "")
+        + (jsonString ? ", json string" : ", structured")
+        + "}";
   }
 }

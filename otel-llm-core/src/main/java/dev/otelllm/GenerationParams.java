@@ -184,7 +184,8 @@ public final class GenerationParams {
     /** Sampling temperature, {@code >= 0}. */
     public Builder temperature(double temperature) {
       if (!(temperature >= 0) || Double.isInfinite(temperature)) {
-        throw new IllegalArgumentException("temperature must be a finite number >= 0, was " + temperature);
+        throw new IllegalArgumentException(
+            "temperature must be a finite number >= 0, was " + temperature);
       }
       this.temperature = temperature;
       return this;
@@ -227,7 +228,8 @@ public final class GenerationParams {
       Objects.requireNonNull(stopSequences, "stopSequences");
       for (String s : stopSequences) {
         if (s == null || s.isEmpty()) {
-          throw new IllegalArgumentException("stopSequences must not contain null or empty strings");
+          throw new IllegalArgumentException(
+              "stopSequences must not contain null or empty strings");
         }
       }
       this.stopSequences.clear();

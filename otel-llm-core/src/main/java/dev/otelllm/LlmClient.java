@@ -65,7 +65,8 @@ public final class LlmClient implements AutoCloseable {
    * span that ends when the stream ends, fails or is stopped by {@code onChunk} throwing.
    */
   public LlmResponse stream(LlmRequest request, java.util.function.Consumer<String> onChunk) {
-    return callPath.stream(Objects.requireNonNull(request, "request"), Objects.requireNonNull(onChunk, "onChunk"));
+    return callPath.stream(
+        Objects.requireNonNull(request, "request"), Objects.requireNonNull(onChunk, "onChunk"));
   }
 
   /** Every kept interaction, oldest first; empty with tracing off. */
@@ -105,12 +106,17 @@ public final class LlmClient implements AutoCloseable {
     return tracing == null ? WorkflowScope.noop(name) : tracing.workflow(name);
   }
 
-  /** Opens an {@code execute_tool} span for running one tool call; a no-op scope with tracing off. */
+  /**
+   * Opens an {@code execute_tool} span for running one tool call; a no-op scope with tracing off.
+   */
   public ToolScope tool(Part.ToolCall call) {
     return tracing == null ? ToolScope.noop() : tracing.tool(call);
   }
 
-  /** As {@link #tool(Part.ToolCall)}, recording the tool's description ({@code gen_ai.tool.description}) too. */
+  /**
+   * As {@link #tool(Part.ToolCall)}, recording the tool's description ({@code
+   * gen_ai.tool.description}) too.
+   */
   public ToolScope tool(Part.ToolCall call, ToolDefinition definition) {
     return tracing == null ? ToolScope.noop() : tracing.tool(call, definition);
   }
@@ -212,11 +218,13 @@ public final class LlmClient implements AutoCloseable {
      */
     public LlmClient build() {
       if (ownTracingSetting != null && !tracingEnabled) {
-        throw new IllegalStateException(ownTracingSetting + " was set but tracing is off: call tracing(true)");
+        throw new IllegalStateException(
+            ownTracingSetting + " was set but tracing is off: call tracing(true)");
       }
       if (ownTracingSetting != null && sharedTracing != null) {
-        throw new IllegalStateException(ownTracingSetting
-            + " does not apply to a shared LlmTracing: set it on that LlmTracing's builder");
+        throw new IllegalStateException(
+            ownTracingSetting
+                + " does not apply to a shared LlmTracing: set it on that LlmTracing's builder");
       }
       if (!tracingEnabled) {
         return new LlmClient(provider, null, false);

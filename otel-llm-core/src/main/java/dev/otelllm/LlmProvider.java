@@ -3,10 +3,10 @@ package dev.otelllm;
 /**
  * The provider SPI: one model endpoint that turns a request into a response.
  *
- * <p>Implementations do the provider's work only; tracing is added around them by {@link
- * LlmClient} when it is turned on, so every provider, the library's or an application's own, is
- * traced the same way. Implementations must be thread-safe; {@link #generate} blocks until the
- * answer is complete and reports failure by throwing an unchecked exception (preferably an {@link
+ * <p>Implementations do the provider's work only; tracing is added around them by {@link LlmClient}
+ * when it is turned on, so every provider, the library's or an application's own, is traced the
+ * same way. Implementations must be thread-safe; {@link #generate} blocks until the answer is
+ * complete and reports failure by throwing an unchecked exception (preferably an {@link
  * LlmException}), which reaches the caller unchanged.
  */
 public interface LlmProvider {
@@ -18,9 +18,9 @@ public interface LlmProvider {
   LlmResponse generate(LlmRequest request);
 
   /**
-   * The generation parameters this provider sends for {@code request}; tracing records these as
-   * the request's, so that a span never shows a parameter the server did not get. The default is
-   * the request's own. A provider that leaves some out (its API has no seed, or refuses two of them
+   * The generation parameters this provider sends for {@code request}; tracing records these as the
+   * request's, so that a span never shows a parameter the server did not get. The default is the
+   * request's own. A provider that leaves some out (its API has no seed, or refuses two of them
    * together) returns only those it sends. Must be cheap, and must not call the model.
    */
   default GenerationParams sentParams(LlmRequest request) {
@@ -43,15 +43,14 @@ public interface LlmProvider {
   }
 
   /**
-   * As {@link #stream(LlmRequest, java.util.function.Consumer)}, reporting to {@code listener}
-   * when the server's first chunk arrives and the response id, model and usage as the stream
-   * carries them, so that tracing records them even when the stream fails later. The default
-   * ignores the listener; tracing then takes the first text chunk as the first chunk. A provider
-   * that implements this implements the two-argument form as this with {@link
-   * StreamListener#NONE}.
+   * As {@link #stream(LlmRequest, java.util.function.Consumer)}, reporting to {@code listener} when
+   * the server's first chunk arrives and the response id, model and usage as the stream carries
+   * them, so that tracing records them even when the stream fails later. The default ignores the
+   * listener; tracing then takes the first text chunk as the first chunk. A provider that
+   * implements this implements the two-argument form as this with {@link StreamListener#NONE}.
    */
-  default LlmResponse stream(LlmRequest request, java.util.function.Consumer<String> onChunk,
-      StreamListener listener) {
+  default LlmResponse stream(
+      LlmRequest request, java.util.function.Consumer<String> onChunk, StreamListener listener) {
     return stream(request, onChunk);
   }
 }

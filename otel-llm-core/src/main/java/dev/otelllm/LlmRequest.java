@@ -185,10 +185,14 @@ public final class LlmRequest {
         throw new IllegalArgumentException("metadata key must not be blank");
       }
       if (dev.otelllm.internal.GenAiKeys.RESERVED_METADATA_KEYS.contains(key)) {
-        throw new IllegalArgumentException("metadata key '" + key + "' is reserved for the interaction's own "
-            + dev.otelllm.internal.GenAiKeys.RESERVED_METADATA_KEYS.stream().sorted().toList());
+        throw new IllegalArgumentException(
+            "metadata key '"
+                + key
+                + "' is reserved for the interaction's own "
+                + dev.otelllm.internal.GenAiKeys.RESERVED_METADATA_KEYS.stream().sorted().toList());
       }
-      metadata.put(key, JsonTree.copy(Objects.requireNonNull(value, "metadata value for " + key), key));
+      metadata.put(
+          key, JsonTree.copy(Objects.requireNonNull(value, "metadata value for " + key), key));
       return this;
     }
 
@@ -200,7 +204,8 @@ public final class LlmRequest {
 
     public LlmRequest build() {
       if (messages.isEmpty()) {
-        throw new IllegalStateException("a request needs at least one message; call prompt(...) or message(...)");
+        throw new IllegalStateException(
+            "a request needs at least one message; call prompt(...) or message(...)");
       }
       return new LlmRequest(this);
     }

@@ -12,17 +12,19 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * The answer to one request. Immutable. Providers build it with {@link #builder()}; when tracing
- * is on, the client hands back a copy that also carries the trace id and span id of the
- * interaction, so the caller can look the interaction up in process or open it in Jaeger/Tempo.
+ * The answer to one request. Immutable. Providers build it with {@link #builder()}; when tracing is
+ * on, the client hands back a copy that also carries the trace id and span id of the interaction,
+ * so the caller can look the interaction up in process or open it in Jaeger/Tempo.
  */
 public final class LlmResponse {
 
   // namespace.name, lowercase, as the semantic conventions spell attribute names.
-  private static final Pattern ATTRIBUTE_NAME = Pattern.compile("[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)+");
+  private static final Pattern ATTRIBUTE_NAME =
+      Pattern.compile("[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)+");
 
   // Namespaces whose attributes the tracing itself writes: a provider must not overwrite them.
-  private static final Set<String> TRACING_NAMESPACES = Set.of("gen_ai", "otel_llm", "server", "error", "session");
+  private static final Set<String> TRACING_NAMESPACES =
+      Set.of("gen_ai", "otel_llm", "server", "error", "session");
 
   private final String content;
   private final List<Part> extraParts;
@@ -41,12 +43,17 @@ public final class LlmResponse {
     this.extraParts = List.copyOf(b.extraParts);
     this.toolCalls = List.copyOf(b.toolCalls);
     this.rawFinishReason = b.finishReason;
-    this.finishReason = b.finishReason == null ? null : dev.otelllm.internal.FinishReasons.normalize(b.finishReason, !toolCalls.isEmpty());
+    this.finishReason =
+        b.finishReason == null
+            ? null
+            : dev.otelllm.internal.FinishReasons.normalize(b.finishReason, !toolCalls.isEmpty());
     this.usage = b.usage;
     this.model = b.model;
     this.responseId = b.responseId;
-    this.providerAttributes = b.providerAttributes.isEmpty() ? Map.of()
-        : Collections.unmodifiableMap(new LinkedHashMap<>(b.providerAttributes));
+    this.providerAttributes =
+        b.providerAttributes.isEmpty()
+            ? Map.of()
+            : Collections.unmodifiableMap(new LinkedHashMap<>(b.providerAttributes));
     this.traceId = b.traceId;
     this.spanId = b.spanId;
   }
@@ -147,8 +154,19 @@ public final class LlmResponse {
 
   @Override
   public String toString() {
-    return "LlmResponse{finishReason=" + finishReason + ", model=" + model + ", usage=" + usage
-        + ", toolCalls=" + toolCalls.size() + ", traceId=" + traceId + ", content=" + abbreviate(content) + "}";
+    return "LlmResponse{finishReason="
+        + finishReason
+        + ", model="
+        + model
+        + ", usage="
+        + usage
+        + ", toolCalls="
+        + toolCalls.size()
+        + ", traceId="
+        + traceId
+        + ", content="
+        + abbreviate(content)
+        + "}";
   }
 
   private static String abbreviate(String s) {
@@ -179,7 +197,8 @@ public final class LlmResponse {
     public Builder part(Part part) {
       Objects.requireNonNull(part, "part");
       if (part instanceof Part.Text || part instanceof Part.ToolCall) {
-        throw new IllegalArgumentException("use content(...) for text and toolCall(...) for tool calls, not part(...)");
+        throw new IllegalArgumentException(
+            "use content(...) for text and toolCall(...) for tool calls, not part(...)");
       }
       extraParts.add(part);
       return this;
@@ -215,21 +234,26 @@ public final class LlmResponse {
      * A span attribute of the provider's own namespace (see {@link
      * LlmResponse#providerAttributes()}); a second value for a name replaces the first.
      *
-     * @param name lowercase and namespaced, like {@code openai.response.system_fingerprint}; not
-     *     in a namespace the tracing writes itself ({@code gen_ai}, {@code otel_llm}, {@code
-     *     server}, {@code error}, {@code session})
+     * @param name lowercase and namespaced, like {@code openai.response.system_fingerprint}; not in
+     *     a namespace the tracing writes itself ({@code gen_ai}, {@code otel_llm}, {@code server},
+     *     {@code error}, {@code session})
      * @param value a string, number or boolean, or a list or map of them
      */
     public Builder providerAttribute(String name, Object value) {
       Objects.requireNonNull(name, "name");
       if (!ATTRIBUTE_NAME.matcher(name).matches()) {
         throw new IllegalArgumentException(
-            "provider attribute names are lowercase and namespaced, like openai.response.service_tier; was " + name);
+            "provider attribute names are lowercase and namespaced, like openai.response.service_tier; was "
+                + name);
       }
       String namespace = name.substring(0, name.indexOf('.'));
       if (TRACING_NAMESPACES.contains(namespace)) {
-        throw new IllegalArgumentException("provider attribute " + name + " is in the " + namespace
-            + " namespace, which the tracing writes itself");
+        throw new IllegalArgumentException(
+            "provider attribute "
+                + name
+                + " is in the "
+                + namespace
+                + " namespace, which the tracing writes itself");
       }
       providerAttributes.put(name, JsonTree.copy(Objects.requireNonNull(value, "value"), name));
       return this;

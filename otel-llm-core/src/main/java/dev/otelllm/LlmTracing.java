@@ -2,25 +2,25 @@ package dev.otelllm;
 
 import dev.otelllm.internal.ExportPipelines;
 import dev.otelllm.internal.ExportPolicyProcessor;
-import dev.otelllm.internal.OtlpExporters;
-import dev.otelllm.trace.RecordGenAiSampler;
-import io.opentelemetry.sdk.metrics.export.PeriodicMetricReader;
 import dev.otelllm.internal.GenAiMetrics;
+import dev.otelllm.internal.OtlpExporters;
 import dev.otelllm.internal.TracingLlmProvider;
+import dev.otelllm.trace.RecordGenAiSampler;
 import dev.otelllm.trace.SessionBaggageSpanProcessor;
 import dev.otelllm.trace.TraceBuffer;
 import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.baggage.propagation.W3CBaggagePropagator;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.propagation.ContextPropagators;
 import io.opentelemetry.context.propagation.TextMapPropagator;
-import io.opentelemetry.api.baggage.propagation.W3CBaggagePropagator;
-import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.metrics.SdkMeterProvider;
 import io.opentelemetry.sdk.metrics.SdkMeterProviderBuilder;
 import io.opentelemetry.sdk.metrics.export.MetricReader;
+import io.opentelemetry.sdk.metrics.export.PeriodicMetricReader;
 import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.SdkTracerProviderBuilder;
@@ -32,8 +32,8 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The OpenTelemetry side of the library: the tracer and meter that record GenAI spans and
- * metrics, the in-memory {@link TraceBuffer}, and the content policies.
+ * The OpenTelemetry side of the library: the tracer and meter that record GenAI spans and metrics,
+ * the in-memory {@link TraceBuffer}, and the content policies.
  *
  * <p>Either it builds its own {@link OpenTelemetrySdk} (the default: always-on sampling, the
  * session-baggage processor, the buffer, and any exporters added to the builder, each behind the
@@ -67,7 +67,8 @@ public final class LlmTracing implements AutoCloseable {
   // Set once close() returns: the counts as they stood then, with what was still queued counted as
   // dropped, so that answers arriving later do not change them.
   private volatile ExportStats finalStats;
-  private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+  private final java.util.concurrent.atomic.AtomicBoolean closed =
+      new java.util.concurrent.atomic.AtomicBoolean();
 
   private LlmTracing(Builder b) {
     this.exportProcessors = new java.util.concurrent.CopyOnWriteArrayList<>(b.exportProcessors);
@@ -81,11 +82,17 @@ public final class LlmTracing implements AutoCloseable {
       this.ownedJoined = b.ownedJoined;
     } else {
       this.ownedJoined = null;
-      this.buffer = b.buffer != null ? b.buffer
-          : TraceBuffer.builder().maxTraces(b.maxTraces).maxBytes(b.maxTraceBytes).build();
-      Resource resource = Resource.getDefault().merge(Resource.create(
-          Attributes.of(io.opentelemetry.api.common.AttributeKey.stringKey("service.name"),
-              b.serviceName != null ? b.serviceName : Builder.defaultServiceName())));
+      this.buffer =
+          b.buffer != null
+              ? b.buffer
+              : TraceBuffer.builder().maxTraces(b.maxTraces).maxBytes(b.maxTraceBytes).build();
+      Resource resource =
+          Resource.getDefault()
+              .merge(
+                  Resource.create(
+                      Attributes.of(
+                          io.opentelemetry.api.common.AttributeKey.stringKey("service.name"),
+                          b.serviceName != null ? b.serviceName : Builder.defaultServiceName())));
       SdkTracerProviderBuilder tracing = SdkTracerProvider.builder().setResource(resource);
       if (b.sampler != null) {
         tracing.setSampler(RecordGenAiSampler.wrap(b.sampler));
@@ -94,39 +101,48 @@ public final class LlmTracing implements AutoCloseable {
       SdkMeterProviderBuilder metering = SdkMeterProvider.builder().setResource(resource);
       b.metricReaders.forEach(metering::registerMetricReader);
       // The batch processors report their queue through the meter provider built below.
-      java.util.concurrent.atomic.AtomicReference<io.opentelemetry.api.metrics.MeterProvider> meters =
-          new java.util.concurrent.atomic.AtomicReference<>(io.opentelemetry.api.metrics.MeterProvider.noop());
+      java.util.concurrent.atomic.AtomicReference<io.opentelemetry.api.metrics.MeterProvider>
+          meters =
+              new java.util.concurrent.atomic.AtomicReference<>(
+                  io.opentelemetry.api.metrics.MeterProvider.noop());
       List<SpanExporter> exporters = new ArrayList<>(b.exporters);
       OtlpExport otlp = b.otlp;
       if (otlp != null) {
         exporters.add(OtlpExporters.spans(otlp));
         if (otlp.exportsMetrics()) {
-          metering.registerMetricReader(PeriodicMetricReader.builder(OtlpExporters.metrics(otlp))
-              .setInterval(otlp.metricInterval()).build());
+          metering.registerMetricReader(
+              PeriodicMetricReader.builder(OtlpExporters.metrics(otlp))
+                  .setInterval(otlp.metricInterval())
+                  .build());
         }
       }
       for (SpanExporter exporter : exporters) {
         OtlpExport settings = otlp != null ? otlp : b.queueSettings;
-        ExportPolicyProcessor processor = ExportPipelines.batched(exporter, exportContentCapture, settings,
-            meters::get);
+        ExportPolicyProcessor processor =
+            ExportPipelines.batched(exporter, exportContentCapture, settings, meters::get);
         exportProcessors.add(processor);
         tracing.addSpanProcessor(processor);
       }
       SdkMeterProvider meterProvider = metering.build();
       meters.set(meterProvider);
-      OpenTelemetrySdk sdk = OpenTelemetrySdk.builder()
-          .setTracerProvider(tracing.build())
-          .setMeterProvider(meterProvider)
-          .setPropagators(ContextPropagators.create(TextMapPropagator.composite(
-              W3CTraceContextPropagator.getInstance(), W3CBaggagePropagator.getInstance())))
-          .build();
+      OpenTelemetrySdk sdk =
+          OpenTelemetrySdk.builder()
+              .setTracerProvider(tracing.build())
+              .setMeterProvider(meterProvider)
+              .setPropagators(
+                  ContextPropagators.create(
+                      TextMapPropagator.composite(
+                          W3CTraceContextPropagator.getInstance(),
+                          W3CBaggagePropagator.getInstance())))
+              .build();
       if (b.registerGlobal) {
         try {
           GlobalOpenTelemetry.set(sdk);
         } catch (IllegalStateException e) {
           // Do not leave an SDK (and its export threads) running that nobody can reach.
           sdk.shutdown().join(10, TimeUnit.SECONDS);
-          throw new IllegalStateException("registerGlobal: a global OpenTelemetry is already set", e);
+          throw new IllegalStateException(
+              "registerGlobal: a global OpenTelemetry is already set", e);
         }
       }
       this.openTelemetry = sdk;
@@ -147,34 +163,47 @@ public final class LlmTracing implements AutoCloseable {
    * environment variables and system properties ({@code OTEL_EXPORTER_OTLP_ENDPOINT}, {@code
    * OTEL_EXPORTER_OTLP_PROTOCOL}, {@code OTEL_EXPORTER_OTLP_HEADERS}, {@code OTEL_SERVICE_NAME},
    * {@code OTEL_RESOURCE_ATTRIBUTES}, {@code OTEL_TRACES_SAMPLER}, ...), with this library's buffer
-   * ({@code otel.llm.max.traces}, default 100), baggage processor, export content policy and sampler
-   * wrapper added through the autoconfigure builder's customizers. The OTLP protocol defaults to
-   * http/protobuf here (the JDK's HTTP client; gRPC needs an extra sender). {@link #exportStats()}
-   * counts what the exporters autoconfigure built did with the spans, as for {@link
+   * ({@code otel.llm.max.traces}, default 100), baggage processor, export content policy and
+   * sampler wrapper added through the autoconfigure builder's customizers. The OTLP protocol
+   * defaults to http/protobuf here (the JDK's HTTP client; gRPC needs an extra sender). {@link
+   * #exportStats()} counts what the exporters autoconfigure built did with the spans, as for {@link
    * Builder#exportOtlp}. With {@code OTEL_SDK_DISABLED=true} it records in memory only, exports
    * nothing. The SDK is not registered globally; {@link #close()} shuts it down.
    *
-   * @throws io.opentelemetry.sdk.autoconfigure.spi.ConfigurationException for a bad setting, naming it
+   * @throws io.opentelemetry.sdk.autoconfigure.spi.ConfigurationException for a bad setting, naming
+   *     it
    */
   public static LlmTracing autoconfigured() {
     TraceBuffer[] buffer = new TraceBuffer[1];
     List<ExportPolicyProcessor> pipelines = new java.util.concurrent.CopyOnWriteArrayList<>();
     io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk auto =
         io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk.builder()
-            .addPropertiesSupplier(() -> java.util.Map.of(
-                "otel.exporter.otlp.protocol", "http/protobuf",
-                dev.otelllm.autoconfigure.LlmAutoConfiguration.BUILT_BY_LIBRARY, "true"))
-            .addTracerProviderCustomizer((builder, config) -> {
-              buffer[0] = TraceBuffer.create(config.getInt("otel.llm.max.traces", TraceBuffer.DEFAULT_MAX_TRACES));
-              return addProcessors(builder, buffer[0]);
-            })
-            .addSpanExporterCustomizer(dev.otelllm.autoconfigure.LlmAutoConfiguration::settlingExporter)
-            .addSpanProcessorCustomizer((processor, config) -> {
-              ExportPolicyProcessor p = dev.otelllm.autoconfigure.LlmAutoConfiguration.boundedProcessor(processor, config);
-              pipelines.add(p);
-              return p;
-            })
-            .addSamplerCustomizer(dev.otelllm.autoconfigure.LlmAutoConfiguration::recordDroppedGenAi)
+            .addPropertiesSupplier(
+                () ->
+                    java.util.Map.of(
+                        "otel.exporter.otlp.protocol",
+                        "http/protobuf",
+                        dev.otelllm.autoconfigure.LlmAutoConfiguration.BUILT_BY_LIBRARY,
+                        "true"))
+            .addTracerProviderCustomizer(
+                (builder, config) -> {
+                  buffer[0] =
+                      TraceBuffer.create(
+                          config.getInt("otel.llm.max.traces", TraceBuffer.DEFAULT_MAX_TRACES));
+                  return addProcessors(builder, buffer[0]);
+                })
+            .addSpanExporterCustomizer(
+                dev.otelllm.autoconfigure.LlmAutoConfiguration::settlingExporter)
+            .addSpanProcessorCustomizer(
+                (processor, config) -> {
+                  ExportPolicyProcessor p =
+                      dev.otelllm.autoconfigure.LlmAutoConfiguration.boundedProcessor(
+                          processor, config);
+                  pipelines.add(p);
+                  return p;
+                })
+            .addSamplerCustomizer(
+                dev.otelllm.autoconfigure.LlmAutoConfiguration::recordDroppedGenAi)
             .build();
     OpenTelemetrySdk sdk = auto.getOpenTelemetrySdk();
     if (buffer[0] == null) {
@@ -199,11 +228,12 @@ public final class LlmTracing implements AutoCloseable {
   }
 
   /**
-   * Adds the library's span processors (session baggage, then the buffer) to an application's
-   * own tracer provider builder, so that its SDK feeds {@code buffer}. Pass the same buffer to
-   * {@link Builder#joinOpenTelemetry(OpenTelemetry, TraceBuffer)}.
+   * Adds the library's span processors (session baggage, then the buffer) to an application's own
+   * tracer provider builder, so that its SDK feeds {@code buffer}. Pass the same buffer to {@link
+   * Builder#joinOpenTelemetry(OpenTelemetry, TraceBuffer)}.
    */
-  public static SdkTracerProviderBuilder addProcessors(SdkTracerProviderBuilder builder, TraceBuffer buffer) {
+  public static SdkTracerProviderBuilder addProcessors(
+      SdkTracerProviderBuilder builder, TraceBuffer buffer) {
     Objects.requireNonNull(builder, "builder");
     Objects.requireNonNull(buffer, "buffer");
     return builder.addSpanProcessor(SessionBaggageSpanProcessor.create()).addSpanProcessor(buffer);
@@ -226,12 +256,16 @@ public final class LlmTracing implements AutoCloseable {
     return WorkflowScope.open(tracer, name, contentCapture.redactor());
   }
 
-  /** Opens an {@code execute_tool {name}} span for running one tool call (see {@link ToolScope}). */
+  /**
+   * Opens an {@code execute_tool {name}} span for running one tool call (see {@link ToolScope}).
+   */
   public ToolScope tool(Part.ToolCall call) {
     return ToolScope.open(tracer, call, null, contentCapture);
   }
 
-  /** As {@link #tool(Part.ToolCall)}, with the tool's definition: its description is recorded too. */
+  /**
+   * As {@link #tool(Part.ToolCall)}, with the tool's definition: its description is recorded too.
+   */
   public ToolScope tool(Part.ToolCall call, ToolDefinition definition) {
     Objects.requireNonNull(definition, "definition");
     return ToolScope.open(tracer, call, definition.description(), contentCapture);
@@ -259,8 +293,8 @@ public final class LlmTracing implements AutoCloseable {
 
   /**
    * What the exporters added to this builder did with the spans handed to them: queued, exported,
-   * failed, dropped. Zeros when there is none or the SDK was joined; under {@link #autoconfigured()}
-   * the pipelines of the exporters autoconfigure built.
+   * failed, dropped. Zeros when there is none or the SDK was joined; under {@link
+   * #autoconfigured()} the pipelines of the exporters autoconfigure built.
    */
   public ExportStats exportStats() {
     ExportStats frozen = finalStats;
@@ -290,13 +324,15 @@ public final class LlmTracing implements AutoCloseable {
    */
   public boolean forceFlush(Duration timeout) {
     Objects.requireNonNull(timeout, "timeout");
-    OpenTelemetrySdk sdk = ownedSdk != null ? ownedSdk
-        : ownedJoined instanceof OpenTelemetrySdk own ? own : null;
+    OpenTelemetrySdk sdk =
+        ownedSdk != null ? ownedSdk : ownedJoined instanceof OpenTelemetrySdk own ? own : null;
     if (sdk == null) {
       return true;
     }
-    io.opentelemetry.sdk.common.CompletableResultCode flush = io.opentelemetry.sdk.common.CompletableResultCode.ofAll(
-        List.of(sdk.getSdkTracerProvider().forceFlush(), sdk.getSdkMeterProvider().forceFlush()));
+    io.opentelemetry.sdk.common.CompletableResultCode flush =
+        io.opentelemetry.sdk.common.CompletableResultCode.ofAll(
+            List.of(
+                sdk.getSdkTracerProvider().forceFlush(), sdk.getSdkMeterProvider().forceFlush()));
     return flush.join(timeout.toMillis(), TimeUnit.MILLISECONDS).isSuccess();
   }
 
@@ -315,18 +351,24 @@ public final class LlmTracing implements AutoCloseable {
     if (sdk != null) {
       // A metric reader's shutdown blocks its caller before its own bound starts: shutting down on
       // another thread puts the whole close under one bound.
-      Thread closer = new Thread(() -> {
-        try {
-          if (sdk instanceof OpenTelemetrySdk own) {
-            own.shutdown().join(closeTimeout.toMillis(), TimeUnit.MILLISECONDS);
-          } else {
-            sdk.close();
-          }
-        } catch (Exception e) {
-          java.util.logging.Logger.getLogger(LlmTracing.class.getName())
-              .log(java.util.logging.Level.WARNING, "shutting down the OpenTelemetry SDK failed", e);
-        }
-      }, "otel-llm-close");
+      Thread closer =
+          new Thread(
+              () -> {
+                try {
+                  if (sdk instanceof OpenTelemetrySdk own) {
+                    own.shutdown().join(closeTimeout.toMillis(), TimeUnit.MILLISECONDS);
+                  } else {
+                    sdk.close();
+                  }
+                } catch (Exception e) {
+                  java.util.logging.Logger.getLogger(LlmTracing.class.getName())
+                      .log(
+                          java.util.logging.Level.WARNING,
+                          "shutting down the OpenTelemetry SDK failed",
+                          e);
+                }
+              },
+              "otel-llm-close");
       closer.setDaemon(true);
       closer.start();
       try {
@@ -348,7 +390,8 @@ public final class LlmTracing implements AutoCloseable {
     private ContentCapture exportContentCapture = ContentCapture.none();
     private final List<SpanExporter> exporters = new ArrayList<>();
     private final List<MetricReader> metricReaders = new ArrayList<>();
-    // Read when the SDK is built, not when the class is loaded: the environment of the build counts.
+    // Read when the SDK is built, not when the class is loaded: the environment of the build
+    // counts.
     private String serviceName;
     private boolean registerGlobal;
     private OpenTelemetry joined;
@@ -410,8 +453,8 @@ public final class LlmTracing implements AutoCloseable {
      * Ships spans (and, unless turned off, metrics) over OTLP from the SDK built here, behind the
      * export content policy and a bounded queue that never blocks the application.
      *
-     * @throws IllegalStateException at {@link #build()} when gRPC is asked for and its sender is not
-     *     on the classpath
+     * @throws IllegalStateException at {@link #build()} when gRPC is asked for and its sender is
+     *     not on the classpath
      */
     public Builder exportOtlp(OtlpExport export) {
       this.otlp = Objects.requireNonNull(export, "export");
@@ -419,8 +462,8 @@ public final class LlmTracing implements AutoCloseable {
     }
 
     /**
-     * Samples what is exported: spans the sampler drops are not exported, but GenAI spans are
-     * still recorded, so the in-memory buffer keeps every interaction. Default: everything.
+     * Samples what is exported: spans the sampler drops are not exported, but GenAI spans are still
+     * recorded, so the in-memory buffer keeps every interaction. Default: everything.
      */
     public Builder sampler(io.opentelemetry.sdk.trace.samplers.Sampler sampler) {
       this.sampler = Objects.requireNonNull(sampler, "sampler");
@@ -433,7 +476,9 @@ public final class LlmTracing implements AutoCloseable {
       return this;
     }
 
-    /** {@code service.name} of the SDK built here; default {@code OTEL_SERVICE_NAME} or otel-llm. */
+    /**
+     * {@code service.name} of the SDK built here; default {@code OTEL_SERVICE_NAME} or otel-llm.
+     */
     public Builder serviceName(String serviceName) {
       Objects.requireNonNull(serviceName, "serviceName");
       if (serviceName.isBlank()) {
@@ -444,8 +489,8 @@ public final class LlmTracing implements AutoCloseable {
     }
 
     /**
-     * The longest {@link LlmTracing#close()} waits for the SDK to send what is queued and shut down,
-     * traces and metrics together; default ten seconds, positive.
+     * The longest {@link LlmTracing#close()} waits for the SDK to send what is queued and shut
+     * down, traces and metrics together; default ten seconds, positive.
      */
     public Builder closeTimeout(Duration closeTimeout) {
       Objects.requireNonNull(closeTimeout, "closeTimeout");
@@ -469,14 +514,14 @@ public final class LlmTracing implements AutoCloseable {
     }
 
     /**
-     * Records into the application's OpenTelemetry instead of building one, with {@code buffer}
-     * as the in-memory store; that buffer must have been added to the application's tracer
-     * provider (see {@link LlmTracing#addProcessors}), or it stays empty. Exporters, metric
-     * readers, service name and the export content policy of this builder do not apply: the
-     * application's pipeline decides.
+     * Records into the application's OpenTelemetry instead of building one, with {@code buffer} as
+     * the in-memory store; that buffer must have been added to the application's tracer provider
+     * (see {@link LlmTracing#addProcessors}), or it stays empty. Exporters, metric readers, service
+     * name and the export content policy of this builder do not apply: the application's pipeline
+     * decides.
      *
-     * <p>Under the Java agent, {@code GlobalOpenTelemetry.get()} is the agent's SDK, which lives
-     * in the agent's class loader: the application cannot add a buffer to it, so this buffer stays
+     * <p>Under the Java agent, {@code GlobalOpenTelemetry.get()} is the agent's SDK, which lives in
+     * the agent's class loader: the application cannot add a buffer to it, so this buffer stays
      * empty (the agent extension jar adds the library's processors and export policy there). To
      * query interactions in process under the agent, use {@link LlmTracing#autoconfigured()}
      * instead: its spans are children of the agent's spans and are exported once, by the library.
@@ -488,10 +533,15 @@ public final class LlmTracing implements AutoCloseable {
     }
 
     public LlmTracing build() {
-      if (joined != null && (!exporters.isEmpty() || !metricReaders.isEmpty() || registerGlobal || otlp != null
-          || sampler != null)) {
-        throw new IllegalStateException("exporters, OTLP export, metric readers, sampler and registerGlobal apply only "
-            + "to the SDK this builder makes, not to a joined OpenTelemetry");
+      if (joined != null
+          && (!exporters.isEmpty()
+              || !metricReaders.isEmpty()
+              || registerGlobal
+              || otlp != null
+              || sampler != null)) {
+        throw new IllegalStateException(
+            "exporters, OTLP export, metric readers, sampler and registerGlobal apply only "
+                + "to the SDK this builder makes, not to a joined OpenTelemetry");
       }
       return new LlmTracing(this);
     }

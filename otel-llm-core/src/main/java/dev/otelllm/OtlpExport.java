@@ -52,7 +52,8 @@ public final class OtlpExport {
           return p;
         }
       }
-      throw new IllegalArgumentException("unknown OTLP protocol '" + id + "': use http/protobuf or grpc");
+      throw new IllegalArgumentException(
+          "unknown OTLP protocol '" + id + "': use http/protobuf or grpc");
     }
   }
 
@@ -70,8 +71,11 @@ public final class OtlpExport {
 
   private OtlpExport(Builder b) {
     this.protocol = b.protocol;
-    this.endpoint = b.endpoint != null ? b.endpoint
-        : "http://localhost:" + (b.protocol == Protocol.GRPC ? DEFAULT_GRPC_PORT : DEFAULT_HTTP_PORT);
+    this.endpoint =
+        b.endpoint != null
+            ? b.endpoint
+            : "http://localhost:"
+                + (b.protocol == Protocol.GRPC ? DEFAULT_GRPC_PORT : DEFAULT_HTTP_PORT);
     this.headers = Collections.unmodifiableMap(new LinkedHashMap<>(b.headers));
     this.compression = b.compression;
     this.timeout = b.timeout;
@@ -157,8 +161,19 @@ public final class OtlpExport {
   @Override
   public String toString() {
     // Header values may be credentials: names only.
-    return "OtlpExport{" + protocol.id() + " " + endpoint + ", headers=" + headers.keySet() + ", compression="
-        + compression + ", timeout=" + timeout + ", metrics=" + metrics + "}";
+    return "OtlpExport{"
+        + protocol.id()
+        + " "
+        + endpoint
+        + ", headers="
+        + headers.keySet()
+        + ", compression="
+        + compression
+        + ", timeout="
+        + timeout
+        + ", metrics="
+        + metrics
+        + "}";
   }
 
   /** Builds {@link OtlpExport}; setters validate at once. Not thread-safe. */
@@ -196,7 +211,8 @@ public final class OtlpExport {
       }
       String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
       if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
-        throw new IllegalArgumentException("endpoint must be an http:// or https:// URL with a host, was " + endpoint);
+        throw new IllegalArgumentException(
+            "endpoint must be an http:// or https:// URL with a host, was " + endpoint);
       }
       this.endpoint = endpoint;
       return this;
@@ -280,7 +296,12 @@ public final class OtlpExport {
 
     public OtlpExport build() {
       if (maxBatchSize > maxQueueSize) {
-        throw new IllegalStateException("maxBatchSize (" + maxBatchSize + ") must not exceed maxQueueSize (" + maxQueueSize + ")");
+        throw new IllegalStateException(
+            "maxBatchSize ("
+                + maxBatchSize
+                + ") must not exceed maxQueueSize ("
+                + maxQueueSize
+                + ")");
       }
       return new OtlpExport(this);
     }

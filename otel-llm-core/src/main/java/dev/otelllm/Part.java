@@ -19,7 +19,9 @@ public sealed interface Part
         Part.Uri,
         Part.Generic {
 
-  /** The part's {@code type} as the conventions spell it, e.g. {@code text} or {@code tool_call}. */
+  /**
+   * The part's {@code type} as the conventions spell it, e.g. {@code text} or {@code tool_call}.
+   */
   String type();
 
   /** Plain text. */
@@ -47,7 +49,8 @@ public sealed interface Part
    *     reorder keys or change numbers and spacing. Sent to the model, never recorded in a span:
    *     {@code arguments} is, and passes through the content policy.
    */
-  record ToolCall(String id, String name, Map<String, Object> arguments, String rawArguments) implements Part {
+  record ToolCall(String id, String name, Map<String, Object> arguments, String rawArguments)
+      implements Part {
     public ToolCall {
       Objects.requireNonNull(id, "id");
       Objects.requireNonNull(name, "name");

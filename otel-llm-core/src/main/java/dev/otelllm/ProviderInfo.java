@@ -11,8 +11,7 @@ import java.util.Optional;
  * @param model the model requests go to unless a request names another
  * @param serverAddress host name of the server, or {@code ""} for an in-process model
  * @param serverPort port of the server, or {@code -1} when unknown
- * @param inProcess true when the model runs inside this JVM (the span is then INTERNAL, not
- *     CLIENT)
+ * @param inProcess true when the model runs inside this JVM (the span is then INTERNAL, not CLIENT)
  */
 public record ProviderInfo(
     String providerName, String model, String serverAddress, int serverPort, boolean inProcess) {

@@ -13,8 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.function.Consumer;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 /**
  * A conversation with a model: an id, a system prompt, and a history that is sent with every turn.
@@ -57,7 +57,8 @@ public final class Session implements AutoCloseable {
     this.systemPrompt = b.systemPrompt;
     this.defaultParams = b.defaultParams;
     this.defaultMetadata = new LinkedHashMap<>(b.defaultMetadata);
-    this.interactions = client.traceBuffer().map(buf -> buf.newSessionHistory(id, b.maxHistory)).orElse(null);
+    this.interactions =
+        client.traceBuffer().map(buf -> buf.newSessionHistory(id, b.maxHistory)).orElse(null);
     var baggage = Baggage.builder().put(SessionBaggageSpanProcessor.SESSION_ID, id);
     if (idGiven) {
       baggage.put(SessionBaggageSpanProcessor.CONVERSATION_ID, id);
@@ -110,8 +111,12 @@ public final class Session implements AutoCloseable {
    * params} override the session's defaults, and {@code metadata} is added to the session's default
    * metadata.
    */
-  public LlmResponse generate(String prompt, String stepType, int attemptNumber,
-      GenerationParams params, Map<String, ?> metadata) {
+  public LlmResponse generate(
+      String prompt,
+      String stepType,
+      int attemptNumber,
+      GenerationParams params,
+      Map<String, ?> metadata) {
     LlmRequest request = turn(prompt, stepType, attemptNumber, params, metadata);
     return send(request, null, request.messages().get(request.messages().size() - 1));
   }
@@ -119,21 +124,34 @@ public final class Session implements AutoCloseable {
   /**
    * One streamed turn: {@code onChunk} gets the answer's text as it comes, on whatever thread
    * delivers it, with this session's context (its id in the baggage). Recorded like {@link
-   * #generate(String)}: step type {@value #DEFAULT_STEP_TYPE}, attempt 1, in this session's history.
+   * #generate(String)}: step type {@value #DEFAULT_STEP_TYPE}, attempt 1, in this session's
+   * history.
    */
   public LlmResponse stream(String prompt, Consumer<String> onChunk) {
     return stream(prompt, null, 0, GenerationParams.none(), Map.of(), onChunk);
   }
 
-  /** One streamed turn with everything, as {@link #generate(String, String, int, GenerationParams, Map)}. */
-  public LlmResponse stream(String prompt, String stepType, int attemptNumber, GenerationParams params,
-      Map<String, ?> metadata, Consumer<String> onChunk) {
+  /**
+   * One streamed turn with everything, as {@link #generate(String, String, int, GenerationParams,
+   * Map)}.
+   */
+  public LlmResponse stream(
+      String prompt,
+      String stepType,
+      int attemptNumber,
+      GenerationParams params,
+      Map<String, ?> metadata,
+      Consumer<String> onChunk) {
     Objects.requireNonNull(onChunk, "onChunk");
     LlmRequest request = turn(prompt, stepType, attemptNumber, params, metadata);
     return send(request, onChunk, request.messages().get(request.messages().size() - 1));
   }
 
-  private LlmRequest turn(String prompt, String stepType, int attemptNumber, GenerationParams params,
+  private LlmRequest turn(
+      String prompt,
+      String stepType,
+      int attemptNumber,
+      GenerationParams params,
       Map<String, ?> metadata) {
     Objects.requireNonNull(prompt, "prompt");
     Objects.requireNonNull(params, "params");
@@ -141,10 +159,12 @@ public final class Session implements AutoCloseable {
     if (attemptNumber < 0) {
       throw new IllegalArgumentException("attemptNumber must be >= 0, was " + attemptNumber);
     }
-    LlmRequest.Builder request = LlmRequest.builder()
-        .params(params.equals(GenerationParams.none()) ? defaultParams : params)
-        .metadata(STEP_TYPE, DEFAULT_STEP_TYPE).metadata(ATTEMPT_NUMBER, 1)
-        .metadata(defaultMetadata);
+    LlmRequest.Builder request =
+        LlmRequest.builder()
+            .params(params.equals(GenerationParams.none()) ? defaultParams : params)
+            .metadata(STEP_TYPE, DEFAULT_STEP_TYPE)
+            .metadata(ATTEMPT_NUMBER, 1)
+            .metadata(defaultMetadata);
     if (systemPrompt != null) {
       request.systemPrompt(systemPrompt);
     }
@@ -179,10 +199,14 @@ public final class Session implements AutoCloseable {
 
   private LlmRequest turn(LlmRequest turn) {
     Objects.requireNonNull(turn, "turn");
-    LlmRequest.Builder request = LlmRequest.builder()
-        .params(turn.params().equals(GenerationParams.none()) ? defaultParams : turn.params())
-        .metadata(STEP_TYPE, DEFAULT_STEP_TYPE).metadata(ATTEMPT_NUMBER, 1).metadata(defaultMetadata)
-        .metadata(turn.metadata()).tools(turn.tools());
+    LlmRequest.Builder request =
+        LlmRequest.builder()
+            .params(turn.params().equals(GenerationParams.none()) ? defaultParams : turn.params())
+            .metadata(STEP_TYPE, DEFAULT_STEP_TYPE)
+            .metadata(ATTEMPT_NUMBER, 1)
+            .metadata(defaultMetadata)
+            .metadata(turn.metadata())
+            .tools(turn.tools());
     turn.model().ifPresent(request::model);
     Optional<String> system = turn.systemPrompt().or(this::systemPrompt);
     system.ifPresent(request::systemPrompt);
@@ -259,13 +283,15 @@ public final class Session implements AutoCloseable {
     public Builder id(String id) {
       Objects.requireNonNull(id, "id");
       if (id.isEmpty() || id.length() > 256) {
-        throw new IllegalArgumentException("session id must be 1..256 characters, was " + id.length());
+        throw new IllegalArgumentException(
+            "session id must be 1..256 characters, was " + id.length());
       }
       for (int i = 0; i < id.length(); i++) {
         char c = id.charAt(i);
         if (c <= 0x20 || c >= 0x7f || c == ',' || c == ';' || c == '\\' || c == '"') {
           throw new IllegalArgumentException(
-              "session id must be printable ASCII without spaces, commas, semicolons, quotes or backslashes: " + id);
+              "session id must be printable ASCII without spaces, commas, semicolons, quotes or backslashes: "
+                  + id);
         }
       }
       this.id = id;

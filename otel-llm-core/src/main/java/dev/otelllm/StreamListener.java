@@ -8,8 +8,8 @@ package dev.otelllm;
  * conventions do (to the first chunk the server sends, whatever it carries, not to the first text)
  * and keeps the response id, model and usage of a stream that fails or is cut short.
  *
- * <p>Every method does nothing by default. Calls come from the thread that reads the stream, one
- * at a time; implementations are cheap and do not throw.
+ * <p>Every method does nothing by default. Calls come from the thread that reads the stream, one at
+ * a time; implementations are cheap and do not throw.
  */
 public interface StreamListener {
 
@@ -19,8 +19,8 @@ public interface StreamListener {
   /**
    * The first chunk of an attempt arrived: the first SSE event or NDJSON line, or the first token
    * of a model in the process, whatever it carries (a role, a tool call, message metadata). A
-   * stream that is retried before it delivered any text reports again for its new attempt; the
-   * last report counts.
+   * stream that is retried before it delivered any text reports again for its new attempt; the last
+   * report counts.
    */
   default void firstChunk() {}
 

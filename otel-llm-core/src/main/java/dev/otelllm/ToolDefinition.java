@@ -18,6 +18,7 @@ public record ToolDefinition(String name, String description, Map<String, Object
       throw new IllegalArgumentException("name must not be blank");
     }
     Objects.requireNonNull(description, "description");
-    parameters = JsonTree.copyObject(Objects.requireNonNull(parameters, "parameters"), "parameters");
+    parameters =
+        JsonTree.copyObject(Objects.requireNonNull(parameters, "parameters"), "parameters");
   }
 }

@@ -13,8 +13,9 @@ import java.util.Objects;
  * gen_ai.tool.name}, {@code gen_ai.tool.call.id}, {@code gen_ai.tool.type}), current on the opening
  * thread until closed, and {@code gen_ai.tool.description} when the tool's definition was given.
  * Arguments and result are recorded ({@code gen_ai.tool.call.arguments} / {@code .result}) only
- * when the tracing's content capture is full, through its redactor: structured when the capture
- * is, as JSON strings cut to its byte budget when it is {@code asJsonString()} or has one; exporters apply the export content policy to them like to the messages. Use with try-with-resources:
+ * when the tracing's content capture is full, through its redactor: structured when the capture is,
+ * as JSON strings cut to its byte budget when it is {@code asJsonString()} or has one; exporters
+ * apply the export content policy to them like to the messages. Use with try-with-resources:
  *
  * <pre>{@code
  * try (ToolScope tool = llm.tool(call)) {
@@ -41,13 +42,16 @@ public final class ToolScope implements AutoCloseable {
     this.content = capture.mode() == ContentCapture.Mode.FULL;
   }
 
-  static ToolScope open(Tracer tracer, Part.ToolCall call, String description, ContentCapture capture) {
+  static ToolScope open(
+      Tracer tracer, Part.ToolCall call, String description, ContentCapture capture) {
     Objects.requireNonNull(call, "call");
-    io.opentelemetry.api.trace.SpanBuilder builder = tracer.spanBuilder("execute_tool " + call.name())
-        .setSpanKind(SpanKind.INTERNAL)
-        .setAttribute(GenAiIncubatingAttributes.GEN_AI_OPERATION_NAME, "execute_tool")
-        .setAttribute(GenAiIncubatingAttributes.GEN_AI_TOOL_NAME, call.name())
-        .setAttribute(GenAiIncubatingAttributes.GEN_AI_TOOL_TYPE, "function");
+    io.opentelemetry.api.trace.SpanBuilder builder =
+        tracer
+            .spanBuilder("execute_tool " + call.name())
+            .setSpanKind(SpanKind.INTERNAL)
+            .setAttribute(GenAiIncubatingAttributes.GEN_AI_OPERATION_NAME, "execute_tool")
+            .setAttribute(GenAiIncubatingAttributes.GEN_AI_TOOL_NAME, call.name())
+            .setAttribute(GenAiIncubatingAttributes.GEN_AI_TOOL_TYPE, "function");
     if (description != null && !description.isEmpty()) {
       builder.setAttribute(GenAiIncubatingAttributes.GEN_AI_TOOL_DESCRIPTION, description);
     }
@@ -67,26 +71,36 @@ public final class ToolScope implements AutoCloseable {
   }
 
   /**
-   * Records a tool's arguments or result through the capture's redactor: structured (an attribute of
-   * type any) when the capture is, a JSON string within the byte budget otherwise.
+   * Records a tool's arguments or result through the capture's redactor: structured (an attribute
+   * of type any) when the capture is, a JSON string within the byte budget otherwise.
    */
   private void record(String key, Object tree) {
-    // A redactor that fails or answers null must neither reach the application nor let the text through.
-    java.util.function.UnaryOperator<String> redact = t -> dev.otelllm.internal.ErrorTexts.redact(t, capture.redactor());
+    // A redactor that fails or answers null must neither reach the application nor let the text
+    // through.
+    java.util.function.UnaryOperator<String> redact =
+        t -> dev.otelllm.internal.ErrorTexts.redact(t, capture.redactor());
     if (!capture.isJsonString() && capture.maxBytes() == 0) {
-      span.setAttribute(AttributeKey.valueKey(key),
-          dev.otelllm.internal.JsonTree.toValue(dev.otelllm.internal.JsonTree.mapStrings(tree, redact)));
+      span.setAttribute(
+          AttributeKey.valueKey(key),
+          dev.otelllm.internal.JsonTree.toValue(
+              dev.otelllm.internal.JsonTree.mapStrings(tree, redact)));
       return;
     }
-    String text = redact.apply(tree instanceof String s ? s : dev.otelllm.internal.JsonTree.toJson(tree));
-    span.setAttribute(AttributeKey.stringKey(key),
-        capture.maxBytes() > 0 ? dev.otelllm.internal.ContentTruncator.cut(text, capture.maxBytes()) : text);
+    String text =
+        redact.apply(tree instanceof String s ? s : dev.otelllm.internal.JsonTree.toJson(tree));
+    span.setAttribute(
+        AttributeKey.stringKey(key),
+        capture.maxBytes() > 0
+            ? dev.otelllm.internal.ContentTruncator.cut(text, capture.maxBytes())
+            : text);
   }
 
   /** Records what the tool returned (a string or a JSON-like tree), when content is captured. */
   public void result(Object result) {
     if (content && result != null) {
-      record(RESULT, result instanceof String s ? s : dev.otelllm.internal.JsonTree.copy(result, "result"));
+      record(
+          RESULT,
+          result instanceof String s ? s : dev.otelllm.internal.JsonTree.copy(result, "result"));
     }
   }
 

@@ -36,11 +36,13 @@ public final class WorkflowScope implements AutoCloseable {
     if (name.isBlank()) {
       throw new IllegalArgumentException("workflow name must not be blank");
     }
-    Span span = tracer.spanBuilder("invoke_workflow " + name)
-        .setSpanKind(SpanKind.INTERNAL)
-        .setAttribute(GenAiIncubatingAttributes.GEN_AI_OPERATION_NAME, "invoke_workflow")
-        .setAttribute(GenAiIncubatingAttributes.GEN_AI_WORKFLOW_NAME, name)
-        .startSpan();
+    Span span =
+        tracer
+            .spanBuilder("invoke_workflow " + name)
+            .setSpanKind(SpanKind.INTERNAL)
+            .setAttribute(GenAiIncubatingAttributes.GEN_AI_OPERATION_NAME, "invoke_workflow")
+            .setAttribute(GenAiIncubatingAttributes.GEN_AI_WORKFLOW_NAME, name)
+            .startSpan();
     return new WorkflowScope(span, span.makeCurrent(), name, redactor);
   }
 
@@ -65,8 +67,8 @@ public final class WorkflowScope implements AutoCloseable {
   }
 
   /**
-   * Marks the run as failed with this error (its texts through the content capture's redactor);
-   * the scope still has to be closed.
+   * Marks the run as failed with this error (its texts through the content capture's redactor); the
+   * scope still has to be closed.
    */
   public void recordFailure(Throwable error) {
     fail(span, error, redactor);

@@ -19,23 +19,35 @@ public final class CollectorOutageMain {
   public static void main(String[] args) throws Exception {
     List<Socket> accepted = new ArrayList<>();
     try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
-      Thread acceptor = new Thread(() -> {
-        try {
-          while (true) {
-            accepted.add(silent.accept()); // reads nothing, answers nothing
-          }
-        } catch (Exception closed) {
-          // the test is over
-        }
-      });
+      Thread acceptor =
+          new Thread(
+              () -> {
+                try {
+                  while (true) {
+                    accepted.add(silent.accept()); // reads nothing, answers nothing
+                  }
+                } catch (Exception closed) {
+                  // the test is over
+                }
+              });
       acceptor.setDaemon(true);
       acceptor.start();
-      ContentCapture policy = args[0].equals("full") ? ContentCapture.full() : ContentCapture.none();
-      LlmTracing tracing = LlmTracing.builder().maxTraces(5).exportContentCapture(policy)
-          .exportOtlp(OtlpExport.builder().endpoint("http://127.0.0.1:" + silent.getLocalPort()).metrics(false)
-              .timeout(Duration.ofSeconds(2)).build())
-          .closeTimeout(Duration.ofSeconds(1)).build();
-      LlmClient client = LlmClient.builder(DeterministicLlmProvider.echo("m")).tracing(tracing).build();
+      ContentCapture policy =
+          args[0].equals("full") ? ContentCapture.full() : ContentCapture.none();
+      LlmTracing tracing =
+          LlmTracing.builder()
+              .maxTraces(5)
+              .exportContentCapture(policy)
+              .exportOtlp(
+                  OtlpExport.builder()
+                      .endpoint("http://127.0.0.1:" + silent.getLocalPort())
+                      .metrics(false)
+                      .timeout(Duration.ofSeconds(2))
+                      .build())
+              .closeTimeout(Duration.ofSeconds(1))
+              .build();
+      LlmClient client =
+          LlmClient.builder(DeterministicLlmProvider.echo("m")).tracing(tracing).build();
       String prompt = "p".repeat(200_000);
       int calls = 0;
       for (int i = 0; i < 1000; i++) {

@@ -29,8 +29,12 @@ class ContentCaptureTest {
   private static LlmTrace run(ContentCapture capture, LlmRequest request, TestTracingHolder out) {
     TestTracing t = new TestTracing(b -> b.contentCapture(capture));
     out.tracing = t;
-    LlmClient client = t.client(DeterministicLlmProvider.builder("m")
-        .answer(r -> LlmResponse.builder().content("answer: " + r.prompt()).build()).repeatLast().build());
+    LlmClient client =
+        t.client(
+            DeterministicLlmProvider.builder("m")
+                .answer(r -> LlmResponse.builder().content("answer: " + r.prompt()).build())
+                .repeatLast()
+                .build());
     client.generate(request);
     return client.getTraces().get(0);
   }
@@ -47,7 +51,11 @@ class ContentCaptureTest {
   @Test
   void none_recordsNoContentAttribute() {
     try (TestTracingHolder h = new TestTracingHolder()) {
-      LlmTrace trace = run(ContentCapture.none(), LlmRequest.builder().systemPrompt("s").prompt("secret").build(), h);
+      LlmTrace trace =
+          run(
+              ContentCapture.none(),
+              LlmRequest.builder().systemPrompt("s").prompt("secret").build(),
+              h);
       Attributes a = h.tracing.onlySpan().getAttributes();
       for (String key : GenAiKeys.CONTENT_KEYS) {
         assertThat(json(a, key)).as(key).isNull();
@@ -62,11 +70,17 @@ class ContentCaptureTest {
   @Test
   void metadataOnly_keepsStructureWithoutText() {
     try (TestTracingHolder h = new TestTracingHolder()) {
-      LlmTrace trace = run(ContentCapture.metadataOnly(), LlmRequest.builder().systemPrompt("s").prompt("secret").build(), h);
+      LlmTrace trace =
+          run(
+              ContentCapture.metadataOnly(),
+              LlmRequest.builder().systemPrompt("s").prompt("secret").build(),
+              h);
       Attributes a = h.tracing.onlySpan().getAttributes();
-      assertThat(json(a, GenAiKeys.INPUT_MESSAGES)).isEqualTo("[{\"role\":\"user\",\"parts\":[{\"type\":\"text\"}]}]");
+      assertThat(json(a, GenAiKeys.INPUT_MESSAGES))
+          .isEqualTo("[{\"role\":\"user\",\"parts\":[{\"type\":\"text\"}]}]");
       assertThat(json(a, GenAiKeys.OUTPUT_MESSAGES))
-          .isEqualTo("[{\"role\":\"assistant\",\"parts\":[{\"type\":\"text\"}],\"finish_reason\":\"stop\"}]");
+          .isEqualTo(
+              "[{\"role\":\"assistant\",\"parts\":[{\"type\":\"text\"}],\"finish_reason\":\"stop\"}]");
       assertThat(a.toString()).doesNotContain("secret");
       assertThat(trace.messages()).hasSize(1);
       assertThat(trace.prompt()).isEmpty();
@@ -77,13 +91,19 @@ class ContentCaptureTest {
   @Test
   void full_asJsonString_writesStringAttributesThatReadBackTheSame() {
     try (TestTracingHolder h = new TestTracingHolder()) {
-      LlmTrace trace = run(ContentCapture.full().asJsonString(), LlmRequest.builder().systemPrompt("s").prompt("q").build(), h);
+      LlmTrace trace =
+          run(
+              ContentCapture.full().asJsonString(),
+              LlmRequest.builder().systemPrompt("s").prompt("q").build(),
+              h);
       Attributes a = h.tracing.onlySpan().getAttributes();
       assertThat(a.get(AttributeKey.stringKey(GenAiKeys.INPUT_MESSAGES)))
           .isEqualTo("[{\"role\":\"user\",\"parts\":[{\"type\":\"text\",\"content\":\"q\"}]}]");
       Value<?> asValue = a.get(AttributeKey.valueKey(GenAiKeys.INPUT_MESSAGES));
       // A string attribute, not a structured one (the SDK may also show it through a value key).
-      assertThat(asValue == null || asValue.getType() == io.opentelemetry.api.common.ValueType.STRING).isTrue();
+      assertThat(
+              asValue == null || asValue.getType() == io.opentelemetry.api.common.ValueType.STRING)
+          .isTrue();
       assertThat(trace.prompt()).isEqualTo("q");
       assertThat(trace.systemPrompt()).isEqualTo("s");
       assertThat(trace.response().content()).isEqualTo("answer: q");
@@ -93,8 +113,14 @@ class ContentCaptureTest {
   @Test
   void redactor_seesEveryRecordedText_butNotWhatIsSent() {
     try (TestTracingHolder h = new TestTracingHolder()) {
-      LlmTrace trace = run(ContentCapture.full().withRedactor(s -> s.replaceAll("\\d{4}-\\d{4}", "####")),
-          LlmRequest.builder().systemPrompt("card 1234-5678").prompt("my card is 1234-5678").build(), h);
+      LlmTrace trace =
+          run(
+              ContentCapture.full().withRedactor(s -> s.replaceAll("\\d{4}-\\d{4}", "####")),
+              LlmRequest.builder()
+                  .systemPrompt("card 1234-5678")
+                  .prompt("my card is 1234-5678")
+                  .build(),
+              h);
       assertThat(trace.prompt()).isEqualTo("my card is ####");
       assertThat(trace.systemPrompt()).isEqualTo("card ####");
       // The model saw the real text and echoed it; the recorded answer is redacted too.
@@ -102,7 +128,8 @@ class ContentCaptureTest {
     }
   }
 
-  private static final java.util.function.UnaryOperator<String> MASK_CARDS = s -> s.replaceAll("\\d{4}-\\d{4}", "####");
+  private static final java.util.function.UnaryOperator<String> MASK_CARDS =
+      s -> s.replaceAll("\\d{4}-\\d{4}", "####");
 
   private static LlmProvider refusing() {
     // A server that quotes the request back in its error.
@@ -114,51 +141,72 @@ class ContentCaptureTest {
 
       @Override
       public LlmResponse generate(LlmRequest request) {
-        throw new LlmException("deterministic", "400", "invalid content: '" + request.prompt() + "'");
+        throw new LlmException(
+            "deterministic", "400", "invalid content: '" + request.prompt() + "'");
       }
     };
   }
 
   private static void assertErrorTexts(SpanData span, String expected, String absent) {
     assertThat(span.getStatus().getDescription()).contains(expected).doesNotContain(absent);
-    assertThat(span.getAttributes().get(GenAiKeys.ERROR_MESSAGE)).contains(expected).doesNotContain(absent);
-    io.opentelemetry.sdk.trace.data.EventData event = span.getEvents().stream()
-        .filter(e -> e.getName().equals("exception")).findFirst().orElseThrow();
+    assertThat(span.getAttributes().get(GenAiKeys.ERROR_MESSAGE))
+        .contains(expected)
+        .doesNotContain(absent);
+    io.opentelemetry.sdk.trace.data.EventData event =
+        span.getEvents().stream()
+            .filter(e -> e.getName().equals("exception"))
+            .findFirst()
+            .orElseThrow();
     // Only the redacted texts: nothing overwritten, so nothing counted as dropped.
     assertThat(event.getTotalAttributeCount()).isEqualTo(event.getAttributes().size());
-    assertThat(event.getAttributes().get(AttributeKey.stringKey("exception.type"))).isEqualTo(LlmException.class.getName());
+    assertThat(event.getAttributes().get(AttributeKey.stringKey("exception.type")))
+        .isEqualTo(LlmException.class.getName());
     assertThat(event.getAttributes().get(AttributeKey.stringKey("exception.message")))
-        .contains(expected).doesNotContain(absent);
+        .contains(expected)
+        .doesNotContain(absent);
     assertThat(event.getAttributes().get(AttributeKey.stringKey("exception.stacktrace")))
-        .contains(expected).doesNotContain(absent).contains("LlmException");
+        .contains(expected)
+        .doesNotContain(absent)
+        .contains("LlmException");
   }
 
   @Test
   void redactor_seesErrorTexts_theCallerGetsTheOriginalException() {
-    try (TestTracing t = new TestTracing(b -> b.contentCapture(ContentCapture.full().withRedactor(MASK_CARDS)))) {
+    try (TestTracing t =
+        new TestTracing(b -> b.contentCapture(ContentCapture.full().withRedactor(MASK_CARDS)))) {
       LlmClient client = t.client(refusing());
-      org.assertj.core.api.Assertions.assertThatThrownBy(() -> client.generate("my card is 1234-5678"))
-          .isInstanceOf(LlmException.class).hasMessageContaining("1234-5678");
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+              () -> client.generate("my card is 1234-5678"))
+          .isInstanceOf(LlmException.class)
+          .hasMessageContaining("1234-5678");
       assertErrorTexts(t.onlySpan(), "my card is ####", "1234-5678");
       assertThat(client.getTraces().get(0).error().orElseThrow().message())
-          .contains("my card is ####").doesNotContain("1234-5678");
+          .contains("my card is ####")
+          .doesNotContain("1234-5678");
     }
   }
 
   @Test
   void exportRedactor_seesErrorTexts_memoryKeepsThemWhole() {
-    try (TestTracing t = new TestTracing(b -> b.exportContentCapture(ContentCapture.none().withRedactor(MASK_CARDS)))) {
+    try (TestTracing t =
+        new TestTracing(
+            b -> b.exportContentCapture(ContentCapture.none().withRedactor(MASK_CARDS)))) {
       LlmClient client = t.client(refusing());
-      org.assertj.core.api.Assertions.assertThatThrownBy(() -> client.generate("my card is 1234-5678"))
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+              () -> client.generate("my card is 1234-5678"))
           .isInstanceOf(LlmException.class);
       assertErrorTexts(t.onlySpan(), "my card is ####", "1234-5678");
-      assertThat(t.onlySpan().getAttributes().get(io.opentelemetry.semconv.ErrorAttributes.ERROR_TYPE)).isEqualTo("400");
-      assertThat(client.getTraces().get(0).error().orElseThrow().message()).contains("my card is 1234-5678");
+      assertThat(
+              t.onlySpan().getAttributes().get(io.opentelemetry.semconv.ErrorAttributes.ERROR_TYPE))
+          .isEqualTo("400");
+      assertThat(client.getTraces().get(0).error().orElseThrow().message())
+          .contains("my card is 1234-5678");
     }
     // Without a redactor, error texts leave as recorded in every mode: they are not content.
     try (TestTracing t = new TestTracing(b -> b.exportContentCapture(ContentCapture.none()))) {
       LlmClient client = t.client(refusing());
-      org.assertj.core.api.Assertions.assertThatThrownBy(() -> client.generate("my card is 1234-5678"))
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+              () -> client.generate("my card is 1234-5678"))
           .isInstanceOf(LlmException.class);
       assertThat(t.onlySpan().getStatus().getDescription()).contains("1234-5678");
     }
@@ -166,36 +214,48 @@ class ContentCaptureTest {
 
   @Test
   void aFailingRedactor_removesErrorTexts_neverLetsThemThrough() {
-    java.util.function.UnaryOperator<String> broken = text -> {
-      throw new IllegalStateException("redactor bug");
-    };
-    try (TestTracing t = new TestTracing(b -> b.contentCapture(ContentCapture.full().withRedactor(broken)))) {
+    java.util.function.UnaryOperator<String> broken =
+        text -> {
+          throw new IllegalStateException("redactor bug");
+        };
+    try (TestTracing t =
+        new TestTracing(b -> b.contentCapture(ContentCapture.full().withRedactor(broken)))) {
       LlmClient client = t.client(refusing());
-      org.assertj.core.api.Assertions.assertThatThrownBy(() -> client.generate("my card is 1234-5678"))
-          .isInstanceOf(LlmException.class).hasMessageContaining("1234-5678");
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+              () -> client.generate("my card is 1234-5678"))
+          .isInstanceOf(LlmException.class)
+          .hasMessageContaining("1234-5678");
       SpanData span = t.onlySpan();
-      assertThat(span.getStatus().getDescription()).contains("redactor failed").doesNotContain("1234-5678");
+      assertThat(span.getStatus().getDescription())
+          .contains("redactor failed")
+          .doesNotContain("1234-5678");
       // What an exporter sends: attributes, event attributes, status (not the Throwable object).
       assertThat(span.getAttributes().toString()).doesNotContain("1234-5678");
-      assertThat(span.getEvents()).allSatisfy(e -> assertThat(e.getAttributes().toString()).doesNotContain("1234-5678"));
+      assertThat(span.getEvents())
+          .allSatisfy(e -> assertThat(e.getAttributes().toString()).doesNotContain("1234-5678"));
       assertThat(client.getTraces().get(0).error().orElseThrow().type()).isEqualTo("400");
     }
-    try (TestTracing t = new TestTracing(b -> b.exportContentCapture(ContentCapture.none().withRedactor(broken)))) {
+    try (TestTracing t =
+        new TestTracing(b -> b.exportContentCapture(ContentCapture.none().withRedactor(broken)))) {
       LlmClient client = t.client(refusing());
-      org.assertj.core.api.Assertions.assertThatThrownBy(() -> client.generate("my card is 1234-5678"))
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+              () -> client.generate("my card is 1234-5678"))
           .isInstanceOf(LlmException.class);
       SpanData exported = t.onlySpan();
       assertThat(exported.getAttributes().toString()).doesNotContain("1234-5678");
       assertThat(exported.getStatus().getDescription()).doesNotContain("1234-5678");
-      assertThat(exported.getEvents()).allSatisfy(e -> assertThat(e.getAttributes().toString()).doesNotContain("1234-5678"));
-      assertThat(exported.getStatus().getStatusCode()).isEqualTo(io.opentelemetry.api.trace.StatusCode.ERROR);
+      assertThat(exported.getEvents())
+          .allSatisfy(e -> assertThat(e.getAttributes().toString()).doesNotContain("1234-5678"));
+      assertThat(exported.getStatus().getStatusCode())
+          .isEqualTo(io.opentelemetry.api.trace.StatusCode.ERROR);
       assertThat(client.getTraces().get(0).error().orElseThrow().message()).contains("1234-5678");
     }
   }
 
   @Test
   void workflowAndToolFailures_andExceptionsOnSpansThatDidNotFail_areRedactedToo() {
-    try (TestTracing t = new TestTracing(b -> b.contentCapture(ContentCapture.full().withRedactor(MASK_CARDS)))) {
+    try (TestTracing t =
+        new TestTracing(b -> b.contentCapture(ContentCapture.full().withRedactor(MASK_CARDS)))) {
       LlmClient client = t.client(DeterministicLlmProvider.echo("m"));
       try (WorkflowScope w = client.workflow("w")) {
         w.recordFailure(new IllegalStateException("card 1234-5678 rejected"));
@@ -204,57 +264,82 @@ class ContentCaptureTest {
         tool.recordFailure(new IllegalStateException("card 1234-5678 declined"));
       }
       for (SpanData span : t.spans()) {
-        assertThat(span.getStatus().getDescription()).as(span.getName()).contains("card ####").doesNotContain("1234-5678");
-        assertThat(span.getEvents()).allSatisfy(e -> assertThat(e.getAttributes().toString()).doesNotContain("1234-5678"));
+        assertThat(span.getStatus().getDescription())
+            .as(span.getName())
+            .contains("card ####")
+            .doesNotContain("1234-5678");
+        assertThat(span.getEvents())
+            .allSatisfy(e -> assertThat(e.getAttributes().toString()).doesNotContain("1234-5678"));
       }
     }
-    try (TestTracing t = new TestTracing(b -> b.exportContentCapture(ContentCapture.none().withRedactor(MASK_CARDS)))) {
-      io.opentelemetry.api.trace.Span span = t.tracing.openTelemetry().getTracer("app").spanBuilder("app work").startSpan();
-      span.recordException(new IllegalArgumentException("card 1234-5678 retried")); // the span itself does not fail
+    try (TestTracing t =
+        new TestTracing(
+            b -> b.exportContentCapture(ContentCapture.none().withRedactor(MASK_CARDS)))) {
+      io.opentelemetry.api.trace.Span span =
+          t.tracing.openTelemetry().getTracer("app").spanBuilder("app work").startSpan();
+      span.recordException(
+          new IllegalArgumentException("card 1234-5678 retried")); // the span itself does not fail
       span.end();
       SpanData exported = t.onlySpan();
-      assertThat(exported.getStatus().getStatusCode()).isEqualTo(io.opentelemetry.api.trace.StatusCode.UNSET);
-      assertThat(exported.getEvents()).singleElement().satisfies(e ->
-          assertThat(e.getAttributes().get(AttributeKey.stringKey("exception.message"))).isEqualTo("card #### retried"));
+      assertThat(exported.getStatus().getStatusCode())
+          .isEqualTo(io.opentelemetry.api.trace.StatusCode.UNSET);
+      assertThat(exported.getEvents())
+          .singleElement()
+          .satisfies(
+              e ->
+                  assertThat(e.getAttributes().get(AttributeKey.stringKey("exception.message")))
+                      .isEqualTo("card #### retried"));
     }
   }
 
   @Test
   void aRedactorThatAnswersNull_neverLetsTheOriginalThrough() {
     java.util.function.UnaryOperator<String> answersNull = text -> null;
-    try (TestTracing t = new TestTracing(b -> b.contentCapture(ContentCapture.full().withRedactor(answersNull)))) {
+    try (TestTracing t =
+        new TestTracing(b -> b.contentCapture(ContentCapture.full().withRedactor(answersNull)))) {
       LlmClient client = t.client(refusing());
-      org.assertj.core.api.Assertions.assertThatThrownBy(() -> client.generate("my card is 1234-5678"))
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+              () -> client.generate("my card is 1234-5678"))
           .isInstanceOf(LlmException.class);
       SpanData span = t.onlySpan();
       assertThat(span.getStatus().getDescription()).contains("redactor returned null");
       assertThat(span.getAttributes().toString()).doesNotContain("1234-5678");
-      assertThat(span.getEvents()).allSatisfy(e -> assertThat(e.getAttributes().toString()).doesNotContain("1234-5678"));
+      assertThat(span.getEvents())
+          .allSatisfy(e -> assertThat(e.getAttributes().toString()).doesNotContain("1234-5678"));
     }
-    try (TestTracing t = new TestTracing(b -> b.exportContentCapture(ContentCapture.none().withRedactor(answersNull)))) {
+    try (TestTracing t =
+        new TestTracing(
+            b -> b.exportContentCapture(ContentCapture.none().withRedactor(answersNull)))) {
       LlmClient client = t.client(refusing());
-      org.assertj.core.api.Assertions.assertThatThrownBy(() -> client.generate("my card is 1234-5678"))
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+              () -> client.generate("my card is 1234-5678"))
           .isInstanceOf(LlmException.class);
       SpanData exported = t.onlySpan();
       assertThat(exported.getStatus().getDescription()).doesNotContain("1234-5678");
       assertThat(exported.getAttributes().toString()).doesNotContain("1234-5678");
-      assertThat(exported.getEvents()).allSatisfy(e -> assertThat(e.getAttributes().toString()).doesNotContain("1234-5678"));
+      assertThat(exported.getEvents())
+          .allSatisfy(e -> assertThat(e.getAttributes().toString()).doesNotContain("1234-5678"));
     }
   }
 
   @Test
   void aToolScopeWhoseRedactorFails_neverThrowsIntoTheApplication() {
-    java.util.function.UnaryOperator<String> broken = text -> {
-      throw new IllegalStateException("redactor bug");
-    };
-    try (TestTracing t = new TestTracing(b -> b.contentCapture(ContentCapture.full().withRedactor(broken)))) {
+    java.util.function.UnaryOperator<String> broken =
+        text -> {
+          throw new IllegalStateException("redactor bug");
+        };
+    try (TestTracing t =
+        new TestTracing(b -> b.contentCapture(ContentCapture.full().withRedactor(broken)))) {
       LlmClient client = t.client(DeterministicLlmProvider.echo("m"));
-      try (ToolScope tool = client.tool(new Part.ToolCall("c1", "pay", Map.of("card", "1234-5678")))) {
+      try (ToolScope tool =
+          client.tool(new Part.ToolCall("c1", "pay", Map.of("card", "1234-5678")))) {
         tool.result("paid with 1234-5678");
       }
       SpanData span = t.onlySpan();
       assertThat(span.getName()).isEqualTo("execute_tool pay");
-      assertThat(span.getAttributes().toString()).doesNotContain("1234-5678").contains("redactor failed");
+      assertThat(span.getAttributes().toString())
+          .doesNotContain("1234-5678")
+          .contains("redactor failed");
     }
   }
 
@@ -263,18 +348,30 @@ class ContentCaptureTest {
     String prompt = "é😀中".repeat(2000) + "\"quoted\"\n\t\u0001";
     int budget = 1024;
     try (TestTracingHolder h = new TestTracingHolder()) {
-      LlmTrace trace = run(ContentCapture.truncated(budget).asJsonString(),
-          LlmRequest.builder().systemPrompt("short system").message(Message.user("first, short")).prompt(prompt).build(), h);
+      LlmTrace trace =
+          run(
+              ContentCapture.truncated(budget).asJsonString(),
+              LlmRequest.builder()
+                  .systemPrompt("short system")
+                  .message(Message.user("first, short"))
+                  .prompt(prompt)
+                  .build(),
+              h);
       SpanData span = h.tracing.onlySpan();
       Attributes a = span.getAttributes();
       assertThat(a.get(GenAiKeys.CONTENT_TRUNCATED)).isTrue();
       assertThat(a.get(GenAiKeys.CONTENT_CAPTURE)).isEqualTo("truncated");
-      for (String key : List.of(GenAiKeys.INPUT_MESSAGES, GenAiKeys.OUTPUT_MESSAGES, GenAiKeys.SYSTEM_INSTRUCTIONS)) {
+      for (String key :
+          List.of(
+              GenAiKeys.INPUT_MESSAGES, GenAiKeys.OUTPUT_MESSAGES, GenAiKeys.SYSTEM_INSTRUCTIONS)) {
         String json = a.get(AttributeKey.stringKey(key));
-        assertThat(json.getBytes(StandardCharsets.UTF_8).length).as(key).isLessThanOrEqualTo(budget);
+        assertThat(json.getBytes(StandardCharsets.UTF_8).length)
+            .as(key)
+            .isLessThanOrEqualTo(budget);
         JsonNode node = JSON.readTree(json);
         assertThat(node.isArray()).isTrue();
-        assertThat(new String(json.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8)).isEqualTo(json);
+        assertThat(new String(json.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8))
+            .isEqualTo(json);
       }
       // Short texts are kept whole; the long one is cut on a character boundary and says so.
       assertThat(trace.messages().get(0).text()).isEqualTo("first, short");
@@ -292,7 +389,11 @@ class ContentCaptureTest {
   @Test
   void truncated_structuredValues_fitTheBudgetToo() {
     try (TestTracingHolder h = new TestTracingHolder()) {
-      LlmTrace trace = run(ContentCapture.truncated(300), LlmRequest.builder().prompt("x".repeat(5000)).build(), h);
+      LlmTrace trace =
+          run(
+              ContentCapture.truncated(300),
+              LlmRequest.builder().prompt("x".repeat(5000)).build(),
+              h);
       String json = json(h.tracing.onlySpan().getAttributes(), GenAiKeys.INPUT_MESSAGES);
       assertThat(json.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(300);
       assertThat(trace.prompt()).endsWith("...[truncated]");
@@ -302,7 +403,8 @@ class ContentCaptureTest {
   @Test
   void truncated_underBudget_isNotMarked() {
     try (TestTracingHolder h = new TestTracingHolder()) {
-      LlmTrace trace = run(ContentCapture.truncated(4096), LlmRequest.builder().prompt("small").build(), h);
+      LlmTrace trace =
+          run(ContentCapture.truncated(4096), LlmRequest.builder().prompt("small").build(), h);
       assertThat(trace.contentTruncated()).isFalse();
       assertThat(trace.prompt()).isEqualTo("small");
       assertThat(h.tracing.onlySpan().getAttributes().get(GenAiKeys.CONTENT_TRUNCATED)).isNull();
@@ -343,13 +445,17 @@ class ContentCaptureTest {
 
   @Test
   void exportPolicy_metadataOnly_andTruncatedJsonString() throws Exception {
-    try (TestTracing meta = new TestTracing(b -> b.exportContentCapture(ContentCapture.metadataOnly()))) {
+    try (TestTracing meta =
+        new TestTracing(b -> b.exportContentCapture(ContentCapture.metadataOnly()))) {
       meta.client(DeterministicLlmProvider.echo("m")).generate("private prompt");
       Attributes exported = meta.onlySpan().getAttributes();
-      assertThat(json(exported, GenAiKeys.INPUT_MESSAGES)).isEqualTo("[{\"role\":\"user\",\"parts\":[{\"type\":\"text\"}]}]");
+      assertThat(json(exported, GenAiKeys.INPUT_MESSAGES))
+          .isEqualTo("[{\"role\":\"user\",\"parts\":[{\"type\":\"text\"}]}]");
       assertThat(exported.get(GenAiKeys.CONTENT_CAPTURE)).isEqualTo("metadata");
     }
-    try (TestTracing cut = new TestTracing(b -> b.exportContentCapture(ContentCapture.truncated(200).asJsonString()))) {
+    try (TestTracing cut =
+        new TestTracing(
+            b -> b.exportContentCapture(ContentCapture.truncated(200).asJsonString()))) {
       LlmClient client = cut.client(DeterministicLlmProvider.echo("m"));
       client.generate("z".repeat(3000));
       Attributes exported = cut.onlySpan().getAttributes();
@@ -358,7 +464,8 @@ class ContentCaptureTest {
       JSON.readTree(json);
       assertThat(exported.get(GenAiKeys.CONTENT_TRUNCATED)).isTrue();
       assertThat(client.getTraces().get(0).prompt()).hasSize(3000);
-      assertThat(LlmTrace.fromSpan(cut.onlySpan()).orElseThrow().prompt()).endsWith("...[truncated]");
+      assertThat(LlmTrace.fromSpan(cut.onlySpan()).orElseThrow().prompt())
+          .endsWith("...[truncated]");
     }
   }
 
@@ -366,7 +473,8 @@ class ContentCaptureTest {
   void fromSpan_readsTheExportedSpanLikeTheBufferDoes() {
     try (TestTracing t = new TestTracing()) {
       LlmClient client = t.client(DeterministicLlmProvider.echo("m"));
-      client.generate(LlmRequest.builder().systemPrompt("s").prompt("q").metadata("step_type", "x").build());
+      client.generate(
+          LlmRequest.builder().systemPrompt("s").prompt("q").metadata("step_type", "x").build());
       LlmTrace fromExport = LlmTrace.fromSpan(t.onlySpan()).orElseThrow();
       assertThat(fromExport).isEqualTo(client.getTraces().get(0));
       assertThat(fromExport.toMap()).isEqualTo(client.getTraces().get(0).toMap());
@@ -386,30 +494,48 @@ class ContentCaptureTest {
       LlmTrace trace = run(ContentCapture.truncated(4096), request.build(), h);
       assertThat(trace.contentTruncated()).isTrue();
       assertThat(trace.messages()).isNotEmpty();
-      assertThat(json(h.tracing.onlySpan().getAttributes(), GenAiKeys.INPUT_MESSAGES)
-              .getBytes(StandardCharsets.UTF_8).length)
+      assertThat(
+              json(h.tracing.onlySpan().getAttributes(), GenAiKeys.INPUT_MESSAGES)
+                  .getBytes(StandardCharsets.UTF_8)
+                  .length)
           .isLessThanOrEqualTo(4096);
     }
   }
 
   @Test
   void genericPartWithPartsField_doesNotBreakTruncation() {
-    Part.Generic odd = new Part.Generic("container", Map.of("parts", List.of(Map.of("content", "x".repeat(3000)))));
+    Part.Generic odd =
+        new Part.Generic(
+            "container", Map.of("parts", List.of(Map.of("content", "x".repeat(3000)))));
     try (TestTracingHolder h = new TestTracingHolder()) {
-      LlmTrace trace = run(ContentCapture.truncated(512), LlmRequest.builder()
-          .message(Message.of("user", List.of(new Part.Text("keep me"), odd))).build(), h);
+      LlmTrace trace =
+          run(
+              ContentCapture.truncated(512),
+              LlmRequest.builder()
+                  .message(Message.of("user", List.of(new Part.Text("keep me"), odd)))
+                  .build(),
+              h);
       assertThat(trace.messages()).isNotEmpty();
-      assertThat(json(h.tracing.onlySpan().getAttributes(), GenAiKeys.INPUT_MESSAGES).getBytes(StandardCharsets.UTF_8).length)
+      assertThat(
+              json(h.tracing.onlySpan().getAttributes(), GenAiKeys.INPUT_MESSAGES)
+                  .getBytes(StandardCharsets.UTF_8)
+                  .length)
           .isLessThanOrEqualTo(512);
     }
   }
 
   @Test
   void largeDataUri_isCut_notTheWholeMessage() {
-    Part.Uri image = new Part.Uri("image/png", "image", "data:image/png;base64," + "A".repeat(5000));
+    Part.Uri image =
+        new Part.Uri("image/png", "image", "data:image/png;base64," + "A".repeat(5000));
     try (TestTracingHolder h = new TestTracingHolder()) {
-      LlmTrace trace = run(ContentCapture.truncated(1024), LlmRequest.builder()
-          .message(Message.of("user", List.of(new Part.Text("describe this"), image))).build(), h);
+      LlmTrace trace =
+          run(
+              ContentCapture.truncated(1024),
+              LlmRequest.builder()
+                  .message(Message.of("user", List.of(new Part.Text("describe this"), image)))
+                  .build(),
+              h);
       assertThat(trace.prompt()).isEqualTo("describe this");
     }
   }
@@ -417,12 +543,25 @@ class ContentCaptureTest {
   @Test
   void redactor_seesToolArgumentsDescriptionsAndUris() {
     java.util.function.UnaryOperator<String> mask = s -> s.replace("4111-1111", "####");
-    ToolDefinition charge = new ToolDefinition("charge", "charges card 4111-1111", Map.of("card", "4111-1111"));
-    try (TestTracing t = new TestTracing(b -> b.contentCapture(ContentCapture.full().withRedactor(mask)))) {
-      LlmClient client = t.client(DeterministicLlmProvider.builder("m")
-          .toolCall(new Part.ToolCall("c1", "charge", Map.of("card", "4111-1111"))).build());
-      client.generate(LlmRequest.builder().message(Message.of("user", List.of(new Part.Text("pay with 4111-1111"),
-          new Part.Uri("", "document", "https://x/4111-1111")))).tool(charge).build());
+    ToolDefinition charge =
+        new ToolDefinition("charge", "charges card 4111-1111", Map.of("card", "4111-1111"));
+    try (TestTracing t =
+        new TestTracing(b -> b.contentCapture(ContentCapture.full().withRedactor(mask)))) {
+      LlmClient client =
+          t.client(
+              DeterministicLlmProvider.builder("m")
+                  .toolCall(new Part.ToolCall("c1", "charge", Map.of("card", "4111-1111")))
+                  .build());
+      client.generate(
+          LlmRequest.builder()
+              .message(
+                  Message.of(
+                      "user",
+                      List.of(
+                          new Part.Text("pay with 4111-1111"),
+                          new Part.Uri("", "document", "https://x/4111-1111"))))
+              .tool(charge)
+              .build());
       String all = t.onlySpan().getAttributes().toString();
       assertThat(all).doesNotContain("4111-1111").contains("####");
     }
@@ -430,21 +569,33 @@ class ContentCaptureTest {
 
   @Test
   void exportMetadataOnly_keepsNoFieldOfUnknownParts() {
-    Part.Generic image = new Part.Generic("image_url", Map.of("image_url", Map.of("url", "https://secret.example/x.png")));
-    try (TestTracing t = new TestTracing(b -> b.exportContentCapture(ContentCapture.metadataOnly()))) {
-      t.client(DeterministicLlmProvider.echo("m")).generate(LlmRequest.builder()
-          .message(Message.of("user", List.of(new Part.Text("look"), image))).build());
+    Part.Generic image =
+        new Part.Generic(
+            "image_url", Map.of("image_url", Map.of("url", "https://secret.example/x.png")));
+    try (TestTracing t =
+        new TestTracing(b -> b.exportContentCapture(ContentCapture.metadataOnly()))) {
+      t.client(DeterministicLlmProvider.echo("m"))
+          .generate(
+              LlmRequest.builder()
+                  .message(Message.of("user", List.of(new Part.Text("look"), image)))
+                  .build());
       String exported = json(t.onlySpan().getAttributes(), GenAiKeys.INPUT_MESSAGES);
-      assertThat(exported).isEqualTo("[{\"role\":\"user\",\"parts\":[{\"type\":\"text\"},{\"type\":\"image_url\"}]}]");
+      assertThat(exported)
+          .isEqualTo(
+              "[{\"role\":\"user\",\"parts\":[{\"type\":\"text\"},{\"type\":\"image_url\"}]}]");
     }
   }
 
   @Test
   void exportRedactor_seesEveryNonStructuralString() {
     java.util.function.UnaryOperator<String> mask = s -> s.replace("secret", "***");
-    try (TestTracing t = new TestTracing(b -> b.exportContentCapture(ContentCapture.full().withRedactor(mask)))) {
-      LlmClient client = t.client(DeterministicLlmProvider.builder("m")
-          .toolCall(new Part.ToolCall("c1", "lookup", Map.of("q", "secret plan"))).build());
+    try (TestTracing t =
+        new TestTracing(b -> b.exportContentCapture(ContentCapture.full().withRedactor(mask)))) {
+      LlmClient client =
+          t.client(
+              DeterministicLlmProvider.builder("m")
+                  .toolCall(new Part.ToolCall("c1", "lookup", Map.of("q", "secret plan")))
+                  .build());
       client.generate("tell me the secret");
       String exported = t.onlySpan().getAttributes().toString();
       assertThat(exported).doesNotContain("secret").contains("***");
@@ -463,34 +614,59 @@ class ContentCaptureTest {
       String exported = none.onlySpan().getAttributes().toString();
       assertThat(exported).doesNotContain("123-45-6789").doesNotContain("diagnosis");
     }
-    try (TestTracing cut = new TestTracing(b -> b.exportContentCapture(ContentCapture.truncated(64)
-        .withRedactor(s -> s.replace("123-45-6789", "###"))))) {
+    try (TestTracing cut =
+        new TestTracing(
+            b ->
+                b.exportContentCapture(
+                    ContentCapture.truncated(64)
+                        .withRedactor(s -> s.replace("123-45-6789", "###"))))) {
       LlmClient client = cut.client(DeterministicLlmProvider.echo("m"));
       try (ToolScope tool = client.tool(call)) {
         tool.result("x".repeat(500));
       }
       Attributes a = cut.onlySpan().getAttributes();
-      assertThat(a.get(AttributeKey.stringKey("gen_ai.tool.call.arguments"))).isEqualTo("{\"ssn\":\"###\"}");
-      assertThat(a.get(AttributeKey.stringKey("gen_ai.tool.call.result"))).hasSizeLessThanOrEqualTo(64).endsWith("...[truncated]");
+      assertThat(a.get(AttributeKey.stringKey("gen_ai.tool.call.arguments")))
+          .isEqualTo("{\"ssn\":\"###\"}");
+      assertThat(a.get(AttributeKey.stringKey("gen_ai.tool.call.result")))
+          .hasSizeLessThanOrEqualTo(64)
+          .endsWith("...[truncated]");
     }
   }
 
   @Test
   void metadataTexts_passThroughTheRedactors_inMemoryAndOnExport() {
-    LlmRequest request = LlmRequest.builder().prompt("hi").metadata("user_email", "ann@example.com")
-        .metadata("tags", List.of("ann@example.com", "vip")).metadata("attempt_number", 2).build();
+    LlmRequest request =
+        LlmRequest.builder()
+            .prompt("hi")
+            .metadata("user_email", "ann@example.com")
+            .metadata("tags", List.of("ann@example.com", "vip"))
+            .metadata("attempt_number", 2)
+            .build();
     try (TestTracingHolder h = new TestTracingHolder()) {
-      LlmTrace trace = run(ContentCapture.full().withRedactor(t -> t.replace("ann@example.com", "[email]")), request, h);
-      assertThat(trace.metadata()).containsEntry("user_email", "[email]").containsEntry("tags", List.of("[email]", "vip"))
+      LlmTrace trace =
+          run(
+              ContentCapture.full().withRedactor(t -> t.replace("ann@example.com", "[email]")),
+              request,
+              h);
+      assertThat(trace.metadata())
+          .containsEntry("user_email", "[email]")
+          .containsEntry("tags", List.of("[email]", "vip"))
           .containsEntry("attempt_number", 2L);
     }
-    // The in-memory capture keeps everything; the export policy's redactor sees the metadata on the way out.
-    try (TestTracing t = new TestTracing(b -> b.exportContentCapture(ContentCapture.none()
-        .withRedactor(x -> x.replace("ann@example.com", "[email]"))))) {
+    // The in-memory capture keeps everything; the export policy's redactor sees the metadata on the
+    // way out.
+    try (TestTracing t =
+        new TestTracing(
+            b ->
+                b.exportContentCapture(
+                    ContentCapture.none()
+                        .withRedactor(x -> x.replace("ann@example.com", "[email]"))))) {
       t.client(DeterministicLlmProvider.echo("m")).generate(request);
       Attributes exported = t.onlySpan().getAttributes();
-      assertThat(exported.get(AttributeKey.stringKey("otel_llm.metadata.user_email"))).isEqualTo("[email]");
-      assertThat(exported.get(AttributeKey.stringArrayKey("otel_llm.metadata.tags"))).containsExactly("[email]", "vip");
+      assertThat(exported.get(AttributeKey.stringKey("otel_llm.metadata.user_email")))
+          .isEqualTo("[email]");
+      assertThat(exported.get(AttributeKey.stringArrayKey("otel_llm.metadata.tags")))
+          .containsExactly("[email]", "vip");
       assertThat(t.client(DeterministicLlmProvider.echo("m")).getTraces().get(0).metadata())
           .containsEntry("user_email", "ann@example.com");
     }

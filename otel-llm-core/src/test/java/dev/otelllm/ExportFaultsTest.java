@@ -25,9 +25,17 @@ import org.junit.jupiter.api.Timeout;
 class ExportFaultsTest {
 
   private static LlmTracing tracing(String endpoint, Duration timeout, int queue) {
-    return LlmTracing.builder().maxTraces(100_000)
-        .exportOtlp(OtlpExport.builder().endpoint(endpoint).timeout(timeout).metrics(false)
-            .maxQueueSize(queue).maxBatchSize(Math.min(512, queue)).scheduleDelay(Duration.ofMillis(20)).build())
+    return LlmTracing.builder()
+        .maxTraces(100_000)
+        .exportOtlp(
+            OtlpExport.builder()
+                .endpoint(endpoint)
+                .timeout(timeout)
+                .metrics(false)
+                .maxQueueSize(queue)
+                .maxBatchSize(Math.min(512, queue))
+                .scheduleDelay(Duration.ofMillis(20))
+                .build())
         .build();
   }
 
@@ -39,13 +47,13 @@ class ExportFaultsTest {
 
   /** Generates n times; returns the client. Fails if any call throws. */
   private static LlmClient generate(LlmTracing tracing, int n) {
-    LlmClient client = LlmClient.builder(DeterministicLlmProvider.echo("m")).tracing(tracing).build();
+    LlmClient client =
+        LlmClient.builder(DeterministicLlmProvider.echo("m")).tracing(tracing).build();
     for (int i = 0; i < n; i++) {
       client.generate("p" + i);
     }
     return client;
   }
-
 
   @Test
   void collectorDown_connectionRefused() throws Exception {
@@ -61,8 +69,9 @@ class ExportFaultsTest {
 
   @Test
   void collectorSlow_answersAfter30s() throws Exception {
-    try (OtlpReceiver receiver = new OtlpReceiver(n -> new MockResponse.Builder().code(200)
-        .headersDelay(30, TimeUnit.SECONDS).build())) {
+    try (OtlpReceiver receiver =
+        new OtlpReceiver(
+            n -> new MockResponse.Builder().code(200).headersDelay(30, TimeUnit.SECONDS).build())) {
       LlmTracing tracing = tracing(receiver.endpoint(), Duration.ofMillis(300), 64);
       LlmClient client = generate(tracing, 500);
       assertThat(client.getTraces()).hasSize(500);
@@ -79,7 +88,8 @@ class ExportFaultsTest {
   @Test
   void collectorRefuses_500_429_413() throws Exception {
     for (int code : new int[] {500, 429, 413}) {
-      try (OtlpReceiver receiver = new OtlpReceiver(n -> new MockResponse.Builder().code(code).build())) {
+      try (OtlpReceiver receiver =
+          new OtlpReceiver(n -> new MockResponse.Builder().code(code).build())) {
         LlmTracing tracing = tracing(receiver.endpoint(), Duration.ofSeconds(2), 2048);
         LlmClient client = generate(tracing, 100);
         assertThat(client.getTraces()).as("code " + code).hasSize(100);
@@ -95,20 +105,27 @@ class ExportFaultsTest {
   @Test
   void burst_50000Generations_4Threads_halfTheRequestsFail_accountedExactly() throws Exception {
     // Every other request gets 503 (retried by the exporter) or 500 (not retried).
-    try (OtlpReceiver receiver = new OtlpReceiver(n -> n % 2 == 0 ? OtlpReceiver.ok()
-        : new MockResponse.Builder().code(n % 4 == 1 ? 503 : 500).build())) {
+    try (OtlpReceiver receiver =
+        new OtlpReceiver(
+            n ->
+                n % 2 == 0
+                    ? OtlpReceiver.ok()
+                    : new MockResponse.Builder().code(n % 4 == 1 ? 503 : 500).build())) {
       LlmTracing tracing = tracing(receiver.endpoint(), Duration.ofSeconds(5), 4096);
-      LlmClient client = LlmClient.builder(DeterministicLlmProvider.echo("m")).tracing(tracing).build();
+      LlmClient client =
+          LlmClient.builder(DeterministicLlmProvider.echo("m")).tracing(tracing).build();
       int threads = 4;
       int perThread = 12_500;
       ExecutorService pool = Executors.newFixedThreadPool(threads);
       List<Future<?>> futures = new ArrayList<>();
       for (int t = 0; t < threads; t++) {
-        futures.add(pool.submit(() -> {
-          for (int i = 0; i < perThread; i++) {
-            client.generate("burst");
-          }
-        }));
+        futures.add(
+            pool.submit(
+                () -> {
+                  for (int i = 0; i < perThread; i++) {
+                    client.generate("burst");
+                  }
+                }));
       }
       for (Future<?> f : futures) {
         f.get(120, TimeUnit.SECONDS);

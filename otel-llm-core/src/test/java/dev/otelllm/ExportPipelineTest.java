@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The export side: the SDK's batch processor behind the export content policy and a budget of
- * spans and bytes. Timeouts here are hang guards, not latency claims.
+ * The export side: the SDK's batch processor behind the export content policy and a budget of spans
+ * and bytes. Timeouts here are hang guards, not latency claims.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ExportPipelineTest {
@@ -54,21 +54,31 @@ class ExportPipelineTest {
     }
   }
 
-  private static LlmTracing tracing(SpanExporter exporter, ContentCapture exportPolicy, OtlpExport settings,
+  private static LlmTracing tracing(
+      SpanExporter exporter,
+      ContentCapture exportPolicy,
+      OtlpExport settings,
       Duration closeTimeout) {
-    return LlmTracing.builder().maxTraces(10).addSpanExporter(exporter).exportContentCapture(exportPolicy)
-        .queueSettings(settings).closeTimeout(closeTimeout).build();
+    return LlmTracing.builder()
+        .maxTraces(10)
+        .addSpanExporter(exporter)
+        .exportContentCapture(exportPolicy)
+        .queueSettings(settings)
+        .closeTimeout(closeTimeout)
+        .build();
   }
 
   @Test
   void contentThePolicyWillNotSend_isNotHeldWhileSpansWait() {
     ScriptedExporter ok = new ScriptedExporter(spans -> CompletableResultCode.ofSuccess());
-    try (LlmTracing t = tracing(ok, ContentCapture.none(), OtlpExport.defaults(), Duration.ofSeconds(10))) {
+    try (LlmTracing t =
+        tracing(ok, ContentCapture.none(), OtlpExport.defaults(), Duration.ofSeconds(10))) {
       LlmClient client = LlmClient.builder(DeterministicLlmProvider.echo("m")).tracing(t).build();
       client.generate("secret ".repeat(1000));
       assertThat(t.forceFlush(Duration.ofSeconds(10))).isTrue();
       SpanData sent = ok.received.get(0);
-      assertThat(sent.getAttributes().asMap().keySet().toString()).doesNotContain("gen_ai.input.messages");
+      assertThat(sent.getAttributes().asMap().keySet().toString())
+          .doesNotContain("gen_ai.input.messages");
       // The queued copy is the exporter's span: it holds no reference to the recorded span.
       assertThat(sent.getClass().getSimpleName()).isEqualTo("ExportedSpan");
       assertThat(t.exportStats()).isEqualTo(new ExportStats(0, 1, 0, 0));
@@ -80,24 +90,49 @@ class ExportPipelineTest {
   @Test
   void withoutContent_theDefaultPolicyLabelsOnlyGenAiSpans_andKeepsEveryOtherAttribute() {
     ScriptedExporter ok = new ScriptedExporter(spans -> CompletableResultCode.ofSuccess());
-    try (LlmTracing t = tracing(ok, ContentCapture.none(), OtlpExport.defaults(), Duration.ofSeconds(10))) {
+    try (LlmTracing t =
+        tracing(ok, ContentCapture.none(), OtlpExport.defaults(), Duration.ofSeconds(10))) {
       LlmClient client = LlmClient.builder(DeterministicLlmProvider.echo("m")).tracing(t).build();
       try (WorkflowScope run = client.workflow("notebook")) {
         client.generate(LlmRequest.builder().prompt("hi").metadata("step_type", "s").build());
       }
       assertThat(t.forceFlush(Duration.ofSeconds(10))).isTrue();
-      SpanData chat = ok.received.stream().filter(x -> x.getName().startsWith("chat")).findFirst().orElseThrow();
-      SpanData workflow = ok.received.stream().filter(x -> x.getName().startsWith("invoke_workflow")).findFirst()
-          .orElseThrow();
-      assertThat(chat.getAttributes().get(io.opentelemetry.api.common.AttributeKey.stringKey("otel_llm.content.capture")))
+      SpanData chat =
+          ok.received.stream()
+              .filter(x -> x.getName().startsWith("chat"))
+              .findFirst()
+              .orElseThrow();
+      SpanData workflow =
+          ok.received.stream()
+              .filter(x -> x.getName().startsWith("invoke_workflow"))
+              .findFirst()
+              .orElseThrow();
+      assertThat(
+              chat.getAttributes()
+                  .get(
+                      io.opentelemetry.api.common.AttributeKey.stringKey(
+                          "otel_llm.content.capture")))
           .isEqualTo("none");
-      assertThat(chat.getAttributes().get(io.opentelemetry.api.common.AttributeKey.stringKey("otel_llm.metadata.step_type")))
+      assertThat(
+              chat.getAttributes()
+                  .get(
+                      io.opentelemetry.api.common.AttributeKey.stringKey(
+                          "otel_llm.metadata.step_type")))
           .isEqualTo("s");
-      assertThat(chat.getAttributes().get(io.opentelemetry.api.common.AttributeKey.stringKey("gen_ai.request.model")))
+      assertThat(
+              chat.getAttributes()
+                  .get(io.opentelemetry.api.common.AttributeKey.stringKey("gen_ai.request.model")))
           .isEqualTo("m");
-      assertThat(chat.getAttributes().asMap().keySet().toString()).doesNotContain("gen_ai.input.messages")
-          .doesNotContain("gen_ai.output.messages").doesNotContain("gen_ai.system_instructions");
-      assertThat(workflow.getAttributes().get(io.opentelemetry.api.common.AttributeKey.stringKey("otel_llm.content.capture")))
+      assertThat(chat.getAttributes().asMap().keySet().toString())
+          .doesNotContain("gen_ai.input.messages")
+          .doesNotContain("gen_ai.output.messages")
+          .doesNotContain("gen_ai.system_instructions");
+      assertThat(
+              workflow
+                  .getAttributes()
+                  .get(
+                      io.opentelemetry.api.common.AttributeKey.stringKey(
+                          "otel_llm.content.capture")))
           .isNull();
     }
   }
@@ -105,8 +140,13 @@ class ExportPipelineTest {
   @Test
   void aCollectorThatNeverAnswers_holdsAtMostTheByteBound() {
     ScriptedExporter silent = new ScriptedExporter(spans -> new CompletableResultCode());
-    OtlpExport settings = OtlpExport.builder().maxQueueSize(10_000).maxQueueBytes(2_000_000).maxBatchSize(16)
-        .scheduleDelay(Duration.ofMillis(5)).build();
+    OtlpExport settings =
+        OtlpExport.builder()
+            .maxQueueSize(10_000)
+            .maxQueueBytes(2_000_000)
+            .maxBatchSize(16)
+            .scheduleDelay(Duration.ofMillis(5))
+            .build();
     try (LlmTracing t = tracing(silent, ContentCapture.full(), settings, Duration.ofMillis(200))) {
       LlmClient client = LlmClient.builder(DeterministicLlmProvider.echo("m")).tracing(t).build();
       String prompt = "p".repeat(200_000);
@@ -124,8 +164,12 @@ class ExportPipelineTest {
   @Test
   void theCountBound_dropsAndCounts() {
     ScriptedExporter silent = new ScriptedExporter(spans -> new CompletableResultCode());
-    OtlpExport settings = OtlpExport.builder().maxQueueSize(20).maxBatchSize(5).scheduleDelay(Duration.ofMillis(5))
-        .build();
+    OtlpExport settings =
+        OtlpExport.builder()
+            .maxQueueSize(20)
+            .maxBatchSize(5)
+            .scheduleDelay(Duration.ofMillis(5))
+            .build();
     try (LlmTracing t = tracing(silent, ContentCapture.none(), settings, Duration.ofMillis(200))) {
       LlmClient client = LlmClient.builder(DeterministicLlmProvider.echo("m")).tracing(t).build();
       for (int i = 0; i < 100; i++) {
@@ -140,7 +184,8 @@ class ExportPipelineTest {
   @Test
   void close_isBounded_andItsCountsAreFinal() throws Exception {
     ScriptedExporter silent = new ScriptedExporter(spans -> new CompletableResultCode());
-    LlmTracing t = tracing(silent, ContentCapture.none(), OtlpExport.defaults(), Duration.ofMillis(300));
+    LlmTracing t =
+        tracing(silent, ContentCapture.none(), OtlpExport.defaults(), Duration.ofMillis(300));
     LlmClient client = LlmClient.builder(DeterministicLlmProvider.echo("m")).tracing(t).build();
     for (int i = 0; i < 10; i++) {
       client.generate("x");
@@ -157,9 +202,14 @@ class ExportPipelineTest {
   @Test
   void forceFlush_saysWhetherTheExportSucceeded() {
     AtomicInteger calls = new AtomicInteger();
-    ScriptedExporter flaky = new ScriptedExporter(spans -> calls.getAndIncrement() == 0
-        ? CompletableResultCode.ofFailure() : CompletableResultCode.ofSuccess());
-    try (LlmTracing t = tracing(flaky, ContentCapture.none(), OtlpExport.defaults(), Duration.ofSeconds(10))) {
+    ScriptedExporter flaky =
+        new ScriptedExporter(
+            spans ->
+                calls.getAndIncrement() == 0
+                    ? CompletableResultCode.ofFailure()
+                    : CompletableResultCode.ofSuccess());
+    try (LlmTracing t =
+        tracing(flaky, ContentCapture.none(), OtlpExport.defaults(), Duration.ofSeconds(10))) {
       LlmClient client = LlmClient.builder(DeterministicLlmProvider.echo("m")).tracing(t).build();
       client.generate("first");
       assertThat(t.forceFlush(Duration.ofSeconds(10))).isFalse();
@@ -172,7 +222,8 @@ class ExportPipelineTest {
   @Test
   void flushesInQuickSuccession_eachSendWhatWasQueuedBeforeThem() {
     ScriptedExporter ok = new ScriptedExporter(spans -> CompletableResultCode.ofSuccess());
-    try (LlmTracing t = tracing(ok, ContentCapture.none(), OtlpExport.defaults(), Duration.ofSeconds(10))) {
+    try (LlmTracing t =
+        tracing(ok, ContentCapture.none(), OtlpExport.defaults(), Duration.ofSeconds(10))) {
       LlmClient client = LlmClient.builder(DeterministicLlmProvider.echo("m")).tracing(t).build();
       for (int i = 1; i <= 200; i++) {
         client.generate("x" + i);
@@ -185,13 +236,16 @@ class ExportPipelineTest {
   @Test
   void anExporterThrowingAnError_failsItsBatch_andTheNextOneIsSent() {
     AtomicInteger calls = new AtomicInteger();
-    SpanExporter broken = new ScriptedExporter(spans -> {
-      if (calls.getAndIncrement() == 0) {
-        throw new NoClassDefFoundError("some/missing/Class");
-      }
-      return CompletableResultCode.ofSuccess();
-    });
-    try (LlmTracing t = tracing(broken, ContentCapture.none(), OtlpExport.defaults(), Duration.ofSeconds(10))) {
+    SpanExporter broken =
+        new ScriptedExporter(
+            spans -> {
+              if (calls.getAndIncrement() == 0) {
+                throw new NoClassDefFoundError("some/missing/Class");
+              }
+              return CompletableResultCode.ofSuccess();
+            });
+    try (LlmTracing t =
+        tracing(broken, ContentCapture.none(), OtlpExport.defaults(), Duration.ofSeconds(10))) {
       LlmClient client = LlmClient.builder(DeterministicLlmProvider.echo("m")).tracing(t).build();
       client.generate("first");
       assertThat(t.forceFlush(Duration.ofSeconds(10))).isFalse();
@@ -202,11 +256,19 @@ class ExportPipelineTest {
   }
 
   private static String outage(String heap, String policy) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        heap, "-cp", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
-        CollectorOutageMain.class.getName(), policy));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                heap,
+                "-cp",
+                System.getProperty(
+                    "surefire.test.class.path", System.getProperty("java.class.path")),
+                CollectorOutageMain.class.getName(),
+                policy));
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    String out =
+        new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
     assertThat(p.waitFor(90, TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue()).as(out).isZero();
     return out;
@@ -215,8 +277,13 @@ class ExportPipelineTest {
   @Test
   void aCollectorOutage_withLargePrompts_cannotExhaustASmallHeap() throws Exception {
     // 1,000 calls of 200 KB: 2,048 queued spans holding their content would need ~800 MB.
-    assertThat(outage("-Xmx128m", "none")).contains("calls=1000").doesNotContain("OutOfMemoryError");
-    // With full content exported, the byte bound (32 MiB) holds; the exporter's marshaling needs the rest.
-    assertThat(outage("-Xmx256m", "full")).contains("calls=1000").doesNotContain("OutOfMemoryError");
+    assertThat(outage("-Xmx128m", "none"))
+        .contains("calls=1000")
+        .doesNotContain("OutOfMemoryError");
+    // With full content exported, the byte bound (32 MiB) holds; the exporter's marshaling needs
+    // the rest.
+    assertThat(outage("-Xmx256m", "full"))
+        .contains("calls=1000")
+        .doesNotContain("OutOfMemoryError");
   }
 }

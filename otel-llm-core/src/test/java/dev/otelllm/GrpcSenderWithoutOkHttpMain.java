@@ -9,7 +9,10 @@ public final class GrpcSenderWithoutOkHttpMain {
 
   public static void main(String[] args) {
     try {
-      LlmTracing.builder().exportOtlp(OtlpExport.builder().protocol(OtlpExport.Protocol.GRPC).build()).build().close();
+      LlmTracing.builder()
+          .exportOtlp(OtlpExport.builder().protocol(OtlpExport.Protocol.GRPC).build())
+          .build()
+          .close();
       System.out.println("built");
     } catch (RuntimeException e) {
       System.out.println(e.getClass().getSimpleName() + ": " + e.getMessage());

@@ -25,23 +25,38 @@ class MetricsAndJoinTest {
   @Test
   void clientMetrics_durationAndTokenUsage_withAdvisedBuckets() {
     try (TestTracing t = new TestTracing()) {
-      LlmClient client = t.client(DeterministicLlmProvider.builder("m").fixedUsage(Usage.of(100, 40)).repeatLast()
-          .answer("a").build());
+      LlmClient client =
+          t.client(
+              DeterministicLlmProvider.builder("m")
+                  .fixedUsage(Usage.of(100, 40))
+                  .repeatLast()
+                  .answer("a")
+                  .build());
       client.generate("x");
       client.generate("y");
       Collection<MetricData> metrics = t.metrics.collectAllMetrics();
-      MetricData duration = metrics.stream().filter(m -> m.getName().equals("gen_ai.client.operation.duration"))
-          .findFirst().orElseThrow();
+      MetricData duration =
+          metrics.stream()
+              .filter(m -> m.getName().equals("gen_ai.client.operation.duration"))
+              .findFirst()
+              .orElseThrow();
       assertThat(duration).hasUnit("s");
       HistogramPointData point = duration.getHistogramData().getPoints().iterator().next();
       assertThat(point.getCount()).isEqualTo(2);
-      assertThat(point.getBoundaries()).containsExactly(0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12,
-          10.24, 20.48, 40.96, 81.92);
-      assertThat(point.getAttributes().get(AttributeKey.stringKey("gen_ai.provider.name"))).isEqualTo("deterministic");
-      assertThat(point.getAttributes().get(AttributeKey.stringKey("gen_ai.operation.name"))).isEqualTo("chat");
+      assertThat(point.getBoundaries())
+          .containsExactly(
+              0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96,
+              81.92);
+      assertThat(point.getAttributes().get(AttributeKey.stringKey("gen_ai.provider.name")))
+          .isEqualTo("deterministic");
+      assertThat(point.getAttributes().get(AttributeKey.stringKey("gen_ai.operation.name")))
+          .isEqualTo("chat");
 
-      MetricData tokens = metrics.stream().filter(m -> m.getName().equals("gen_ai.client.token.usage"))
-          .findFirst().orElseThrow();
+      MetricData tokens =
+          metrics.stream()
+              .filter(m -> m.getName().equals("gen_ai.client.token.usage"))
+              .findFirst()
+              .orElseThrow();
       assertThat(tokens).hasUnit("{token}");
       List<HistogramPointData> points = List.copyOf(tokens.getHistogramData().getPoints());
       assertThat(points).hasSize(2);
@@ -56,16 +71,30 @@ class MetricsAndJoinTest {
   @Test
   void failedCall_recordsDurationWithErrorType() {
     try (TestTracing t = new TestTracing()) {
-      LlmClient client = t.client(DeterministicLlmProvider.builder("m").fail(new LlmException("p", "timeout", "slow")).build());
+      LlmClient client =
+          t.client(
+              DeterministicLlmProvider.builder("m")
+                  .fail(new LlmException("p", "timeout", "slow"))
+                  .build());
       try {
         client.generate("x");
       } catch (LlmException expected) {
         // traced below
       }
-      MetricData duration = t.metrics.collectAllMetrics().stream()
-          .filter(m -> m.getName().equals("gen_ai.client.operation.duration")).findFirst().orElseThrow();
-      assertThat(duration.getHistogramData().getPoints().iterator().next().getAttributes()
-          .get(AttributeKey.stringKey("error.type"))).isEqualTo("timeout");
+      MetricData duration =
+          t.metrics.collectAllMetrics().stream()
+              .filter(m -> m.getName().equals("gen_ai.client.operation.duration"))
+              .findFirst()
+              .orElseThrow();
+      assertThat(
+              duration
+                  .getHistogramData()
+                  .getPoints()
+                  .iterator()
+                  .next()
+                  .getAttributes()
+                  .get(AttributeKey.stringKey("error.type")))
+          .isEqualTo("timeout");
     }
   }
 
@@ -73,13 +102,16 @@ class MetricsAndJoinTest {
   void joinsTheApplicationsSdk_buffersEverything_evenWhatItsSamplerDrops() {
     InMemorySpanExporter appExporter = InMemorySpanExporter.create();
     TraceBuffer buffer = TraceBuffer.create(50);
-    SdkTracerProviderBuilder appTracing = SdkTracerProvider.builder()
-        .setSampler(RecordGenAiSampler.wrap(Sampler.traceIdRatioBased(0.0)))
-        .addSpanProcessor(SimpleSpanProcessor.create(appExporter));
+    SdkTracerProviderBuilder appTracing =
+        SdkTracerProvider.builder()
+            .setSampler(RecordGenAiSampler.wrap(Sampler.traceIdRatioBased(0.0)))
+            .addSpanProcessor(SimpleSpanProcessor.create(appExporter));
     LlmTracing.addProcessors(appTracing, buffer);
-    try (OpenTelemetrySdk appSdk = OpenTelemetrySdk.builder().setTracerProvider(appTracing.build()).build()) {
+    try (OpenTelemetrySdk appSdk =
+        OpenTelemetrySdk.builder().setTracerProvider(appTracing.build()).build()) {
       LlmTracing tracing = LlmTracing.builder().joinOpenTelemetry(appSdk, buffer).build();
-      LlmClient client = LlmClient.builder(DeterministicLlmProvider.echo("m")).tracing(tracing).build();
+      LlmClient client =
+          LlmClient.builder(DeterministicLlmProvider.echo("m")).tracing(tracing).build();
       client.generate("x");
       // The application's sampler drops everything: nothing is exported, yet the buffer has it.
       assertThat(appExporter.getFinishedSpanItems()).isEmpty();
@@ -91,13 +123,17 @@ class MetricsAndJoinTest {
 
     InMemorySpanExporter sampled = InMemorySpanExporter.create();
     TraceBuffer buffer2 = TraceBuffer.create(50);
-    SdkTracerProviderBuilder recordOnly = SdkTracerProvider.builder()
-        .setSampler(Sampler.alwaysOn())
-        .addSpanProcessor(SimpleSpanProcessor.create(sampled));
+    SdkTracerProviderBuilder recordOnly =
+        SdkTracerProvider.builder()
+            .setSampler(Sampler.alwaysOn())
+            .addSpanProcessor(SimpleSpanProcessor.create(sampled));
     LlmTracing.addProcessors(recordOnly, buffer2);
-    try (OpenTelemetrySdk appSdk = OpenTelemetrySdk.builder().setTracerProvider(recordOnly.build()).build()) {
-      LlmClient client = LlmClient.builder(DeterministicLlmProvider.echo("m"))
-          .tracing(LlmTracing.builder().joinOpenTelemetry(appSdk, buffer2).build()).build();
+    try (OpenTelemetrySdk appSdk =
+        OpenTelemetrySdk.builder().setTracerProvider(recordOnly.build()).build()) {
+      LlmClient client =
+          LlmClient.builder(DeterministicLlmProvider.echo("m"))
+              .tracing(LlmTracing.builder().joinOpenTelemetry(appSdk, buffer2).build())
+              .build();
       LlmResponse r = client.generate("y");
       assertThat(sampled.getFinishedSpanItems()).hasSize(1);
       assertThat(client.getTrace(r.spanId().orElseThrow()).orElseThrow().prompt()).isEqualTo("y");
@@ -107,27 +143,34 @@ class MetricsAndJoinTest {
   @Test
   void joinMode_rejectsSettingsThatOnlyApplyToItsOwnSdk() {
     TraceBuffer buffer = TraceBuffer.create();
-    assertThatThrownBy(() -> LlmTracing.builder().joinOpenTelemetry(OpenTelemetrySdk.builder().build(), buffer)
-        .addSpanExporter(InMemorySpanExporter.create()).build())
-        .hasMessage("exporters, OTLP export, metric readers, sampler and registerGlobal apply only to the SDK this builder makes, not to a joined OpenTelemetry");
+    assertThatThrownBy(
+            () ->
+                LlmTracing.builder()
+                    .joinOpenTelemetry(OpenTelemetrySdk.builder().build(), buffer)
+                    .addSpanExporter(InMemorySpanExporter.create())
+                    .build())
+        .hasMessage(
+            "exporters, OTLP export, metric readers, sampler and registerGlobal apply only to the SDK this builder makes, not to a joined OpenTelemetry");
   }
 
   @Test
   void close_isIdempotent_theSdkIsShutDownOnce() {
-    java.util.logging.Logger sdkLogger = java.util.logging.Logger.getLogger(OpenTelemetrySdk.class.getName());
+    java.util.logging.Logger sdkLogger =
+        java.util.logging.Logger.getLogger(OpenTelemetrySdk.class.getName());
     List<String> logged = new java.util.concurrent.CopyOnWriteArrayList<>();
-    java.util.logging.Handler handler = new java.util.logging.Handler() {
-      @Override
-      public void publish(java.util.logging.LogRecord record) {
-        logged.add(record.getMessage());
-      }
+    java.util.logging.Handler handler =
+        new java.util.logging.Handler() {
+          @Override
+          public void publish(java.util.logging.LogRecord record) {
+            logged.add(record.getMessage());
+          }
 
-      @Override
-      public void flush() {}
+          @Override
+          public void flush() {}
 
-      @Override
-      public void close() {}
-    };
+          @Override
+          public void close() {}
+        };
     sdkLogger.addHandler(handler);
     try {
       LlmTracing tracing = LlmTracing.create();

@@ -40,7 +40,10 @@ class OtlpExportTest {
   }
 
   private static Optional<AnyValue> attr(Span span, String key) {
-    return span.getAttributesList().stream().filter(kv -> kv.getKey().equals(key)).map(KeyValue::getValue).findFirst();
+    return span.getAttributesList().stream()
+        .filter(kv -> kv.getKey().equals(key))
+        .map(KeyValue::getValue)
+        .findFirst();
   }
 
   private static String hex(com.google.protobuf.ByteString id) {
@@ -48,16 +51,24 @@ class OtlpExportTest {
   }
 
   @Test
-  void httpProtobuf_carriesTheGenAiSpans_resource_session_workflowTree_andNoCredentials() throws Exception {
+  void httpProtobuf_carriesTheGenAiSpans_resource_session_workflowTree_andNoCredentials()
+      throws Exception {
     try (OtlpReceiver receiver = OtlpReceiver.alwaysOk()) {
-      LlmTracing tracing = LlmTracing.builder().serviceName("notebook-service")
-          .exportOtlp(OtlpExport.builder().endpoint(receiver.endpoint()).header("X-Api-Key", "backend-token-XYZ")
-              .metrics(false).build())
-          .exportContentCapture(ContentCapture.full().asJsonString())
-          .build();
+      LlmTracing tracing =
+          LlmTracing.builder()
+              .serviceName("notebook-service")
+              .exportOtlp(
+                  OtlpExport.builder()
+                      .endpoint(receiver.endpoint())
+                      .header("X-Api-Key", "backend-token-XYZ")
+                      .metrics(false)
+                      .build())
+              .exportContentCapture(ContentCapture.full().asJsonString())
+              .build();
       LlmClient client = LlmClient.builder(keyedProvider()).tracing(tracing).build();
       String workflowSpanId;
-      try (WorkflowScope run = client.workflow("codegen"); Session s = client.session().id("sess-42").build()) {
+      try (WorkflowScope run = client.workflow("codegen");
+          Session s = client.session().id("sess-42").build()) {
         workflowSpanId = run.spanId();
         s.generate("Create a histogram", "code_generation", 1);
         s.generate("Fix it", "code_generation", 2);
@@ -65,40 +76,59 @@ class OtlpExportTest {
       tracing.close();
 
       assertThat(receiver.traceRequests).isNotEmpty();
-      assertThat(receiver.traceRequests.get(0).getHeaders().get("X-Api-Key")).isEqualTo("backend-token-XYZ");
-      assertThat(receiver.traceRequests.get(0).getHeaders().get("Content-Type")).isEqualTo("application/x-protobuf");
+      assertThat(receiver.traceRequests.get(0).getHeaders().get("X-Api-Key"))
+          .isEqualTo("backend-token-XYZ");
+      assertThat(receiver.traceRequests.get(0).getHeaders().get("Content-Type"))
+          .isEqualTo("application/x-protobuf");
       ExportTraceServiceRequest first = receiver.accepted.get(0);
       assertThat(first.getResourceSpans(0).getResource().getAttributesList())
-          .anySatisfy(kv -> {
-            assertThat(kv.getKey()).isEqualTo("service.name");
-            assertThat(kv.getValue().getStringValue()).isEqualTo("notebook-service");
-          });
+          .anySatisfy(
+              kv -> {
+                assertThat(kv.getKey()).isEqualTo("service.name");
+                assertThat(kv.getValue().getStringValue()).isEqualTo("notebook-service");
+              });
 
       List<Span> spans = receiver.allSpans();
-      List<Span> chats = spans.stream().filter(s -> s.getName().equals("chat gpt-4o-mini")).toList();
+      List<Span> chats =
+          spans.stream().filter(s -> s.getName().equals("chat gpt-4o-mini")).toList();
       assertThat(chats).hasSize(2);
-      Span workflow = spans.stream().filter(s -> s.getName().equals("invoke_workflow codegen")).findFirst().orElseThrow();
+      Span workflow =
+          spans.stream()
+              .filter(s -> s.getName().equals("invoke_workflow codegen"))
+              .findFirst()
+              .orElseThrow();
       assertThat(hex(workflow.getSpanId())).isEqualTo(workflowSpanId);
       Span chat = chats.get(0);
       assertThat(hex(chat.getParentSpanId())).isEqualTo(workflowSpanId);
       assertThat(chat.getTraceId()).isEqualTo(workflow.getTraceId());
       assertThat(chat.getKind()).isEqualTo(Span.SpanKind.SPAN_KIND_CLIENT);
-      assertThat(attr(chat, "gen_ai.operation.name").orElseThrow().getStringValue()).isEqualTo("chat");
-      assertThat(attr(chat, "gen_ai.provider.name").orElseThrow().getStringValue()).isEqualTo("openai");
-      assertThat(attr(chat, "server.address").orElseThrow().getStringValue()).isEqualTo("api.openai.com");
+      assertThat(attr(chat, "gen_ai.operation.name").orElseThrow().getStringValue())
+          .isEqualTo("chat");
+      assertThat(attr(chat, "gen_ai.provider.name").orElseThrow().getStringValue())
+          .isEqualTo("openai");
+      assertThat(attr(chat, "server.address").orElseThrow().getStringValue())
+          .isEqualTo("api.openai.com");
       assertThat(attr(chat, "server.port").orElseThrow().getIntValue()).isEqualTo(443);
       assertThat(attr(chat, "session.id").orElseThrow().getStringValue()).isEqualTo("sess-42");
-      assertThat(attr(chat, "gen_ai.conversation.id").orElseThrow().getStringValue()).isEqualTo("sess-42");
-      assertThat(attr(chat, "otel_llm.metadata.step_type").orElseThrow().getStringValue()).isEqualTo("code_generation");
-      assertThat(attr(chat, "otel_llm.metadata.attempt_number").orElseThrow().getIntValue()).isEqualTo(1);
+      assertThat(attr(chat, "gen_ai.conversation.id").orElseThrow().getStringValue())
+          .isEqualTo("sess-42");
+      assertThat(attr(chat, "otel_llm.metadata.step_type").orElseThrow().getStringValue())
+          .isEqualTo("code_generation");
+      assertThat(attr(chat, "otel_llm.metadata.attempt_number").orElseThrow().getIntValue())
+          .isEqualTo(1);
       assertThat(attr(chat, "gen_ai.usage.input_tokens")).isPresent();
       assertThat(attr(chat, "gen_ai.input.messages").orElseThrow().getStringValue())
-          .isEqualTo("[{\"role\":\"user\",\"parts\":[{\"type\":\"text\",\"content\":\"Create a histogram\"}]}]");
-      assertThat(attr(chat, "gen_ai.output.messages").orElseThrow().getStringValue()).contains("echo: Create a histogram");
+          .isEqualTo(
+              "[{\"role\":\"user\",\"parts\":[{\"type\":\"text\",\"content\":\"Create a histogram\"}]}]");
+      assertThat(attr(chat, "gen_ai.output.messages").orElseThrow().getStringValue())
+          .contains("echo: Create a histogram");
 
       for (var request : receiver.traceRequests) {
         String body = new String(request.getBody().toByteArray(), StandardCharsets.ISO_8859_1);
-        assertThat(body).doesNotContain(API_KEY).doesNotContain("backend-token-XYZ").doesNotContainIgnoringCase("authorization");
+        assertThat(body)
+            .doesNotContain(API_KEY)
+            .doesNotContain("backend-token-XYZ")
+            .doesNotContainIgnoringCase("authorization");
       }
     }
   }
@@ -106,13 +136,20 @@ class OtlpExportTest {
   @Test
   void structuredContent_arrivesAsKeyValueLists() throws Exception {
     try (OtlpReceiver receiver = OtlpReceiver.alwaysOk()) {
-      LlmTracing tracing = LlmTracing.builder()
-          .exportOtlp(OtlpExport.builder().endpoint(receiver.endpoint()).metrics(false).compression("gzip").build())
-          .exportContentCapture(ContentCapture.full())
-          .build();
+      LlmTracing tracing =
+          LlmTracing.builder()
+              .exportOtlp(
+                  OtlpExport.builder()
+                      .endpoint(receiver.endpoint())
+                      .metrics(false)
+                      .compression("gzip")
+                      .build())
+              .exportContentCapture(ContentCapture.full())
+              .build();
       LlmClient.builder(keyedProvider()).tracing(tracing).build().generate("hi");
       tracing.close();
-      assertThat(receiver.traceRequests.get(0).getHeaders().get("Content-Encoding")).isEqualTo("gzip");
+      assertThat(receiver.traceRequests.get(0).getHeaders().get("Content-Encoding"))
+          .isEqualTo("gzip");
       Span chat = receiver.allSpans().get(0);
       AnyValue input = attr(chat, "gen_ai.input.messages").orElseThrow();
       assertThat(input.hasArrayValue()).isTrue();
@@ -125,14 +162,17 @@ class OtlpExportTest {
   @Test
   void defaultExportPolicy_sendsNoContent_whileMemoryKeepsIt() throws Exception {
     try (OtlpReceiver receiver = OtlpReceiver.alwaysOk()) {
-      LlmTracing tracing = LlmTracing.builder()
-          .exportOtlp(OtlpExport.builder().endpoint(receiver.endpoint()).metrics(false).build()).build();
+      LlmTracing tracing =
+          LlmTracing.builder()
+              .exportOtlp(OtlpExport.builder().endpoint(receiver.endpoint()).metrics(false).build())
+              .build();
       LlmClient client = LlmClient.builder(keyedProvider()).tracing(tracing).build();
       client.generate("a private prompt");
       tracing.close();
       Span chat = receiver.allSpans().get(0);
       assertThat(attr(chat, "gen_ai.input.messages")).isEmpty();
-      assertThat(attr(chat, "otel_llm.content.capture").orElseThrow().getStringValue()).isEqualTo("none");
+      assertThat(attr(chat, "otel_llm.content.capture").orElseThrow().getStringValue())
+          .isEqualTo("none");
       assertThat(client.getTraces().get(0).prompt()).isEqualTo("a private prompt");
     }
   }
@@ -140,9 +180,11 @@ class OtlpExportTest {
   @Test
   void sampledExport_buffersEverything() throws Exception {
     try (OtlpReceiver receiver = OtlpReceiver.alwaysOk()) {
-      LlmTracing tracing = LlmTracing.builder()
-          .sampler(io.opentelemetry.sdk.trace.samplers.Sampler.alwaysOff())
-          .exportOtlp(OtlpExport.builder().endpoint(receiver.endpoint()).metrics(false).build()).build();
+      LlmTracing tracing =
+          LlmTracing.builder()
+              .sampler(io.opentelemetry.sdk.trace.samplers.Sampler.alwaysOff())
+              .exportOtlp(OtlpExport.builder().endpoint(receiver.endpoint()).metrics(false).build())
+              .build();
       LlmClient client = LlmClient.builder(keyedProvider()).tracing(tracing).build();
       for (int i = 0; i < 10; i++) {
         client.generate("p" + i);
@@ -156,15 +198,19 @@ class OtlpExportTest {
   @Test
   void metrics_goOverOtlpToo() throws Exception {
     try (OtlpReceiver receiver = OtlpReceiver.alwaysOk()) {
-      LlmTracing tracing = LlmTracing.builder()
-          .exportOtlp(OtlpExport.builder().endpoint(receiver.endpoint()).build()).build();
+      LlmTracing tracing =
+          LlmTracing.builder()
+              .exportOtlp(OtlpExport.builder().endpoint(receiver.endpoint()).build())
+              .build();
       LlmClient.builder(keyedProvider()).tracing(tracing).build().generate("x");
       tracing.close();
       boolean metricsArrived = false;
       for (int i = 0; i < receiver.server.getRequestCount(); i++) {
         var r = receiver.server.takeRequest(1, java.util.concurrent.TimeUnit.SECONDS);
         if (r != null && r.getUrl().encodedPath().equals("/v1/metrics")) {
-          var decoded = io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest.parseFrom(r.getBody().toByteArray());
+          var decoded =
+              io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest.parseFrom(
+                  r.getBody().toByteArray());
           metricsArrived = decoded.toString().contains("gen_ai.client.operation.duration");
         }
       }
@@ -176,50 +222,77 @@ class OtlpExportTest {
   void settings_validateAtOnce() {
     assertThatThrownBy(() -> OtlpExport.builder().endpoint("localhost:4318"))
         .hasMessage("endpoint must be an http:// or https:// URL with a host, was localhost:4318");
-    assertThatThrownBy(() -> OtlpExport.builder().compression("zstd")).hasMessage("compression must be gzip or none, was zstd");
-    assertThatThrownBy(() -> OtlpExport.builder().timeout(Duration.ZERO)).hasMessage("timeout must be positive, was PT0S");
-    assertThatThrownBy(() -> OtlpExport.Protocol.fromId("thrift")).hasMessage("unknown OTLP protocol 'thrift': use http/protobuf or grpc");
+    assertThatThrownBy(() -> OtlpExport.builder().compression("zstd"))
+        .hasMessage("compression must be gzip or none, was zstd");
+    assertThatThrownBy(() -> OtlpExport.builder().timeout(Duration.ZERO))
+        .hasMessage("timeout must be positive, was PT0S");
+    assertThatThrownBy(() -> OtlpExport.Protocol.fromId("thrift"))
+        .hasMessage("unknown OTLP protocol 'thrift': use http/protobuf or grpc");
     assertThat(OtlpExport.defaults().tracesEndpoint()).isEqualTo("http://localhost:4318/v1/traces");
-    assertThat(OtlpExport.builder().protocol(OtlpExport.Protocol.GRPC).build().endpoint()).isEqualTo("http://localhost:4317");
-    assertThat(OtlpExport.builder().header("Authorization", "Bearer x").build().toString()).doesNotContain("Bearer");
+    assertThat(OtlpExport.builder().protocol(OtlpExport.Protocol.GRPC).build().endpoint())
+        .isEqualTo("http://localhost:4317");
+    assertThat(OtlpExport.builder().header("Authorization", "Bearer x").build().toString())
+        .doesNotContain("Bearer");
   }
 
   @Test
   void grpcSenderWithoutOkHttp_getsTheSameMessage_notANoClassDefFoundError() throws Exception {
     String sender = System.getProperty("grpc.sender.jar");
-    String classpath = java.util.Arrays.stream(System.getProperty("surefire.test.class.path",
-            System.getProperty("java.class.path")).split(java.io.File.pathSeparator))
-        .filter(entry -> !entry.contains("okhttp") && !entry.contains("okio") && !entry.contains("kotlin"))
-        .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator)) + java.io.File.pathSeparator + sender;
-    Process p = new ProcessBuilder(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", classpath, GrpcSenderWithoutOkHttpMain.class.getName()).redirectErrorStream(true).start();
+    String classpath =
+        java.util.Arrays.stream(
+                    System.getProperty(
+                            "surefire.test.class.path", System.getProperty("java.class.path"))
+                        .split(java.io.File.pathSeparator))
+                .filter(
+                    entry ->
+                        !entry.contains("okhttp")
+                            && !entry.contains("okio")
+                            && !entry.contains("kotlin"))
+                .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator))
+            + java.io.File.pathSeparator
+            + sender;
+    Process p =
+        new ProcessBuilder(
+                java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                classpath,
+                GrpcSenderWithoutOkHttpMain.class.getName())
+            .redirectErrorStream(true)
+            .start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
-    assertThat(out).startsWith("IllegalStateException: OTLP over gRPC needs a gRPC sender on the classpath: add "
-        + "io.opentelemetry:opentelemetry-exporter-sender-okhttp and com.squareup.okhttp3:okhttp-jvm");
+    assertThat(out)
+        .startsWith(
+            "IllegalStateException: OTLP over gRPC needs a gRPC sender on the classpath: add "
+                + "io.opentelemetry:opentelemetry-exporter-sender-okhttp and com.squareup.okhttp3:okhttp-jvm");
   }
 
   @Test
   void grpcWithoutItsSender_failsAtBuildWithWhatToAdd() {
-    assertThatThrownBy(() -> LlmTracing.builder()
-        .exportOtlp(OtlpExport.builder().protocol(OtlpExport.Protocol.GRPC).build()).build())
+    assertThatThrownBy(
+            () ->
+                LlmTracing.builder()
+                    .exportOtlp(OtlpExport.builder().protocol(OtlpExport.Protocol.GRPC).build())
+                    .build())
         .isInstanceOf(IllegalStateException.class)
-        .hasMessageStartingWith("OTLP over gRPC needs a gRPC sender on the classpath: add io.opentelemetry:opentelemetry-exporter-sender-okhttp");
+        .hasMessageStartingWith(
+            "OTLP over gRPC needs a gRPC sender on the classpath: add io.opentelemetry:opentelemetry-exporter-sender-okhttp");
   }
 
   @Test
   void autoconfigured_readsTheStandardVariables_andAddsTheBuffer() throws Exception {
     try (OtlpReceiver receiver = OtlpReceiver.alwaysOk()) {
-      Map<String, String> props = Map.of(
-          "otel.exporter.otlp.endpoint", receiver.endpoint(),
-          "otel.exporter.otlp.protocol", "http/protobuf",
-          "otel.service.name", "auto-svc",
-          "otel.metrics.exporter", "none",
-          "otel.logs.exporter", "none",
-          "otel.traces.sampler", "always_off",
-          "otel.bsp.schedule.delay", "50",
-          "otel.llm.export.content", "truncated",
-          "otel.llm.export.content.max.bytes", "256");
+      Map<String, String> props =
+          Map.of(
+              "otel.exporter.otlp.endpoint", receiver.endpoint(),
+              "otel.exporter.otlp.protocol", "http/protobuf",
+              "otel.service.name", "auto-svc",
+              "otel.metrics.exporter", "none",
+              "otel.logs.exporter", "none",
+              "otel.traces.sampler", "always_off",
+              "otel.bsp.schedule.delay", "50",
+              "otel.llm.export.content", "truncated",
+              "otel.llm.export.content.max.bytes", "256");
       props.forEach(System::setProperty);
       try (LlmTracing tracing = LlmTracing.autoconfigured()) {
         LlmClient client = LlmClient.builder(keyedProvider()).tracing(tracing).build();
@@ -237,13 +310,14 @@ class OtlpExportTest {
   @Test
   void autoconfigured_exportsWithTheContentPolicy() throws Exception {
     try (OtlpReceiver receiver = OtlpReceiver.alwaysOk()) {
-      Map<String, String> props = Map.of(
-          "otel.exporter.otlp.endpoint", receiver.endpoint(),
-          "otel.service.name", "auto-svc",
-          "otel.metrics.exporter", "none",
-          "otel.logs.exporter", "none",
-          "otel.llm.export.content", "truncated",
-          "otel.llm.export.content.max.bytes", "256");
+      Map<String, String> props =
+          Map.of(
+              "otel.exporter.otlp.endpoint", receiver.endpoint(),
+              "otel.service.name", "auto-svc",
+              "otel.metrics.exporter", "none",
+              "otel.logs.exporter", "none",
+              "otel.llm.export.content", "truncated",
+              "otel.llm.export.content.max.bytes", "256");
       props.forEach(System::setProperty);
       try (LlmTracing tracing = LlmTracing.autoconfigured()) {
         LlmClient.builder(keyedProvider()).tracing(tracing).build().generate("x".repeat(1000));
@@ -256,7 +330,8 @@ class OtlpExportTest {
       String input = attr(chat, "gen_ai.input.messages").orElseThrow().getStringValue();
       assertThat(input.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(256);
       assertThat(input).contains("...[truncated]");
-      assertThat(receiver.accepted.get(0).getResourceSpans(0).getResource().toString()).contains("auto-svc");
+      assertThat(receiver.accepted.get(0).getResourceSpans(0).getResource().toString())
+          .contains("auto-svc");
     }
   }
 }

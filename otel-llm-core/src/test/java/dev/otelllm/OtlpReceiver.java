@@ -28,28 +28,31 @@ public final class OtlpReceiver implements AutoCloseable {
   final AtomicInteger acceptedSpans = new AtomicInteger();
   private final AtomicInteger calls = new AtomicInteger();
 
-  /** @param answer the response to the n-th trace request (0-based) */
+  /**
+   * @param answer the response to the n-th trace request (0-based)
+   */
   public OtlpReceiver(IntFunction<MockResponse> answer) throws IOException {
-    server.setDispatcher(new Dispatcher() {
-      @Override
-      public MockResponse dispatch(RecordedRequest request) {
-        if (!request.getUrl().encodedPath().equals("/v1/traces")) {
-          return new MockResponse.Builder().code(200).build();
-        }
-        traceRequests.add(request);
-        MockResponse response = answer.apply(calls.getAndIncrement());
-        if (response.getCode() == 200) {
-          try {
-            ExportTraceServiceRequest decoded = decode(request);
-            accepted.add(decoded);
-            acceptedSpans.addAndGet(spans(decoded).size());
-          } catch (IOException e) {
-            return new MockResponse.Builder().code(400).body(e.toString()).build();
+    server.setDispatcher(
+        new Dispatcher() {
+          @Override
+          public MockResponse dispatch(RecordedRequest request) {
+            if (!request.getUrl().encodedPath().equals("/v1/traces")) {
+              return new MockResponse.Builder().code(200).build();
+            }
+            traceRequests.add(request);
+            MockResponse response = answer.apply(calls.getAndIncrement());
+            if (response.getCode() == 200) {
+              try {
+                ExportTraceServiceRequest decoded = decode(request);
+                accepted.add(decoded);
+                acceptedSpans.addAndGet(spans(decoded).size());
+              } catch (IOException e) {
+                return new MockResponse.Builder().code(400).body(e.toString()).build();
+              }
+            }
+            return response;
           }
-        }
-        return response;
-      }
-    });
+        });
     server.start(InetAddress.getByName("127.0.0.1"), 0);
   }
 
@@ -58,7 +61,10 @@ public final class OtlpReceiver implements AutoCloseable {
   }
 
   static MockResponse ok() {
-    return new MockResponse.Builder().code(200).addHeader("Content-Type", "application/x-protobuf").build();
+    return new MockResponse.Builder()
+        .code(200)
+        .addHeader("Content-Type", "application/x-protobuf")
+        .build();
   }
 
   public String endpoint() {

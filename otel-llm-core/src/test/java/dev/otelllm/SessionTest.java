@@ -21,26 +21,37 @@ class SessionTest {
 
   @Test
   void sendsTheHistoryOnEachTurn_andKeepsItsInteractionsInOrder() {
-    DeterministicLlmProvider provider = DeterministicLlmProvider.builder("m")
-        .answer(r -> LlmResponse.builder().content("turn " + r.messages().size()).build()).repeatLast().build();
+    DeterministicLlmProvider provider =
+        DeterministicLlmProvider.builder("m")
+            .answer(r -> LlmResponse.builder().content("turn " + r.messages().size()).build())
+            .repeatLast()
+            .build();
     try (LlmClient client = LlmClient.builder(provider).tracing(true).build();
         Session session = client.session().systemPrompt("be brief").build()) {
       session.generate("one", "code_generation", 1);
       session.generate("two", "code_generation", 2);
       session.generate("three", "methodology_generation", 0);
 
-      assertThat(session.history()).extracting(Message::text)
+      assertThat(session.history())
+          .extracting(Message::text)
           .containsExactly("one", "turn 1", "two", "turn 3", "three", "turn 5");
       List<LlmTrace> history = session.getInteractionHistory();
       assertThat(history).extracting(LlmTrace::prompt).containsExactly("one", "two", "three");
-      assertThat(history).allSatisfy(t -> {
-        assertThat(t.sessionId()).isEqualTo(session.id());
-        assertThat(t.systemPrompt()).isEqualTo("be brief");
-      });
-      assertThat(history.get(1).messages()).extracting(Message::text).containsExactly("one", "turn 1", "two");
-      assertThat(history.get(1).metadata()).containsEntry("step_type", "code_generation").containsEntry("attempt_number", 2L);
+      assertThat(history)
+          .allSatisfy(
+              t -> {
+                assertThat(t.sessionId()).isEqualTo(session.id());
+                assertThat(t.systemPrompt()).isEqualTo("be brief");
+              });
+      assertThat(history.get(1).messages())
+          .extracting(Message::text)
+          .containsExactly("one", "turn 1", "two");
+      assertThat(history.get(1).metadata())
+          .containsEntry("step_type", "code_generation")
+          .containsEntry("attempt_number", 2L);
       // Attempt 0 means "not given": the reference's default, 1.
-      assertThat(history.get(2).metadata()).containsEntry("step_type", "methodology_generation")
+      assertThat(history.get(2).metadata())
+          .containsEntry("step_type", "methodology_generation")
           .containsEntry("attempt_number", 1L);
       assertThat(client.getTraces(TraceQuery.session(session.id()))).isEqualTo(history);
     }
@@ -48,22 +59,33 @@ class SessionTest {
 
   @Test
   void failedTurn_isTracedButLeavesTheConversationUnchanged() {
-    DeterministicLlmProvider provider = DeterministicLlmProvider.builder("m")
-        .answer("first").fail(new LlmException("x", "timeout", "timed out")).answer("retry ok").build();
+    DeterministicLlmProvider provider =
+        DeterministicLlmProvider.builder("m")
+            .answer("first")
+            .fail(new LlmException("x", "timeout", "timed out"))
+            .answer("retry ok")
+            .build();
     try (LlmClient client = LlmClient.builder(provider).tracing(true).build();
         Session session = client.newSession()) {
       session.generate("a");
       assertThatThrownBy(() -> session.generate("b")).hasMessage("timed out");
       session.generate("b");
-      assertThat(session.history()).extracting(Message::text).containsExactly("a", "first", "b", "retry ok");
-      assertThat(session.getInteractionHistory()).extracting(t -> t.error().isPresent())
+      assertThat(session.history())
+          .extracting(Message::text)
+          .containsExactly("a", "first", "b", "retry ok");
+      assertThat(session.getInteractionHistory())
+          .extracting(t -> t.error().isPresent())
           .containsExactly(false, true, false);
     }
   }
 
   @Test
   void historySurvivesOtherSessionsFillingTheGlobalBuffer() {
-    try (LlmClient client = LlmClient.builder(DeterministicLlmProvider.echo("m")).tracing(true).maxTraces(10).build();
+    try (LlmClient client =
+            LlmClient.builder(DeterministicLlmProvider.echo("m"))
+                .tracing(true)
+                .maxTraces(10)
+                .build();
         Session mine = client.newSession()) {
       mine.generate("keep me 1");
       mine.generate("keep me 2");
@@ -73,24 +95,30 @@ class SessionTest {
         }
       }
       assertThat(client.getTraces()).hasSize(10).noneMatch(t -> t.sessionId().equals(mine.id()));
-      assertThat(mine.getInteractionHistory()).extracting(LlmTrace::prompt).containsExactly("keep me 1", "keep me 2");
+      assertThat(mine.getInteractionHistory())
+          .extracting(LlmTrace::prompt)
+          .containsExactly("keep me 1", "keep me 2");
     }
   }
 
   @Test
   void sessionBound_isTheOneTheUserAskedFor() {
-    try (LlmClient client = LlmClient.builder(DeterministicLlmProvider.echo("m")).tracing(true).build();
+    try (LlmClient client =
+            LlmClient.builder(DeterministicLlmProvider.echo("m")).tracing(true).build();
         Session session = client.session().maxHistory(2).build()) {
       session.generate("1");
       session.generate("2");
       session.generate("3");
-      assertThat(session.getInteractionHistory()).extracting(LlmTrace::prompt).containsExactly("2", "3");
+      assertThat(session.getInteractionHistory())
+          .extracting(LlmTrace::prompt)
+          .containsExactly("2", "3");
     }
   }
 
   @Test
   void sessionsAreIsolated() {
-    try (LlmClient client = LlmClient.builder(DeterministicLlmProvider.echo("m")).tracing(true).build();
+    try (LlmClient client =
+            LlmClient.builder(DeterministicLlmProvider.echo("m")).tracing(true).build();
         Session a = client.newSession();
         Session b = client.session().id("chat-42").build()) {
       a.generate("for a");
@@ -108,36 +136,60 @@ class SessionTest {
     try (TestTracing t = new TestTracing()) {
       Tracer otherInstrumentation = t.tracing.openTelemetry().getTracer("some.http.client");
       ExecutorService pool = Executors.newSingleThreadExecutor();
-      LlmProvider hopping = new LlmProvider() {
-        @Override
-        public ProviderInfo info() {
-          return ProviderInfo.inProcess("hopper", "m");
-        }
+      LlmProvider hopping =
+          new LlmProvider() {
+            @Override
+            public ProviderInfo info() {
+              return ProviderInfo.inProcess("hopper", "m");
+            }
 
-        @Override
-        public LlmResponse generate(LlmRequest request) {
-          try {
-            pool.submit(Context.current().wrap(() -> otherInstrumentation.spanBuilder("POST /v1/chat").startSpan().end()))
-                .get(5, TimeUnit.SECONDS);
-          } catch (Exception e) {
-            throw new IllegalStateException(e);
-          }
-          return LlmResponse.builder().content("ok").build();
-        }
-      };
+            @Override
+            public LlmResponse generate(LlmRequest request) {
+              try {
+                pool.submit(
+                        Context.current()
+                            .wrap(
+                                () ->
+                                    otherInstrumentation
+                                        .spanBuilder("POST /v1/chat")
+                                        .startSpan()
+                                        .end()))
+                    .get(5, TimeUnit.SECONDS);
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+              return LlmResponse.builder().content("ok").build();
+            }
+          };
       LlmClient client = t.client(hopping);
-      try (Session given = client.session().id("conv-7").build(); Session generated = client.newSession()) {
+      try (Session given = client.session().id("conv-7").build();
+          Session generated = client.newSession()) {
         given.generate("hi");
         generated.generate("hi");
         List<SpanData> spans = t.spans();
-        SpanData httpSpan = spans.stream().filter(s -> s.getName().equals("POST /v1/chat")).findFirst().orElseThrow();
-        assertThat(httpSpan.getAttributes().get(AttributeKey.stringKey("session.id"))).isEqualTo("conv-7");
-        assertThat(httpSpan.getAttributes().get(AttributeKey.stringKey("gen_ai.conversation.id"))).isEqualTo("conv-7");
-        SpanData generatedChat = spans.stream()
-            .filter(s -> generated.id().equals(s.getAttributes().get(AttributeKey.stringKey("session.id"))))
-            .filter(s -> s.getName().startsWith("chat")).findFirst().orElseThrow();
+        SpanData httpSpan =
+            spans.stream()
+                .filter(s -> s.getName().equals("POST /v1/chat"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(httpSpan.getAttributes().get(AttributeKey.stringKey("session.id")))
+            .isEqualTo("conv-7");
+        assertThat(httpSpan.getAttributes().get(AttributeKey.stringKey("gen_ai.conversation.id")))
+            .isEqualTo("conv-7");
+        SpanData generatedChat =
+            spans.stream()
+                .filter(
+                    s ->
+                        generated
+                            .id()
+                            .equals(s.getAttributes().get(AttributeKey.stringKey("session.id"))))
+                .filter(s -> s.getName().startsWith("chat"))
+                .findFirst()
+                .orElseThrow();
         // An id the application did not choose is never passed off as its conversation id.
-        assertThat(generatedChat.getAttributes().get(AttributeKey.stringKey("gen_ai.conversation.id"))).isNull();
+        assertThat(
+                generatedChat.getAttributes().get(AttributeKey.stringKey("gen_ai.conversation.id")))
+            .isNull();
       } finally {
         pool.shutdownNow();
       }
@@ -146,16 +198,24 @@ class SessionTest {
 
   @Test
   void defaultParamsAndMetadata_applyToEveryTurn() {
-    try (LlmClient client = LlmClient.builder(DeterministicLlmProvider.echo("m")).tracing(true).build();
-        Session session = client.session().defaultParams(GenerationParams.builder().temperature(0.7).build())
-            .metadata("user_id", "analyst_123").build()) {
+    try (LlmClient client =
+            LlmClient.builder(DeterministicLlmProvider.echo("m")).tracing(true).build();
+        Session session =
+            client
+                .session()
+                .defaultParams(GenerationParams.builder().temperature(0.7).build())
+                .metadata("user_id", "analyst_123")
+                .build()) {
       session.generate("x");
-      session.generate("y", "s", 1, GenerationParams.builder().temperature(0).build(), Map.of("extra", 1));
+      session.generate(
+          "y", "s", 1, GenerationParams.builder().temperature(0).build(), Map.of("extra", 1));
       List<LlmTrace> h = session.getInteractionHistory();
       assertThat(h.get(0).parameters()).containsEntry("temperature", 0.7);
       assertThat(h.get(0).metadata()).containsEntry("user_id", "analyst_123");
       assertThat(h.get(1).parameters()).containsEntry("temperature", 0.0);
-      assertThat(h.get(1).metadata()).containsEntry("user_id", "analyst_123").containsEntry("extra", 1L);
+      assertThat(h.get(1).metadata())
+          .containsEntry("user_id", "analyst_123")
+          .containsEntry("extra", 1L);
     }
   }
 
@@ -173,18 +233,24 @@ class SessionTest {
   void badSessionIds_areRejected() {
     LlmClient client = LlmClient.create(DeterministicLlmProvider.echo("m"));
     assertThatThrownBy(() -> client.session().id("a b"))
-        .hasMessage("session id must be printable ASCII without spaces, commas, semicolons, quotes or backslashes: a b");
-    assertThatThrownBy(() -> client.session().id("")).hasMessage("session id must be 1..256 characters, was 0");
-    assertThatThrownBy(() -> client.session().maxHistory(-1)).hasMessage("maxHistory must be >= 0, was -1");
+        .hasMessage(
+            "session id must be printable ASCII without spaces, commas, semicolons, quotes or backslashes: a b");
+    assertThatThrownBy(() -> client.session().id(""))
+        .hasMessage("session id must be 1..256 characters, was 0");
+    assertThatThrownBy(() -> client.session().maxHistory(-1))
+        .hasMessage("maxHistory must be >= 0, was -1");
   }
 
   @Test
   void upstreamBaggageNamingALiveSession_cannotWriteIntoItsHistory() {
-    try (LlmClient client = LlmClient.builder(DeterministicLlmProvider.echo("m")).tracing(true).build();
+    try (LlmClient client =
+            LlmClient.builder(DeterministicLlmProvider.echo("m")).tracing(true).build();
         Session live = client.session().id("support-chat-1").build()) {
       live.generate("mine");
-      io.opentelemetry.api.baggage.Baggage upstream = io.opentelemetry.api.baggage.Baggage.builder()
-          .put("session.id", "support-chat-1").build();
+      io.opentelemetry.api.baggage.Baggage upstream =
+          io.opentelemetry.api.baggage.Baggage.builder()
+              .put("session.id", "support-chat-1")
+              .build();
       try (io.opentelemetry.context.Scope s = Context.current().with(upstream).makeCurrent()) {
         client.generate("attacker prompt");
       }
@@ -196,7 +262,8 @@ class SessionTest {
 
   @Test
   void twoSessionsWithOneId_keepSeparateHistories_andClosingOneLeavesTheOther() {
-    try (LlmClient client = LlmClient.builder(DeterministicLlmProvider.echo("m")).tracing(true).build()) {
+    try (LlmClient client =
+        LlmClient.builder(DeterministicLlmProvider.echo("m")).tracing(true).build()) {
       Session a = client.session().id("same").build();
       Session b = client.session().id("same").maxHistory(1).build();
       a.generate("a1");
@@ -205,7 +272,9 @@ class SessionTest {
       a.generate("a2");
       b.close();
       a.generate("a3");
-      assertThat(a.getInteractionHistory()).extracting(LlmTrace::prompt).containsExactly("a1", "a2", "a3");
+      assertThat(a.getInteractionHistory())
+          .extracting(LlmTrace::prompt)
+          .containsExactly("a1", "a2", "a3");
       assertThat(b.getInteractionHistory()).isEmpty();
       a.close();
     }
@@ -213,35 +282,56 @@ class SessionTest {
 
   @Test
   void emptyParams_keepTheSessionDefaults() {
-    try (LlmClient client = LlmClient.builder(DeterministicLlmProvider.echo("m")).tracing(true).build();
-        Session s = client.session().defaultParams(GenerationParams.builder().temperature(0.3).build()).build()) {
+    try (LlmClient client =
+            LlmClient.builder(DeterministicLlmProvider.echo("m")).tracing(true).build();
+        Session s =
+            client
+                .session()
+                .defaultParams(GenerationParams.builder().temperature(0.3).build())
+                .build()) {
       s.generate("x", null, 0, GenerationParams.builder().build(), Map.of());
       s.generate(LlmRequest.of("y"));
-      assertThat(s.getInteractionHistory()).allSatisfy(t -> assertThat(t.parameters()).containsEntry("temperature", 0.3));
+      assertThat(s.getInteractionHistory())
+          .allSatisfy(t -> assertThat(t.parameters()).containsEntry("temperature", 0.3));
     }
   }
 
   @Test
   void streamedTurns_belongToTheSession_withItsHistoryAndDefaults() {
-    DeterministicLlmProvider provider = DeterministicLlmProvider.builder("m").answer("first").answer("second").build();
+    DeterministicLlmProvider provider =
+        DeterministicLlmProvider.builder("m").answer("first").answer("second").build();
     try (LlmClient client = LlmClient.builder(provider).tracing(true).build();
         Session session = client.session().systemPrompt("be brief").build()) {
       List<String> chunks = new java.util.ArrayList<>();
       List<String> sessionIds = new java.util.ArrayList<>();
-      session.stream("one", chunk -> {
-        chunks.add(chunk);
-        sessionIds.add(io.opentelemetry.api.baggage.Baggage.current().getEntryValue("session.id"));
-      });
-      session.stream("two", "code_generation", 2, GenerationParams.none(), Map.of("k", "v"), chunks::add);
+      session.stream(
+          "one",
+          chunk -> {
+            chunks.add(chunk);
+            sessionIds.add(
+                io.opentelemetry.api.baggage.Baggage.current().getEntryValue("session.id"));
+          });
+      session.stream(
+          "two", "code_generation", 2, GenerationParams.none(), Map.of("k", "v"), chunks::add);
       assertThat(chunks).containsExactly("first", "second");
       assertThat(sessionIds).containsExactly(session.id());
-      assertThat(session.history()).extracting(Message::text).containsExactly("one", "first", "two", "second");
+      assertThat(session.history())
+          .extracting(Message::text)
+          .containsExactly("one", "first", "two", "second");
       List<LlmTrace> history = session.getInteractionHistory();
-      assertThat(history).hasSize(2).allSatisfy(t -> assertThat(t.sessionId()).isEqualTo(session.id()));
-      assertThat(history.get(0).metadata()).containsEntry("step_type", "chat").containsEntry("attempt_number", 1L);
-      assertThat(history.get(1).metadata()).containsEntry("step_type", "code_generation")
-          .containsEntry("attempt_number", 2L).containsEntry("k", "v");
-      assertThat(history.get(1).history()).extracting(Message::text).containsExactly("one", "first");
+      assertThat(history)
+          .hasSize(2)
+          .allSatisfy(t -> assertThat(t.sessionId()).isEqualTo(session.id()));
+      assertThat(history.get(0).metadata())
+          .containsEntry("step_type", "chat")
+          .containsEntry("attempt_number", 1L);
+      assertThat(history.get(1).metadata())
+          .containsEntry("step_type", "code_generation")
+          .containsEntry("attempt_number", 2L)
+          .containsEntry("k", "v");
+      assertThat(history.get(1).history())
+          .extracting(Message::text)
+          .containsExactly("one", "first");
       assertThat(history.get(1).parameters()).containsEntry("stream", true);
     }
   }

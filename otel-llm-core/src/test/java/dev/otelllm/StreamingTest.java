@@ -36,21 +36,28 @@ class StreamingTest {
       @Override
       public LlmResponse stream(LlmRequest request, Consumer<String> onChunk) {
         try {
-          pool.submit(() -> {
-            onChunk.accept("a");
-            onChunk.accept("b");
-            onChunk.accept("c");
-          }).get();
+          pool.submit(
+                  () -> {
+                    onChunk.accept("a");
+                    onChunk.accept("b");
+                    onChunk.accept("c");
+                  })
+              .get();
         } catch (Exception e) {
           throw new IllegalStateException(e.getCause());
         }
-        return LlmResponse.builder().content("abc").finishReason("stop").usage(Usage.of(1, 3)).build();
+        return LlmResponse.builder()
+            .content("abc")
+            .finishReason("stop")
+            .usage(Usage.of(1, 3))
+            .build();
       }
     };
   }
 
   @Test
-  void stream_isOneSpan_withTimeToFirstChunk_andTheCallersContextOnTheChunkThread() throws Exception {
+  void stream_isOneSpan_withTimeToFirstChunk_andTheCallersContextOnTheChunkThread()
+      throws Exception {
     ExecutorService pool = Executors.newSingleThreadExecutor();
     try (TestTracing t = new TestTracing()) {
       LlmClient client = t.client(threeChunksFromAnotherThread(pool));
@@ -58,20 +65,35 @@ class StreamingTest {
       Baggage baggage = Baggage.builder().put("session.id", "s-1").build();
       LlmResponse r;
       try (Scope s = Context.current().with(baggage).makeCurrent()) {
-        r = client.stream(LlmRequest.of("x"), chunk -> seen.add(chunk + ":" + Baggage.current().getEntryValue("session.id")));
+        r =
+            client.stream(
+                LlmRequest.of("x"),
+                chunk -> seen.add(chunk + ":" + Baggage.current().getEntryValue("session.id")));
       }
       assertThat(seen).containsExactly("a:s-1", "b:s-1", "c:s-1");
       assertThat(r.traceId()).isPresent();
       var span = t.onlySpan();
-      assertThat(span.getAttributes().get(AttributeKey.booleanKey("gen_ai.request.stream"))).isTrue();
-      assertThat(span.getAttributes().get(AttributeKey.doubleKey("gen_ai.response.time_to_first_chunk"))).isPositive();
+      assertThat(span.getAttributes().get(AttributeKey.booleanKey("gen_ai.request.stream")))
+          .isTrue();
+      assertThat(
+              span.getAttributes()
+                  .get(AttributeKey.doubleKey("gen_ai.response.time_to_first_chunk")))
+          .isPositive();
       List<String> names = t.metrics.collectAllMetrics().stream().map(MetricData::getName).toList();
-      assertThat(names).contains("gen_ai.client.operation.time_to_first_chunk", "gen_ai.client.operation.time_per_output_chunk");
-      MetricData perChunk = t.metrics.collectAllMetrics().stream()
-          .filter(m -> m.getName().equals("gen_ai.client.operation.time_per_output_chunk")).findFirst().orElseThrow();
+      assertThat(names)
+          .contains(
+              "gen_ai.client.operation.time_to_first_chunk",
+              "gen_ai.client.operation.time_per_output_chunk");
+      MetricData perChunk =
+          t.metrics.collectAllMetrics().stream()
+              .filter(m -> m.getName().equals("gen_ai.client.operation.time_per_output_chunk"))
+              .findFirst()
+              .orElseThrow();
       // The conventions' advised boundaries, as for the other duration metrics.
       assertThat(perChunk.getHistogramData().getPoints().iterator().next().getBoundaries())
-          .containsExactly(0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92);
+          .containsExactly(
+              0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96,
+              81.92);
     } finally {
       pool.shutdownNow();
     }
@@ -84,12 +106,17 @@ class StreamingTest {
       ExecutorService pool = Executors.newSingleThreadExecutor();
       LlmClient client = t.client(threeChunksFromAnotherThread(pool));
       List<String> seen = new ArrayList<>();
-      assertThatThrownBy(() -> client.stream(LlmRequest.of("x"), c -> {
-        seen.add(c);
-        if (seen.size() == 2) {
-          throw stop;
-        }
-      })).hasMessageContaining("enough");
+      assertThatThrownBy(
+              () ->
+                  client.stream(
+                      LlmRequest.of("x"),
+                      c -> {
+                        seen.add(c);
+                        if (seen.size() == 2) {
+                          throw stop;
+                        }
+                      }))
+          .hasMessageContaining("enough");
       LlmTrace trace = client.getTraces().get(0);
       assertThat(trace.failed()).isTrue();
       assertThat(trace.response().content()).isEqualTo("ab");
@@ -102,17 +129,24 @@ class StreamingTest {
   void defaultStream_deliversTheWholeAnswerAsOneChunk() {
     try (TestTracing t = new TestTracing()) {
       List<String> seen = new ArrayList<>();
-      LlmResponse r = t.client(DeterministicLlmProvider.echo("m")).stream(LlmRequest.of("hi"), seen::add);
+      LlmResponse r =
+          t.client(DeterministicLlmProvider.echo("m")).stream(LlmRequest.of("hi"), seen::add);
       assertThat(seen).containsExactly("echo: hi");
       assertThat(r.content()).isEqualTo("echo: hi");
     }
   }
 
-  private static final AttributeKey<Double> TIME_TO_FIRST_CHUNK = AttributeKey.doubleKey("gen_ai.response.time_to_first_chunk");
-  private static final AttributeKey<Double> TIME_TO_FIRST_TEXT = AttributeKey.doubleKey("otel_llm.response.time_to_first_text");
+  private static final AttributeKey<Double> TIME_TO_FIRST_CHUNK =
+      AttributeKey.doubleKey("gen_ai.response.time_to_first_chunk");
+  private static final AttributeKey<Double> TIME_TO_FIRST_TEXT =
+      AttributeKey.doubleKey("otel_llm.response.time_to_first_text");
 
-  /** A provider whose stream runs {@code body} with the tracing's listener, then answers {@code answer}. */
-  static LlmProvider reporting(BiConsumer<Consumer<String>, StreamListener> body, LlmResponse answer) {
+  /**
+   * A provider whose stream runs {@code body} with the tracing's listener, then answers {@code
+   * answer}.
+   */
+  static LlmProvider reporting(
+      BiConsumer<Consumer<String>, StreamListener> body, LlmResponse answer) {
     return new LlmProvider() {
       @Override
       public ProviderInfo info() {
@@ -130,7 +164,8 @@ class StreamingTest {
       }
 
       @Override
-      public LlmResponse stream(LlmRequest request, Consumer<String> onChunk, StreamListener listener) {
+      public LlmResponse stream(
+          LlmRequest request, Consumer<String> onChunk, StreamListener listener) {
         body.accept(onChunk, listener);
         return answer;
       }
@@ -147,19 +182,30 @@ class StreamingTest {
   }
 
   private static double histogramSum(TestTracing t, String name) {
-    return t.metrics.collectAllMetrics().stream().filter(m -> m.getName().equals(name)).findFirst().orElseThrow()
-        .getHistogramData().getPoints().iterator().next().getSum();
+    return t.metrics.collectAllMetrics().stream()
+        .filter(m -> m.getName().equals(name))
+        .findFirst()
+        .orElseThrow()
+        .getHistogramData()
+        .getPoints()
+        .iterator()
+        .next()
+        .getSum();
   }
 
   @Test
   void timeToFirstChunk_endsAtTheFirstChunkTheProviderReports_andTimeToFirstText_atTheFirstText() {
     try (TestTracing t = new TestTracing()) {
-      LlmClient client = t.client(reporting((onChunk, listener) -> {
-        // A role-only chunk, as OpenAI's first one, before any text.
-        listener.firstChunk();
-        pause();
-        onChunk.accept("hi");
-      }, LlmResponse.builder().content("hi").finishReason("stop").build()));
+      LlmClient client =
+          t.client(
+              reporting(
+                  (onChunk, listener) -> {
+                    // A role-only chunk, as OpenAI's first one, before any text.
+                    listener.firstChunk();
+                    pause();
+                    onChunk.accept("hi");
+                  },
+                  LlmResponse.builder().content("hi").finishReason("stop").build()));
       client.stream(LlmRequest.of("x"), c -> {});
       var span = t.onlySpan();
       double firstChunk = span.getAttributes().get(TIME_TO_FIRST_CHUNK);
@@ -168,7 +214,8 @@ class StreamingTest {
       assertThat(firstChunk).isPositive().isLessThan(firstText);
       assertThat(firstText).isLessThanOrEqualTo(duration);
       // The metric records the same figure as the span.
-      assertThat(histogramSum(t, "gen_ai.client.operation.time_to_first_chunk")).isEqualTo(firstChunk);
+      assertThat(histogramSum(t, "gen_ai.client.operation.time_to_first_chunk"))
+          .isEqualTo(firstChunk);
     }
   }
 
@@ -176,13 +223,17 @@ class StreamingTest {
   void aStreamOfToolCallsOnly_hasATimeToFirstChunk_andNoTimeToFirstText() {
     try (TestTracing t = new TestTracing()) {
       Part.ToolCall call = new Part.ToolCall("call_1", "f", java.util.Map.of());
-      LlmClient client = t.client(reporting((onChunk, listener) -> listener.firstChunk(),
-          LlmResponse.builder().toolCall(call).finishReason("tool_calls").build()));
+      LlmClient client =
+          t.client(
+              reporting(
+                  (onChunk, listener) -> listener.firstChunk(),
+                  LlmResponse.builder().toolCall(call).finishReason("tool_calls").build()));
       client.stream(LlmRequest.of("x"), c -> {});
       var span = t.onlySpan();
       assertThat(span.getAttributes().get(TIME_TO_FIRST_CHUNK)).isPositive();
       assertThat(span.getAttributes().get(TIME_TO_FIRST_TEXT)).isNull();
-      assertThat(t.metrics.collectAllMetrics()).extracting(MetricData::getName)
+      assertThat(t.metrics.collectAllMetrics())
+          .extracting(MetricData::getName)
           .contains("gen_ai.client.operation.time_to_first_chunk");
     }
   }
@@ -193,17 +244,25 @@ class StreamingTest {
     try (TestTracing t = new TestTracing()) {
       t.client(threeChunksFromAnotherThread(pool)).stream(LlmRequest.of("x"), c -> {});
       var quiet = t.onlySpan();
-      assertThat(quiet.getAttributes().get(TIME_TO_FIRST_CHUNK)).isPositive()
+      assertThat(quiet.getAttributes().get(TIME_TO_FIRST_CHUNK))
+          .isPositive()
           .isEqualTo(quiet.getAttributes().get(TIME_TO_FIRST_TEXT));
       t.exporter.reset();
-      // A report after text reached the caller cannot start a new attempt: the first text stays the first chunk.
-      t.client(reporting((onChunk, listener) -> {
-        onChunk.accept("a");
-        pause();
-        listener.firstChunk();
-      }, LlmResponse.builder().content("a").build())).stream(LlmRequest.of("x"), c -> {});
+      // A report after text reached the caller cannot start a new attempt: the first text stays the
+      // first chunk.
+      t
+          .client(
+              reporting(
+                  (onChunk, listener) -> {
+                    onChunk.accept("a");
+                    pause();
+                    listener.firstChunk();
+                  },
+                  LlmResponse.builder().content("a").build()))
+          .stream(LlmRequest.of("x"), c -> {});
       var late = t.onlySpan();
-      assertThat(late.getAttributes().get(TIME_TO_FIRST_CHUNK)).isEqualTo(late.getAttributes().get(TIME_TO_FIRST_TEXT));
+      assertThat(late.getAttributes().get(TIME_TO_FIRST_CHUNK))
+          .isEqualTo(late.getAttributes().get(TIME_TO_FIRST_TEXT));
     } finally {
       pool.shutdownNow();
     }
@@ -213,65 +272,95 @@ class StreamingTest {
   void aFailedStream_keepsTheResponseIdModelAndUsageItReported_andPassesTheReportsOn() {
     LlmException cut = new LlmException("fake", "invalid_response", "the stream ended early");
     try (TestTracing t = new TestTracing()) {
-      LlmClient client = t.client(reporting((onChunk, listener) -> {
-        listener.firstChunk();
-        listener.responseId("resp_1");
-        listener.responseModel("m-2026");
-        listener.usage(Usage.of(25, 1));
-        onChunk.accept("Par");
-        listener.usage(Usage.of(25, 2));
-        throw cut;
-      }, null));
+      LlmClient client =
+          t.client(
+              reporting(
+                  (onChunk, listener) -> {
+                    listener.firstChunk();
+                    listener.responseId("resp_1");
+                    listener.responseModel("m-2026");
+                    listener.usage(Usage.of(25, 1));
+                    onChunk.accept("Par");
+                    listener.usage(Usage.of(25, 2));
+                    throw cut;
+                  },
+                  null));
       assertThatThrownBy(() -> client.stream(LlmRequest.of("x"), c -> {})).isSameAs(cut);
       var span = t.onlySpan();
-      assertThat(span.getAttributes().get(AttributeKey.stringKey("gen_ai.response.id"))).isEqualTo("resp_1");
-      assertThat(span.getAttributes().get(AttributeKey.stringKey("gen_ai.response.model"))).isEqualTo("m-2026");
-      assertThat(span.getAttributes().get(AttributeKey.longKey("gen_ai.usage.input_tokens"))).isEqualTo(25L);
-      assertThat(span.getAttributes().get(AttributeKey.longKey("gen_ai.usage.output_tokens"))).isEqualTo(2L);
-      assertThat(span.getAttributes().get(AttributeKey.stringKey("error.type"))).isEqualTo("invalid_response");
-      assertThat(span.getAttributes().get(TIME_TO_FIRST_CHUNK)).isLessThanOrEqualTo(span.getAttributes().get(TIME_TO_FIRST_TEXT));
+      assertThat(span.getAttributes().get(AttributeKey.stringKey("gen_ai.response.id")))
+          .isEqualTo("resp_1");
+      assertThat(span.getAttributes().get(AttributeKey.stringKey("gen_ai.response.model")))
+          .isEqualTo("m-2026");
+      assertThat(span.getAttributes().get(AttributeKey.longKey("gen_ai.usage.input_tokens")))
+          .isEqualTo(25L);
+      assertThat(span.getAttributes().get(AttributeKey.longKey("gen_ai.usage.output_tokens")))
+          .isEqualTo(2L);
+      assertThat(span.getAttributes().get(AttributeKey.stringKey("error.type")))
+          .isEqualTo("invalid_response");
+      assertThat(span.getAttributes().get(TIME_TO_FIRST_CHUNK))
+          .isLessThanOrEqualTo(span.getAttributes().get(TIME_TO_FIRST_TEXT));
       LlmTrace trace = client.getTraces().get(0);
       assertThat(trace.response().id()).isEqualTo("resp_1");
       assertThat(trace.response().model()).isEqualTo("m-2026");
       assertThat(trace.response().content()).isEqualTo("Par");
       // The failed call's duration names the model that answered, and its tokens are counted.
-      MetricData duration = t.metrics.collectAllMetrics().stream()
-          .filter(m -> m.getName().equals("gen_ai.client.operation.duration")).findFirst().orElseThrow();
-      assertThat(duration.getHistogramData().getPoints().iterator().next().getAttributes()
-          .get(AttributeKey.stringKey("gen_ai.response.model"))).isEqualTo("m-2026");
-      MetricData tokens = t.metrics.collectAllMetrics().stream()
-          .filter(m -> m.getName().equals("gen_ai.client.token.usage")).findFirst().orElseThrow();
-      assertThat(tokens.getHistogramData().getPoints()).extracting(p -> p.getSum()).containsExactlyInAnyOrder(25.0, 2.0);
+      MetricData duration =
+          t.metrics.collectAllMetrics().stream()
+              .filter(m -> m.getName().equals("gen_ai.client.operation.duration"))
+              .findFirst()
+              .orElseThrow();
+      assertThat(
+              duration
+                  .getHistogramData()
+                  .getPoints()
+                  .iterator()
+                  .next()
+                  .getAttributes()
+                  .get(AttributeKey.stringKey("gen_ai.response.model")))
+          .isEqualTo("m-2026");
+      MetricData tokens =
+          t.metrics.collectAllMetrics().stream()
+              .filter(m -> m.getName().equals("gen_ai.client.token.usage"))
+              .findFirst()
+              .orElseThrow();
+      assertThat(tokens.getHistogramData().getPoints())
+          .extracting(p -> p.getSum())
+          .containsExactlyInAnyOrder(25.0, 2.0);
 
       // Reports reach a listener the caller of the traced provider passes, in order.
       List<String> passedOn = new ArrayList<>();
-      StreamListener outer = new StreamListener() {
-        @Override
-        public void firstChunk() {
-          passedOn.add("first");
-        }
+      StreamListener outer =
+          new StreamListener() {
+            @Override
+            public void firstChunk() {
+              passedOn.add("first");
+            }
 
-        @Override
-        public void responseId(String id) {
-          passedOn.add("id " + id);
-        }
+            @Override
+            public void responseId(String id) {
+              passedOn.add("id " + id);
+            }
 
-        @Override
-        public void responseModel(String model) {
-          passedOn.add("model " + model);
-        }
+            @Override
+            public void responseModel(String model) {
+              passedOn.add("model " + model);
+            }
 
-        @Override
-        public void usage(Usage usage) {
-          passedOn.add("usage " + usage.outputTokens());
-        }
-      };
-      LlmProvider traced = t.tracing.wrap(reporting((onChunk, listener) -> {
-        listener.firstChunk();
-        listener.responseId("resp_2");
-        listener.responseModel("m-2026");
-        listener.usage(Usage.of(3, 4));
-      }, LlmResponse.builder().content("").build()));
+            @Override
+            public void usage(Usage usage) {
+              passedOn.add("usage " + usage.outputTokens());
+            }
+          };
+      LlmProvider traced =
+          t.tracing.wrap(
+              reporting(
+                  (onChunk, listener) -> {
+                    listener.firstChunk();
+                    listener.responseId("resp_2");
+                    listener.responseModel("m-2026");
+                    listener.usage(Usage.of(3, 4));
+                  },
+                  LlmResponse.builder().content("").build()));
       traced.stream(LlmRequest.of("x"), c -> {}, outer);
       assertThat(passedOn).containsExactly("first", "id resp_2", "model m-2026", "usage 4");
     }

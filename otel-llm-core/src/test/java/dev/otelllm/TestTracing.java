@@ -18,11 +18,12 @@ final class TestTracing implements AutoCloseable {
   }
 
   TestTracing(Consumer<LlmTracing.Builder> configure) {
-    LlmTracing.Builder b = LlmTracing.builder()
-        .addSpanExporter(exporter)
-        .addMetricReader(metrics)
-        .exportContentCapture(ContentCapture.full())
-        .serviceName("test-service");
+    LlmTracing.Builder b =
+        LlmTracing.builder()
+            .addSpanExporter(exporter)
+            .addMetricReader(metrics)
+            .exportContentCapture(ContentCapture.full())
+            .serviceName("test-service");
     configure.accept(b);
     tracing = b.build();
   }

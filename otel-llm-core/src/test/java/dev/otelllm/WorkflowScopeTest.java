@@ -33,14 +33,24 @@ class WorkflowScopeTest {
       assertThat(Span.current().getSpanContext().isValid()).isFalse();
 
       List<LlmTrace> run = client.getTraces(TraceQuery.traceId(traceId));
-      assertThat(run).hasSize(3).allSatisfy(tr -> assertThat(tr.parentSpanId()).isEqualTo(workflowSpanId));
+      assertThat(run)
+          .hasSize(3)
+          .allSatisfy(tr -> assertThat(tr.parentSpanId()).isEqualTo(workflowSpanId));
       List<SpanData> spans = t.spans();
-      SpanData workflow = spans.stream().filter(s -> s.getName().equals("invoke_workflow histogram")).findFirst().orElseThrow();
-      assertThat(workflow).hasKind(SpanKind.INTERNAL).hasSpanId(workflowSpanId).hasTraceId(traceId)
+      SpanData workflow =
+          spans.stream()
+              .filter(s -> s.getName().equals("invoke_workflow histogram"))
+              .findFirst()
+              .orElseThrow();
+      assertThat(workflow)
+          .hasKind(SpanKind.INTERNAL)
+          .hasSpanId(workflowSpanId)
+          .hasTraceId(traceId)
           .hasAttribute(GenAiIncubatingAttributes.GEN_AI_OPERATION_NAME, "invoke_workflow")
           .hasAttribute(GenAiIncubatingAttributes.GEN_AI_WORKFLOW_NAME, "histogram");
       assertThat(spans.stream().filter(s -> s.getName().startsWith("chat")))
-          .hasSize(3).allSatisfy(s -> assertThat(s).hasParentSpanId(workflowSpanId));
+          .hasSize(3)
+          .allSatisfy(s -> assertThat(s).hasParentSpanId(workflowSpanId));
       // The workflow span is not an interaction.
       assertThat(client.getTraces()).hasSize(3);
 
@@ -58,7 +68,9 @@ class WorkflowScopeTest {
       try (WorkflowScope run = client.workflow("w")) {
         run.recordFailure(new IllegalStateException("gave up after 3 attempts"));
       }
-      assertThat(t.onlySpan()).hasStatusSatisfying(s -> s.hasCode(StatusCode.ERROR).hasDescription("gave up after 3 attempts"));
+      assertThat(t.onlySpan())
+          .hasStatusSatisfying(
+              s -> s.hasCode(StatusCode.ERROR).hasDescription("gave up after 3 attempts"));
     }
   }
 
@@ -75,11 +87,14 @@ class WorkflowScopeTest {
   void toolExecution_isAnExecuteToolSpan_childOfTheCurrentContext() {
     try (TestTracing t = new TestTracing()) {
       LlmClient client = t.client(DeterministicLlmProvider.echo("m"));
-      Part.ToolCall call = new Part.ToolCall("call_1", "get_weather", java.util.Map.of("city", "Paris"));
+      Part.ToolCall call =
+          new Part.ToolCall("call_1", "get_weather", java.util.Map.of("city", "Paris"));
       String parent;
       try (WorkflowScope run = client.workflow("agent")) {
         parent = run.spanId();
-        try (ToolScope tool = client.tool(call, new ToolDefinition("get_weather", "Weather by city", java.util.Map.of()))) {
+        try (ToolScope tool =
+            client.tool(
+                call, new ToolDefinition("get_weather", "Weather by city", java.util.Map.of()))) {
           tool.result(java.util.Map.of("temp_c", 21));
         }
         try (ToolScope failing = client.tool(new Part.ToolCall("", "broken", java.util.Map.of()))) {
@@ -87,22 +102,45 @@ class WorkflowScopeTest {
         }
       }
       List<io.opentelemetry.sdk.trace.data.SpanData> spans = t.spans();
-      io.opentelemetry.sdk.trace.data.SpanData tool = spans.stream()
-          .filter(s -> s.getName().equals("execute_tool get_weather")).findFirst().orElseThrow();
-      assertThat(tool).hasKind(SpanKind.INTERNAL).hasParentSpanId(parent)
+      io.opentelemetry.sdk.trace.data.SpanData tool =
+          spans.stream()
+              .filter(s -> s.getName().equals("execute_tool get_weather"))
+              .findFirst()
+              .orElseThrow();
+      assertThat(tool)
+          .hasKind(SpanKind.INTERNAL)
+          .hasParentSpanId(parent)
           .hasAttribute(GenAiIncubatingAttributes.GEN_AI_TOOL_NAME, "get_weather")
           .hasAttribute(GenAiIncubatingAttributes.GEN_AI_TOOL_CALL_ID, "call_1")
           .hasAttribute(GenAiIncubatingAttributes.GEN_AI_TOOL_DESCRIPTION, "Weather by city");
       // Structured, as the content capture is: attributes of type any, not JSON strings.
-      assertThat(dev.otelllm.internal.JsonTree.fromValue(tool.getAttributes()
-          .get(io.opentelemetry.api.common.AttributeKey.valueKey("gen_ai.tool.call.arguments"))))
+      assertThat(
+              dev.otelllm.internal.JsonTree.fromValue(
+                  tool.getAttributes()
+                      .get(
+                          io.opentelemetry.api.common.AttributeKey.valueKey(
+                              "gen_ai.tool.call.arguments"))))
           .isEqualTo(java.util.Map.of("city", "Paris"));
-      assertThat(dev.otelllm.internal.JsonTree.fromValue(tool.getAttributes()
-          .get(io.opentelemetry.api.common.AttributeKey.valueKey("gen_ai.tool.call.result"))))
+      assertThat(
+              dev.otelllm.internal.JsonTree.fromValue(
+                  tool.getAttributes()
+                      .get(
+                          io.opentelemetry.api.common.AttributeKey.valueKey(
+                              "gen_ai.tool.call.result"))))
           .isEqualTo(java.util.Map.of("temp_c", 21L));
-      assertThat(spans.stream().filter(s -> s.getName().equals("execute_tool broken")).findFirst().orElseThrow()
-          .getAttributes().get(GenAiIncubatingAttributes.GEN_AI_TOOL_DESCRIPTION)).isNull();
-      assertThat(spans.stream().filter(s -> s.getName().equals("execute_tool broken")).findFirst().orElseThrow())
+      assertThat(
+              spans.stream()
+                  .filter(s -> s.getName().equals("execute_tool broken"))
+                  .findFirst()
+                  .orElseThrow()
+                  .getAttributes()
+                  .get(GenAiIncubatingAttributes.GEN_AI_TOOL_DESCRIPTION))
+          .isNull();
+      assertThat(
+              spans.stream()
+                  .filter(s -> s.getName().equals("execute_tool broken"))
+                  .findFirst()
+                  .orElseThrow())
           .hasStatusSatisfying(s -> s.hasCode(StatusCode.ERROR));
       // Tool executions are not model interactions.
       assertThat(client.getTraces()).isEmpty();
@@ -111,14 +149,21 @@ class WorkflowScopeTest {
 
   @Test
   void toolContent_isAJsonString_whenTheCaptureAsksForStrings() {
-    try (TestTracing t = new TestTracing(b -> b.contentCapture(ContentCapture.full().asJsonString()))) {
+    try (TestTracing t =
+        new TestTracing(b -> b.contentCapture(ContentCapture.full().asJsonString()))) {
       LlmClient client = t.client(DeterministicLlmProvider.echo("m"));
-      try (ToolScope tool = client.tool(new Part.ToolCall("call_1", "get_weather", java.util.Map.of("city", "Paris")))) {
+      try (ToolScope tool =
+          client.tool(
+              new Part.ToolCall("call_1", "get_weather", java.util.Map.of("city", "Paris")))) {
         tool.result(java.util.Map.of("temp_c", 21));
       }
       assertThat(t.onlySpan())
-          .hasAttribute(io.opentelemetry.api.common.AttributeKey.stringKey("gen_ai.tool.call.arguments"), "{\"city\":\"Paris\"}")
-          .hasAttribute(io.opentelemetry.api.common.AttributeKey.stringKey("gen_ai.tool.call.result"), "{\"temp_c\":21}");
+          .hasAttribute(
+              io.opentelemetry.api.common.AttributeKey.stringKey("gen_ai.tool.call.arguments"),
+              "{\"city\":\"Paris\"}")
+          .hasAttribute(
+              io.opentelemetry.api.common.AttributeKey.stringKey("gen_ai.tool.call.result"),
+              "{\"temp_c\":21}");
     }
   }
 }

@@ -28,14 +28,16 @@ import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * Queries on a full buffer: last 100, one span id, one trace id (a workflow of 4 interactions) and
- * one session (10 interactions), for buffers of 1,000 / 10,000 / 100,000 interactions, to show
- * that indexed lookups stay flat as the buffer grows.
+ * one session (10 interactions), for buffers of 1,000 / 10,000 / 100,000 interactions, to show that
+ * indexed lookups stay flat as the buffer grows.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
 @State(Scope.Benchmark)
 public class BufferQueryBenchmark {
 
@@ -58,7 +60,8 @@ public class BufferQueryBenchmark {
     sessionIds = new ArrayList<>();
     LlmRequest request = LlmRequest.builder().prompt("short prompt").build();
     while (buffer.size() < size) {
-      try (Session s = client.newSession(); var run = client.workflow("w")) {
+      try (Session s = client.newSession();
+          var run = client.workflow("w")) {
         for (int i = 0; i < 10 && buffer.size() < size; i++) {
           LlmResponse r = s.generate("turn " + i);
           spanIds.add(r.spanId().orElseThrow());
@@ -88,12 +91,15 @@ public class BufferQueryBenchmark {
 
   @Benchmark
   public List<LlmTrace> byTraceId() {
-    return buffer.getTraces(TraceQuery.traceId(traceIds.get(nextIndex(traceIds.size() / 2) + traceIds.size() / 2)));
+    return buffer.getTraces(
+        TraceQuery.traceId(traceIds.get(nextIndex(traceIds.size() / 2) + traceIds.size() / 2)));
   }
 
   @Benchmark
   public List<LlmTrace> bySession() {
-    return buffer.getTraces(TraceQuery.session(sessionIds.get(nextIndex(sessionIds.size() / 2) + sessionIds.size() / 2)));
+    return buffer.getTraces(
+        TraceQuery.session(
+            sessionIds.get(nextIndex(sessionIds.size() / 2) + sessionIds.size() / 2)));
   }
 
   @Benchmark

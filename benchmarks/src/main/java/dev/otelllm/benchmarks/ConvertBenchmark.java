@@ -40,7 +40,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 2)
 @Measurement(iterations = 5)
-@Fork(value = 1, jvmArgsAppend = {"-Xms96m", "-Xmx96m"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xms96m", "-Xmx96m"})
 @State(Scope.Benchmark)
 public class ConvertBenchmark {
 
@@ -50,12 +52,21 @@ public class ConvertBenchmark {
   public void writeFile() throws IOException {
     InMemorySpanExporter spans = InMemorySpanExporter.create();
     List<SpanData> batch;
-    try (LlmTracing tracing = LlmTracing.builder().addSpanExporter(spans).maxTraces(0)
-        .exportContentCapture(dev.otelllm.ContentCapture.full()).build()) {
+    try (LlmTracing tracing =
+        LlmTracing.builder()
+            .addSpanExporter(spans)
+            .maxTraces(0)
+            .exportContentCapture(dev.otelllm.ContentCapture.full())
+            .build()) {
       LlmClient client = LlmClient.builder(new Fixtures.InstantProvider()).tracing(tracing).build();
       for (int i = 0; i < 461; i++) {
-        client.generate(LlmRequest.builder().systemPrompt("You are a Python code generator.")
-            .prompt(Fixtures.PROMPT_2K + i).temperature(0).metadata("step_type", "code_generation").build());
+        client.generate(
+            LlmRequest.builder()
+                .systemPrompt("You are a Python code generator.")
+                .prompt(Fixtures.PROMPT_2K + i)
+                .temperature(0)
+                .metadata("step_type", "code_generation")
+                .build());
       }
       for (int i = 0; i < 51; i++) {
         tracing.openTelemetry().getTracer("http").spanBuilder("GET /health " + i).startSpan().end();
@@ -73,7 +84,9 @@ public class ConvertBenchmark {
         out.write(bytes);
       }
     }
-    System.out.printf("%nfile: %.1f MB, %d B per line of %d spans%n", Files.size(file) / 1048576.0, bytes.length, batch.size());
+    System.out.printf(
+        "%nfile: %.1f MB, %d B per line of %d spans%n",
+        Files.size(file) / 1048576.0, bytes.length, batch.size());
   }
 
   @TearDown(Level.Trial)
@@ -87,13 +100,16 @@ public class ConvertBenchmark {
     try (OutputStream out = new BufferedOutputStream(sink, 1 << 16);
         TraceExport.JsonStream jsonl = TraceExport.openJson(out, TraceFormat.JSONL)) {
       // One streaming generator for the whole file, fed as the reader delivers.
-      OtlpFileReader.create().read(file, t -> {
-        try {
-          jsonl.write(t);
-        } catch (IOException e) {
-          throw new java.io.UncheckedIOException(e);
-        }
-      });
+      OtlpFileReader.create()
+          .read(
+              file,
+              t -> {
+                try {
+                  jsonl.write(t);
+                } catch (IOException e) {
+                  throw new java.io.UncheckedIOException(e);
+                }
+              });
     }
     return sink.count;
   }

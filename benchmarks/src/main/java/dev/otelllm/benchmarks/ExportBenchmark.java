@@ -33,7 +33,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
 @State(Scope.Benchmark)
 public class ExportBenchmark {
 
@@ -45,9 +47,14 @@ public class ExportBenchmark {
     try (LlmTracing tracing = LlmTracing.builder().traceBuffer(buffer).build()) {
       LlmClient client = LlmClient.builder(new Fixtures.InstantProvider()).tracing(tracing).build();
       for (int i = 0; i < 10_000; i++) {
-        client.generate(LlmRequest.builder().systemPrompt("You are a Python code generator.")
-            .prompt(Fixtures.PROMPT_2K + i).temperature(0).metadata("step_type", "code_generation")
-            .metadata("attempt_number", 1 + i % 3).build());
+        client.generate(
+            LlmRequest.builder()
+                .systemPrompt("You are a Python code generator.")
+                .prompt(Fixtures.PROMPT_2K + i)
+                .temperature(0)
+                .metadata("step_type", "code_generation")
+                .metadata("attempt_number", 1 + i % 3)
+                .build());
       }
     }
     traces = buffer.getTraces();
@@ -57,7 +64,8 @@ public class ExportBenchmark {
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
-    System.out.printf("%none JSONL export of %d interactions: %.1f MB%n", traces.size(), sink.count / 1048576.0);
+    System.out.printf(
+        "%none JSONL export of %d interactions: %.1f MB%n", traces.size(), sink.count / 1048576.0);
   }
 
   @Benchmark

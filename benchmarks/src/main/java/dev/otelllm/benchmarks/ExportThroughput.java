@@ -32,8 +32,8 @@ import java.util.function.Function;
  * them. Two pipelines in one run, the same spans and the same queue and batch settings: this
  * library's ({@code exportOtlp}: the export policy and byte bound in front of the SDK's batch
  * processor) and the SDK's own {@code BatchSpanProcessor} with its OTLP exporter, joined. Reports
- * spans/s received, drops, and the caller-thread cost (p50/p99 of generate()).
- * Run: {@code java -cp benchmarks/target/benchmarks.jar dev.otelllm.benchmarks.ExportThroughput [N] [T] [json]}.
+ * spans/s received, drops, and the caller-thread cost (p50/p99 of generate()). Run: {@code java -cp
+ * benchmarks/target/benchmarks.jar dev.otelllm.benchmarks.ExportThroughput [N] [T] [json]}.
  */
 public final class ExportThroughput {
   private ExportThroughput() {}
@@ -46,44 +46,80 @@ public final class ExportThroughput {
     int n = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
     int threads = args.length > 1 ? Integer.parseInt(args[1]) : 2;
     boolean jsonString = args.length > 2 && args[2].equals("json");
-    ContentCapture content = jsonString ? ContentCapture.full().asJsonString() : ContentCapture.full();
-    run("otel-llm exportOtlp", n, threads, endpoint -> LlmTracing.builder().maxTraces(1000)
-        .exportContentCapture(content)
-        .exportOtlp(OtlpExport.builder().endpoint(endpoint).metrics(false).maxQueueSize(QUEUE)
-            .maxQueueBytes(1L << 30).maxBatchSize(BATCH).scheduleDelay(DELAY).build())
-        .build());
-    run("SDK BatchSpanProcessor", n, threads, endpoint -> {
-      TraceBuffer buffer = TraceBuffer.create(1000);
-      SdkTracerProviderBuilder tp = SdkTracerProvider.builder().addSpanProcessor(
-          BatchSpanProcessor.builder(OtlpHttpSpanExporter.builder().setEndpoint(endpoint + "/v1/traces").build())
-              .setMaxQueueSize(QUEUE).setMaxExportBatchSize(BATCH).setScheduleDelay(DELAY).build());
-      LlmTracing.addProcessors(tp, buffer);
-      OpenTelemetrySdk sdk = OpenTelemetrySdk.builder().setTracerProvider(tp.build()).build();
-      return new Joined(LlmTracing.builder().contentCapture(content).joinOpenTelemetry(sdk, buffer).build(), sdk);
-    });
+    ContentCapture content =
+        jsonString ? ContentCapture.full().asJsonString() : ContentCapture.full();
+    run(
+        "otel-llm exportOtlp",
+        n,
+        threads,
+        endpoint ->
+            LlmTracing.builder()
+                .maxTraces(1000)
+                .exportContentCapture(content)
+                .exportOtlp(
+                    OtlpExport.builder()
+                        .endpoint(endpoint)
+                        .metrics(false)
+                        .maxQueueSize(QUEUE)
+                        .maxQueueBytes(1L << 30)
+                        .maxBatchSize(BATCH)
+                        .scheduleDelay(DELAY)
+                        .build())
+                .build());
+    run(
+        "SDK BatchSpanProcessor",
+        n,
+        threads,
+        endpoint -> {
+          TraceBuffer buffer = TraceBuffer.create(1000);
+          SdkTracerProviderBuilder tp =
+              SdkTracerProvider.builder()
+                  .addSpanProcessor(
+                      BatchSpanProcessor.builder(
+                              OtlpHttpSpanExporter.builder()
+                                  .setEndpoint(endpoint + "/v1/traces")
+                                  .build())
+                          .setMaxQueueSize(QUEUE)
+                          .setMaxExportBatchSize(BATCH)
+                          .setScheduleDelay(DELAY)
+                          .build());
+          LlmTracing.addProcessors(tp, buffer);
+          OpenTelemetrySdk sdk = OpenTelemetrySdk.builder().setTracerProvider(tp.build()).build();
+          return new Joined(
+              LlmTracing.builder().contentCapture(content).joinOpenTelemetry(sdk, buffer).build(),
+              sdk);
+        });
     System.exit(0);
   }
 
   /** A joined tracing and the SDK it joined, closed together. */
   private record Joined(LlmTracing tracing, OpenTelemetrySdk sdk) {}
 
-  private static void run(String label, int n, int threads, Function<String, Object> build) throws Exception {
+  private static void run(String label, int n, int threads, Function<String, Object> build)
+      throws Exception {
     String prompt = Fixtures.text("Write a function ", 1024);
-    LlmResponse answer = LlmResponse.builder().content(Fixtures.text("def f(): return ", 1024)).finishReason("stop")
-        .usage(Usage.of(256, 256)).model("m").build();
-    LlmProvider provider = new LlmProvider() {
-      private final ProviderInfo info = ProviderInfo.remote("openai", "gpt-4o-mini", "api.openai.com", 443);
+    LlmResponse answer =
+        LlmResponse.builder()
+            .content(Fixtures.text("def f(): return ", 1024))
+            .finishReason("stop")
+            .usage(Usage.of(256, 256))
+            .model("m")
+            .build();
+    LlmProvider provider =
+        new LlmProvider() {
+          private final ProviderInfo info =
+              ProviderInfo.remote("openai", "gpt-4o-mini", "api.openai.com", 443);
 
-      @Override
-      public ProviderInfo info() {
-        return info;
-      }
+          @Override
+          public ProviderInfo info() {
+            return info;
+          }
 
-      @Override
-      public LlmResponse generate(LlmRequest request) {
-        return answer;
-      }
-    };
+          @Override
+          public LlmResponse generate(LlmRequest request) {
+            return answer;
+          }
+        };
     try (LoopbackReceiver receiver = new LoopbackReceiver(LoopbackReceiver.Mode.OK)) {
       Object built = build.apply(receiver.endpoint());
       LlmTracing tracing = built instanceof Joined j ? j.tracing() : (LlmTracing) built;
@@ -104,16 +140,18 @@ public final class ExportThroughput {
       List<Future<long[]>> futures = new ArrayList<>();
       long start = System.nanoTime();
       for (int t = 0; t < threads; t++) {
-        futures.add(pool.submit(() -> {
-          int per = n / threads;
-          long[] latencies = new long[per];
-          for (int i = 0; i < per; i++) {
-            long s = System.nanoTime();
-            client.generate(request);
-            latencies[i] = System.nanoTime() - s;
-          }
-          return latencies;
-        }));
+        futures.add(
+            pool.submit(
+                () -> {
+                  int per = n / threads;
+                  long[] latencies = new long[per];
+                  for (int i = 0; i < per; i++) {
+                    long s = System.nanoTime();
+                    client.generate(request);
+                    latencies[i] = System.nanoTime() - s;
+                  }
+                  return latencies;
+                }));
       }
       List<long[]> all = new ArrayList<>();
       for (Future<long[]> f : futures) {
@@ -125,7 +163,8 @@ public final class ExportThroughput {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
       long lastCount = -1;
       long lastProgress = System.nanoTime();
-      while (receiver.acceptedSpans.get() - warm < (long) n / threads * threads && System.nanoTime() < deadline) {
+      while (receiver.acceptedSpans.get() - warm < (long) n / threads * threads
+          && System.nanoTime() < deadline) {
         long count = receiver.acceptedSpans.get();
         if (count != lastCount) {
           lastCount = count;
@@ -135,8 +174,11 @@ public final class ExportThroughput {
         }
         Thread.sleep(1);
       }
-      long elapsed = (receiver.acceptedSpans.get() - warm >= (long) n / threads * threads ? System.nanoTime()
-          : lastProgress) - start;
+      long elapsed =
+          (receiver.acceptedSpans.get() - warm >= (long) n / threads * threads
+                  ? System.nanoTime()
+                  : lastProgress)
+              - start;
       pool.shutdown();
       ExportStats stats = tracing.exportStats();
       tracing.close();
@@ -145,11 +187,19 @@ public final class ExportThroughput {
       }
       long[] merged = all.stream().flatMapToLong(Arrays::stream).sorted().toArray();
       long received = receiver.acceptedSpans.get() - warm;
-      System.out.printf("%-24s %d generations on %d threads in %.2f s; %d spans received in %.2f s = %.0f spans/s; "
+      System.out.printf(
+          "%-24s %d generations on %d threads in %.2f s; %d spans received in %.2f s = %.0f spans/s; "
               + "dropped %s; generate() p50 %.2f us, p99 %.2f us%n",
-          label, merged.length, threads, generated / 1e9, received, elapsed / 1e9, received / (elapsed / 1e9),
+          label,
+          merged.length,
+          threads,
+          generated / 1e9,
+          received,
+          elapsed / 1e9,
+          received / (elapsed / 1e9),
           joinedSdk != null ? "(not reported)" : String.valueOf(stats.dropped()),
-          merged[merged.length / 2] / 1e3, merged[(int) (merged.length * 0.99)] / 1e3);
+          merged[merged.length / 2] / 1e3,
+          merged[(int) (merged.length * 0.99)] / 1e3);
     }
   }
 }

@@ -28,10 +28,23 @@ public final class FaultMatrix {
   private static final int MEASURED = 100_000;
 
   public static void main(String[] args) throws Exception {
-    System.out.printf("%-20s %9s %9s %7s %9s %9s %7s %9s %8s %8s %9s%n", "case", "p50 ns", "twin p50", "ratio",
-        "mean ns", "twin mean", "ratio", "exported", "failed", "dropped", "close ms");
-    String[] cases = args.length > 0 ? args
-        : new String[] {"healthy", "connection refused", "slow (30 s)", "500", "429", "413"};
+    System.out.printf(
+        "%-20s %9s %9s %7s %9s %9s %7s %9s %8s %8s %9s%n",
+        "case",
+        "p50 ns",
+        "twin p50",
+        "ratio",
+        "mean ns",
+        "twin mean",
+        "ratio",
+        "exported",
+        "failed",
+        "dropped",
+        "close ms");
+    String[] cases =
+        args.length > 0
+            ? args
+            : new String[] {"healthy", "connection refused", "slow (30 s)", "500", "429", "413"};
     // A first round that is not reported: the JIT compiles the whole path before any case counts.
     String[] rounds = new String[cases.length + 1];
     rounds[0] = "warm-up";
@@ -42,32 +55,43 @@ public final class FaultMatrix {
       switch (c) {
         case "warm-up" -> endpoint = null;
         case "connection refused" -> {
-          try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+          try (ServerSocket s =
+              new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
             endpoint = "http://127.0.0.1:" + s.getLocalPort();
           }
         }
         default -> {
-          LoopbackReceiver.Mode mode = switch (c) {
-            case "healthy" -> LoopbackReceiver.Mode.OK;
-            case "slow (30 s)" -> LoopbackReceiver.Mode.SLOW_30S;
-            case "500" -> LoopbackReceiver.Mode.STATUS_500;
-            case "429" -> LoopbackReceiver.Mode.STATUS_429;
-            case "413" -> LoopbackReceiver.Mode.STATUS_413;
-            default -> throw new IllegalArgumentException("unknown case '" + c
-                + "': healthy, connection refused, slow (30 s), 500, 429 or 413");
-          };
+          LoopbackReceiver.Mode mode =
+              switch (c) {
+                case "healthy" -> LoopbackReceiver.Mode.OK;
+                case "slow (30 s)" -> LoopbackReceiver.Mode.SLOW_30S;
+                case "500" -> LoopbackReceiver.Mode.STATUS_500;
+                case "429" -> LoopbackReceiver.Mode.STATUS_429;
+                case "413" -> LoopbackReceiver.Mode.STATUS_413;
+                default ->
+                    throw new IllegalArgumentException(
+                        "unknown case '"
+                            + c
+                            + "': healthy, connection refused, slow (30 s), 500, 429 or 413");
+              };
           receiver = new LoopbackReceiver(mode);
           endpoint = receiver.endpoint();
         }
       }
       LlmTracing.Builder b = LlmTracing.builder().maxTraces(WARMUP + MEASURED);
       if (endpoint != null) {
-        b.exportOtlp(OtlpExport.builder().endpoint(endpoint).timeout(Duration.ofSeconds(2)).metrics(false).build());
+        b.exportOtlp(
+            OtlpExport.builder()
+                .endpoint(endpoint)
+                .timeout(Duration.ofSeconds(2))
+                .metrics(false)
+                .build());
       }
       LlmTracing tracing = b.build();
       LlmTracing twinTracing = LlmTracing.builder().maxTraces(WARMUP + MEASURED).build();
       LlmClient client = LlmClient.builder(new Fixtures.InstantProvider()).tracing(tracing).build();
-      LlmClient twin = LlmClient.builder(new Fixtures.InstantProvider()).tracing(twinTracing).build();
+      LlmClient twin =
+          LlmClient.builder(new Fixtures.InstantProvider()).tracing(twinTracing).build();
       LlmRequest request = Fixtures.request();
       for (int i = 0; i < WARMUP; i++) {
         client.generate(request);
@@ -107,12 +131,23 @@ public final class FaultMatrix {
       double twinP50 = tw[MEASURED / 2];
       if (!c.equals("warm-up")) {
         if (inMemory != WARMUP + MEASURED) {
-          throw new IllegalStateException(c + ": " + inMemory + " interactions in memory, expected " + (WARMUP + MEASURED));
+          throw new IllegalStateException(
+              c + ": " + inMemory + " interactions in memory, expected " + (WARMUP + MEASURED));
         }
         ExportStats st = tracing.exportStats();
-        System.out.printf("%-20s %9.0f %9.0f %7.3f %9.0f %9.0f %7.3f %9d %8d %8d %9d%n", c, p50, twinP50,
-            p50 / twinP50, sum / (double) MEASURED, twinSum / (double) MEASURED, sum / (double) twinSum,
-            st.exported(), st.failed(), st.dropped(), closeMs);
+        System.out.printf(
+            "%-20s %9.0f %9.0f %7.3f %9.0f %9.0f %7.3f %9d %8d %8d %9d%n",
+            c,
+            p50,
+            twinP50,
+            p50 / twinP50,
+            sum / (double) MEASURED,
+            twinSum / (double) MEASURED,
+            sum / (double) twinSum,
+            st.exported(),
+            st.failed(),
+            st.dropped(),
+            closeMs);
       }
       if (receiver != null) {
         receiver.close();

@@ -23,9 +23,16 @@ final class Fixtures {
 
   /** Answers at once: what is measured is the tracing around it. */
   static final class InstantProvider implements LlmProvider {
-    private final ProviderInfo info = ProviderInfo.remote("openai", "gpt-4o-mini", "api.openai.com", 443);
-    private final LlmResponse response = LlmResponse.builder().content(ANSWER_2K).finishReason("stop")
-        .model("gpt-4o-mini-2024-07-18").responseId("chatcmpl-abc123").usage(Usage.of(512, 512)).build();
+    private final ProviderInfo info =
+        ProviderInfo.remote("openai", "gpt-4o-mini", "api.openai.com", 443);
+    private final LlmResponse response =
+        LlmResponse.builder()
+            .content(ANSWER_2K)
+            .finishReason("stop")
+            .model("gpt-4o-mini-2024-07-18")
+            .responseId("chatcmpl-abc123")
+            .usage(Usage.of(512, 512))
+            .build();
 
     @Override
     public ProviderInfo info() {
@@ -39,7 +46,13 @@ final class Fixtures {
   }
 
   static LlmRequest request() {
-    return LlmRequest.builder().systemPrompt("You are a Python code generator.").prompt(PROMPT_2K)
-        .temperature(0).maxTokens(800).metadata("step_type", "code_generation").metadata("attempt_number", 1).build();
+    return LlmRequest.builder()
+        .systemPrompt("You are a Python code generator.")
+        .prompt(PROMPT_2K)
+        .temperature(0)
+        .maxTokens(800)
+        .metadata("step_type", "code_generation")
+        .metadata("attempt_number", 1)
+        .build();
   }
 }

@@ -13,13 +13,20 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * An OTLP/HTTP receiver on 127.0.0.1 (JDK HttpServer, no Nagle delay) that decodes each request
- * and counts the spans it accepted. Its behaviour per request is chosen by the caller.
+ * An OTLP/HTTP receiver on 127.0.0.1 (JDK HttpServer, no Nagle delay) that decodes each request and
+ * counts the spans it accepted. Its behaviour per request is chosen by the caller.
  */
 final class LoopbackReceiver implements AutoCloseable {
 
   /** What to answer. */
-  enum Mode { OK, SLOW_30S, STATUS_500, STATUS_429, STATUS_413, HALF_FAIL }
+  enum Mode {
+    OK,
+    SLOW_30S,
+    STATUS_500,
+    STATUS_429,
+    STATUS_413,
+    HALF_FAIL
+  }
 
   static {
     System.setProperty("sun.net.httpserver.nodelay", "true");
@@ -28,11 +35,14 @@ final class LoopbackReceiver implements AutoCloseable {
   final AtomicLong acceptedSpans = new AtomicLong();
   final AtomicLong requests = new AtomicLong();
   private final HttpServer server;
-  private final ExecutorService pool = Executors.newFixedThreadPool(4, r -> {
-    Thread t = new Thread(r, "receiver");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ExecutorService pool =
+      Executors.newFixedThreadPool(
+          4,
+          r -> {
+            Thread t = new Thread(r, "receiver");
+            t.setDaemon(true);
+            return t;
+          });
   private volatile Mode mode;
   // A collector runs elsewhere; on this 2-core machine the receiver shares the cores with the
   // program measured, so by default it only walks the protobuf framing to count spans.
@@ -94,7 +104,8 @@ final class LoopbackReceiver implements AutoCloseable {
   }
 
   private void handle(HttpExchange exchange) throws IOException {
-    try (exchange; InputStream body = exchange.getRequestBody()) {
+    try (exchange;
+        InputStream body = exchange.getRequestBody()) {
       byte[] bytes = body.readAllBytes();
       long n = requests.incrementAndGet();
       if (!exchange.getRequestURI().getPath().equals("/v1/traces")) {
@@ -102,13 +113,14 @@ final class LoopbackReceiver implements AutoCloseable {
         return;
       }
       Mode m = mode;
-      int status = switch (m) {
-        case STATUS_500 -> 500;
-        case STATUS_429 -> 429;
-        case STATUS_413 -> 413;
-        case HALF_FAIL -> n % 2 == 0 ? 503 : 200;
-        default -> 200;
-      };
+      int status =
+          switch (m) {
+            case STATUS_500 -> 500;
+            case STATUS_429 -> 429;
+            case STATUS_413 -> 413;
+            case HALF_FAIL -> n % 2 == 0 ? 503 : 200;
+            default -> 200;
+          };
       if (m == Mode.SLOW_30S) {
         try {
           Thread.sleep(30_000);

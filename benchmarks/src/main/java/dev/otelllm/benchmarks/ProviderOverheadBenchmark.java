@@ -34,7 +34,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 3)
 @Measurement(iterations = 5, time = 3)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
 @State(Scope.Benchmark)
 public class ProviderOverheadBenchmark {
 
@@ -47,52 +49,69 @@ public class ProviderOverheadBenchmark {
   @Setup(Level.Trial)
   public void start() throws Exception {
     String answer = Fixtures.text("def histogram(df): ", 1024).replace("\"", "'");
-    String body = "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"gpt-4o-mini-2024-07-18\","
-        + "\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"" + answer + "\"},"
-        + "\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":256,\"completion_tokens\":256,\"total_tokens\":512}}";
+    String body =
+        "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"gpt-4o-mini-2024-07-18\","
+            + "\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\""
+            + answer
+            + "\"},"
+            + "\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":256,\"completion_tokens\":256,\"total_tokens\":512}}";
     server = new MockWebServer();
     // Without TCP_NODELAY on the accepted sockets, each loopback call stalls ~40 ms (Nagle and
     // delayed ACK) and hides everything else.
-    server.setServerSocketFactory(new javax.net.ServerSocketFactory() {
-      @Override
-      public java.net.ServerSocket createServerSocket() throws java.io.IOException {
-        return new java.net.ServerSocket() {
+    server.setServerSocketFactory(
+        new javax.net.ServerSocketFactory() {
           @Override
-          public java.net.Socket accept() throws java.io.IOException {
-            java.net.Socket s = super.accept();
-            s.setTcpNoDelay(true);
-            return s;
+          public java.net.ServerSocket createServerSocket() throws java.io.IOException {
+            return new java.net.ServerSocket() {
+              @Override
+              public java.net.Socket accept() throws java.io.IOException {
+                java.net.Socket s = super.accept();
+                s.setTcpNoDelay(true);
+                return s;
+              }
+            };
           }
-        };
-      }
 
-      @Override
-      public java.net.ServerSocket createServerSocket(int port) throws java.io.IOException {
-        throw new UnsupportedOperationException();
-      }
+          @Override
+          public java.net.ServerSocket createServerSocket(int port) throws java.io.IOException {
+            throw new UnsupportedOperationException();
+          }
 
-      @Override
-      public java.net.ServerSocket createServerSocket(int port, int backlog) throws java.io.IOException {
-        throw new UnsupportedOperationException();
-      }
+          @Override
+          public java.net.ServerSocket createServerSocket(int port, int backlog)
+              throws java.io.IOException {
+            throw new UnsupportedOperationException();
+          }
 
-      @Override
-      public java.net.ServerSocket createServerSocket(int port, int backlog, InetAddress address) throws java.io.IOException {
-        throw new UnsupportedOperationException();
-      }
-    });
-    server.setDispatcher(new Dispatcher() {
-      @Override
-      public MockResponse dispatch(RecordedRequest r) {
-        return new MockResponse.Builder().code(200).addHeader("Content-Type", "application/json").body(body).build();
-      }
-    });
+          @Override
+          public java.net.ServerSocket createServerSocket(
+              int port, int backlog, InetAddress address) throws java.io.IOException {
+            throw new UnsupportedOperationException();
+          }
+        });
+    server.setDispatcher(
+        new Dispatcher() {
+          @Override
+          public MockResponse dispatch(RecordedRequest r) {
+            return new MockResponse.Builder()
+                .code(200)
+                .addHeader("Content-Type", "application/json")
+                .body(body)
+                .build();
+          }
+        });
     server.start(InetAddress.getByName("127.0.0.1"), 0);
-    ProviderOptions options = ProviderOptions.builder().baseUrl("http://127.0.0.1:" + server.getPort() + "/v1")
-        .apiKey("sk-bench").build();
+    ProviderOptions options =
+        ProviderOptions.builder()
+            .baseUrl("http://127.0.0.1:" + server.getPort() + "/v1")
+            .apiKey("sk-bench")
+            .build();
     untraced = LlmProviders.create("openai", "gpt-4o-mini", options);
     tracing = LlmTracing.builder().build();
-    traced = LlmClient.builder(LlmProviders.create("openai", "gpt-4o-mini", options)).tracing(tracing).build();
+    traced =
+        LlmClient.builder(LlmProviders.create("openai", "gpt-4o-mini", options))
+            .tracing(tracing)
+            .build();
     request = LlmRequest.builder().prompt(Fixtures.text("Please write a function ", 1024)).build();
   }
 

@@ -13,8 +13,7 @@ import org.openjdk.jol.info.GraphLayout;
  * Heap retained per kept interaction: JOL walks the whole buffer after N generations and the total
  * is divided by N. Content bytes are the characters of prompt, system prompt and answer (Latin-1
  * strings take one byte per character). Run: {@code java -cp benchmarks/target/benchmarks.jar
- * dev.otelllm.benchmarks.RetainedMemory} (add {@code -Dfootprint=true}
- * for a table per class).
+ * dev.otelllm.benchmarks.RetainedMemory} (add {@code -Dfootprint=true} for a table per class).
  */
 public final class RetainedMemory {
 
@@ -32,21 +31,26 @@ public final class RetainedMemory {
     LlmTracing tracing = LlmTracing.builder().traceBuffer(buffer).build();
     // Each answer a distinct string, as from a real model, so that none is shared between records.
     java.util.concurrent.atomic.AtomicLong calls = new java.util.concurrent.atomic.AtomicLong();
-    dev.otelllm.LlmProvider distinct = new dev.otelllm.LlmProvider() {
-      private final dev.otelllm.ProviderInfo info = new Fixtures.InstantProvider().info();
+    dev.otelllm.LlmProvider distinct =
+        new dev.otelllm.LlmProvider() {
+          private final dev.otelllm.ProviderInfo info = new Fixtures.InstantProvider().info();
 
-      @Override
-      public dev.otelllm.ProviderInfo info() {
-        return info;
-      }
+          @Override
+          public dev.otelllm.ProviderInfo info() {
+            return info;
+          }
 
-      @Override
-      public dev.otelllm.LlmResponse generate(dev.otelllm.LlmRequest request) {
-        return dev.otelllm.LlmResponse.builder().content(Fixtures.ANSWER_2K + calls.incrementAndGet())
-            .finishReason("stop").model("gpt-4o-mini-2024-07-18").responseId("chatcmpl-" + calls.get())
-            .usage(dev.otelllm.Usage.of(512, 512)).build();
-      }
-    };
+          @Override
+          public dev.otelllm.LlmResponse generate(dev.otelllm.LlmRequest request) {
+            return dev.otelllm.LlmResponse.builder()
+                .content(Fixtures.ANSWER_2K + calls.incrementAndGet())
+                .finishReason("stop")
+                .model("gpt-4o-mini-2024-07-18")
+                .responseId("chatcmpl-" + calls.get())
+                .usage(dev.otelllm.Usage.of(512, 512))
+                .build();
+          }
+        };
     LlmClient client = LlmClient.builder(distinct).tracing(tracing).build();
     long contentBytes = 0;
     try (Session s = client.session().maxHistory(0).build()) {
@@ -73,9 +77,14 @@ public final class RetainedMemory {
     GraphLayout layout = GraphLayout.parseInstance(buffer);
     long total = layout.totalSize();
     // Strings shared by every interaction (model and provider names, the system prompt) count once.
-    System.out.printf("%s: %d interactions, %d B retained in all, %.0f B per interaction, "
+    System.out.printf(
+        "%s: %d interactions, %d B retained in all, %.0f B per interaction, "
             + "%.0f B content per interaction, %.0f B overhead per interaction%n",
-        label, buffer.size(), total, total / (double) buffer.size(), contentBytes / (double) buffer.size(),
+        label,
+        buffer.size(),
+        total,
+        total / (double) buffer.size(),
+        contentBytes / (double) buffer.size(),
         (total - contentBytes) / (double) buffer.size());
     if (Boolean.getBoolean("footprint")) {
       System.out.println(layout.toFootprint()); // per class, to see where the overhead goes

@@ -27,28 +27,38 @@ public final class StreamFirstChunkLatency {
     System.setProperty("sun.net.httpserver.nodelay", "true");
     AtomicLong flushedAt = new AtomicLong();
     HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
-    server.createContext("/v1/chat/completions", exchange -> {
-      exchange.getRequestBody().readAllBytes();
-      exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
-      exchange.sendResponseHeaders(200, 0);
-      try (OutputStream out = exchange.getResponseBody()) {
-        out.write(("data: {\"id\":\"c\",\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hello\"},"
-            + "\"finish_reason\":null}]}\n\n").getBytes(StandardCharsets.UTF_8));
-        out.flush();
-        flushedAt.set(System.nanoTime());
-        Thread.sleep(20);
-        out.write(("data: {\"id\":\"c\",\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n"
-            + "data: [DONE]\n\n").getBytes(StandardCharsets.UTF_8));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    });
+    server.createContext(
+        "/v1/chat/completions",
+        exchange -> {
+          exchange.getRequestBody().readAllBytes();
+          exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
+          exchange.sendResponseHeaders(200, 0);
+          try (OutputStream out = exchange.getResponseBody()) {
+            out.write(
+                ("data: {\"id\":\"c\",\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hello\"},"
+                        + "\"finish_reason\":null}]}\n\n")
+                    .getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            flushedAt.set(System.nanoTime());
+            Thread.sleep(20);
+            out.write(
+                ("data: {\"id\":\"c\",\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n"
+                        + "data: [DONE]\n\n")
+                    .getBytes(StandardCharsets.UTF_8));
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        });
     server.start();
-    ProviderOptions options = ProviderOptions.builder()
-        .baseUrl("http://127.0.0.1:" + server.getAddress().getPort() + "/v1").apiKey("sk-bench").build();
+    ProviderOptions options =
+        ProviderOptions.builder()
+            .baseUrl("http://127.0.0.1:" + server.getAddress().getPort() + "/v1")
+            .apiKey("sk-bench")
+            .build();
     LlmProvider untraced = LlmProviders.create("openai", "m", options);
     LlmTracing tracing = LlmTracing.builder().build();
-    LlmClient traced = LlmClient.builder(LlmProviders.create("openai", "m", options)).tracing(tracing).build();
+    LlmClient traced =
+        LlmClient.builder(LlmProviders.create("openai", "m", options)).tracing(tracing).build();
     LlmRequest request = LlmRequest.of("Hi");
     int n = 2000;
     for (int round = 0; round < 2; round++) {
@@ -64,9 +74,14 @@ public final class StreamFirstChunkLatency {
       if (round == 1) {
         Arrays.sort(plain);
         Arrays.sort(withTracing);
-        System.out.printf("first chunk after the server's flush, %d streams each: untraced p50 %.1f us p99 %.1f us; "
-                + "traced p50 %.1f us p99 %.1f us%n", n, plain[n / 2] / 1e3, plain[n * 99 / 100] / 1e3,
-            withTracing[n / 2] / 1e3, withTracing[n * 99 / 100] / 1e3);
+        System.out.printf(
+            "first chunk after the server's flush, %d streams each: untraced p50 %.1f us p99 %.1f us; "
+                + "traced p50 %.1f us p99 %.1f us%n",
+            n,
+            plain[n / 2] / 1e3,
+            plain[n * 99 / 100] / 1e3,
+            withTracing[n / 2] / 1e3,
+            withTracing[n * 99 / 100] / 1e3);
       }
     }
     tracing.close();

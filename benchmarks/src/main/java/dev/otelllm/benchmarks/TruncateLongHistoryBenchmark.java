@@ -29,7 +29,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 2, time = 2)
 @Measurement(iterations = 3, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
 @State(Scope.Benchmark)
 public class TruncateLongHistoryBenchmark {
 
@@ -39,7 +41,8 @@ public class TruncateLongHistoryBenchmark {
 
   @Setup(Level.Trial)
   public void setUp() {
-    tracing = LlmTracing.builder().maxTraces(10).contentCapture(ContentCapture.truncated(4096)).build();
+    tracing =
+        LlmTracing.builder().maxTraces(10).contentCapture(ContentCapture.truncated(4096)).build();
     client = LlmClient.builder(new Fixtures.InstantProvider()).tracing(tracing).build();
     LlmRequest.Builder b = LlmRequest.builder();
     String kb2 = "h".repeat(2048);

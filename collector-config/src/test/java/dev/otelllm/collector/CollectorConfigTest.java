@@ -18,7 +18,10 @@ import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
-/** The shipped configuration parses, is consistent with itself, and agrees with the library's defaults. */
+/**
+ * The shipped configuration parses, is consistent with itself, and agrees with the library's
+ * defaults.
+ */
 class CollectorConfigTest {
 
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
@@ -55,7 +58,9 @@ class CollectorConfigTest {
       for (String kind : List.of("receivers", "processors", "exporters")) {
         assertThat(p.path(kind).isArray()).as(name + "." + kind).isTrue();
         for (JsonNode id : p.path(kind)) {
-          assertThat(c.path(kind).has(id.asText())).as(name + " uses " + kind + " " + id.asText()).isTrue();
+          assertThat(c.path(kind).has(id.asText()))
+              .as(name + " uses " + kind + " " + id.asText())
+              .isTrue();
           used.add(kind + ":" + id.asText());
         }
       }
@@ -72,18 +77,24 @@ class CollectorConfigTest {
       assertThat(c.path("extensions").has(ext.asText())).isTrue();
     }
     JsonNode traces = pipelines.get("traces").path("exporters");
-    assertThat(traces.toString()).contains("otlp/jaeger").contains("otlp/tempo").contains("file/traces");
+    assertThat(traces.toString())
+        .contains("otlp/jaeger")
+        .contains("otlp/tempo")
+        .contains("file/traces");
     assertThat(c.path("processors").has("batch")).isTrue();
   }
 
   @Test
   void receiverPorts_matchTheLibrarysDefaults() throws IOException {
     JsonNode otlp = read("otel-collector.yaml").path("receivers").path("otlp").path("protocols");
-    assertThat(port(otlp.path("grpc").path("endpoint").asText())).isEqualTo(OtlpExport.DEFAULT_GRPC_PORT);
-    assertThat(port(otlp.path("http").path("endpoint").asText())).isEqualTo(OtlpExport.DEFAULT_HTTP_PORT);
+    assertThat(port(otlp.path("grpc").path("endpoint").asText()))
+        .isEqualTo(OtlpExport.DEFAULT_GRPC_PORT);
+    assertThat(port(otlp.path("http").path("endpoint").asText()))
+        .isEqualTo(OtlpExport.DEFAULT_HTTP_PORT);
     assertThat(OtlpExport.defaults().endpoint()).endsWith(":" + OtlpExport.DEFAULT_HTTP_PORT);
 
-    JsonNode ports = read("docker-compose.yaml").path("services").path("otel-collector").path("ports");
+    JsonNode ports =
+        read("docker-compose.yaml").path("services").path("otel-collector").path("ports");
     assertThat(ports.toString()).contains("\"4317:4317\"").contains("\"4318:4318\"");
   }
 
@@ -93,7 +104,12 @@ class CollectorConfigTest {
     // OtlpFileReader reads OTLP JSON lines and length-prefixed protobuf, gzip'd or not.
     assertThat(file.path("format").asText("json")).isIn("json", "proto");
     assertThat(file.path("path").asText()).startsWith("/data/otel/");
-    assertThat(read("docker-compose.yaml").path("services").path("otel-collector").path("volumes").toString())
+    assertThat(
+            read("docker-compose.yaml")
+                .path("services")
+                .path("otel-collector")
+                .path("volumes")
+                .toString())
         .contains("./data/otel:/data/otel");
   }
 
@@ -101,9 +117,17 @@ class CollectorConfigTest {
   void backends_receiveOnThePortsTheCollectorSendsTo() throws IOException {
     JsonNode exporters = read("otel-collector.yaml").path("exporters");
     JsonNode tempo = read("tempo.yaml");
-    String tempoGrpc = tempo.path("distributor").path("receivers").path("otlp").path("protocols").path("grpc")
-        .path("endpoint").asText();
-    assertThat(port(exporters.path("otlp/tempo").path("endpoint").asText())).isEqualTo(port(tempoGrpc));
+    String tempoGrpc =
+        tempo
+            .path("distributor")
+            .path("receivers")
+            .path("otlp")
+            .path("protocols")
+            .path("grpc")
+            .path("endpoint")
+            .asText();
+    assertThat(port(exporters.path("otlp/tempo").path("endpoint").asText()))
+        .isEqualTo(port(tempoGrpc));
     assertThat(exporters.path("otlp/tempo").path("endpoint").asText()).startsWith("tempo:");
     assertThat(exporters.path("otlp/jaeger").path("endpoint").asText()).isEqualTo("jaeger:4317");
     JsonNode services = read("docker-compose.yaml").path("services");
@@ -112,7 +136,8 @@ class CollectorConfigTest {
     }
     // Tempo's query port is the one Grafana's data source uses.
     int tempoHttp = tempo.path("server").path("http_listen_port").asInt();
-    JsonNode sources = read("grafana/provisioning/datasources/datasources.yaml").path("datasources");
+    JsonNode sources =
+        read("grafana/provisioning/datasources/datasources.yaml").path("datasources");
     boolean found = false;
     for (JsonNode ds : sources) {
       String host = ds.path("url").asText().replaceFirst("^http://", "").replaceFirst(":.*$", "");
@@ -124,9 +149,17 @@ class CollectorConfigTest {
     }
     assertThat(found).isTrue();
     // Prometheus scrapes the collector's exporter port.
-    String target = read("prometheus.yaml").path("scrape_configs").get(0).path("static_configs").get(0)
-        .path("targets").get(0).asText();
-    assertThat(port(target)).isEqualTo(port(exporters.path("prometheus").path("endpoint").asText()));
+    String target =
+        read("prometheus.yaml")
+            .path("scrape_configs")
+            .get(0)
+            .path("static_configs")
+            .get(0)
+            .path("targets")
+            .get(0)
+            .asText();
+    assertThat(port(target))
+        .isEqualTo(port(exporters.path("prometheus").path("endpoint").asText()));
   }
 
   @Test

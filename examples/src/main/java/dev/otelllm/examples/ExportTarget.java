@@ -13,7 +13,8 @@ record ExportTarget(String tracesEndpoint, String protocol, String serviceName) 
     String disabled = setting(env, "otel.sdk.disabled");
     String exporters = setting(env, "otel.traces.exporter");
     if ((disabled != null && disabled.trim().equalsIgnoreCase("true"))
-        || (exporters != null && !java.util.Arrays.asList(exporters.replace(" ", "").split(",")).contains("otlp"))) {
+        || (exporters != null
+            && !java.util.Arrays.asList(exporters.replace(" ", "").split(",")).contains("otlp"))) {
       return new ExportTarget(null, "", "");
     }
     String protocol = setting(env, "otel.exporter.otlp.traces.protocol");
@@ -26,14 +27,16 @@ record ExportTarget(String tracesEndpoint, String protocol, String serviceName) 
       String base = setting(env, "otel.exporter.otlp.endpoint");
       if (base != null) {
         base = base.trim();
-        endpoint = protocol.equals("grpc") ? base : (base.endsWith("/") ? base : base + "/") + "v1/traces";
+        endpoint =
+            protocol.equals("grpc") ? base : (base.endsWith("/") ? base : base + "/") + "v1/traces";
       }
     }
     String service = setting(env, "otel.service.name");
     if (service == null) {
       service = serviceFromResource(setting(env, "otel.resource.attributes"));
     }
-    return new ExportTarget(endpoint, protocol, service == null ? "unknown_service:java" : service.trim());
+    return new ExportTarget(
+        endpoint, protocol, service == null ? "unknown_service:java" : service.trim());
   }
 
   boolean enabled() {

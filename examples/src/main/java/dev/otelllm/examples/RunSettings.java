@@ -47,13 +47,17 @@ record RunSettings(boolean help, String provider, String model, Path modelPath, 
       // The library's own message lists the names it knows.
       LlmProviders.create(name, "unused");
     }
-    if (name.equals("llamacpp") && blank(modelPath) && !blank(model) && model.trim().endsWith(".gguf")) {
+    if (name.equals("llamacpp")
+        && blank(modelPath)
+        && !blank(model)
+        && model.trim().endsWith(".gguf")) {
       modelPath = model.trim();
     }
     Path file = null;
     if (!blank(modelPath)) {
       if (!name.equals("llamacpp")) {
-        throw new IllegalArgumentException("a model file (OTEL_LLM_MODEL_PATH, --model-path) is for llamacpp, not " + name);
+        throw new IllegalArgumentException(
+            "a model file (OTEL_LLM_MODEL_PATH, --model-path) is for llamacpp, not " + name);
       }
       file = Path.of(modelPath.trim());
       if (Files.isDirectory(file)) {
@@ -67,7 +71,8 @@ record RunSettings(boolean help, String provider, String model, Path modelPath, 
       }
       if (blank(model) || model.trim().endsWith(".gguf")) {
         String fileName = file.getFileName().toString();
-        model = fileName.endsWith(".gguf") ? fileName.substring(0, fileName.length() - 5) : fileName;
+        model =
+            fileName.endsWith(".gguf") ? fileName.substring(0, fileName.length() - 5) : fileName;
       }
     }
     if (blank(model)) {
@@ -83,8 +88,9 @@ record RunSettings(boolean help, String provider, String model, Path modelPath, 
       case "ollama" -> "llama3.2";
       case "llamacpp" -> "tiny-llama";
       case "scripted" -> "scripted-coder";
-      default -> throw new IllegalArgumentException(
-          "provider " + provider + " has no default model: set OTEL_LLM_MODEL or --model");
+      default ->
+          throw new IllegalArgumentException(
+              "provider " + provider + " has no default model: set OTEL_LLM_MODEL or --model");
     };
   }
 
@@ -97,8 +103,8 @@ record RunSettings(boolean help, String provider, String model, Path modelPath, 
   }
 
   /**
-   * The provider. llama.cpp's Java binding prints where it extracted its native library on
-   * standard output when it loads; that line is not the program's output, so it is held back.
+   * The provider. llama.cpp's Java binding prints where it extracted its native library on standard
+   * output when it loads; that line is not the program's output, so it is held back.
    */
   LlmProvider createProvider() {
     if (provider.equals("scripted")) {

@@ -49,7 +49,12 @@ class ReadmeSnippetsTest {
         body.append("    ").append(line).append('\n');
       }
     }
-    return imports + "class " + className + " {\n  void snippet() throws Exception {\n" + body + "  }\n}\n";
+    return imports
+        + "class "
+        + className
+        + " {\n  void snippet() throws Exception {\n"
+        + body
+        + "  }\n}\n";
   }
 
   @Test
@@ -57,26 +62,45 @@ class ReadmeSnippetsTest {
     List<String> snippets = snippets();
     assertThat(snippets).as("java blocks in README.md").hasSizeGreaterThanOrEqualTo(6);
     JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
-    String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    String classpath =
+        System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
     List<String> failures = new ArrayList<>();
     for (int i = 0; i < snippets.size(); i++) {
       String name = "ReadmeSnippet" + (i + 1);
       String source = asSource(snippets.get(i), name);
-      JavaFileObject file = new SimpleJavaFileObject(URI.create("string:///" + name + ".java"), JavaFileObject.Kind.SOURCE) {
-        @Override
-        public CharSequence getCharContent(boolean ignoreEncodingErrors) {
-          return source;
-        }
-      };
+      JavaFileObject file =
+          new SimpleJavaFileObject(
+              URI.create("string:///" + name + ".java"), JavaFileObject.Kind.SOURCE) {
+            @Override
+            public CharSequence getCharContent(boolean ignoreEncodingErrors) {
+              return source;
+            }
+          };
       DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
       StringWriter log = new StringWriter();
-      try (StandardJavaFileManager files = compiler.getStandardFileManager(diagnostics, null, StandardCharsets.UTF_8)) {
-        boolean ok = compiler.getTask(log, files, diagnostics,
-            List.of("-classpath", classpath, "-d", out.toString(), "-proc:none"), null, List.of(file)).call();
+      try (StandardJavaFileManager files =
+          compiler.getStandardFileManager(diagnostics, null, StandardCharsets.UTF_8)) {
+        boolean ok =
+            compiler
+                .getTask(
+                    log,
+                    files,
+                    diagnostics,
+                    List.of("-classpath", classpath, "-d", out.toString(), "-proc:none"),
+                    null,
+                    List.of(file))
+                .call();
         if (!ok) {
           StringBuilder why = new StringBuilder("snippet " + (i + 1) + " does not compile:\n");
-          diagnostics.getDiagnostics().forEach(d -> why.append("  line ").append(d.getLineNumber()).append(": ")
-              .append(d.getMessage(null)).append('\n'));
+          diagnostics
+              .getDiagnostics()
+              .forEach(
+                  d ->
+                      why.append("  line ")
+                          .append(d.getLineNumber())
+                          .append(": ")
+                          .append(d.getMessage(null))
+                          .append('\n'));
           failures.add(why + source);
         }
       }
@@ -87,7 +111,9 @@ class ReadmeSnippetsTest {
   @Test
   void asSource_putsImportsAboveAndStatementsInAMethod() {
     String source = asSource("import java.util.List;\nList<String> a = List.of();\n", "X");
-    assertThat(source).isEqualTo("import java.util.List;\nclass X {\n  void snippet() throws Exception {\n"
-        + "    List<String> a = List.of();\n    \n  }\n}\n");
+    assertThat(source)
+        .isEqualTo(
+            "import java.util.List;\nclass X {\n  void snippet() throws Exception {\n"
+                + "    List<String> a = List.of();\n    \n  }\n}\n");
   }
 }

@@ -35,14 +35,17 @@ public final class AgentApp {
 
   private static void run() {
     System.out.println("global=" + GlobalOpenTelemetry.get().getClass().getName());
-    Span request = GlobalOpenTelemetry.getTracer("agent-app").spanBuilder("handle request").startSpan();
+    Span request =
+        GlobalOpenTelemetry.getTracer("agent-app").spanBuilder("handle request").startSpan();
     try (Scope ignored = request.makeCurrent()) {
       System.out.println("request.trace_id=" + request.getSpanContext().getTraceId());
       System.out.println("request.span_id=" + request.getSpanContext().getSpanId());
 
-      // 1. The library's own SDK from the same OTEL_* settings: queryable in process, exported by it.
+      // 1. The library's own SDK from the same OTEL_* settings: queryable in process, exported by
+      // it.
       try (LlmTracing own = LlmTracing.autoconfigured()) {
-        LlmClient llm = LlmClient.builder(DeterministicLlmProvider.echo("gpt-4o-mini")).tracing(own).build();
+        LlmClient llm =
+            LlmClient.builder(DeterministicLlmProvider.echo("gpt-4o-mini")).tracing(own).build();
         try (Session session = llm.session().id("sess-own").build()) {
           LlmResponse r = session.generate("own sdk prompt", "code_generation", 1);
           List<LlmTrace> kept = session.getInteractionHistory();
@@ -54,10 +57,13 @@ public final class AgentApp {
         }
       }
 
-      // 2. Joined to the agent's pipeline: the extension's processors and export policy apply there.
+      // 2. Joined to the agent's pipeline: the extension's processors and export policy apply
+      // there.
       TraceBuffer notFed = TraceBuffer.create();
-      LlmTracing joined = LlmTracing.builder().joinOpenTelemetry(GlobalOpenTelemetry.get(), notFed).build();
-      LlmClient agentLlm = LlmClient.builder(DeterministicLlmProvider.echo("gpt-4o-mini")).tracing(joined).build();
+      LlmTracing joined =
+          LlmTracing.builder().joinOpenTelemetry(GlobalOpenTelemetry.get(), notFed).build();
+      LlmClient agentLlm =
+          LlmClient.builder(DeterministicLlmProvider.echo("gpt-4o-mini")).tracing(joined).build();
       try (Session session = agentLlm.session().id("sess-agent").build()) {
         LlmResponse r = session.generate("agent pipeline prompt", "methodology_generation", 1);
         System.out.println("joined.span_id=" + r.spanId().orElseThrow());

@@ -21,8 +21,12 @@ class CliJarTest {
   private static Result java(Path dir, String... args) throws Exception {
     Path jar = Path.of(System.getProperty("cli.jar"));
     assertThat(jar).as("the install step builds " + jar).exists();
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-jar", jar.toString()));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar",
+                jar.toString()));
     cmd.addAll(List.of(args));
     Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -38,7 +42,8 @@ class CliJarTest {
     assertThat(java(dir, "convert", "--help").out()).contains("--format FORMAT");
     try (SampleTraces samples = new SampleTraces()) {
       Path input = OtlpFiles.jsonLines(dir.resolve("traces.json"), List.of(samples.spans()), true);
-      Result convert = java(dir, "convert", input.toString(), "--format", "html", "--out", "report/r.html");
+      Result convert =
+          java(dir, "convert", input.toString(), "--format", "html", "--out", "report/r.html");
       assertThat(convert.code()).as(convert.out()).isZero();
       assertThat(Files.readString(dir.resolve("report/r.html"))).contains("data-rows=\"6\"");
     }

@@ -39,20 +39,34 @@ class HtmlInChromiumTest {
 
   static String chromium() {
     String configured = System.getenv("CHROMIUM");
-    for (String candidate : new String[] {configured, "/usr/bin/chromium", "/usr/bin/chromium-browser"}) {
+    for (String candidate :
+        new String[] {configured, "/usr/bin/chromium", "/usr/bin/chromium-browser"}) {
       if (candidate != null && Files.isExecutable(Path.of(candidate))) {
         return candidate;
       }
     }
-    throw new AssertionError("Chromium not found: install Debian's chromium (apt-get install chromium) "
-        + "or set CHROMIUM to its path; .ci/run installs it");
+    throw new AssertionError(
+        "Chromium not found: install Debian's chromium (apt-get install chromium) "
+            + "or set CHROMIUM to its path; .ci/run installs it");
   }
 
   static String dumpDom(Path page, String fragment, Path profile) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(chromium(), "--headless", "--no-sandbox", "--disable-gpu",
-        "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--user-data-dir=" + profile, "--virtual-time-budget=2000", "--dump-dom",
-        page.toUri() + fragment));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                chromium(),
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--user-data-dir=" + profile,
+                "--virtual-time-budget=2000",
+                "--dump-dom",
+                page.toUri() + fragment));
     Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
     byte[] out = p.getInputStream().readAllBytes();
     if (!p.waitFor(60, TimeUnit.SECONDS)) {
@@ -65,26 +79,36 @@ class HtmlInChromiumTest {
 
   private static String bodyTag(String dom) {
     Matcher m = Pattern.compile("<body[^>]*>").matcher(dom);
-    assertThat(m.find()).as("a body element in " + dom.substring(0, Math.min(200, dom.length()))).isTrue();
+    assertThat(m.find())
+        .as("a body element in " + dom.substring(0, Math.min(200, dom.length())))
+        .isTrue();
     return m.group();
   }
 
   @Test
-  void rendersEveryRow_runsItsOwnScript_andNoScriptFromTheContent(@TempDir Path dir) throws Exception {
+  void rendersEveryRow_runsItsOwnScript_andNoScriptFromTheContent(@TempDir Path dir)
+      throws Exception {
     Path page = TraceExport.toFile(samples.traces(), TraceFormat.HTML, dir.resolve("report.html"));
     String dom = dumpDom(page, "", dir.resolve("profile"));
     String body = bodyTag(dom);
-    assertThat(body).contains("data-rows=\"6\"").contains("data-visible-rows=\"6\"").doesNotContain("data-pwned");
+    assertThat(body)
+        .contains("data-rows=\"6\"")
+        .contains("data-visible-rows=\"6\"")
+        .doesNotContain("data-pwned");
     assertThat(dom.split("<details class=\"row\"", -1)).hasSize(7);
     // The injected markup is there, as text.
-    assertThat(dom).contains("&lt;img src=x onerror=").doesNotContain("<img src=\"x\"").doesNotContain("<img src=x");
+    assertThat(dom)
+        .contains("&lt;img src=x onerror=")
+        .doesNotContain("<img src=\"x\"")
+        .doesNotContain("<img src=x");
     assertThat(countOf(dom, "<script")).isEqualTo(1);
   }
 
   @Test
   void filtersBySessionAndStepType(@TempDir Path dir) throws Exception {
     Path page = TraceExport.toFile(samples.traces(), TraceFormat.HTML, dir.resolve("report.html"));
-    assertThat(bodyTag(dumpDom(page, "#step=code_generation", dir.resolve("p1")))).contains("data-visible-rows=\"3\"");
+    assertThat(bodyTag(dumpDom(page, "#step=code_generation", dir.resolve("p1"))))
+        .contains("data-visible-rows=\"3\"");
     assertThat(bodyTag(dumpDom(page, "#session=sess-1&step=code_generation", dir.resolve("p2"))))
         .contains("data-visible-rows=\"3\"");
     assertThat(bodyTag(dumpDom(page, "#step=methodology_generation", dir.resolve("p3"))))
@@ -98,5 +122,4 @@ class HtmlInChromiumTest {
     }
     return n;
   }
-
 }

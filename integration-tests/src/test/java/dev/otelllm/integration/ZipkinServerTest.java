@@ -36,7 +36,8 @@ import org.junit.jupiter.api.Test;
 class ZipkinServerTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private static Process zipkin;
   private static int port;
 
@@ -48,13 +49,23 @@ class ZipkinServerTest {
       port = s.getLocalPort();
     }
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    zipkin = new ProcessBuilder(java, "-Xmx256m", "-jar", jar.toString(),
-        "--armeria.ports[0].port=" + port, "--armeria.ports[0].ip=127.0.0.1", "--armeria.ports[0].protocols[0]=http")
-        .redirectErrorStream(true).redirectOutput(new File("target/zipkin/zipkin.log")).start();
+    zipkin =
+        new ProcessBuilder(
+                java,
+                "-Xmx256m",
+                "-jar",
+                jar.toString(),
+                "--armeria.ports[0].port=" + port,
+                "--armeria.ports[0].ip=127.0.0.1",
+                "--armeria.ports[0].protocols[0]=http")
+            .redirectErrorStream(true)
+            .redirectOutput(new File("target/zipkin/zipkin.log"))
+            .start();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
     while (System.nanoTime() < deadline) {
       if (!zipkin.isAlive()) {
-        throw new AssertionError("zipkin exited with " + zipkin.exitValue() + "; see target/zipkin/zipkin.log");
+        throw new AssertionError(
+            "zipkin exited with " + zipkin.exitValue() + "; see target/zipkin/zipkin.log");
       }
       try {
         if (get("/health").statusCode() == 200) {
@@ -79,20 +90,37 @@ class ZipkinServerTest {
   }
 
   private static HttpResponse<String> get(String path) throws Exception {
-    return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .timeout(Duration.ofSeconds(5))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   @Test
   void zipkinReturnsTheInteractionsWithTheirGenAiTags() throws Exception {
-    LlmTracing tracing = LlmTracing.builder().serviceName("otel-llm-it")
-        .addSpanExporter(ZipkinSpanExporter.builder().setEndpoint("http://127.0.0.1:" + port + "/api/v2/spans").build())
-        .exportContentCapture(ContentCapture.truncated(LlmTracing.DEFAULT_EXPORT_MAX_BYTES).asJsonString())
-        .build();
-    LlmClient client = LlmClient.builder(DeterministicLlmProvider.builder("test-model").answer("def f(): pass")
-        .fail(new LlmException("deterministic", "429", "rate limited")).answer("prose").build()).tracing(tracing).build();
+    LlmTracing tracing =
+        LlmTracing.builder()
+            .serviceName("otel-llm-it")
+            .addSpanExporter(
+                ZipkinSpanExporter.builder()
+                    .setEndpoint("http://127.0.0.1:" + port + "/api/v2/spans")
+                    .build())
+            .exportContentCapture(
+                ContentCapture.truncated(LlmTracing.DEFAULT_EXPORT_MAX_BYTES).asJsonString())
+            .build();
+    LlmClient client =
+        LlmClient.builder(
+                DeterministicLlmProvider.builder("test-model")
+                    .answer("def f(): pass")
+                    .fail(new LlmException("deterministic", "429", "rate limited"))
+                    .answer("prose")
+                    .build())
+            .tracing(tracing)
+            .build();
     String traceId;
-    try (WorkflowScope run = client.workflow("codegen"); Session s = client.session().id("zipkin-session").build()) {
+    try (WorkflowScope run = client.workflow("codegen");
+        Session s = client.session().id("zipkin-session").build()) {
       traceId = run.traceId();
       s.generate("write code", "code_generation", 1);
       try {
@@ -133,14 +161,20 @@ class ZipkinServerTest {
       assertThat(tags.path("gen_ai.provider.name").asText()).isEqualTo("deterministic");
       assertThat(tags.path("gen_ai.request.model").asText()).isEqualTo("test-model");
       assertThat(tags.path("session.id").asText()).isEqualTo("zipkin-session");
-      assertThat(tags.path("otel_llm.metadata.step_type").asText()).isIn("code_generation", "methodology_generation");
+      assertThat(tags.path("otel_llm.metadata.step_type").asText())
+          .isIn("code_generation", "methodology_generation");
       assertThat(tags.path("gen_ai.input.messages").asText()).startsWith("[{\"role\":\"user\"");
     }
-    assertThat(chats.stream().filter(c -> c.path("tags").path("error.type").asText().equals("429"))).hasSize(1);
-    assertThat(chats.stream().filter(c -> c.path("tags").path("gen_ai.usage.input_tokens").isTextual())).hasSize(2);
+    assertThat(chats.stream().filter(c -> c.path("tags").path("error.type").asText().equals("429")))
+        .hasSize(1);
+    assertThat(
+            chats.stream()
+                .filter(c -> c.path("tags").path("gen_ai.usage.input_tokens").isTextual()))
+        .hasSize(2);
 
     // Zipkin's search finds them by the session tag.
-    HttpResponse<String> search = get("/api/v2/traces?serviceName=otel-llm-it&annotationQuery=session.id%3Dzipkin-session");
+    HttpResponse<String> search =
+        get("/api/v2/traces?serviceName=otel-llm-it&annotationQuery=session.id%3Dzipkin-session");
     assertThat(search.statusCode()).isEqualTo(200);
     assertThat(JSON.readTree(search.body()).size()).isEqualTo(1);
   }

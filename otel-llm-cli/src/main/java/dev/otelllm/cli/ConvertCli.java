@@ -40,35 +40,41 @@ import java.util.function.Predicate;
  */
 public final class ConvertCli {
 
-  static final String USAGE = String.join("\n",
-      "usage: java -jar otel-llm-cli.jar <command> <input...> [options]",
-      "commands:",
-      "  convert    OTLP span files to interactions as JSONL, JSON, Markdown or HTML",
-      "  summarize  counts, tokens, latency percentiles and breakdowns of the interactions, as JSON",
-      "  --help     this text; COMMAND --help lists a command's options",
-      "  --version  the version of this tool",
-      "inputs: files of the OpenTelemetry Collector's file exporter (OTLP JSON lines or length-prefixed",
-      "  protobuf, gzip'd or not); spans that are not GenAI interactions are left out",
-      "exit codes: 0 all read, 1 some records skipped (listed on stderr), 2 bad usage,",
-      "  3 an input or the output could not be read or written, or --fail-fast stopped");
+  static final String USAGE =
+      String.join(
+          "\n",
+          "usage: java -jar otel-llm-cli.jar <command> <input...> [options]",
+          "commands:",
+          "  convert    OTLP span files to interactions as JSONL, JSON, Markdown or HTML",
+          "  summarize  counts, tokens, latency percentiles and breakdowns of the interactions, as JSON",
+          "  --help     this text; COMMAND --help lists a command's options",
+          "  --version  the version of this tool",
+          "inputs: files of the OpenTelemetry Collector's file exporter (OTLP JSON lines or length-prefixed",
+          "  protobuf, gzip'd or not); spans that are not GenAI interactions are left out",
+          "exit codes: 0 all read, 1 some records skipped (listed on stderr), 2 bad usage,",
+          "  3 an input or the output could not be read or written, or --fail-fast stopped");
 
-  static final String CONVERT_USAGE = String.join("\n",
-      "usage: java -jar otel-llm-cli.jar convert <input...> --format FORMAT [options]",
-      "  --format FORMAT  jsonl | json | markdown | html (required)",
-      "  --out FILE       write to FILE instead of standard output (parent folders are created;",
-      "                   a run that fails leaves no file behind)",
-      "  --session ID     only the interactions of this session",
-      "  --step TYPE      only the interactions whose step_type is TYPE",
-      "  --fail-fast      stop at the first unreadable record (exit 3) instead of skipping it",
-      "JSONL and JSON keep the input's order (the order the spans were exported);",
-      "Markdown and HTML list the interactions by start time.");
+  static final String CONVERT_USAGE =
+      String.join(
+          "\n",
+          "usage: java -jar otel-llm-cli.jar convert <input...> --format FORMAT [options]",
+          "  --format FORMAT  jsonl | json | markdown | html (required)",
+          "  --out FILE       write to FILE instead of standard output (parent folders are created;",
+          "                   a run that fails leaves no file behind)",
+          "  --session ID     only the interactions of this session",
+          "  --step TYPE      only the interactions whose step_type is TYPE",
+          "  --fail-fast      stop at the first unreadable record (exit 3) instead of skipping it",
+          "JSONL and JSON keep the input's order (the order the spans were exported);",
+          "Markdown and HTML list the interactions by start time.");
 
-  static final String SUMMARIZE_USAGE = String.join("\n",
-      "usage: java -jar otel-llm-cli.jar summarize <input...> [options]",
-      "  --out FILE       write the JSON summary to FILE instead of standard output",
-      "  --session ID     only the interactions of this session",
-      "  --step TYPE      only the interactions whose step_type is TYPE",
-      "  --fail-fast      stop at the first unreadable record (exit 3) instead of skipping it");
+  static final String SUMMARIZE_USAGE =
+      String.join(
+          "\n",
+          "usage: java -jar otel-llm-cli.jar summarize <input...> [options]",
+          "  --out FILE       write the JSON summary to FILE instead of standard output",
+          "  --session ID     only the interactions of this session",
+          "  --step TYPE      only the interactions whose step_type is TYPE",
+          "  --fail-fast      stop at the first unreadable record (exit 3) instead of skipping it");
 
   private ConvertCli() {}
 
@@ -100,7 +106,8 @@ public final class ConvertCli {
       stdout.println("otel-llm-cli " + version());
       return 0;
     }
-    if (args.length >= 2 && (args[1].equals("--help") || args[1].equals("-h"))
+    if (args.length >= 2
+        && (args[1].equals("--help") || args[1].equals("-h"))
         && (args[0].equals("convert") || args[0].equals("summarize"))) {
       stdout.println(args[0].equals("convert") ? CONVERT_USAGE : SUMMARIZE_USAGE);
       return 0;
@@ -162,19 +169,25 @@ public final class ConvertCli {
   }
 
   private static int convert(Options o, OutputStream target, PrintStream stderr) {
-    OtlpFileReader reader = OtlpFileReader.builder().failFast(o.failFast)
-        .onProblem(p -> stderr.println(p)).build();
-    Predicate<LlmTrace> selected = t -> (o.session == null || o.session.equals(t.sessionId()))
-        && (o.step == null || o.step.equals(String.valueOf(t.metadata().get("step_type"))));
+    OtlpFileReader reader =
+        OtlpFileReader.builder().failFast(o.failFast).onProblem(p -> stderr.println(p)).build();
+    Predicate<LlmTrace> selected =
+        t ->
+            (o.session == null || o.session.equals(t.sessionId()))
+                && (o.step == null || o.step.equals(String.valueOf(t.metadata().get("step_type"))));
     try (OutputStream out = target) {
       OtlpFileReader.Result total;
       if (o.command.equals("summarize")) {
         TraceSummary.Accumulator acc = TraceSummary.accumulator();
-        total = readAll(reader, o.inputs, t -> {
-          if (selected.test(t)) {
-            acc.add(t);
-          }
-        });
+        total =
+            readAll(
+                reader,
+                o.inputs,
+                t -> {
+                  if (selected.test(t)) {
+                    acc.add(t);
+                  }
+                });
         Map<String, Object> map = acc.summary().toMap();
         try (var g = JsonTree.FACTORY.createGenerator(out)) {
           g.useDefaultPrettyPrinter();
@@ -185,17 +198,22 @@ public final class ConvertCli {
         total = streamJson(reader, o, selected, out);
       } else {
         List<LlmTrace> traces = new ArrayList<>();
-        total = readAll(reader, o.inputs, t -> {
-          if (selected.test(t)) {
-            traces.add(t);
-          }
-        });
+        total =
+            readAll(
+                reader,
+                o.inputs,
+                t -> {
+                  if (selected.test(t)) {
+                    traces.add(t);
+                  }
+                });
         // Files hold spans in export-batch order; a report reads in the order things happened.
         traces.sort(Comparator.comparingLong(LlmTrace::startEpochNanos));
         TraceExport.write(traces, o.format, out);
       }
       out.flush();
-      stderr.printf("read %d records: %d interactions, %d other spans left out, %d problems%n",
+      stderr.printf(
+          "read %d records: %d interactions, %d other spans left out, %d problems%n",
           total.records(), total.interactions(), total.otherSpans(), total.problems());
       return total.problems() > 0 ? 1 : 0;
     } catch (OtlpFileReader.ConversionException e) {
@@ -207,8 +225,8 @@ public final class ConvertCli {
     }
   }
 
-  private static OtlpFileReader.Result readAll(OtlpFileReader reader, List<Path> inputs, Consumer<LlmTrace> sink)
-      throws IOException {
+  private static OtlpFileReader.Result readAll(
+      OtlpFileReader reader, List<Path> inputs, Consumer<LlmTrace> sink) throws IOException {
     OtlpFileReader.Result total = new OtlpFileReader.Result(0, 0, 0, 0, 0);
     for (Path input : inputs) {
       total = total.and(reader.read(input, sink));
@@ -217,63 +235,78 @@ public final class ConvertCli {
   }
 
   /** Reading and writing on two threads, handing interactions over a bounded queue. */
-  private static OtlpFileReader.Result streamJson(OtlpFileReader reader, Options o, Predicate<LlmTrace> selected,
-      OutputStream out) throws IOException {
+  private static OtlpFileReader.Result streamJson(
+      OtlpFileReader reader, Options o, Predicate<LlmTrace> selected, OutputStream out)
+      throws IOException {
     BlockingQueue<Object> queue = new ArrayBlockingQueue<>(1024);
     Object end = new Object();
-    java.util.concurrent.atomic.AtomicReference<Throwable> writeFailure = new java.util.concurrent.atomic.AtomicReference<>();
-    Thread writer = new Thread(() -> {
-      try {
-        TraceExport.writeJson(new java.util.Iterator<>() {
-          private Object next;
-
-          @Override
-          public boolean hasNext() {
-            if (next == null) {
+    java.util.concurrent.atomic.AtomicReference<Throwable> writeFailure =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    Thread writer =
+        new Thread(
+            () -> {
               try {
-                next = queue.take();
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                next = end;
-              }
-            }
-            return next != end;
-          }
+                TraceExport.writeJson(
+                    new java.util.Iterator<>() {
+                      private Object next;
 
-          @Override
-          public LlmTrace next() {
-            if (!hasNext()) {
-              throw new java.util.NoSuchElementException();
-            }
-            LlmTrace t = (LlmTrace) next;
-            next = null;
-            return t;
-          }
-        }, o.format, out);
-      } catch (Throwable e) {
-        writeFailure.set(e);
-        // Unblock a reader waiting for room; it checks the failure before each hand-over.
-        queue.clear();
-      }
-    }, "otel-llm-convert-writer");
+                      @Override
+                      public boolean hasNext() {
+                        if (next == null) {
+                          try {
+                            next = queue.take();
+                          } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            next = end;
+                          }
+                        }
+                        return next != end;
+                      }
+
+                      @Override
+                      public LlmTrace next() {
+                        if (!hasNext()) {
+                          throw new java.util.NoSuchElementException();
+                        }
+                        LlmTrace t = (LlmTrace) next;
+                        next = null;
+                        return t;
+                      }
+                    },
+                    o.format,
+                    out);
+              } catch (Throwable e) {
+                writeFailure.set(e);
+                // Unblock a reader waiting for room; it checks the failure before each hand-over.
+                queue.clear();
+              }
+            },
+            "otel-llm-convert-writer");
     writer.start();
     OtlpFileReader.Result total;
     try {
-      total = readAll(reader, o.inputs, t -> {
-        if (selected.test(t)) {
-          try {
-            while (writeFailure.get() == null && !queue.offer(t, 100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
-              // The writer is behind: wait, unless it failed.
-            }
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-          }
-        }
-      });
+      total =
+          readAll(
+              reader,
+              o.inputs,
+              t -> {
+                if (selected.test(t)) {
+                  try {
+                    while (writeFailure.get() == null
+                        && !queue.offer(t, 100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                      // The writer is behind: wait, unless it failed.
+                    }
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted", e);
+                  }
+                }
+              });
     } finally {
       try {
-        while (writeFailure.get() == null && writer.isAlive() && !queue.offer(end, 100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+        while (writeFailure.get() == null
+            && writer.isAlive()
+            && !queue.offer(end, 100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
           // wait for room for the end marker
         }
         writer.join();
@@ -318,12 +351,14 @@ public final class ConvertCli {
     static Options parse(String[] args) {
       Objects.requireNonNull(args, "args");
       if (args.length == 0) {
-        throw new IllegalArgumentException("no command: use convert or summarize (--help lists them)");
+        throw new IllegalArgumentException(
+            "no command: use convert or summarize (--help lists them)");
       }
       Options o = new Options();
       o.command = args[0];
       if (!o.command.equals("convert") && !o.command.equals("summarize")) {
-        throw new IllegalArgumentException("unknown command '" + args[0] + "': use convert or summarize");
+        throw new IllegalArgumentException(
+            "unknown command '" + args[0] + "': use convert or summarize");
       }
       for (int i = 1; i < args.length; i++) {
         String a = args[i];
@@ -351,15 +386,18 @@ public final class ConvertCli {
         for (Path input : o.inputs) {
           try {
             if (Files.exists(input) && Files.exists(o.out) && Files.isSameFile(input, o.out)) {
-              throw new IllegalArgumentException("--out " + o.out + " is also an input: it would be overwritten");
+              throw new IllegalArgumentException(
+                  "--out " + o.out + " is also an input: it would be overwritten");
             }
           } catch (java.io.IOException e) {
-            throw new IllegalArgumentException("cannot check --out " + o.out + ": " + e.getMessage());
+            throw new IllegalArgumentException(
+                "cannot check --out " + o.out + ": " + e.getMessage());
           }
         }
       }
       if (o.command.equals("summarize") && o.format != null) {
-        throw new IllegalArgumentException("summarize writes JSON; --format applies to convert only");
+        throw new IllegalArgumentException(
+            "summarize writes JSON; --format applies to convert only");
       }
       return o;
     }
@@ -371,5 +409,4 @@ public final class ConvertCli {
       return args[i];
     }
   }
-
 }

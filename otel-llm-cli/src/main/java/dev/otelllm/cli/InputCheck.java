@@ -13,8 +13,8 @@ import java.util.Set;
 import java.util.zip.GZIPInputStream;
 
 /**
- * Looks at an input before it is converted: it must be a readable file, and a file that starts
- * like JSON must be OTLP spans. The library's own export, or OTLP metrics or logs, would otherwise
+ * Looks at an input before it is converted: it must be a readable file, and a file that starts like
+ * JSON must be OTLP spans. The library's own export, or OTLP metrics or logs, would otherwise
  * convert to nothing and exit 0; here they get a message that says what the file is and what to
  * give instead.
  */
@@ -45,27 +45,35 @@ final class InputCheck {
       return null; // the reader reports what it cannot read, with the line
     }
     if (keys.contains("trace_id") && (keys.contains("response") || keys.contains("provider"))) {
-      return input + " is otel-llm's own export of interactions (JSONL/JSON in the reference's map form), "
+      return input
+          + " is otel-llm's own export of interactions (JSONL/JSON in the reference's map form), "
           + "not OTLP spans: it needs no conversion. Convert the file the OpenTelemetry Collector's file "
           + "exporter writes (one {\"resourceSpans\": ...} request per line).";
     }
-    if (!keys.contains("resourceSpans") && !keys.contains("resource_spans")
+    if (!keys.contains("resourceSpans")
+        && !keys.contains("resource_spans")
         && (keys.contains("resourceMetrics") || keys.contains("resourceLogs"))) {
-      return input + " holds OTLP " + (keys.contains("resourceMetrics") ? "metrics" : "logs")
+      return input
+          + " holds OTLP "
+          + (keys.contains("resourceMetrics") ? "metrics" : "logs")
           + ", not spans: convert the file of the Collector's traces pipeline.";
     }
     return null;
   }
 
-  /** The top-level keys of the first JSON object (or of an array's first element); empty otherwise. */
+  /**
+   * The top-level keys of the first JSON object (or of an array's first element); empty otherwise.
+   */
   private static Set<String> firstRecordKeys(Path input) throws IOException {
     byte[] prefix;
     try (InputStream raw = new PushbackInputStream(Files.newInputStream(input), 2)) {
       PushbackInputStream in = (PushbackInputStream) raw;
       byte[] magic = in.readNBytes(2);
       in.unread(magic);
-      InputStream body = magic.length == 2 && (magic[0] & 0xff) == 0x1f && (magic[1] & 0xff) == 0x8b
-          ? new GZIPInputStream(in) : in;
+      InputStream body =
+          magic.length == 2 && (magic[0] & 0xff) == 0x1f && (magic[1] & 0xff) == 0x8b
+              ? new GZIPInputStream(in)
+              : in;
       prefix = body.readNBytes(SNIFF_BYTES);
     }
     Set<String> keys = new HashSet<>();

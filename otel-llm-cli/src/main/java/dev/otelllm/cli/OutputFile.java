@@ -45,34 +45,35 @@ final class OutputFile {
     this.target = target;
     this.temp = temp;
     OutputStream file = new BufferedOutputStream(Files.newOutputStream(temp), 1 << 16);
-    this.stream = new FilterOutputStream(file) {
-      @Override
-      public void write(byte[] b, int off, int len) throws IOException {
-        try {
-          out.write(b, off, len);
-        } catch (IOException e) {
-          throw failure(e);
-        }
-      }
+    this.stream =
+        new FilterOutputStream(file) {
+          @Override
+          public void write(byte[] b, int off, int len) throws IOException {
+            try {
+              out.write(b, off, len);
+            } catch (IOException e) {
+              throw failure(e);
+            }
+          }
 
-      @Override
-      public void write(int b) throws IOException {
-        try {
-          out.write(b);
-        } catch (IOException e) {
-          throw failure(e);
-        }
-      }
+          @Override
+          public void write(int b) throws IOException {
+            try {
+              out.write(b);
+            } catch (IOException e) {
+              throw failure(e);
+            }
+          }
 
-      @Override
-      public void flush() throws IOException {
-        try {
-          out.flush();
-        } catch (IOException e) {
-          throw failure(e);
-        }
-      }
-    };
+          @Override
+          public void flush() throws IOException {
+            try {
+              out.flush();
+            } catch (IOException e) {
+              throw failure(e);
+            }
+          }
+        };
     // Ctrl-C ends the JVM through its shutdown hooks: the partial file goes with it.
     this.cleanup = new Thread(() -> deleteQuietly(temp), "otel-llm-cli-cleanup");
     Runtime.getRuntime().addShutdownHook(cleanup);
@@ -90,8 +91,13 @@ final class OutputFile {
     Files.createDirectories(parent);
     Path temp;
     while (true) {
-      temp = parent.resolve("." + target.getFileName() + "." + Long.toHexString(ThreadLocalRandom.current().nextLong())
-          + ".partial");
+      temp =
+          parent.resolve(
+              "."
+                  + target.getFileName()
+                  + "."
+                  + Long.toHexString(ThreadLocalRandom.current().nextLong())
+                  + ".partial");
       try {
         // createFile, unlike createTempFile, applies the usual umask: the report is as readable as
         // any file the user writes.

@@ -5,20 +5,20 @@ import dev.otelllm.LlmTracing;
 import dev.otelllm.OtlpExport;
 import dev.otelllm.internal.ExportPipelines;
 import dev.otelllm.internal.ExportPolicyProcessor;
-import io.opentelemetry.sdk.trace.SpanProcessor;
-import io.opentelemetry.sdk.trace.export.SpanExporter;
 import dev.otelllm.trace.RecordGenAiSampler;
 import dev.otelllm.trace.SessionBaggageSpanProcessor;
-import io.opentelemetry.sdk.trace.samplers.Sampler;
 import io.opentelemetry.sdk.autoconfigure.spi.AutoConfigurationCustomizer;
 import io.opentelemetry.sdk.autoconfigure.spi.AutoConfigurationCustomizerProvider;
 import io.opentelemetry.sdk.autoconfigure.spi.ConfigProperties;
 import io.opentelemetry.sdk.autoconfigure.spi.ConfigurationException;
+import io.opentelemetry.sdk.trace.SpanProcessor;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
+import io.opentelemetry.sdk.trace.samplers.Sampler;
 import java.util.Locale;
 
 /**
- * Plugs the library into any SDK built by OpenTelemetry's autoconfigure (and so into the Java
- * agent when this jar is an extension): registered as an {@link AutoConfigurationCustomizerProvider}
+ * Plugs the library into any SDK built by OpenTelemetry's autoconfigure (and so into the Java agent
+ * when this jar is an extension): registered as an {@link AutoConfigurationCustomizerProvider}
  * service, it adds the session-baggage processor to the tracer provider, wraps every span exporter
  * in the export content policy, and wraps the sampler so that GenAI spans it drops are still
  * recorded (see {@link RecordGenAiSampler}). It changes none of the host SDK's defaults.
@@ -47,32 +47,39 @@ public final class LlmAutoConfiguration implements AutoConfigurationCustomizerPr
 
   @Override
   public void customize(AutoConfigurationCustomizer customizer) {
-    customizer.addTracerProviderCustomizer((builder, config) ->
-        ownSdk(config) ? builder : builder.addSpanProcessor(SessionBaggageSpanProcessor.create()));
-    customizer.addSpanExporterCustomizer((exporter, config) -> ownSdk(config) ? exporter : settlingExporter(exporter, config));
-    customizer.addSpanProcessorCustomizer((processor, config) ->
-        ownSdk(config) ? processor : boundedProcessor(processor, config));
-    customizer.addSamplerCustomizer((sampler, config) -> ownSdk(config) ? sampler : recordDroppedGenAi(sampler, config));
+    customizer.addTracerProviderCustomizer(
+        (builder, config) ->
+            ownSdk(config)
+                ? builder
+                : builder.addSpanProcessor(SessionBaggageSpanProcessor.create()));
+    customizer.addSpanExporterCustomizer(
+        (exporter, config) -> ownSdk(config) ? exporter : settlingExporter(exporter, config));
+    customizer.addSpanProcessorCustomizer(
+        (processor, config) -> ownSdk(config) ? processor : boundedProcessor(processor, config));
+    customizer.addSamplerCustomizer(
+        (sampler, config) -> ownSdk(config) ? sampler : recordDroppedGenAi(sampler, config));
   }
 
   /**
-   * An exporter autoconfigure built, behind the export content policy and settling what it
-   * answers for. Not API.
+   * An exporter autoconfigure built, behind the export content policy and settling what it answers
+   * for. Not API.
    */
   public static SpanExporter settlingExporter(SpanExporter exporter, ConfigProperties config) {
     return ExportPipelines.settling(exporter, exportContent(config));
   }
 
   /**
-   * A span processor autoconfigure built around an exporter, with the export content policy
-   * applied before spans wait in its queue and the queue bounded by count ({@code
-   * otel.bsp.max.queue.size}) and estimated bytes ({@code otel.llm.export.max.queue.bytes},
-   * default 32 MiB). Not API.
+   * A span processor autoconfigure built around an exporter, with the export content policy applied
+   * before spans wait in its queue and the queue bounded by count ({@code otel.bsp.max.queue.size})
+   * and estimated bytes ({@code otel.llm.export.max.queue.bytes}, default 32 MiB). Not API.
    */
-  public static ExportPolicyProcessor boundedProcessor(SpanProcessor processor, ConfigProperties config) {
-    long maxBytes = config.getLong("otel.llm.export.max.queue.bytes", OtlpExport.DEFAULT_MAX_QUEUE_BYTES);
+  public static ExportPolicyProcessor boundedProcessor(
+      SpanProcessor processor, ConfigProperties config) {
+    long maxBytes =
+        config.getLong("otel.llm.export.max.queue.bytes", OtlpExport.DEFAULT_MAX_QUEUE_BYTES);
     if (maxBytes < 1) {
-      throw new ConfigurationException("otel.llm.export.max.queue.bytes must be >= 1, was " + maxBytes);
+      throw new ConfigurationException(
+          "otel.llm.export.max.queue.bytes must be >= 1, was " + maxBytes);
     }
     // One less than the SDK's queue, so that it never drops a span the budget counts as queued.
     int maxSpans = Math.max(1, config.getInt("otel.bsp.max.queue.size", 2048) - 1);
@@ -85,14 +92,19 @@ public final class LlmAutoConfiguration implements AutoConfigurationCustomizerPr
 
   /** The sampler, wrapped unless {@code otel.llm.record.dropped.genai} is false. */
   public static Sampler recordDroppedGenAi(Sampler sampler, ConfigProperties config) {
-    return config.getBoolean("otel.llm.record.dropped.genai", true) ? RecordGenAiSampler.wrap(sampler) : sampler;
+    return config.getBoolean("otel.llm.record.dropped.genai", true)
+        ? RecordGenAiSampler.wrap(sampler)
+        : sampler;
   }
 
   /** The export content policy the configuration asks for. */
   public static ContentCapture exportContent(ConfigProperties config) {
-    String mode = config.getString("otel.llm.export.content", "none").trim().toLowerCase(Locale.ROOT);
-    int maxBytes = config.getInt("otel.llm.export.content.max.bytes", LlmTracing.DEFAULT_EXPORT_MAX_BYTES);
-    String format = config.getString("otel.llm.export.content.format", "json").trim().toLowerCase(Locale.ROOT);
+    String mode =
+        config.getString("otel.llm.export.content", "none").trim().toLowerCase(Locale.ROOT);
+    int maxBytes =
+        config.getInt("otel.llm.export.content.max.bytes", LlmTracing.DEFAULT_EXPORT_MAX_BYTES);
+    String format =
+        config.getString("otel.llm.export.content.format", "json").trim().toLowerCase(Locale.ROOT);
     ContentCapture capture;
     switch (mode) {
       case "none":
@@ -107,12 +119,15 @@ public final class LlmAutoConfiguration implements AutoConfigurationCustomizerPr
         try {
           capture = ContentCapture.truncated(maxBytes);
         } catch (IllegalArgumentException e) {
-          throw new ConfigurationException("otel.llm.export.content.max.bytes: " + e.getMessage(), e);
+          throw new ConfigurationException(
+              "otel.llm.export.content.max.bytes: " + e.getMessage(), e);
         }
         break;
       default:
         throw new ConfigurationException(
-            "otel.llm.export.content must be none, metadata, full or truncated, was '" + mode + "'");
+            "otel.llm.export.content must be none, metadata, full or truncated, was '"
+                + mode
+                + "'");
     }
     switch (format) {
       case "json":

@@ -15,10 +15,10 @@ import java.util.Map;
 
 /**
  * The Markdown report: a summary table, a Mermaid gantt of the timeline (one section per trace, so
- * a workflow's steps and retries line up), then one section per interaction. Every piece of
- * content sits in a fence longer than any backtick run inside it, and every inline value in an
- * inline code span that it cannot close, so content never breaks out of its block; control and
- * bidirectional characters are shown as {@code \\uXXXX}, so content cannot hide or reorder text.
+ * a workflow's steps and retries line up), then one section per interaction. Every piece of content
+ * sits in a fence longer than any backtick run inside it, and every inline value in an inline code
+ * span that it cannot close, so content never breaks out of its block; control and bidirectional
+ * characters are shown as {@code \\uXXXX}, so content cannot hide or reorder text.
  */
 final class MarkdownReport {
   private MarkdownReport() {}
@@ -26,21 +26,50 @@ final class MarkdownReport {
   static void write(List<LlmTrace> traces, Writer w) throws IOException {
     TraceSummary s = TraceSummary.of(traces);
     w.write("# LLM interactions\n\n");
-    w.write("| interactions | errors | input tokens | output tokens | total tokens | total time | mean | p50 | p95 | p99 | tokens/s |\n");
+    w.write(
+        "| interactions | errors | input tokens | output tokens | total tokens | total time | mean | p50 | p95 | p99 | tokens/s |\n");
     w.write("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
-    w.write(String.format(Locale.ROOT, "| %d | %d (%.1f%%) | %d | %d | %d | %.1f ms | %.1f ms | %.1f ms | %.1f ms | %.1f ms | %.1f |%n%n",
-        s.count(), s.errors(), s.errorRate() * 100, s.inputTokens(), s.outputTokens(), s.totalTokens(),
-        s.totalTimeMs(), s.meanTimeMs(), s.p50TimeMs(), s.p95TimeMs(), s.p99TimeMs(), s.tokensPerSecond()));
+    w.write(
+        String.format(
+            Locale.ROOT,
+            "| %d | %d (%.1f%%) | %d | %d | %d | %.1f ms | %.1f ms | %.1f ms | %.1f ms | %.1f ms | %.1f |%n%n",
+            s.count(),
+            s.errors(),
+            s.errorRate() * 100,
+            s.inputTokens(),
+            s.outputTokens(),
+            s.totalTokens(),
+            s.totalTimeMs(),
+            s.meanTimeMs(),
+            s.p50TimeMs(),
+            s.p95TimeMs(),
+            s.p99TimeMs(),
+            s.tokensPerSecond()));
     if (s.streamed() > 0) {
-      w.write(String.format(Locale.ROOT, "Streamed: %d, mean time to first chunk %.1f ms.%n%n",
-          s.streamed(), s.meanTimeToFirstChunkMs()));
+      w.write(
+          String.format(
+              Locale.ROOT,
+              "Streamed: %d, mean time to first chunk %.1f ms.%n%n",
+              s.streamed(),
+              s.meanTimeToFirstChunkMs()));
     }
-    if (!s.byStepType().isEmpty() && !(s.byStepType().size() == 1 && s.byStepType().containsKey(TraceSummary.NONE))) {
+    if (!s.byStepType().isEmpty()
+        && !(s.byStepType().size() == 1 && s.byStepType().containsKey(TraceSummary.NONE))) {
       w.write("| step type | interactions | errors | tokens | time |\n|---|---:|---:|---:|---:|\n");
       for (Map.Entry<String, TraceSummary.Group> e : s.byStepType().entrySet()) {
         TraceSummary.Group g = e.getValue();
-        w.write("| " + cell(e.getKey()) + " | " + g.count() + " | " + g.errors() + " | " + g.totalTokens()
-            + " | " + String.format(Locale.ROOT, "%.1f ms", g.totalTimeMs()) + " |\n");
+        w.write(
+            "| "
+                + cell(e.getKey())
+                + " | "
+                + g.count()
+                + " | "
+                + g.errors()
+                + " | "
+                + g.totalTokens()
+                + " | "
+                + String.format(Locale.ROOT, "%.1f ms", g.totalTimeMs())
+                + " |\n");
       }
       w.write("\n");
     }
@@ -56,19 +85,33 @@ final class MarkdownReport {
   }
 
   private static void writeTimeline(List<LlmTrace> traces, Writer w) throws IOException {
-    w.write("## Timeline\n\n```mermaid\ngantt\n  title LLM interactions\n  dateFormat x\n  axisFormat %H:%M:%S\n");
+    w.write(
+        "## Timeline\n\n```mermaid\ngantt\n  title LLM interactions\n  dateFormat x\n  axisFormat %H:%M:%S\n");
     Map<String, List<Integer>> byTrace = new LinkedHashMap<>();
     for (int i = 0; i < traces.size(); i++) {
       byTrace.computeIfAbsent(traces.get(i).traceId(), k -> new ArrayList<>()).add(i);
     }
     for (Map.Entry<String, List<Integer>> e : byTrace.entrySet()) {
-      w.write("  section trace " + mermaidLabel(e.getKey().substring(0, Math.min(8, e.getKey().length()))) + "\n");
+      w.write(
+          "  section trace "
+              + mermaidLabel(e.getKey().substring(0, Math.min(8, e.getKey().length())))
+              + "\n");
       for (int i : e.getValue()) {
         LlmTrace t = traces.get(i);
         long start = t.startEpochNanos() / 1_000_000;
         long end = Math.max(start + 1, (t.startEpochNanos() + t.durationNanos()) / 1_000_000);
-        w.write("  " + mermaidLabel((i + 1) + " " + label(t)) + " :" + (t.failed() ? "crit, " : "done, ")
-            + "i" + (i + 1) + ", " + start + ", " + end + "\n");
+        w.write(
+            "  "
+                + mermaidLabel((i + 1) + " " + label(t))
+                + " :"
+                + (t.failed() ? "crit, " : "done, ")
+                + "i"
+                + (i + 1)
+                + ", "
+                + start
+                + ", "
+                + end
+                + "\n");
       }
     }
     w.write("```\n\n");
@@ -84,22 +127,53 @@ final class MarkdownReport {
   private static void writeInteraction(int i, LlmTrace t, Writer w) throws IOException {
     w.write("## " + i + ". " + heading(label(t)) + (t.failed() ? " (failed)" : "") + "\n\n");
     Usage u = t.response().usage().orElse(null);
-    w.write("- **When:** " + code(t.isoTimestamp()) + " · **Time:** "
-        + String.format(Locale.ROOT, "%.1f ms", t.generationTimeMs()) + "\n");
-    w.write("- **Provider:** " + code(t.provider()) + " · **Model:** " + code(t.model())
-        + (t.response().model().isEmpty() ? "" : " → " + code(t.response().model())) + "\n");
-    w.write("- **Trace:** " + code(t.traceId()) + " · **Span:** " + code(t.spanId())
-        + (t.parentSpanId().isEmpty() ? "" : " · **Parent:** " + code(t.parentSpanId()))
-        + (t.sessionId().isEmpty() ? "" : " · **Session:** " + code(t.sessionId())) + "\n");
-    w.write("- **Tokens:** " + (u == null ? "not reported" : u.inputTokens() + " in / " + u.outputTokens() + " out / "
-        + u.totalTokens() + " total") + " · **Finish reason:** " + code(t.response().finishReason()) + "\n");
-    t.response().timeToFirstChunkSeconds().ifPresent(s -> {
-      try {
-        w.write("- **Time to first chunk:** " + String.format(Locale.ROOT, "%.1f ms", s * 1000) + "\n");
-      } catch (IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-    });
+    w.write(
+        "- **When:** "
+            + code(t.isoTimestamp())
+            + " · **Time:** "
+            + String.format(Locale.ROOT, "%.1f ms", t.generationTimeMs())
+            + "\n");
+    w.write(
+        "- **Provider:** "
+            + code(t.provider())
+            + " · **Model:** "
+            + code(t.model())
+            + (t.response().model().isEmpty() ? "" : " → " + code(t.response().model()))
+            + "\n");
+    w.write(
+        "- **Trace:** "
+            + code(t.traceId())
+            + " · **Span:** "
+            + code(t.spanId())
+            + (t.parentSpanId().isEmpty() ? "" : " · **Parent:** " + code(t.parentSpanId()))
+            + (t.sessionId().isEmpty() ? "" : " · **Session:** " + code(t.sessionId()))
+            + "\n");
+    w.write(
+        "- **Tokens:** "
+            + (u == null
+                ? "not reported"
+                : u.inputTokens()
+                    + " in / "
+                    + u.outputTokens()
+                    + " out / "
+                    + u.totalTokens()
+                    + " total")
+            + " · **Finish reason:** "
+            + code(t.response().finishReason())
+            + "\n");
+    t.response()
+        .timeToFirstChunkSeconds()
+        .ifPresent(
+            s -> {
+              try {
+                w.write(
+                    "- **Time to first chunk:** "
+                        + String.format(Locale.ROOT, "%.1f ms", s * 1000)
+                        + "\n");
+              } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+              }
+            });
     if (!t.metadata().isEmpty()) {
       w.write("- **Metadata:** " + pairs(t.metadata()) + "\n");
     }
@@ -107,11 +181,19 @@ final class MarkdownReport {
       w.write("- **Parameters:** " + pairs(t.parameters()) + "\n");
     }
     if (!"full".equals(t.contentCapture())) {
-      w.write("- **Content:** " + code(t.contentCapture()) + (t.contentTruncated() ? " (cut to a byte budget)" : "") + "\n");
+      w.write(
+          "- **Content:** "
+              + code(t.contentCapture())
+              + (t.contentTruncated() ? " (cut to a byte budget)" : "")
+              + "\n");
     }
     w.write("\n");
     if (t.error().isPresent()) {
-      w.write("**Error** " + code(t.error().get().type()) + "\n\n" + fence(t.error().get().message(), "text"));
+      w.write(
+          "**Error** "
+              + code(t.error().get().type())
+              + "\n\n"
+              + fence(t.error().get().message(), "text"));
     }
     if (!t.systemPrompt().isEmpty()) {
       w.write("### System prompt\n\n" + fence(t.systemPrompt(), "text"));
@@ -132,9 +214,16 @@ final class MarkdownReport {
           continue;
         }
         Message msg = messages.get(m);
-        w.write("**" + heading(msg.role()) + "**\n\n" + fence(LlmTrace.messageContent(msg), "text"));
+        w.write(
+            "**" + heading(msg.role()) + "**\n\n" + fence(LlmTrace.messageContent(msg), "text"));
         for (Part.ToolCall c : msg.toolCalls()) {
-          w.write("Tool call " + code(c.name()) + " " + code(c.id()) + "\n\n" + fence(JsonTree.toJson(c.arguments()), "json"));
+          w.write(
+              "Tool call "
+                  + code(c.name())
+                  + " "
+                  + code(c.id())
+                  + "\n\n"
+                  + fence(JsonTree.toJson(c.arguments()), "json"));
         }
       }
     }
@@ -143,8 +232,12 @@ final class MarkdownReport {
     if (!t.response().toolCalls().isEmpty()) {
       w.write("### Tool calls\n\n");
       for (Part.ToolCall c : t.response().toolCalls()) {
-        w.write("- " + code(c.name()) + (c.id().isEmpty() ? "" : " " + code(c.id())) + "\n\n"
-            + indent(fence(JsonTree.toJson(c.arguments()), "json")));
+        w.write(
+            "- "
+                + code(c.name())
+                + (c.id().isEmpty() ? "" : " " + code(c.id()))
+                + "\n\n"
+                + indent(fence(JsonTree.toJson(c.arguments()), "json")));
       }
     }
   }
@@ -156,7 +249,9 @@ final class MarkdownReport {
         sb.append(", ");
       }
       Object v = e.getValue();
-      sb.append(code(e.getKey())).append(" = ").append(code(v instanceof String s ? s : JsonTree.toJson(v)));
+      sb.append(code(e.getKey()))
+          .append(" = ")
+          .append(code(v instanceof String s ? s : JsonTree.toJson(v)));
     }
     return sb.toString();
   }
@@ -175,7 +270,11 @@ final class MarkdownReport {
       return "` `";
     }
     String ticks = "`".repeat(longestBacktickRun(clean) + 1);
-    boolean pad = clean.startsWith("`") || clean.endsWith("`") || clean.startsWith(" ") || clean.endsWith(" ");
+    boolean pad =
+        clean.startsWith("`")
+            || clean.endsWith("`")
+            || clean.startsWith(" ")
+            || clean.endsWith(" ");
     return ticks + (pad ? " " + clean + " " : clean) + ticks;
   }
 
@@ -208,7 +307,10 @@ final class MarkdownReport {
     StringBuilder sb = new StringBuilder();
     for (int i = 0; i < value.length() && sb.length() < 60; i++) {
       char c = value.charAt(i);
-      sb.append(Character.isLetterOrDigit(c) && c < 128 || c == ' ' || c == '_' || c == '-' || c == '.' ? c : '_');
+      sb.append(
+          Character.isLetterOrDigit(c) && c < 128 || c == ' ' || c == '_' || c == '-' || c == '.'
+              ? c
+              : '_');
     }
     return sb.toString();
   }
@@ -235,8 +337,15 @@ final class MarkdownReport {
     StringBuilder sb = null;
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
-      boolean keep = c >= 0x20 && c != 0x7f && !(c >= 0x80 && c < 0xa0) && c != '\u2028' && c != '\u2029'
-          && !reordersText(c) || c == '\t' || (block && c == '\n');
+      boolean keep =
+          c >= 0x20
+                  && c != 0x7f
+                  && !(c >= 0x80 && c < 0xa0)
+                  && c != '\u2028'
+                  && c != '\u2029'
+                  && !reordersText(c)
+              || c == '\t'
+              || (block && c == '\n');
       if (!keep && sb == null) {
         sb = new StringBuilder(s.length() + 16).append(s, 0, i);
       }
@@ -262,7 +371,10 @@ final class MarkdownReport {
    * holds; both reports show them as escapes instead.
    */
   static boolean reordersText(char c) {
-    return c >= '\u202a' && c <= '\u202e' || c >= '\u2066' && c <= '\u2069' || c == '\u200e' || c == '\u200f'
+    return c >= '\u202a' && c <= '\u202e'
+        || c >= '\u2066' && c <= '\u2069'
+        || c == '\u200e'
+        || c == '\u200f'
         || c == '\u061c';
   }
 

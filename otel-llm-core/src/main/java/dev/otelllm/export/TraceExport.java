@@ -27,17 +27,18 @@ import java.util.Objects;
  *
  * <p>The JSON forms hold each interaction in the reference's map form ({@link LlmTrace#toMap()}),
  * so files written here and by the reference's {@code export_traces} read with the same script.
- * JSONL and JSON are written by one streaming generator per export and can take an {@link
- * Iterator} of any length in constant memory; Markdown and HTML need the whole list (the summary
- * comes first). Stateless and thread-safe; every method blocks until written. Streams passed in
- * are flushed, not closed.
+ * JSONL and JSON are written by one streaming generator per export and can take an {@link Iterator}
+ * of any length in constant memory; Markdown and HTML need the whole list (the summary comes
+ * first). Stateless and thread-safe; every method blocks until written. Streams passed in are
+ * flushed, not closed.
  */
 public final class TraceExport {
   private TraceExport() {}
 
   /** The export as a string. */
   public static String toString(Collection<LlmTrace> traces, TraceFormat format) {
-    StringWriter w = new StringWriter((int) Math.min(1 << 20, Math.max(256L, traces.size() * 2048L)));
+    StringWriter w =
+        new StringWriter((int) Math.min(1 << 20, Math.max(256L, traces.size() * 2048L)));
     try {
       write(new ArrayList<>(traces), format, w);
     } catch (IOException e) {
@@ -56,7 +57,8 @@ public final class TraceExport {
    *
    * @return the file
    */
-  public static Path toFile(Collection<LlmTrace> traces, TraceFormat format, Path file) throws IOException {
+  public static Path toFile(Collection<LlmTrace> traces, TraceFormat format, Path file)
+      throws IOException {
     Objects.requireNonNull(file, "file");
     Path parent = file.toAbsolutePath().getParent();
     if (parent != null) {
@@ -69,7 +71,8 @@ public final class TraceExport {
   }
 
   /** Writes the export to a stream as UTF-8 (buffered; the stream is flushed, not closed). */
-  public static void write(Collection<LlmTrace> traces, TraceFormat format, OutputStream out) throws IOException {
+  public static void write(Collection<LlmTrace> traces, TraceFormat format, OutputStream out)
+      throws IOException {
     Objects.requireNonNull(traces, "traces");
     Objects.requireNonNull(format, "format");
     Objects.requireNonNull(out, "out");
@@ -77,7 +80,9 @@ public final class TraceExport {
       writeJson(traces.iterator(), format, out);
       return;
     }
-    Writer w = new OutputStreamWriter(new BufferedOutputStream(nonClosing(out), 1 << 16), StandardCharsets.UTF_8);
+    Writer w =
+        new OutputStreamWriter(
+            new BufferedOutputStream(nonClosing(out), 1 << 16), StandardCharsets.UTF_8);
     write(traces instanceof List<LlmTrace> l ? l : new ArrayList<>(traces), format, w);
     w.flush();
   }
@@ -87,9 +92,11 @@ public final class TraceExport {
    *
    * @throws IllegalArgumentException for Markdown and HTML, which need the whole list
    */
-  public static void writeJson(Iterator<LlmTrace> traces, TraceFormat format, OutputStream out) throws IOException {
+  public static void writeJson(Iterator<LlmTrace> traces, TraceFormat format, OutputStream out)
+      throws IOException {
     if (format != TraceFormat.JSONL && format != TraceFormat.JSON) {
-      throw new IllegalArgumentException(format.id() + " needs the whole list: use write(Collection, ...)");
+      throw new IllegalArgumentException(
+          format.id() + " needs the whole list: use write(Collection, ...)");
     }
     try (JsonGenerator g = JsonTree.FACTORY.createGenerator(nonClosing(out))) {
       writeJson(traces, format, g);
@@ -103,9 +110,11 @@ public final class TraceExport {
    */
   public static JsonStream openJson(OutputStream out, TraceFormat format) throws IOException {
     if (format != TraceFormat.JSONL && format != TraceFormat.JSON) {
-      throw new IllegalArgumentException(format.id() + " needs the whole list: use write(Collection, ...)");
+      throw new IllegalArgumentException(
+          format.id() + " needs the whole list: use write(Collection, ...)");
     }
-    return new JsonStream(JsonTree.FACTORY.createGenerator(nonClosing(Objects.requireNonNull(out, "out"))), format);
+    return new JsonStream(
+        JsonTree.FACTORY.createGenerator(nonClosing(Objects.requireNonNull(out, "out"))), format);
   }
 
   /** See {@link #openJson}. Not thread-safe. */
@@ -147,7 +156,8 @@ public final class TraceExport {
     }
   }
 
-  private static void writeJson(Iterator<LlmTrace> traces, TraceFormat format, JsonGenerator g) throws IOException {
+  private static void writeJson(Iterator<LlmTrace> traces, TraceFormat format, JsonGenerator g)
+      throws IOException {
     if (format == TraceFormat.JSONL) {
       g.setPrettyPrinter(new MinimalPrettyPrinter("\n"));
       boolean any = false;
@@ -169,15 +179,17 @@ public final class TraceExport {
     }
   }
 
-  private static void write(List<LlmTrace> traces, TraceFormat format, Writer w) throws IOException {
+  private static void write(List<LlmTrace> traces, TraceFormat format, Writer w)
+      throws IOException {
     switch (format) {
       case JSONL:
-      case JSON: {
-        try (JsonGenerator g = JsonTree.FACTORY.createGenerator(nonClosing(w))) {
-          writeJson(traces.iterator(), format, g);
+      case JSON:
+        {
+          try (JsonGenerator g = JsonTree.FACTORY.createGenerator(nonClosing(w))) {
+            writeJson(traces.iterator(), format, g);
+          }
+          break;
         }
-        break;
-      }
       case MARKDOWN:
         MarkdownReport.write(traces, w);
         break;

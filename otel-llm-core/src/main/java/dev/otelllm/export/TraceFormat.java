@@ -41,6 +41,7 @@ public enum TraceFormat {
         return f;
       }
     }
-    throw new IllegalArgumentException("unknown format '" + name + "': use jsonl, json, markdown or html");
+    throw new IllegalArgumentException(
+        "unknown format '" + name + "': use jsonl, json, markdown or html");
   }
 }

@@ -7,8 +7,8 @@ import java.io.IOException;
 
 /**
  * Writes an interaction in the reference's map form to a streaming generator. The form has one
- * definition, {@link LlmTrace#toMap()}; this writes that map, so a JSONL line and the map a
- * program reads can never disagree.
+ * definition, {@link LlmTrace#toMap()}; this writes that map, so a JSONL line and the map a program
+ * reads can never disagree.
  */
 final class TraceJsonWriter {
   private TraceJsonWriter() {}

@@ -1,11 +1,11 @@
 package dev.otelllm.export;
 
 import dev.otelllm.Usage;
-import dev.otelllm.trace.LlmTrace;
 import dev.otelllm.internal.Timestamps;
+import dev.otelllm.trace.LlmTrace;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -82,10 +82,15 @@ public record TraceSummary(
    * @param outputTokens sum of output tokens
    * @param totalTimeMs sum of generation times
    */
-  public record Group(long count, long errors, long inputTokens, long outputTokens, double totalTimeMs) {
+  public record Group(
+      long count, long errors, long inputTokens, long outputTokens, double totalTimeMs) {
     Group plus(LlmTrace t, Usage u) {
-      return new Group(count + 1, errors + (t.failed() ? 1 : 0), inputTokens + (u == null ? 0 : u.inputTokens()),
-          outputTokens + (u == null ? 0 : u.outputTokens()), totalTimeMs + t.generationTimeMs());
+      return new Group(
+          count + 1,
+          errors + (t.failed() ? 1 : 0),
+          inputTokens + (u == null ? 0 : u.inputTokens()),
+          outputTokens + (u == null ? 0 : u.outputTokens()),
+          totalTimeMs + t.generationTimeMs());
     }
 
     public long totalTokens() {
@@ -182,11 +187,24 @@ public record TraceSummary(
     public TraceSummary summary() {
       double[] sorted = Arrays.copyOf(times, n);
       Arrays.sort(sorted);
-      return new TraceSummary(n, errors, in, out, total, percentile(sorted, 50), percentile(sorted, 95),
-          percentile(sorted, 99), streamed, streamed == 0 ? 0 : ttfc / streamed,
+      return new TraceSummary(
+          n,
+          errors,
+          in,
+          out,
+          total,
+          percentile(sorted, 50),
+          percentile(sorted, 95),
+          percentile(sorted, 99),
+          streamed,
+          streamed == 0 ? 0 : ttfc / streamed,
           n == 0 ? Optional.empty() : Optional.of(Instant.ofEpochSecond(0, firstNanos)),
           n == 0 ? Optional.empty() : Optional.of(Instant.ofEpochSecond(0, lastNanos)),
-          byProvider, byModel, bySession, byStep, byFinish);
+          byProvider,
+          byModel,
+          bySession,
+          byStep,
+          byFinish);
     }
   }
 

@@ -11,8 +11,8 @@ import java.util.Set;
 /**
  * An immutable map that keeps insertion order in one array: a fraction of the memory of an
  * unmodifiable {@code LinkedHashMap}, for the small maps (parameters, metadata) that every kept
- * interaction carries. Lookups scan, which is faster than hashing for a handful of keys. Values
- * are not null. Not API.
+ * interaction carries. Lookups scan, which is faster than hashing for a handful of keys. Values are
+ * not null. Not API.
  */
 public final class CompactMap extends AbstractMap<String, Object> {
 
@@ -91,7 +91,8 @@ public final class CompactMap extends AbstractMap<String, Object> {
             if (!hasNext()) {
               throw new NoSuchElementException();
             }
-            Entry<String, Object> e = new SimpleImmutableEntry<>((String) keysAndValues[i], keysAndValues[i + 1]);
+            Entry<String, Object> e =
+                new SimpleImmutableEntry<>((String) keysAndValues[i], keysAndValues[i + 1]);
             i += 2;
             return e;
           }

@@ -10,21 +10,22 @@ import java.util.Map;
 import java.util.function.UnaryOperator;
 
 /**
- * Messages, parts and tool definitions to and from the JSON shape of the GenAI conventions'
- * content attributes ({@code [{"role":"user","parts":[{"type":"text","content":"..."}]}]}).
+ * Messages, parts and tool definitions to and from the JSON shape of the GenAI conventions' content
+ * attributes ({@code [{"role":"user","parts":[{"type":"text","content":"..."}]}]}).
  *
  * <p>Encoding builds mutable trees so that {@link ContentTruncator} can cut them in place. Not API.
  */
 public final class ContentCodec {
 
   // Part types whose fields are never recorded.
-  private static final java.util.Set<String> OPAQUE_PART_TYPES = java.util.Set.of("redacted_thinking");
+  private static final java.util.Set<String> OPAQUE_PART_TYPES =
+      java.util.Set.of("redacted_thinking");
 
   private ContentCodec() {}
 
   /**
-   * @param full true for full content, false for structure only (roles, part types, tool names
-   *     and ids, no text)
+   * @param full true for full content, false for structure only (roles, part types, tool names and
+   *     ids, no text)
    * @param redactor applied to every text the model reads or writes; identity for none
    */
   public record Options(boolean full, UnaryOperator<String> redactor) {}
@@ -140,7 +141,9 @@ public final class ContentCodec {
     return out;
   }
 
-  /** Every string leaf of a JSON-like tree through the redactor; the tree itself when none is set. */
+  /**
+   * Every string leaf of a JSON-like tree through the redactor; the tree itself when none is set.
+   */
   static Object redact(Object tree, UnaryOperator<String> redactor) {
     if (redactor == UnaryOperator.<String>identity() || tree == null) {
       return tree;
@@ -217,8 +220,11 @@ public final class ContentCodec {
     for (Object o : list) {
       if (o instanceof Map<?, ?> m && m.get("name") instanceof String name && !name.isBlank()) {
         Object params = m.get("parameters");
-        out.add(new ToolDefinition(name, str(m, "description"),
-            params instanceof Map<?, ?> pm ? (Map<String, Object>) pm : Map.of()));
+        out.add(
+            new ToolDefinition(
+                name,
+                str(m, "description"),
+                params instanceof Map<?, ?> pm ? (Map<String, Object>) pm : Map.of()));
       }
     }
     return out;
@@ -226,7 +232,8 @@ public final class ContentCodec {
 
   private static Message decodeMessage(Map<?, ?> m) {
     String role = str(m, "role");
-    return new Message(role.isEmpty() ? "unknown" : role, decodeParts(m.get("parts")), str(m, "name"));
+    return new Message(
+        role.isEmpty() ? "unknown" : role, decodeParts(m.get("parts")), str(m, "name"));
   }
 
   @SuppressWarnings("unchecked")
@@ -235,18 +242,19 @@ public final class ContentCodec {
     switch (type) {
       case "text":
         return new Part.Text(str(m, "content"));
-      case "tool_call": {
-        Object args = m.get("arguments");
-        Map<String, Object> parsed;
-        if (args instanceof Map<?, ?> am) {
-          parsed = (Map<String, Object>) am;
-        } else if (args instanceof String s && !s.isBlank()) {
-          parsed = parseArguments(s);
-        } else {
-          parsed = Map.of();
+      case "tool_call":
+        {
+          Object args = m.get("arguments");
+          Map<String, Object> parsed;
+          if (args instanceof Map<?, ?> am) {
+            parsed = (Map<String, Object>) am;
+          } else if (args instanceof String s && !s.isBlank()) {
+            parsed = parseArguments(s);
+          } else {
+            parsed = Map.of();
+          }
+          return new Part.ToolCall(str(m, "id"), str(m, "name"), parsed);
         }
-        return new Part.ToolCall(str(m, "id"), str(m, "name"), parsed);
-      }
       case "tool_call_response":
         return new Part.ToolCallResponse(str(m, "id"), m.get("response"));
       case "reasoning":
@@ -255,11 +263,12 @@ public final class ContentCodec {
         return new Part.Blob(str(m, "mime_type"), str(m, "modality"), str(m, "content"));
       case "uri":
         return new Part.Uri(str(m, "mime_type"), str(m, "modality"), str(m, "uri"));
-      default: {
-        Map<String, Object> fields = new LinkedHashMap<>();
-        m.forEach((k, v) -> fields.put(String.valueOf(k), v));
-        return new Part.Generic(type.isEmpty() ? "unknown" : type, fields);
-      }
+      default:
+        {
+          Map<String, Object> fields = new LinkedHashMap<>();
+          m.forEach((k, v) -> fields.put(String.valueOf(k), v));
+          return new Part.Generic(type.isEmpty() ? "unknown" : type, fields);
+        }
     }
   }
 

@@ -32,8 +32,8 @@ final class ContentFreeAttributes implements Attributes {
 
   /**
    * One pass over the recorded attributes: without content when they hold some ({@code recorded}
-   * itself when they hold none), and their weight in the export queue (texts by length, the rest
-   * by a fixed share).
+   * itself when they hold none), and their weight in the export queue (texts by length, the rest by
+   * a fixed share).
    */
   static Scan scan(Attributes recorded) {
     int n = recorded.size() + 1;
@@ -41,30 +41,38 @@ final class ContentFreeAttributes implements Attributes {
     Object[] values = new Object[n];
     // [0] entries kept, [1] bytes, [2] 1 when content was seen
     long[] state = {0, 256, 0};
-    recorded.forEach((k, v) -> {
-      String name = k.getKey();
-      switch (name) {
-        case GenAiKeys.SYSTEM_INSTRUCTIONS, GenAiKeys.INPUT_MESSAGES, GenAiKeys.OUTPUT_MESSAGES,
-            GenAiKeys.TOOL_DEFINITIONS, GenAiKeys.TOOL_CALL_ARGUMENTS, GenAiKeys.TOOL_CALL_RESULT:
-          state[2] = 1;
-          return;
-        case "otel_llm.content.capture", "otel_llm.content.truncated":
-          return;
-        default:
-          int i = (int) state[0]++;
-          keys[i] = k;
-          values[i] = v;
-          state[1] += 16 + name.length() + (v instanceof String s ? s.length() : 8);
-      }
-    });
+    recorded.forEach(
+        (k, v) -> {
+          String name = k.getKey();
+          switch (name) {
+            case GenAiKeys.SYSTEM_INSTRUCTIONS,
+            GenAiKeys.INPUT_MESSAGES,
+            GenAiKeys.OUTPUT_MESSAGES,
+            GenAiKeys.TOOL_DEFINITIONS,
+            GenAiKeys.TOOL_CALL_ARGUMENTS,
+            GenAiKeys.TOOL_CALL_RESULT:
+              state[2] = 1;
+              return;
+            case "otel_llm.content.capture", "otel_llm.content.truncated":
+              return;
+            default:
+              int i = (int) state[0]++;
+              keys[i] = k;
+              values[i] = v;
+              state[1] += 16 + name.length() + (v instanceof String s ? s.length() : 8);
+          }
+        });
     if (state[2] == 0) {
       return new Scan(recorded, state[1] + 64);
     }
     int i = (int) state[0];
     keys[i] = GenAiKeys.CONTENT_CAPTURE;
     values[i] = "none";
-    Attributes out = i + 1 == n ? new ContentFreeAttributes(keys, values)
-        : new ContentFreeAttributes(java.util.Arrays.copyOf(keys, i + 1), java.util.Arrays.copyOf(values, i + 1));
+    Attributes out =
+        i + 1 == n
+            ? new ContentFreeAttributes(keys, values)
+            : new ContentFreeAttributes(
+                java.util.Arrays.copyOf(keys, i + 1), java.util.Arrays.copyOf(values, i + 1));
     return new Scan(out, state[1] + 64);
   }
 

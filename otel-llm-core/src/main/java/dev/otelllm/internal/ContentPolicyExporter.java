@@ -34,7 +34,8 @@ public final class ContentPolicyExporter implements SpanExporter {
 
   // Metadata-only keeps these keys and nothing else: structure, never text.
   private static final Set<String> MESSAGE_KEYS = Set.of("role", "parts", "name", "finish_reason");
-  private static final Set<String> PART_KEYS = Set.of("type", "id", "name", "mime_type", "modality");
+  private static final Set<String> PART_KEYS =
+      Set.of("type", "id", "name", "mime_type", "modality");
   private static final Set<String> DEFINITION_KEYS = Set.of("type", "name");
   // Never passed through the redactor: structure, not content.
   private static final Set<String> STRUCTURAL_KEYS =
@@ -51,8 +52,11 @@ public final class ContentPolicyExporter implements SpanExporter {
     this.delegate = delegate;
     this.capture = capture;
     // Full, unbounded, structured and unredacted: what the span carries may leave as it is.
-    this.passThrough = capture.mode() == ContentCapture.Mode.FULL && capture.maxBytes() == 0
-        && !capture.isJsonString() && capture.redactor() == UnaryOperator.<String>identity();
+    this.passThrough =
+        capture.mode() == ContentCapture.Mode.FULL
+            && capture.maxBytes() == 0
+            && !capture.isJsonString()
+            && capture.redactor() == UnaryOperator.<String>identity();
     this.redactsErrors = capture.redactor() != UnaryOperator.<String>identity();
   }
 
@@ -98,22 +102,25 @@ public final class ContentPolicyExporter implements SpanExporter {
 
   private SpanData redactErrors(SpanData span) {
     try {
-      UnaryOperator<String> redactor = text -> {
-        String out = capture.redactor().apply(text);
-        if (out == null) {
-          throw new IllegalStateException("the export redactor returned null");
-        }
-        return out;
-      };
+      UnaryOperator<String> redactor =
+          text -> {
+            String out = capture.redactor().apply(text);
+            if (out == null) {
+              throw new IllegalStateException("the export redactor returned null");
+            }
+            return out;
+          };
       AttributesBuilder b = span.getAttributes().toBuilder();
       String message = span.getAttributes().get(GenAiKeys.ERROR_MESSAGE);
       if (message != null) {
         b.put(GenAiKeys.ERROR_MESSAGE, redactor.apply(message));
       }
       Attributes attributes = b.build();
-      StatusData status = span.getStatus().getStatusCode() == StatusCode.ERROR
-          ? StatusData.create(StatusCode.ERROR, redactor.apply(span.getStatus().getDescription()))
-          : span.getStatus();
+      StatusData status =
+          span.getStatus().getStatusCode() == StatusCode.ERROR
+              ? StatusData.create(
+                  StatusCode.ERROR, redactor.apply(span.getStatus().getDescription()))
+              : span.getStatus();
       List<EventData> events = new ArrayList<>(span.getEvents().size());
       for (EventData e : span.getEvents()) {
         if (!"exception".equals(e.getName())) {
@@ -121,13 +128,18 @@ public final class ContentPolicyExporter implements SpanExporter {
           continue;
         }
         AttributesBuilder eb = e.getAttributes().toBuilder();
-        e.getAttributes().forEach((k, v) -> {
-          if (v instanceof String text && (k.getKey().equals("exception.message")
-              || k.getKey().equals("exception.stacktrace"))) {
-            eb.put(AttributeKey.stringKey(k.getKey()), redactor.apply(text));
-          }
-        });
-        events.add(EventData.create(e.getEpochNanos(), e.getName(), eb.build(), e.getTotalAttributeCount()));
+        e.getAttributes()
+            .forEach(
+                (k, v) -> {
+                  if (v instanceof String text
+                      && (k.getKey().equals("exception.message")
+                          || k.getKey().equals("exception.stacktrace"))) {
+                    eb.put(AttributeKey.stringKey(k.getKey()), redactor.apply(text));
+                  }
+                });
+        events.add(
+            EventData.create(
+                e.getEpochNanos(), e.getName(), eb.build(), e.getTotalAttributeCount()));
       }
       return withErrorTexts(span, attributes, status, events);
     } catch (RuntimeException e) {
@@ -136,7 +148,10 @@ public final class ContentPolicyExporter implements SpanExporter {
       failures.log(Level.WARNING, "could not redact the error texts of a span; texts removed", e);
       AttributesBuilder b = span.getAttributes().toBuilder();
       b.remove(GenAiKeys.ERROR_MESSAGE);
-      StatusData status = span.getStatus().getStatusCode() == StatusCode.ERROR ? StatusData.error() : span.getStatus();
+      StatusData status =
+          span.getStatus().getStatusCode() == StatusCode.ERROR
+              ? StatusData.error()
+              : span.getStatus();
       List<EventData> events = new ArrayList<>();
       for (EventData event : span.getEvents()) {
         if (!"exception".equals(event.getName())) {
@@ -147,8 +162,8 @@ public final class ContentPolicyExporter implements SpanExporter {
     }
   }
 
-  private static SpanData withErrorTexts(SpanData span, Attributes attributes, StatusData status,
-      List<EventData> events) {
+  private static SpanData withErrorTexts(
+      SpanData span, Attributes attributes, StatusData status, List<EventData> events) {
     return new DelegatingSpanData(span) {
       @Override
       public Attributes getAttributes() {
@@ -199,12 +214,14 @@ public final class ContentPolicyExporter implements SpanExporter {
 
   private static boolean hasContent(Attributes attributes) {
     for (String key : GenAiKeys.TOOL_CONTENT_KEYS) {
-      if (attributes.get(AttributeKey.stringKey(key)) != null || attributes.get(AttributeKey.valueKey(key)) != null) {
+      if (attributes.get(AttributeKey.stringKey(key)) != null
+          || attributes.get(AttributeKey.valueKey(key)) != null) {
         return true;
       }
     }
     for (String key : GenAiKeys.CONTENT_KEYS) {
-      if (attributes.get(AttributeKey.valueKey(key)) != null || attributes.get(AttributeKey.stringKey(key)) != null) {
+      if (attributes.get(AttributeKey.valueKey(key)) != null
+          || attributes.get(AttributeKey.stringKey(key)) != null) {
         return true;
       }
     }
@@ -244,11 +261,12 @@ public final class ContentPolicyExporter implements SpanExporter {
 
   private Attributes filter(Attributes attributes) {
     AttributesBuilder b = Attributes.builder();
-    attributes.forEach((k, v) -> {
-      if (!isContentKey(k.getKey())) {
-        putUnchecked(b, k, metadataValue(k, v));
-      }
-    });
+    attributes.forEach(
+        (k, v) -> {
+          if (!isContentKey(k.getKey())) {
+            putUnchecked(b, k, metadataValue(k, v));
+          }
+        });
     boolean truncated = Boolean.TRUE.equals(attributes.get(GenAiKeys.CONTENT_TRUNCATED));
     String label = stricter(attributes.get(GenAiKeys.CONTENT_CAPTURE), capture.label());
     if (capture.mode() != ContentCapture.Mode.NONE) {
@@ -260,8 +278,11 @@ public final class ContentPolicyExporter implements SpanExporter {
         @SuppressWarnings("unchecked")
         List<Object> list = (List<Object>) tree;
         if (capture.mode() == ContentCapture.Mode.METADATA) {
-          strip(list, GenAiKeys.TOOL_DEFINITIONS.equals(key) ? DEFINITION_KEYS
-              : GenAiKeys.SYSTEM_INSTRUCTIONS.equals(key) ? PART_KEYS : MESSAGE_KEYS);
+          strip(
+              list,
+              GenAiKeys.TOOL_DEFINITIONS.equals(key)
+                  ? DEFINITION_KEYS
+                  : GenAiKeys.SYSTEM_INSTRUCTIONS.equals(key) ? PART_KEYS : MESSAGE_KEYS);
         } else if (capture.redactor() != UnaryOperator.<String>identity()) {
           redact(list, capture.redactor());
         }
@@ -282,8 +303,12 @@ public final class ContentPolicyExporter implements SpanExporter {
         Value<?> structured = attributes.get(AttributeKey.valueKey(key));
         String text = attributes.get(AttributeKey.stringKey(key));
         if (structured != null && !capture.isJsonString() && capture.maxBytes() == 0) {
-          b.put(AttributeKey.valueKey(key), JsonTree.toValue(JsonTree.mapStrings(JsonTree.fromValue(structured),
-              t -> ErrorTexts.redact(t, capture.redactor()))));
+          b.put(
+              AttributeKey.valueKey(key),
+              JsonTree.toValue(
+                  JsonTree.mapStrings(
+                      JsonTree.fromValue(structured),
+                      t -> ErrorTexts.redact(t, capture.redactor()))));
           continue;
         }
         if (structured != null) {
@@ -292,7 +317,10 @@ public final class ContentPolicyExporter implements SpanExporter {
         }
         if (text != null) {
           String redacted = ErrorTexts.redact(text, capture.redactor());
-          String out = capture.maxBytes() > 0 ? ContentTruncator.cut(redacted, capture.maxBytes()) : redacted;
+          String out =
+              capture.maxBytes() > 0
+                  ? ContentTruncator.cut(redacted, capture.maxBytes())
+                  : redacted;
           truncated |= !out.equals(redacted);
           b.put(AttributeKey.stringKey(key), out);
         }
@@ -309,11 +337,13 @@ public final class ContentPolicyExporter implements SpanExporter {
 
   private static SpanData withoutContent(SpanData span) {
     AttributesBuilder b = Attributes.builder();
-    span.getAttributes().forEach((k, v) -> {
-      if (!isContentKey(k.getKey())) {
-        putUnchecked(b, k, v);
-      }
-    });
+    span.getAttributes()
+        .forEach(
+            (k, v) -> {
+              if (!isContentKey(k.getKey())) {
+                putUnchecked(b, k, v);
+              }
+            });
     b.put(GenAiKeys.CONTENT_CAPTURE, "none");
     Attributes filtered = b.build();
     return new DelegatingSpanData(span) {
@@ -334,8 +364,12 @@ public final class ContentPolicyExporter implements SpanExporter {
   static boolean isContentKey(String key) {
     // A switch on the (cached) hash: this runs for every attribute of every exported span.
     switch (key) {
-      case GenAiKeys.SYSTEM_INSTRUCTIONS, GenAiKeys.INPUT_MESSAGES, GenAiKeys.OUTPUT_MESSAGES,
-          GenAiKeys.TOOL_DEFINITIONS, GenAiKeys.TOOL_CALL_ARGUMENTS, GenAiKeys.TOOL_CALL_RESULT:
+      case GenAiKeys.SYSTEM_INSTRUCTIONS,
+      GenAiKeys.INPUT_MESSAGES,
+      GenAiKeys.OUTPUT_MESSAGES,
+      GenAiKeys.TOOL_DEFINITIONS,
+      GenAiKeys.TOOL_CALL_ARGUMENTS,
+      GenAiKeys.TOOL_CALL_RESULT:
         return true;
       default:
         return false;

@@ -18,7 +18,8 @@ final class ContentRecorder {
 
   ContentRecorder(ContentCapture capture) {
     this.capture = capture;
-    this.options = new ContentCodec.Options(capture.mode() == ContentCapture.Mode.FULL, capture.redactor());
+    this.options =
+        new ContentCodec.Options(capture.mode() == ContentCapture.Mode.FULL, capture.redactor());
   }
 
   /** The redactor error texts go through (see {@link ErrorTexts}). */
@@ -31,11 +32,18 @@ final class ContentRecorder {
       return;
     }
     span.setAttribute(GenAiKeys.CONTENT_CAPTURE, capture.label());
-    request.systemPrompt().ifPresent(
-        s -> write(span, GenAiKeys.SYSTEM_INSTRUCTIONS, ContentCodec.systemInstructions(s, options)));
+    request
+        .systemPrompt()
+        .ifPresent(
+            s ->
+                write(
+                    span,
+                    GenAiKeys.SYSTEM_INSTRUCTIONS,
+                    ContentCodec.systemInstructions(s, options)));
     write(span, GenAiKeys.INPUT_MESSAGES, ContentCodec.messages(request.messages(), options));
     if (!request.tools().isEmpty()) {
-      write(span, GenAiKeys.TOOL_DEFINITIONS, ContentCodec.toolDefinitions(request.tools(), options));
+      write(
+          span, GenAiKeys.TOOL_DEFINITIONS, ContentCodec.toolDefinitions(request.tools(), options));
     }
   }
 
@@ -43,7 +51,9 @@ final class ContentRecorder {
     if (capture.mode() == ContentCapture.Mode.NONE) {
       return;
     }
-    write(span, GenAiKeys.OUTPUT_MESSAGES,
+    write(
+        span,
+        GenAiKeys.OUTPUT_MESSAGES,
         ContentCodec.output(response.message(), response.finishReason().orElse(null), options));
   }
 

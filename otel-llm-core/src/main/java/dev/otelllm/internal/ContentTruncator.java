@@ -11,9 +11,9 @@ import java.util.Map;
  *
  * <p>Texts are cut longest-first: one cap is chosen so that every text at or under it stays whole
  * and every longer one keeps its first cap bytes, followed by {@link #MARKER}. Cuts fall on
- * character boundaries, never inside a multi-byte character or a surrogate pair. When the
- * structure alone is over budget, structured tool arguments and results are turned into (cuttable)
- * JSON strings, then the oldest messages are dropped. Not API.
+ * character boundaries, never inside a multi-byte character or a surrogate pair. When the structure
+ * alone is over budget, structured tool arguments and results are turned into (cuttable) JSON
+ * strings, then the oldest messages are dropped. Not API.
  */
 public final class ContentTruncator {
   private ContentTruncator() {}
@@ -94,7 +94,10 @@ public final class ContentTruncator {
     return false;
   }
 
-  /** The largest cap whose cost fits, or -1. Cost: whole texts at or under the cap, cap + marker above it. */
+  /**
+   * The largest cap whose cost fits, or -1. Cost: whole texts at or under the cap, cap + marker
+   * above it.
+   */
   private static int largestCap(List<TextSlot> slots, long available) {
     int lo = 0;
     int hi = 0;
@@ -142,7 +145,9 @@ public final class ContentTruncator {
       char c = s.charAt(i);
       int width;
       int chars = 1;
-      if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+      if (Character.isHighSurrogate(c)
+          && i + 1 < s.length()
+          && Character.isLowSurrogate(s.charAt(i + 1))) {
         width = 4;
         chars = 2;
       } else {
@@ -162,7 +167,9 @@ public final class ContentTruncator {
     int bytes = 0;
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
-      if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+      if (Character.isHighSurrogate(c)
+          && i + 1 < s.length()
+          && Character.isLowSurrogate(s.charAt(i + 1))) {
         bytes += 4;
         i++;
       } else {
@@ -209,8 +216,8 @@ public final class ContentTruncator {
 
   /**
    * Cuttable strings: in a message (a map with a role) only its parts are walked; in a part or a
-   * tool definition every string that is not structure. Values nested deeper are the user's and
-   * may be immutable: they are never walked, only turned into JSON text as a whole.
+   * tool definition every string that is not structure. Values nested deeper are the user's and may
+   * be immutable: they are never walked, only turned into JSON text as a whole.
    */
   @SuppressWarnings("unchecked")
   private static void collect(Object node, List<TextSlot> slots) {

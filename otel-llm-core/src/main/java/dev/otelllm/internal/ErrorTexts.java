@@ -12,8 +12,8 @@ import java.util.function.UnaryOperator;
 /**
  * Records a failure on a span with its texts through a redactor. Error texts are not content (why a
  * call failed belongs in the trace whatever the capture mode), but a server may quote the request
- * back in its error, so a redactor sees them: the status description, the exception event's
- * message and its stack trace (whose first line repeats the message). Not API.
+ * back in its error, so a redactor sees them: the status description, the exception event's message
+ * and its stack trace (whose first line repeats the message). Not API.
  */
 public final class ErrorTexts {
   private ErrorTexts() {}
@@ -43,12 +43,14 @@ public final class ErrorTexts {
    *
    * @return the recorded (redacted) message, or null when the error has none
    */
-  public static String record(Span span, Throwable error, String type, UnaryOperator<String> redactor) {
+  public static String record(
+      Span span, Throwable error, String type, UnaryOperator<String> redactor) {
     String message = redact(messageOf(error), redactor);
     span.setStatus(StatusCode.ERROR, message == null ? type : message);
-    AttributesBuilder event = Attributes.builder()
-        .put(ExceptionAttributes.EXCEPTION_TYPE, error.getClass().getName())
-        .put(ExceptionAttributes.EXCEPTION_STACKTRACE, redact(stackTraceOf(error), redactor));
+    AttributesBuilder event =
+        Attributes.builder()
+            .put(ExceptionAttributes.EXCEPTION_TYPE, error.getClass().getName())
+            .put(ExceptionAttributes.EXCEPTION_STACKTRACE, redact(stackTraceOf(error), redactor));
     if (message != null) {
       event.put(ExceptionAttributes.EXCEPTION_MESSAGE, message);
     }

@@ -4,10 +4,10 @@ import dev.otelllm.ExportStats;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * What one export pipeline may hold and what became of its spans. A span is admitted only while
- * the spans and the estimated bytes waiting for export (queued, or in a batch not yet answered)
- * stay within both bounds; otherwise it is dropped and counted. Admitted spans settle exactly once,
- * as exported or failed, which frees their room. So a collector that is down or slow costs the
+ * What one export pipeline may hold and what became of its spans. A span is admitted only while the
+ * spans and the estimated bytes waiting for export (queued, or in a batch not yet answered) stay
+ * within both bounds; otherwise it is dropped and counted. Admitted spans settle exactly once, as
+ * exported or failed, which frees their room. So a collector that is down or slow costs the
  * application at most these bounds in memory, whatever the size of the prompts. Thread-safe. Not
  * API.
  */
@@ -26,7 +26,10 @@ public final class ExportBudget {
     this.maxBytes = maxBytes;
   }
 
-  /** Takes room for one span of {@code size} bytes; false (and counted as dropped) when none is left. */
+  /**
+   * Takes room for one span of {@code size} bytes; false (and counted as dropped) when none is
+   * left.
+   */
   boolean admit(long size) {
     if (spans.incrementAndGet() > maxSpans) {
       spans.decrementAndGet();

@@ -16,18 +16,25 @@ public final class ExportPipelines {
   private ExportPipelines() {}
 
   /** A pipeline for one exporter of an SDK this library builds. */
-  public static ExportPolicyProcessor batched(SpanExporter exporter, ContentCapture policy, OtlpExport settings,
+  public static ExportPolicyProcessor batched(
+      SpanExporter exporter,
+      ContentCapture policy,
+      OtlpExport settings,
       java.util.function.Supplier<MeterProvider> meterProvider) {
-    BatchSpanProcessor batches = BatchSpanProcessor.builder(new SettlingSpanExporter(exporter))
-        // The budget admits at most maxQueueSize spans, so the SDK's queue, one larger, never drops
-        // one that the budget counted as queued.
-        .setMaxQueueSize(settings.maxQueueSize() + 1)
-        .setMaxExportBatchSize(settings.maxBatchSize())
-        .setScheduleDelay(settings.scheduleDelay())
-        .setExporterTimeout(OtlpExporters.worstCase(settings))
-        .setMeterProvider(meterProvider)
-        .build();
-    return new ExportPolicyProcessor(batches, new ContentPolicyExporter(exporter, policy),
+    BatchSpanProcessor batches =
+        BatchSpanProcessor.builder(new SettlingSpanExporter(exporter))
+            // The budget admits at most maxQueueSize spans, so the SDK's queue, one larger, never
+            // drops
+            // one that the budget counted as queued.
+            .setMaxQueueSize(settings.maxQueueSize() + 1)
+            .setMaxExportBatchSize(settings.maxBatchSize())
+            .setScheduleDelay(settings.scheduleDelay())
+            .setExporterTimeout(OtlpExporters.worstCase(settings))
+            .setMeterProvider(meterProvider)
+            .build();
+    return new ExportPolicyProcessor(
+        batches,
+        new ContentPolicyExporter(exporter, policy),
         new ExportBudget(settings.maxQueueSize(), settings.maxQueueBytes()));
   }
 
@@ -35,12 +42,18 @@ public final class ExportPipelines {
    * Wraps a processor that autoconfigure built around an exporter (already wrapped by {@link
    * #settling}) in the policy and the bounds.
    */
-  public static ExportPolicyProcessor wrap(SpanProcessor batches, ContentCapture policy, int maxSpans, long maxBytes) {
-    return new ExportPolicyProcessor(batches, new ContentPolicyExporter(SpanExporter.composite(), policy),
+  public static ExportPolicyProcessor wrap(
+      SpanProcessor batches, ContentCapture policy, int maxSpans, long maxBytes) {
+    return new ExportPolicyProcessor(
+        batches,
+        new ContentPolicyExporter(SpanExporter.composite(), policy),
         new ExportBudget(maxSpans, maxBytes));
   }
 
-  /** The exporter side of {@link #wrap}: settles spans, and applies the policy to any that bypassed it. */
+  /**
+   * The exporter side of {@link #wrap}: settles spans, and applies the policy to any that bypassed
+   * it.
+   */
   public static SpanExporter settling(SpanExporter exporter, ContentCapture policy) {
     return new SettlingSpanExporter(new ContentPolicyExporter(exporter, policy));
   }

@@ -21,10 +21,10 @@ import java.util.logging.Logger;
  * room, by count and by bytes. The exporter behind the batch processor must be wrapped in {@link
  * SettlingSpanExporter}, which frees the room when the exporter answers.
  *
- * <p>The SDK's processor does the batching, scheduling and flushing; this class keeps only what
- * it cannot: a byte bound, and content the policy will not send never held while a span waits. On
- * the application's thread it costs the span's copy and the policy (nothing else for spans
- * without content). Never throws: a span it cannot handle is dropped and counted. Not API.
+ * <p>The SDK's processor does the batching, scheduling and flushing; this class keeps only what it
+ * cannot: a byte bound, and content the policy will not send never held while a span waits. On the
+ * application's thread it costs the span's copy and the policy (nothing else for spans without
+ * content). Never throws: a span it cannot handle is dropped and counted. Not API.
  */
 public final class ExportPolicyProcessor implements SpanProcessor {
 
@@ -39,7 +39,8 @@ public final class ExportPolicyProcessor implements SpanProcessor {
   // The default export policy (no content, no redactor) has a fast path on the caller's thread.
   private final boolean contentFree;
 
-  public ExportPolicyProcessor(SpanProcessor delegate, ContentPolicyExporter policy, ExportBudget budget) {
+  public ExportPolicyProcessor(
+      SpanProcessor delegate, ContentPolicyExporter policy, ExportBudget budget) {
     this.delegate = delegate;
     this.policy = policy;
     this.budget = budget;
@@ -64,7 +65,10 @@ public final class ExportPolicyProcessor implements SpanProcessor {
       if (contentFree) {
         ContentFreeAttributes.Scan scan = ContentFreeAttributes.scan(recorded.getAttributes());
         List<EventData> events = recorded.getEvents();
-        long size = events.isEmpty() ? scan.bytes() : scan.bytes() + estimateBytes(Attributes.empty(), events);
+        long size =
+            events.isEmpty()
+                ? scan.bytes()
+                : scan.bytes() + estimateBytes(Attributes.empty(), events);
         if (budget.admit(size)) {
           delegate.onEnd(new ExportedSpan(recorded, scan.attributes(), budget, size));
         }
@@ -109,16 +113,18 @@ public final class ExportPolicyProcessor implements SpanProcessor {
    */
   private void flush(CompletableResultCode result, long failedBefore, int attempt) {
     CompletableResultCode flushed = delegate.forceFlush();
-    flushed.whenComplete(() -> {
-      if (flushed.isSuccess() && budget.stats().queued() > 0 && attempt < MAX_FLUSH_RETRIES) {
-        java.util.concurrent.CompletableFuture.delayedExecutor(1L << attempt, java.util.concurrent.TimeUnit.MILLISECONDS)
-            .execute(() -> flush(result, failedBefore, attempt + 1));
-      } else if (flushed.isSuccess() && budget.stats().failed() == failedBefore) {
-        result.succeed();
-      } else {
-        result.fail();
-      }
-    });
+    flushed.whenComplete(
+        () -> {
+          if (flushed.isSuccess() && budget.stats().queued() > 0 && attempt < MAX_FLUSH_RETRIES) {
+            java.util.concurrent.CompletableFuture.delayedExecutor(
+                    1L << attempt, java.util.concurrent.TimeUnit.MILLISECONDS)
+                .execute(() -> flush(result, failedBefore, attempt + 1));
+          } else if (flushed.isSuccess() && budget.stats().failed() == failedBefore) {
+            result.succeed();
+          } else {
+            result.fail();
+          }
+        });
   }
 
   @Override
@@ -134,7 +140,8 @@ public final class ExportPolicyProcessor implements SpanProcessor {
     return estimateBytes(span.getAttributes(), span.getEvents());
   }
 
-  static long estimateBytes(io.opentelemetry.api.common.Attributes attributes, List<EventData> events) {
+  static long estimateBytes(
+      io.opentelemetry.api.common.Attributes attributes, List<EventData> events) {
     long[] size = {256};
     attributes.forEach((k, v) -> size[0] += 16 + k.getKey().length() + valueBytes(v));
     for (EventData e : events) {

@@ -168,7 +168,8 @@ final class ExportedSpan implements ReadableSpan, SpanData {
   @Override
   @SuppressWarnings("deprecation") // both interfaces still declare it
   public InstrumentationLibraryInfo getInstrumentationLibraryInfo() {
-    return InstrumentationLibraryInfo.create(scope.getName(), scope.getVersion(), scope.getSchemaUrl());
+    return InstrumentationLibraryInfo.create(
+        scope.getName(), scope.getVersion(), scope.getSchemaUrl());
   }
 
   @Override
@@ -183,6 +184,12 @@ final class ExportedSpan implements ReadableSpan, SpanData {
 
   @Override
   public String toString() {
-    return "ExportedSpan{name=" + name + ", spanId=" + spanContext.getSpanId() + ", bytes=" + size + "}";
+    return "ExportedSpan{name="
+        + name
+        + ", spanId="
+        + spanContext.getSpanId()
+        + ", bytes="
+        + size
+        + "}";
   }
 }

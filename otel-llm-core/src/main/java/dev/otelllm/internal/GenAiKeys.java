@@ -24,23 +24,30 @@ public final class GenAiKeys {
 
   /** Tool-call arguments and result of an execute_tool span: content, governed like the others. */
   public static final String TOOL_CALL_ARGUMENTS = "gen_ai.tool.call.arguments";
+
   public static final String TOOL_CALL_RESULT = "gen_ai.tool.call.result";
-  public static final java.util.List<String> TOOL_CONTENT_KEYS = java.util.List.of(TOOL_CALL_ARGUMENTS, TOOL_CALL_RESULT);
+  public static final java.util.List<String> TOOL_CONTENT_KEYS =
+      java.util.List.of(TOOL_CALL_ARGUMENTS, TOOL_CALL_RESULT);
 
   /** Metadata keys the map form reserves for itself; a call's own metadata cannot use them. */
   public static final java.util.Set<String> RESERVED_METADATA_KEYS =
       java.util.Set.of("session_id", "span_id", "parent_span_id", "error_type", "error_message");
 
-  public static final AttributeKey<Value<?>> SYSTEM_INSTRUCTIONS_VALUE = AttributeKey.valueKey(SYSTEM_INSTRUCTIONS);
-  public static final AttributeKey<Value<?>> INPUT_MESSAGES_VALUE = AttributeKey.valueKey(INPUT_MESSAGES);
-  public static final AttributeKey<Value<?>> OUTPUT_MESSAGES_VALUE = AttributeKey.valueKey(OUTPUT_MESSAGES);
-  public static final AttributeKey<Value<?>> TOOL_DEFINITIONS_VALUE = AttributeKey.valueKey(TOOL_DEFINITIONS);
+  public static final AttributeKey<Value<?>> SYSTEM_INSTRUCTIONS_VALUE =
+      AttributeKey.valueKey(SYSTEM_INSTRUCTIONS);
+  public static final AttributeKey<Value<?>> INPUT_MESSAGES_VALUE =
+      AttributeKey.valueKey(INPUT_MESSAGES);
+  public static final AttributeKey<Value<?>> OUTPUT_MESSAGES_VALUE =
+      AttributeKey.valueKey(OUTPUT_MESSAGES);
+  public static final AttributeKey<Value<?>> TOOL_DEFINITIONS_VALUE =
+      AttributeKey.valueKey(TOOL_DEFINITIONS);
 
   /**
    * {@code gen_ai.request.top_k}: an integer in the current GenAI conventions, while the Java
    * semantic-conventions constant still declares a double.
    */
-  public static final AttributeKey<Long> REQUEST_TOP_K = AttributeKey.longKey("gen_ai.request.top_k");
+  public static final AttributeKey<Long> REQUEST_TOP_K =
+      AttributeKey.longKey("gen_ai.request.top_k");
 
   /** Prefix of the per-call trace metadata attributes ({@code otel_llm.metadata.step_type}). */
   public static final String METADATA_PREFIX = "otel_llm.metadata.";
@@ -49,10 +56,12 @@ public final class GenAiKeys {
   public static final String EXTRA_PARAM_PREFIX = "otel_llm.request.extra.";
 
   /** Which capture mode produced the content attributes: none, metadata, full, truncated. */
-  public static final AttributeKey<String> CONTENT_CAPTURE = AttributeKey.stringKey("otel_llm.content.capture");
+  public static final AttributeKey<String> CONTENT_CAPTURE =
+      AttributeKey.stringKey("otel_llm.content.capture");
 
   /** True when some content was cut to fit the byte budget. */
-  public static final AttributeKey<Boolean> CONTENT_TRUNCATED = AttributeKey.booleanKey("otel_llm.content.truncated");
+  public static final AttributeKey<Boolean> CONTENT_TRUNCATED =
+      AttributeKey.booleanKey("otel_llm.content.truncated");
 
   /**
    * Seconds from the start of a streamed call to its first text chunk, beside the conventions'
@@ -63,5 +72,6 @@ public final class GenAiKeys {
       AttributeKey.doubleKey("otel_llm.response.time_to_first_text");
 
   /** The exception message of a failed call (the exception event carries it too). */
-  public static final AttributeKey<String> ERROR_MESSAGE = AttributeKey.stringKey("otel_llm.error.message");
+  public static final AttributeKey<String> ERROR_MESSAGE =
+      AttributeKey.stringKey("otel_llm.error.message");
 }

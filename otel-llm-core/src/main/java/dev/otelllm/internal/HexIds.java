@@ -7,7 +7,8 @@ package dev.otelllm.internal;
 public final class HexIds {
   private HexIds() {}
 
-  private static final byte[] DIGITS = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  private static final byte[] DIGITS =
+      "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
   /**
    * The 16 hex digits of {@code s} from {@code offset} as a long, case-insensitive.

@@ -22,8 +22,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * JSON-like trees (maps with string keys, lists, strings, numbers, booleans, nulls): copying,
- * JSON text in and out, and conversion to and from OpenTelemetry {@link Value}s.
+ * JSON-like trees (maps with string keys, lists, strings, numbers, booleans, nulls): copying, JSON
+ * text in and out, and conversion to and from OpenTelemetry {@link Value}s.
  *
  * <p>Not API: public only because several packages of this library share it.
  */
@@ -32,10 +32,13 @@ public final class JsonTree {
   /** The one factory of the library; thread-safe once configured. */
   public static final JsonFactory FACTORY =
       JsonFactory.builder()
-          .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(Integer.MAX_VALUE).build())
-          // Emoji and other non-BMP characters as UTF-8, not as escaped surrogate pairs: byte streams
+          .streamReadConstraints(
+              StreamReadConstraints.builder().maxStringLength(Integer.MAX_VALUE).build())
+          // Emoji and other non-BMP characters as UTF-8, not as escaped surrogate pairs: byte
+          // streams
           // and character writers then give the same text.
-          .enable(com.fasterxml.jackson.core.json.JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
+          .enable(
+              com.fasterxml.jackson.core.json.JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
           .build();
 
   private JsonTree() {}
@@ -79,7 +82,8 @@ public final class JsonTree {
       return Collections.unmodifiableList(out);
     }
     throw new IllegalArgumentException(
-        what + " must be a JSON-like value (map, list, string, number, boolean or null), was "
+        what
+            + " must be a JSON-like value (map, list, string, number, boolean or null), was "
             + value.getClass().getName());
   }
 
@@ -182,7 +186,8 @@ public final class JsonTree {
       }
       Object tree = read(p, t);
       if (p.nextToken() != null) {
-        throw new IllegalArgumentException("trailing content after JSON value at " + p.currentLocation());
+        throw new IllegalArgumentException(
+            "trailing content after JSON value at " + p.currentLocation());
       }
       return tree;
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
@@ -195,26 +200,30 @@ public final class JsonTree {
   /** Reads the value that starts at token {@code t}. */
   public static Object read(JsonParser p, JsonToken t) throws IOException {
     switch (t) {
-      case START_OBJECT: {
-        Map<String, Object> map = new LinkedHashMap<>();
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-          String name = p.currentName();
-          map.put(name, read(p, p.nextToken()));
+      case START_OBJECT:
+        {
+          Map<String, Object> map = new LinkedHashMap<>();
+          while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            map.put(name, read(p, p.nextToken()));
+          }
+          return map;
         }
-        return map;
-      }
-      case START_ARRAY: {
-        List<Object> list = new ArrayList<>();
-        JsonToken next;
-        while ((next = p.nextToken()) != JsonToken.END_ARRAY) {
-          list.add(read(p, next));
+      case START_ARRAY:
+        {
+          List<Object> list = new ArrayList<>();
+          JsonToken next;
+          while ((next = p.nextToken()) != JsonToken.END_ARRAY) {
+            list.add(read(p, next));
+          }
+          return list;
         }
-        return list;
-      }
       case VALUE_STRING:
         return p.getText();
       case VALUE_NUMBER_INT:
-        return p.getNumberType() == JsonParser.NumberType.BIG_INTEGER ? p.getDoubleValue() : (Object) p.getLongValue();
+        return p.getNumberType() == JsonParser.NumberType.BIG_INTEGER
+            ? p.getDoubleValue()
+            : (Object) p.getLongValue();
       case VALUE_NUMBER_FLOAT:
         return p.getDoubleValue();
       case VALUE_TRUE:
@@ -239,7 +248,10 @@ public final class JsonTree {
     if (tree instanceof Boolean b) {
       return Value.of(b);
     }
-    if (tree instanceof Long || tree instanceof Integer || tree instanceof Short || tree instanceof Byte) {
+    if (tree instanceof Long
+        || tree instanceof Integer
+        || tree instanceof Short
+        || tree instanceof Byte) {
       return Value.of(((Number) tree).longValue());
     }
     if (tree instanceof Number n) {
@@ -274,28 +286,31 @@ public final class JsonTree {
         return value.getValue();
       case EMPTY:
         return null;
-      case BYTES: {
-        ByteBuffer buf = ((ByteBuffer) value.getValue()).duplicate();
-        byte[] bytes = new byte[buf.remaining()];
-        buf.get(bytes);
-        return Base64.getEncoder().encodeToString(bytes);
-      }
-      case ARRAY: {
-        List<Value<?>> values = (List<Value<?>>) value.getValue();
-        List<Object> out = new ArrayList<>(values.size());
-        for (Value<?> v : values) {
-          out.add(fromValue(v));
+      case BYTES:
+        {
+          ByteBuffer buf = ((ByteBuffer) value.getValue()).duplicate();
+          byte[] bytes = new byte[buf.remaining()];
+          buf.get(bytes);
+          return Base64.getEncoder().encodeToString(bytes);
         }
-        return out;
-      }
-      case KEY_VALUE_LIST: {
-        List<KeyValue> kvs = (List<KeyValue>) value.getValue();
-        Map<String, Object> out = new LinkedHashMap<>(Math.max(4, kvs.size() * 2));
-        for (KeyValue kv : kvs) {
-          out.put(kv.getKey(), fromValue(kv.getValue()));
+      case ARRAY:
+        {
+          List<Value<?>> values = (List<Value<?>>) value.getValue();
+          List<Object> out = new ArrayList<>(values.size());
+          for (Value<?> v : values) {
+            out.add(fromValue(v));
+          }
+          return out;
         }
-        return out;
-      }
+      case KEY_VALUE_LIST:
+        {
+          List<KeyValue> kvs = (List<KeyValue>) value.getValue();
+          Map<String, Object> out = new LinkedHashMap<>(Math.max(4, kvs.size() * 2));
+          for (KeyValue kv : kvs) {
+            out.put(kv.getKey(), fromValue(kv.getValue()));
+          }
+          return out;
+        }
       default:
         return value.asString();
     }

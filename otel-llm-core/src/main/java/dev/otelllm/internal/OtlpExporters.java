@@ -9,9 +9,9 @@ import io.opentelemetry.exporter.otlp.metrics.OtlpGrpcMetricExporter;
 import io.opentelemetry.exporter.otlp.metrics.OtlpGrpcMetricExporterBuilder;
 import io.opentelemetry.exporter.otlp.trace.OtlpGrpcSpanExporter;
 import io.opentelemetry.exporter.otlp.trace.OtlpGrpcSpanExporterBuilder;
+import io.opentelemetry.sdk.common.export.RetryPolicy;
 import io.opentelemetry.sdk.metrics.export.MetricExporter;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
-import io.opentelemetry.sdk.common.export.RetryPolicy;
 import java.time.Duration;
 
 /** Builds the SDK's OTLP exporters from {@link OtlpExport} settings. Not API. */
@@ -25,31 +25,46 @@ public final class OtlpExporters {
   // outage, short enough that a dead collector costs one batch a few seconds, never the caller.
   // A refused connection is not retried: nothing listens there, and retrying it only delays close()
   // by seconds; the next batch tries again anyway.
-  static final RetryPolicy RETRY = RetryPolicy.builder().setMaxAttempts(MAX_ATTEMPTS)
-      .setInitialBackoff(Duration.ofMillis(200)).setMaxBackoff(Duration.ofSeconds(1)).setBackoffMultiplier(2)
-      .setRetryExceptionPredicate(e -> !(e instanceof java.net.ConnectException)
-          && !(e.getCause() instanceof java.net.ConnectException))
-      .build();
+  static final RetryPolicy RETRY =
+      RetryPolicy.builder()
+          .setMaxAttempts(MAX_ATTEMPTS)
+          .setInitialBackoff(Duration.ofMillis(200))
+          .setMaxBackoff(Duration.ofSeconds(1))
+          .setBackoffMultiplier(2)
+          .setRetryExceptionPredicate(
+              e ->
+                  !(e instanceof java.net.ConnectException)
+                      && !(e.getCause() instanceof java.net.ConnectException))
+          .build();
 
   /** The longest one batch can take, all attempts and backoff included. */
   public static Duration worstCase(OtlpExport o) {
     return o.timeout().multipliedBy(MAX_ATTEMPTS).plus(Duration.ofMillis(1200 + 600));
   }
 
-  static final String GRPC_SENDER_MISSING = "OTLP over gRPC needs a gRPC sender on the classpath: add "
-      + "io.opentelemetry:opentelemetry-exporter-sender-okhttp and com.squareup.okhttp3:okhttp-jvm, "
-      + "or use Protocol.HTTP_PROTOBUF";
+  static final String GRPC_SENDER_MISSING =
+      "OTLP over gRPC needs a gRPC sender on the classpath: add "
+          + "io.opentelemetry:opentelemetry-exporter-sender-okhttp and com.squareup.okhttp3:okhttp-jvm, "
+          + "or use Protocol.HTTP_PROTOBUF";
 
   public static SpanExporter spans(OtlpExport o) {
     try {
       if (o.protocol() == OtlpExport.Protocol.GRPC) {
-        OtlpGrpcSpanExporterBuilder b = OtlpGrpcSpanExporter.builder().setEndpoint(o.tracesEndpoint())
-            .setTimeout(o.timeout()).setCompression(o.compression()).setRetryPolicy(RETRY);
+        OtlpGrpcSpanExporterBuilder b =
+            OtlpGrpcSpanExporter.builder()
+                .setEndpoint(o.tracesEndpoint())
+                .setTimeout(o.timeout())
+                .setCompression(o.compression())
+                .setRetryPolicy(RETRY);
         o.headers().forEach(b::addHeader);
         return b.build();
       }
-      OtlpHttpSpanExporterBuilder b = OtlpHttpSpanExporter.builder().setEndpoint(o.tracesEndpoint())
-          .setTimeout(o.timeout()).setCompression(o.compression()).setRetryPolicy(RETRY);
+      OtlpHttpSpanExporterBuilder b =
+          OtlpHttpSpanExporter.builder()
+              .setEndpoint(o.tracesEndpoint())
+              .setTimeout(o.timeout())
+              .setCompression(o.compression())
+              .setRetryPolicy(RETRY);
       o.headers().forEach(b::addHeader);
       return b.build();
     } catch (IllegalStateException e) {
@@ -63,13 +78,21 @@ public final class OtlpExporters {
   public static MetricExporter metrics(OtlpExport o) {
     try {
       if (o.protocol() == OtlpExport.Protocol.GRPC) {
-        OtlpGrpcMetricExporterBuilder b = OtlpGrpcMetricExporter.builder().setEndpoint(o.metricsEndpoint())
-            .setTimeout(o.timeout()).setCompression(o.compression()).setRetryPolicy(RETRY);
+        OtlpGrpcMetricExporterBuilder b =
+            OtlpGrpcMetricExporter.builder()
+                .setEndpoint(o.metricsEndpoint())
+                .setTimeout(o.timeout())
+                .setCompression(o.compression())
+                .setRetryPolicy(RETRY);
         o.headers().forEach(b::addHeader);
         return b.build();
       }
-      OtlpHttpMetricExporterBuilder b = OtlpHttpMetricExporter.builder().setEndpoint(o.metricsEndpoint())
-          .setTimeout(o.timeout()).setCompression(o.compression()).setRetryPolicy(RETRY);
+      OtlpHttpMetricExporterBuilder b =
+          OtlpHttpMetricExporter.builder()
+              .setEndpoint(o.metricsEndpoint())
+              .setTimeout(o.timeout())
+              .setCompression(o.compression())
+              .setRetryPolicy(RETRY);
       o.headers().forEach(b::addHeader);
       return b.build();
     } catch (IllegalStateException e) {

@@ -29,9 +29,11 @@ public final class SpanMapper {
   private SpanMapper() {}
 
   /** Operations whose spans are model interactions. */
-  public static final Set<String> INFERENCE_OPERATIONS = Set.of("chat", "text_completion", "generate_content");
+  public static final Set<String> INFERENCE_OPERATIONS =
+      Set.of("chat", "text_completion", "generate_content");
 
-  private static final AttributeKey<String> EXCEPTION_MESSAGE = AttributeKey.stringKey("exception.message");
+  private static final AttributeKey<String> EXCEPTION_MESSAGE =
+      AttributeKey.stringKey("exception.message");
 
   /** See {@link LlmTrace#fromSpan}. */
   public static Optional<LlmTrace> toTrace(SpanData span) {
@@ -50,9 +52,10 @@ public final class SpanMapper {
     Optional<TraceError> error = error(span, f);
     LlmTrace.Response response = response(f, error.isPresent());
 
-    LlmTrace.Server server = f.address == null && f.port == null
-        ? LlmTrace.Server.NONE
-        : LlmTrace.Server.of(orEmpty(f.address), f.port == null ? -1 : f.port);
+    LlmTrace.Server server =
+        f.address == null && f.port == null
+            ? LlmTrace.Server.NONE
+            : LlmTrace.Server.of(orEmpty(f.address), f.port == null ? -1 : f.port);
     String capture = f.capture;
     if (capture == null) {
       capture = f.input == null && f.output == null ? "none" : "full";
@@ -124,41 +127,111 @@ public final class SpanMapper {
     void accept(AttributeKey<?> key, Object value) {
       String name = key.getKey();
       switch (name) {
-        case "gen_ai.operation.name": operation = shared(string(value)); break;
-        case "gen_ai.provider.name": provider = shared(string(value)); break;
-        case "gen_ai.system": legacySystem = shared(string(value)); break;
-        case "gen_ai.request.model": requestModel = shared(string(value)); break;
-        case "gen_ai.response.model": responseModel = shared(string(value)); break;
-        case "gen_ai.response.id": responseId = string(value); break;
-        case "gen_ai.response.finish_reasons": finishReasons = value instanceof List<?> l ? l : null; break;
-        case "server.address": address = string(value); break;
-        case "server.port": port = value instanceof Long l ? l : null; break;
-        case "session.id": sessionId = string(value); break;
-        case "error.type": errorType = string(value); break;
-        case "otel_llm.error.message": errorMessage = string(value); break;
-        case "otel_llm.content.capture": capture = string(value); break;
-        case "otel_llm.content.truncated": truncated = Boolean.TRUE.equals(value); break;
-        case GenAiKeys.SYSTEM_INSTRUCTIONS: system = content(value); break;
-        case GenAiKeys.INPUT_MESSAGES: input = content(value); break;
-        case GenAiKeys.OUTPUT_MESSAGES: output = content(value); break;
-        case GenAiKeys.TOOL_DEFINITIONS: tools = content(value); break;
-        case "gen_ai.usage.input_tokens": inputTokens = longOrNull(value); break;
-        case "gen_ai.usage.output_tokens": outputTokens = longOrNull(value); break;
-        case "gen_ai.usage.cache_read.input_tokens": cacheRead = longOrNull(value); break;
-        case "gen_ai.usage.cache_creation.input_tokens": cacheCreation = longOrNull(value); break;
-        case "gen_ai.usage.reasoning.output_tokens": reasoning = longOrNull(value); break;
-        case "gen_ai.response.time_to_first_chunk": timeToFirstChunk = value instanceof Double d ? d : null; break;
-        case "gen_ai.request.temperature": temperature = value; break;
-        case "gen_ai.request.max_tokens": maxTokens = value; break;
-        case "gen_ai.request.top_p": topP = value; break;
-        case "gen_ai.request.top_k": topK = value instanceof Double d && d == Math.rint(d) ? (Object) d.longValue() : value; break;
-        case "gen_ai.request.seed": seed = value; break;
-        case "gen_ai.request.stop_sequences": stop = value; break;
-        case "gen_ai.request.frequency_penalty": frequencyPenalty = value; break;
-        case "gen_ai.request.presence_penalty": presencePenalty = value; break;
-        case "gen_ai.request.choice.count": choiceCount = value; break;
-        case "gen_ai.output.type": outputType = value; break;
-        case "gen_ai.request.stream": stream = value; break;
+        case "gen_ai.operation.name":
+          operation = shared(string(value));
+          break;
+        case "gen_ai.provider.name":
+          provider = shared(string(value));
+          break;
+        case "gen_ai.system":
+          legacySystem = shared(string(value));
+          break;
+        case "gen_ai.request.model":
+          requestModel = shared(string(value));
+          break;
+        case "gen_ai.response.model":
+          responseModel = shared(string(value));
+          break;
+        case "gen_ai.response.id":
+          responseId = string(value);
+          break;
+        case "gen_ai.response.finish_reasons":
+          finishReasons = value instanceof List<?> l ? l : null;
+          break;
+        case "server.address":
+          address = string(value);
+          break;
+        case "server.port":
+          port = value instanceof Long l ? l : null;
+          break;
+        case "session.id":
+          sessionId = string(value);
+          break;
+        case "error.type":
+          errorType = string(value);
+          break;
+        case "otel_llm.error.message":
+          errorMessage = string(value);
+          break;
+        case "otel_llm.content.capture":
+          capture = string(value);
+          break;
+        case "otel_llm.content.truncated":
+          truncated = Boolean.TRUE.equals(value);
+          break;
+        case GenAiKeys.SYSTEM_INSTRUCTIONS:
+          system = content(value);
+          break;
+        case GenAiKeys.INPUT_MESSAGES:
+          input = content(value);
+          break;
+        case GenAiKeys.OUTPUT_MESSAGES:
+          output = content(value);
+          break;
+        case GenAiKeys.TOOL_DEFINITIONS:
+          tools = content(value);
+          break;
+        case "gen_ai.usage.input_tokens":
+          inputTokens = longOrNull(value);
+          break;
+        case "gen_ai.usage.output_tokens":
+          outputTokens = longOrNull(value);
+          break;
+        case "gen_ai.usage.cache_read.input_tokens":
+          cacheRead = longOrNull(value);
+          break;
+        case "gen_ai.usage.cache_creation.input_tokens":
+          cacheCreation = longOrNull(value);
+          break;
+        case "gen_ai.usage.reasoning.output_tokens":
+          reasoning = longOrNull(value);
+          break;
+        case "gen_ai.response.time_to_first_chunk":
+          timeToFirstChunk = value instanceof Double d ? d : null;
+          break;
+        case "gen_ai.request.temperature":
+          temperature = value;
+          break;
+        case "gen_ai.request.max_tokens":
+          maxTokens = value;
+          break;
+        case "gen_ai.request.top_p":
+          topP = value;
+          break;
+        case "gen_ai.request.top_k":
+          topK = value instanceof Double d && d == Math.rint(d) ? (Object) d.longValue() : value;
+          break;
+        case "gen_ai.request.seed":
+          seed = value;
+          break;
+        case "gen_ai.request.stop_sequences":
+          stop = value;
+          break;
+        case "gen_ai.request.frequency_penalty":
+          frequencyPenalty = value;
+          break;
+        case "gen_ai.request.presence_penalty":
+          presencePenalty = value;
+          break;
+        case "gen_ai.request.choice.count":
+          choiceCount = value;
+          break;
+        case "gen_ai.output.type":
+          outputType = value;
+          break;
+        case "gen_ai.request.stream":
+          stream = value;
+          break;
         case "openai.request.service_tier":
           // Sent as an extra parameter; the conventions give it an OpenAI key on the span.
           if (extra == null) {
@@ -248,7 +321,8 @@ public final class SpanMapper {
     if (fromContent != null) {
       finishReason = shared(fromContent);
     } else if (reasons != null && !reasons.isEmpty()) {
-      finishReason = shared(FinishReasons.normalize(String.valueOf(reasons.get(0)), !toolCalls.isEmpty()));
+      finishReason =
+          shared(FinishReasons.normalize(String.valueOf(reasons.get(0)), !toolCalls.isEmpty()));
     } else {
       finishReason = failed ? "error" : "";
     }
@@ -256,13 +330,26 @@ public final class SpanMapper {
     Long out = f.outputTokens;
     Optional<Usage> usage = Optional.empty();
     if (in != null || out != null) {
-      usage = Optional.of(new Usage(
-          nonNegative(in), nonNegative(out),
-          nonNegative(f.cacheRead), nonNegative(f.cacheCreation), nonNegative(f.reasoning)));
+      usage =
+          Optional.of(
+              new Usage(
+                  nonNegative(in),
+                  nonNegative(out),
+                  nonNegative(f.cacheRead),
+                  nonNegative(f.cacheCreation),
+                  nonNegative(f.reasoning)));
     }
-    return new LlmTrace.Response(content, toolCalls, finishReason, usage,
-        orEmpty(f.responseModel), orEmpty(f.responseId), other,
-        f.timeToFirstChunk == null ? java.util.OptionalDouble.empty() : java.util.OptionalDouble.of(f.timeToFirstChunk));
+    return new LlmTrace.Response(
+        content,
+        toolCalls,
+        finishReason,
+        usage,
+        orEmpty(f.responseModel),
+        orEmpty(f.responseId),
+        other,
+        f.timeToFirstChunk == null
+            ? java.util.OptionalDouble.empty()
+            : java.util.OptionalDouble.of(f.timeToFirstChunk));
   }
 
   private static Optional<TraceError> error(SpanData span, Fields f) {
@@ -284,7 +371,8 @@ public final class SpanMapper {
     if (message == null) {
       message = span.getStatus().getDescription();
     }
-    return Optional.of(new TraceError(type == null ? "_OTHER" : type, message == null ? "" : message));
+    return Optional.of(
+        new TraceError(type == null ? "_OTHER" : type, message == null ? "" : message));
   }
 
   private static Object parseOrNull(String json) {
@@ -329,7 +417,8 @@ public final class SpanMapper {
 
   // Every kept interaction repeats the same few metadata keys: share one string per key.
   private static final int MAX_CACHED_KEYS = 4096;
-  private static final Map<String, String> SUFFIXES = new java.util.concurrent.ConcurrentHashMap<>();
+  private static final Map<String, String> SUFFIXES =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   private static String suffix(String name, int prefixLength) {
     String s = SUFFIXES.get(name);

@@ -22,9 +22,13 @@ public final class ThrottledLogger {
   public void log(Level level, String message, Throwable t) {
     long now = System.nanoTime();
     long next = nextLogAt.get();
-    if ((next == Long.MIN_VALUE || now - next >= 0) && nextLogAt.compareAndSet(next, now + INTERVAL_NANOS)) {
+    if ((next == Long.MIN_VALUE || now - next >= 0)
+        && nextLogAt.compareAndSet(next, now + INTERVAL_NANOS)) {
       long skipped = suppressed.getAndSet(0);
-      logger.log(level, skipped == 0 ? message : message + " (" + skipped + " similar failures not logged)", t);
+      logger.log(
+          level,
+          skipped == 0 ? message : message + " (" + skipped + " similar failures not logged)",
+          t);
     } else {
       suppressed.incrementAndGet();
     }

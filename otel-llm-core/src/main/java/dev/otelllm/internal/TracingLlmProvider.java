@@ -42,7 +42,8 @@ public final class TracingLlmProvider implements LlmProvider {
   private final GenAiMetrics metrics;
   private final ContentRecorder content;
 
-  public TracingLlmProvider(LlmProvider delegate, Tracer tracer, GenAiMetrics metrics, ContentCapture capture) {
+  public TracingLlmProvider(
+      LlmProvider delegate, Tracer tracer, GenAiMetrics metrics, ContentCapture capture) {
     this.delegate = delegate;
     this.tracer = tracer;
     this.metrics = metrics;
@@ -80,7 +81,12 @@ public final class TracingLlmProvider implements LlmProvider {
     }
     if (response == null) {
       // What the provider returned reaches the caller unchanged; the span says what happened.
-      fail(span, info, model, new NullPointerException(delegate.getClass().getName() + ".generate returned null"), start);
+      fail(
+          span,
+          info,
+          model,
+          new NullPointerException(delegate.getClass().getName() + ".generate returned null"),
+          start);
       return null;
     }
     return succeed(span, info, model, response, start);
@@ -96,8 +102,8 @@ public final class TracingLlmProvider implements LlmProvider {
    * usage to this decorator, which passes each report on to {@code listener}.
    */
   @Override
-  public LlmResponse stream(LlmRequest request, java.util.function.Consumer<String> onChunk,
-      StreamListener listener) {
+  public LlmResponse stream(
+      LlmRequest request, java.util.function.Consumer<String> onChunk, StreamListener listener) {
     ProviderInfo info = delegate.info();
     String model = request.model().orElse(info.model());
     long start = System.nanoTime();
@@ -111,13 +117,14 @@ public final class TracingLlmProvider implements LlmProvider {
     } catch (RuntimeException e) {
       failures.log(Level.WARNING, "could not record the stream flag", e);
     }
-    java.util.function.Consumer<String> tracked = chunk -> {
-      progress.text(chunk);
-      // The caller's context (session baggage, workflow) on whatever thread delivers the chunk.
-      try (Scope ignored = caller.makeCurrent()) {
-        onChunk.accept(chunk);
-      }
-    };
+    java.util.function.Consumer<String> tracked =
+        chunk -> {
+          progress.text(chunk);
+          // The caller's context (session baggage, workflow) on whatever thread delivers the chunk.
+          try (Scope ignored = caller.makeCurrent()) {
+            onChunk.accept(chunk);
+          }
+        };
     LlmResponse response;
     try (Scope ignored = span.makeCurrent()) {
       // Timed from here, after the span started and the request was recorded: the chunk times
@@ -130,17 +137,25 @@ public final class TracingLlmProvider implements LlmProvider {
       progress.recordAnswerSoFar(span);
       try {
         if (span.isRecording() && progress.hasContent()) {
-          content.recordOutput(span, LlmResponse.builder().content(progress.partial()).finishReason("error").build());
+          content.recordOutput(
+              span,
+              LlmResponse.builder().content(progress.partial()).finishReason("error").build());
         }
       } catch (RuntimeException recordFailure) {
-        failures.log(Level.WARNING, "could not record the partial answer of a stream", recordFailure);
+        failures.log(
+            Level.WARNING, "could not record the partial answer of a stream", recordFailure);
       }
       fail(span, info, model, e, start, progress.model, progress.usage);
       throw TracingLlmProvider.<RuntimeException>sneaky(e);
     }
     progress.recordTiming(span);
     if (response == null) {
-      fail(span, info, model, new NullPointerException(delegate.getClass().getName() + ".stream returned null"), start);
+      fail(
+          span,
+          info,
+          model,
+          new NullPointerException(delegate.getClass().getName() + ".stream returned null"),
+          start);
       return null;
     }
     return succeed(span, info, model, response, start);
@@ -165,7 +180,8 @@ public final class TracingLlmProvider implements LlmProvider {
     String model;
     Usage usage;
 
-    StreamProgress(ProviderInfo info, String requestModel, GenAiMetrics metrics, StreamListener next) {
+    StreamProgress(
+        ProviderInfo info, String requestModel, GenAiMetrics metrics, StreamListener next) {
       this.info = info;
       this.requestModel = requestModel;
       this.metrics = metrics;
@@ -262,7 +278,8 @@ public final class TracingLlmProvider implements LlmProvider {
           }
         }
       } catch (RuntimeException e) {
-        failures.log(Level.WARNING, "could not record what a failed stream said about its answer", e);
+        failures.log(
+            Level.WARNING, "could not record what a failed stream said about its answer", e);
       }
     }
   }
@@ -270,11 +287,13 @@ public final class TracingLlmProvider implements LlmProvider {
   private Span start(ProviderInfo info, String model, LlmRequest request) {
     Span span;
     try {
-      SpanBuilder b = tracer.spanBuilder(model.isEmpty() ? OPERATION : OPERATION + " " + model)
-          .setSpanKind(info.inProcess() ? SpanKind.INTERNAL : SpanKind.CLIENT)
-          .setAttribute(GEN_AI_OPERATION_NAME, OPERATION)
-          .setAttribute(GEN_AI_PROVIDER_NAME, info.providerName())
-          .setAttribute(GEN_AI_REQUEST_MODEL, model);
+      SpanBuilder b =
+          tracer
+              .spanBuilder(model.isEmpty() ? OPERATION : OPERATION + " " + model)
+              .setSpanKind(info.inProcess() ? SpanKind.INTERNAL : SpanKind.CLIENT)
+              .setAttribute(GEN_AI_OPERATION_NAME, OPERATION)
+              .setAttribute(GEN_AI_PROVIDER_NAME, info.providerName())
+              .setAttribute(GEN_AI_REQUEST_MODEL, model);
       if (!info.serverAddress().isEmpty()) {
         b.setAttribute(ServerAttributes.SERVER_ADDRESS, info.serverAddress());
       }
@@ -283,7 +302,8 @@ public final class TracingLlmProvider implements LlmProvider {
       }
       span = b.startSpan();
     } catch (RuntimeException e) {
-      failures.log(Level.WARNING, "could not start the span of an LLM call; the call goes on untraced", e);
+      failures.log(
+          Level.WARNING, "could not start the span of an LLM call; the call goes on untraced", e);
       return Span.getInvalid();
     }
     try {
@@ -291,7 +311,10 @@ public final class TracingLlmProvider implements LlmProvider {
         recordRequest(span, request);
       }
     } catch (RuntimeException e) {
-      failures.log(Level.WARNING, "could not record the request of an LLM call; the span goes on without it", e);
+      failures.log(
+          Level.WARNING,
+          "could not record the request of an LLM call; the span goes on without it",
+          e);
     }
     return span;
   }
@@ -308,11 +331,13 @@ public final class TracingLlmProvider implements LlmProvider {
     }
     p.frequencyPenalty().ifPresent(v -> span.setAttribute(GEN_AI_REQUEST_FREQUENCY_PENALTY, v));
     p.presencePenalty().ifPresent(v -> span.setAttribute(GEN_AI_REQUEST_PRESENCE_PENALTY, v));
-    p.choiceCount().ifPresent(v -> {
-      if (v != 1) {
-        span.setAttribute(GEN_AI_REQUEST_CHOICE_COUNT, (long) v);
-      }
-    });
+    p.choiceCount()
+        .ifPresent(
+            v -> {
+              if (v != 1) {
+                span.setAttribute(GEN_AI_REQUEST_CHOICE_COUNT, (long) v);
+              }
+            });
     p.outputType().ifPresent(v -> span.setAttribute(GEN_AI_OUTPUT_TYPE, v));
     for (Map.Entry<String, Object> e : p.extra().entrySet()) {
       TypedAttributes.set(span, GenAiKeys.EXTRA_PARAM_PREFIX, e.getKey(), e.getValue());
@@ -320,8 +345,10 @@ public final class TracingLlmProvider implements LlmProvider {
     java.util.function.UnaryOperator<String> redactor = content.redactor();
     for (Map.Entry<String, Object> e : request.metadata().entrySet()) {
       // Metadata are texts the application recorded: they pass through the redactor like content.
-      Object value = redactor == java.util.function.UnaryOperator.<String>identity() ? e.getValue()
-          : JsonTree.mapStrings(e.getValue(), t -> ErrorTexts.redact(t, redactor));
+      Object value =
+          redactor == java.util.function.UnaryOperator.<String>identity()
+              ? e.getValue()
+              : JsonTree.mapStrings(e.getValue(), t -> ErrorTexts.redact(t, redactor));
       TypedAttributes.set(span, GenAiKeys.METADATA_PREFIX, e.getKey(), value);
     }
     content.recordInput(span, request);
@@ -333,26 +360,40 @@ public final class TracingLlmProvider implements LlmProvider {
     try {
       sent = delegate.sentParams(request);
     } catch (RuntimeException e) {
-      failures.log(Level.WARNING, "could not learn the parameters the provider sends; recording the requested ones", e);
+      failures.log(
+          Level.WARNING,
+          "could not learn the parameters the provider sends; recording the requested ones",
+          e);
     }
     return sent == null ? request.params() : sent;
   }
 
-  private LlmResponse succeed(Span span, ProviderInfo info, String model, LlmResponse response, long start) {
+  private LlmResponse succeed(
+      Span span, ProviderInfo info, String model, LlmResponse response, long start) {
     double seconds = (System.nanoTime() - start) / 1e9;
     SpanContext ctx = span.getSpanContext();
     try {
       if (span.isRecording()) {
-        response.rawFinishReason().ifPresent(r -> span.setAttribute(GEN_AI_RESPONSE_FINISH_REASONS, List.of(r)));
+        response
+            .rawFinishReason()
+            .ifPresent(r -> span.setAttribute(GEN_AI_RESPONSE_FINISH_REASONS, List.of(r)));
         response.responseId().ifPresent(id -> span.setAttribute(GEN_AI_RESPONSE_ID, id));
         response.model().ifPresent(m -> span.setAttribute(GEN_AI_RESPONSE_MODEL, m));
         response.usage().ifPresent(u -> recordUsage(span, u));
         // Named by the provider, in its own namespace (LlmResponse checks it).
-        response.providerAttributes().forEach((name, value) -> TypedAttributes.set(span, "", name, value));
+        response
+            .providerAttributes()
+            .forEach((name, value) -> TypedAttributes.set(span, "", name, value));
         content.recordOutput(span, response);
       }
       span.end();
-      metrics.record(OPERATION, info, model, response.model().orElse(null), null, seconds,
+      metrics.record(
+          OPERATION,
+          info,
+          model,
+          response.model().orElse(null),
+          null,
+          seconds,
           response.usage().orElse(null));
     } catch (RuntimeException e) {
       failures.log(Level.WARNING, "could not record the answer of an LLM call", e);
@@ -374,7 +415,13 @@ public final class TracingLlmProvider implements LlmProvider {
    * @param responseModel the model a failed stream named before it failed, or null
    * @param usage the token counts a failed stream reported before it failed, or null
    */
-  private void fail(Span span, ProviderInfo info, String model, Throwable error, long start, String responseModel,
+  private void fail(
+      Span span,
+      ProviderInfo info,
+      String model,
+      Throwable error,
+      long start,
+      String responseModel,
       Usage usage) {
     double seconds = (System.nanoTime() - start) / 1e9;
     try {

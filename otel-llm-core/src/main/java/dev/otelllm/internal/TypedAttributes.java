@@ -53,7 +53,10 @@ final class TypedAttributes {
       return true;
     }
     Class<?> type = list.get(0) == null ? null : list.get(0).getClass();
-    if (type != String.class && type != Long.class && type != Double.class && type != Boolean.class) {
+    if (type != String.class
+        && type != Long.class
+        && type != Double.class
+        && type != Boolean.class) {
       return false;
     }
     for (Object o : list) {

@@ -30,17 +30,18 @@ final class AttributeBuilder {
       case DOUBLE:
         b.put(AttributeKey.doubleKey(key), (Double) v.getValue());
         return;
-      case ARRAY: {
-        @SuppressWarnings("unchecked")
-        List<Value<?>> values = (List<Value<?>>) v.getValue();
-        ValueType type = homogeneousType(values);
-        if (type != null) {
-          putArray(b, key, values, type);
+      case ARRAY:
+        {
+          @SuppressWarnings("unchecked")
+          List<Value<?>> values = (List<Value<?>>) v.getValue();
+          ValueType type = homogeneousType(values);
+          if (type != null) {
+            putArray(b, key, values, type);
+            return;
+          }
+          b.put(AttributeKey.valueKey(key), v);
           return;
         }
-        b.put(AttributeKey.valueKey(key), v);
-        return;
-      }
       default:
         b.put(AttributeKey.valueKey(key), v);
     }
@@ -51,7 +52,10 @@ final class AttributeBuilder {
       return ValueType.STRING;
     }
     ValueType type = values.get(0).getType();
-    if (type != ValueType.STRING && type != ValueType.BOOLEAN && type != ValueType.LONG && type != ValueType.DOUBLE) {
+    if (type != ValueType.STRING
+        && type != ValueType.BOOLEAN
+        && type != ValueType.LONG
+        && type != ValueType.DOUBLE) {
       return null;
     }
     for (Value<?> value : values) {
@@ -63,7 +67,8 @@ final class AttributeBuilder {
   }
 
   @SuppressWarnings("unchecked")
-  private static void putArray(AttributesBuilder b, String key, List<Value<?>> values, ValueType type) {
+  private static void putArray(
+      AttributesBuilder b, String key, List<Value<?>> values, ValueType type) {
     List<Object> out = new ArrayList<>(values.size());
     for (Value<?> value : values) {
       out.add(value.getValue());

@@ -22,17 +22,17 @@ import java.util.zip.ZipException;
 
 /**
  * Reads spans that left the process, as the OpenTelemetry Collector's file exporter writes them —
- * OTLP JSON (one {@code ExportTraceServiceRequest} per line) or OTLP protobuf (each message preceded
- * by its length as 4 bytes, big-endian), either of them possibly gzip'd (detected from the first
- * bytes) — and turns the GenAI spans among them into interactions with the same mapping the
+ * OTLP JSON (one {@code ExportTraceServiceRequest} per line) or OTLP protobuf (each message
+ * preceded by its length as 4 bytes, big-endian), either of them possibly gzip'd (detected from the
+ * first bytes) — and turns the GenAI spans among them into interactions with the same mapping the
  * in-memory buffer uses. Other spans are counted and left out.
  *
  * <p>Streams: memory holds one line or record at a time, whatever the file's size, and a line or
  * record longer than {@link Builder#maxRecordBytes(int)} is passed over without being held. What
  * cannot be read (a malformed or over-long line, a truncated gzip stream, an attribute of an
  * unknown type, text that is not UTF-8) is reported with the file and line or record; by default
- * the reader goes on with the next line and keeps every good one, with
- * {@link Builder#failFast(boolean)} it stops at the first problem. A line is all or nothing: its
+ * the reader goes on with the next line and keeps every good one, with {@link
+ * Builder#failFast(boolean)} it stops at the first problem. A line is all or nothing: its
  * interactions are delivered only when the whole line was read. Instances are immutable and
  * thread-safe; each call blocks until its input is read.
  */
@@ -72,11 +72,16 @@ public final class OtlpFileReader {
    * @param otherSpans spans left out because they are not GenAI inference spans
    * @param problems problems reported (each skipped something)
    */
-  public record Result(long records, long spans, long interactions, long otherSpans, long problems) {
+  public record Result(
+      long records, long spans, long interactions, long otherSpans, long problems) {
     /** Sum of two results. */
     public Result and(Result other) {
-      return new Result(records + other.records, spans + other.spans, interactions + other.interactions,
-          otherSpans + other.otherSpans, problems + other.problems);
+      return new Result(
+          records + other.records,
+          spans + other.spans,
+          interactions + other.interactions,
+          otherSpans + other.otherSpans,
+          problems + other.problems);
     }
   }
 
@@ -120,7 +125,8 @@ public final class OtlpFileReader {
       }
     }
     if (startsWithZstd((BufferedInputStream) body)) {
-      c.problem("start", "zstd-compressed: decompress it first (zstd -d), or use gzip or no compression");
+      c.problem(
+          "start", "zstd-compressed: decompress it first (zstd -d), or use gzip or no compression");
       return c.result();
     }
     try {
@@ -148,8 +154,11 @@ public final class OtlpFileReader {
     in.mark(4);
     byte[] magic = in.readNBytes(4);
     in.reset();
-    return magic.length == 4 && (magic[0] & 0xff) == 0x28 && (magic[1] & 0xff) == 0xb5
-        && (magic[2] & 0xff) == 0x2f && (magic[3] & 0xff) == 0xfd;
+    return magic.length == 4
+        && (magic[0] & 0xff) == 0x28
+        && (magic[1] & 0xff) == 0xb5
+        && (magic[2] & 0xff) == 0x2f
+        && (magic[3] & 0xff) == 0xfd;
   }
 
   private static boolean isJson(BufferedInputStream in) throws IOException {
@@ -163,7 +172,8 @@ public final class OtlpFileReader {
         if (b == '{') {
           return true;
         }
-        if (b != ' ' && b != '\n' && b != '\r' && b != '\t' && b != 0xef && b != 0xbb && b != 0xbf) {
+        if (b != ' ' && b != '\n' && b != '\r' && b != '\t' && b != 0xef && b != 0xbb
+            && b != 0xbf) {
           return false;
         }
       }
@@ -187,8 +197,11 @@ public final class OtlpFileReader {
         int part = (newline < 0 ? n : newline) - start;
         if (!skipping && (long) line.length() + part > maxRecordBytes) {
           c.records++;
-          c.problem("line " + c.records, "line longer than " + maxRecordBytes
-              + " bytes (OtlpFileReader.Builder.maxRecordBytes): skipped");
+          c.problem(
+              "line " + c.records,
+              "line longer than "
+                  + maxRecordBytes
+                  + " bytes (OtlpFileReader.Builder.maxRecordBytes): skipped");
           skipping = true;
           line.clear();
         }
@@ -227,11 +240,14 @@ public final class OtlpFileReader {
     if (line.isBlank()) {
       return;
     }
-    c.read("line " + c.records, "line", (spans, problems) -> {
-      try (JsonParser p = line.parser()) {
-        OtlpJsonParser.parse(p, spans, problems);
-      }
-    });
+    c.read(
+        "line " + c.records,
+        "line",
+        (spans, problems) -> {
+          try (JsonParser p = line.parser()) {
+            OtlpJsonParser.parse(p, spans, problems);
+          }
+        });
   }
 
   private void readProtoRecords(InputStream in, Counter c) throws IOException {
@@ -247,19 +263,33 @@ public final class OtlpFileReader {
         c.problem("record " + c.records, "file ends inside a record's length (truncated file?)");
         return;
       }
-      long length = ((header[0] & 0xffL) << 24) | ((header[1] & 0xff) << 16) | ((header[2] & 0xff) << 8) | (header[3] & 0xff);
+      long length =
+          ((header[0] & 0xffL) << 24)
+              | ((header[1] & 0xff) << 16)
+              | ((header[2] & 0xff) << 8)
+              | (header[3] & 0xff);
       if (length > maxRecordBytes) {
         // Passed over, not read: the next record starts right after it.
         long skipped = skip(in, length);
         if (skipped < length) {
           // A stated length past the end of the input says more likely "not OTLP protobuf, or its
           // framing is lost" than "a record too long": one problem, naming both causes.
-          c.problem("record " + c.records, "file ends inside a record (" + skipped + " of " + length
-              + " bytes; truncated file? or not an OTLP protobuf file)");
+          c.problem(
+              "record " + c.records,
+              "file ends inside a record ("
+                  + skipped
+                  + " of "
+                  + length
+                  + " bytes; truncated file? or not an OTLP protobuf file)");
           return;
         }
-        c.problem("record " + c.records, "record of " + length + " bytes, longer than " + maxRecordBytes
-            + " bytes (OtlpFileReader.Builder.maxRecordBytes): skipped");
+        c.problem(
+            "record " + c.records,
+            "record of "
+                + length
+                + " bytes, longer than "
+                + maxRecordBytes
+                + " bytes (OtlpFileReader.Builder.maxRecordBytes): skipped");
         continue;
       }
       // Read what arrives rather than allocate the stated length at once: a corrupt length must
@@ -267,13 +297,17 @@ public final class OtlpFileReader {
       byte[] record = in.readNBytes((int) length);
       int read = record.length;
       if (read < length) {
-        c.problem("record " + c.records, "file ends inside a record (" + read + " of " + length + " bytes; truncated file?)");
+        c.problem(
+            "record " + c.records,
+            "file ends inside a record (" + read + " of " + length + " bytes; truncated file?)");
         return;
       }
       message = record;
       byte[] bytes = message;
-      c.read("record " + c.records, "record", (spans, problems) ->
-          OtlpProtoParser.parse(bytes, bytes.length, spans, problems));
+      c.read(
+          "record " + c.records,
+          "record",
+          (spans, problems) -> OtlpProtoParser.parse(bytes, bytes.length, spans, problems));
     }
   }
 
@@ -295,7 +329,10 @@ public final class OtlpFileReader {
   }
 
   private static String describe(Throwable e) {
-    String m = e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
+    String m =
+        e instanceof com.fasterxml.jackson.core.JsonProcessingException j
+            ? j.getOriginalMessage()
+            : e.getMessage();
     return m == null ? e.getClass().getSimpleName() : m.replace('\n', ' ');
   }
 
@@ -474,8 +511,11 @@ public final class OtlpFileReader {
      */
     public Builder maxRecordBytes(int maxRecordBytes) {
       if (maxRecordBytes < 1 || maxRecordBytes > MAX_RECORD_BYTES_LIMIT) {
-        throw new IllegalArgumentException("maxRecordBytes must be between 1 and " + MAX_RECORD_BYTES_LIMIT
-            + ", got " + maxRecordBytes);
+        throw new IllegalArgumentException(
+            "maxRecordBytes must be between 1 and "
+                + MAX_RECORD_BYTES_LIMIT
+                + ", got "
+                + maxRecordBytes);
       }
       this.maxRecordBytes = maxRecordBytes;
       return this;

@@ -20,8 +20,8 @@ import java.util.function.Consumer;
 /**
  * Reads one OTLP JSON document ({@code ExportTraceServiceRequest} / {@code TracesData}, as the
  * OpenTelemetry Collector's file exporter writes one per line) with a streaming parser and hands
- * each span to a sink. Accepts the protobuf-JSON field names in camelCase and snake_case, ids in hex
- * or base64, integers as strings or numbers, enums as numbers or names.
+ * each span to a sink. Accepts the protobuf-JSON field names in camelCase and snake_case, ids in
+ * hex or base64, integers as strings or numbers, enums as numbers or names.
  */
 final class OtlpJsonParser {
   private OtlpJsonParser() {}
@@ -44,19 +44,22 @@ final class OtlpJsonParser {
   /** The text of a scalar value; for an object or array, skips it and fails the line. */
   private static String text(JsonParser p, String field) throws IOException {
     if (p.currentToken() == JsonToken.START_OBJECT || p.currentToken() == JsonToken.START_ARRAY) {
-      throw new IOException("field '" + field + "' must be a string or number, found " + p.currentToken());
+      throw new IOException(
+          "field '" + field + "' must be a string or number, found " + p.currentToken());
     }
     return p.getText();
   }
 
-  static void parse(JsonParser p, Consumer<SpanData> sink, Consumer<String> problems) throws IOException {
+  static void parse(JsonParser p, Consumer<SpanData> sink, Consumer<String> problems)
+      throws IOException {
     if (p.nextToken() != JsonToken.START_OBJECT) {
       throw new IOException("expected a JSON object, found " + p.currentToken());
     }
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String name = p.currentName();
       JsonToken t = p.nextToken();
-      if ((name.equals("resourceSpans") || name.equals("resource_spans")) && t == JsonToken.START_ARRAY) {
+      if ((name.equals("resourceSpans") || name.equals("resource_spans"))
+          && t == JsonToken.START_ARRAY) {
         while (p.nextToken() == JsonToken.START_OBJECT) {
           resourceSpans(p, sink, problems);
         }
@@ -69,12 +72,16 @@ final class OtlpJsonParser {
     }
   }
 
-  private static void resourceSpans(JsonParser p, Consumer<SpanData> sink, Consumer<String> problems) throws IOException {
+  private static void resourceSpans(
+      JsonParser p, Consumer<SpanData> sink, Consumer<String> problems) throws IOException {
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String name = p.currentName();
       JsonToken t = p.nextToken();
-      boolean scopes = name.equals("scopeSpans") || name.equals("scope_spans")
-          || name.equals("instrumentationLibrarySpans") || name.equals("instrumentation_library_spans");
+      boolean scopes =
+          name.equals("scopeSpans")
+              || name.equals("scope_spans")
+              || name.equals("instrumentationLibrarySpans")
+              || name.equals("instrumentation_library_spans");
       if (scopes && t == JsonToken.START_ARRAY) {
         while (p.nextToken() == JsonToken.START_OBJECT) {
           scopeSpans(p, sink, problems);
@@ -85,7 +92,8 @@ final class OtlpJsonParser {
     }
   }
 
-  private static void scopeSpans(JsonParser p, Consumer<SpanData> sink, Consumer<String> problems) throws IOException {
+  private static void scopeSpans(JsonParser p, Consumer<SpanData> sink, Consumer<String> problems)
+      throws IOException {
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String name = p.currentName();
       JsonToken t = p.nextToken();
@@ -103,7 +111,8 @@ final class OtlpJsonParser {
     }
   }
 
-  private static SpanData span(JsonParser p, Consumer<String> problems) throws IOException, SpanProblem {
+  private static SpanData span(JsonParser p, Consumer<String> problems)
+      throws IOException, SpanProblem {
     String traceId = "";
     String spanId = "";
     String parentSpanId = "";
@@ -192,7 +201,8 @@ final class OtlpJsonParser {
     return keyValue(p, problems, 0);
   }
 
-  private static KeyValue keyValue(JsonParser p, Consumer<String> problems, int depth) throws IOException {
+  private static KeyValue keyValue(JsonParser p, Consumer<String> problems, int depth)
+      throws IOException {
     String key = null;
     Value<?> value = null;
     boolean hadValue = false;
@@ -222,7 +232,8 @@ final class OtlpJsonParser {
   private static Value<?> anyValue(JsonParser p, String key, Consumer<String> problems, int depth)
       throws IOException {
     if (depth > MAX_DEPTH) {
-      throw new IOException("attribute '" + key + "': values nested deeper than " + MAX_DEPTH + " levels");
+      throw new IOException(
+          "attribute '" + key + "': values nested deeper than " + MAX_DEPTH + " levels");
     }
     if (p.currentToken() != JsonToken.START_OBJECT) {
       problems.accept("attribute '" + key + "' skipped: value is not an AnyValue object");
@@ -241,7 +252,10 @@ final class OtlpJsonParser {
           break;
         case "boolValue":
         case "bool_value":
-          value = Value.of(t == JsonToken.VALUE_TRUE || (t == JsonToken.VALUE_STRING && "true".equals(p.getText())));
+          value =
+              Value.of(
+                  t == JsonToken.VALUE_TRUE
+                      || (t == JsonToken.VALUE_STRING && "true".equals(p.getText())));
           break;
         case "intValue":
         case "int_value":
@@ -252,47 +266,49 @@ final class OtlpJsonParser {
           value = Value.of(doubleValue(p));
           break;
         case "arrayValue":
-        case "array_value": {
-          List<Value<?>> values = new ArrayList<>();
-          if (t == JsonToken.START_OBJECT) {
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-              String f = p.currentName();
-              if (p.nextToken() == JsonToken.START_ARRAY && f.equals("values")) {
-                while (p.nextToken() == JsonToken.START_OBJECT) {
-                  Value<?> v = anyValue(p, key, problems, depth + 1);
-                  if (v != null) {
-                    values.add(v);
+        case "array_value":
+          {
+            List<Value<?>> values = new ArrayList<>();
+            if (t == JsonToken.START_OBJECT) {
+              while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String f = p.currentName();
+                if (p.nextToken() == JsonToken.START_ARRAY && f.equals("values")) {
+                  while (p.nextToken() == JsonToken.START_OBJECT) {
+                    Value<?> v = anyValue(p, key, problems, depth + 1);
+                    if (v != null) {
+                      values.add(v);
+                    }
                   }
+                } else {
+                  p.skipChildren();
                 }
-              } else {
-                p.skipChildren();
               }
             }
+            value = Value.of(values);
+            break;
           }
-          value = Value.of(values);
-          break;
-        }
         case "kvlistValue":
-        case "kvlist_value": {
-          List<KeyValue> kvs = new ArrayList<>();
-          if (t == JsonToken.START_OBJECT) {
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-              String f = p.currentName();
-              if (p.nextToken() == JsonToken.START_ARRAY && f.equals("values")) {
-                while (p.nextToken() == JsonToken.START_OBJECT) {
-                  KeyValue kv = keyValue(p, problems, depth + 1);
-                  if (kv != null) {
-                    kvs.add(kv);
+        case "kvlist_value":
+          {
+            List<KeyValue> kvs = new ArrayList<>();
+            if (t == JsonToken.START_OBJECT) {
+              while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String f = p.currentName();
+                if (p.nextToken() == JsonToken.START_ARRAY && f.equals("values")) {
+                  while (p.nextToken() == JsonToken.START_OBJECT) {
+                    KeyValue kv = keyValue(p, problems, depth + 1);
+                    if (kv != null) {
+                      kvs.add(kv);
+                    }
                   }
+                } else {
+                  p.skipChildren();
                 }
-              } else {
-                p.skipChildren();
               }
             }
+            value = AttributeBuilder.kvlist(kvs);
+            break;
           }
-          value = AttributeBuilder.kvlist(kvs);
-          break;
-        }
         case "bytesValue":
         case "bytes_value":
           value = Value.of(Base64.getDecoder().decode(p.getText()));
@@ -309,7 +325,8 @@ final class OtlpJsonParser {
     return value;
   }
 
-  private static List<EventData> events(JsonParser p, Consumer<String> problems) throws IOException {
+  private static List<EventData> events(JsonParser p, Consumer<String> problems)
+      throws IOException {
     if (p.currentToken() != JsonToken.START_ARRAY) {
       p.skipChildren();
       return List.of();
@@ -356,11 +373,12 @@ final class OtlpJsonParser {
         message = text(p, field);
       } else if (field.equals("code")) {
         String c = t == JsonToken.VALUE_STRING ? p.getText() : String.valueOf(p.getIntValue());
-        code = switch (c) {
-          case "1", "STATUS_CODE_OK" -> StatusCode.OK;
-          case "2", "STATUS_CODE_ERROR" -> StatusCode.ERROR;
-          default -> StatusCode.UNSET;
-        };
+        code =
+            switch (c) {
+              case "1", "STATUS_CODE_OK" -> StatusCode.OK;
+              case "2", "STATUS_CODE_ERROR" -> StatusCode.ERROR;
+              default -> StatusCode.UNSET;
+            };
       } else {
         p.skipChildren();
       }
@@ -369,7 +387,8 @@ final class OtlpJsonParser {
   }
 
   private static SpanKind kind(JsonParser p) throws IOException {
-    String k = p.currentToken() == JsonToken.VALUE_STRING ? p.getText() : String.valueOf(p.getIntValue());
+    String k =
+        p.currentToken() == JsonToken.VALUE_STRING ? p.getText() : String.valueOf(p.getIntValue());
     return switch (k) {
       case "2", "SPAN_KIND_SERVER" -> SpanKind.SERVER;
       case "3", "SPAN_KIND_CLIENT" -> SpanKind.CLIENT;
@@ -417,7 +436,10 @@ final class OtlpJsonParser {
     return p.getDoubleValue();
   }
 
-  /** Lowercase hex of an id given in hex or base64, or null when it is neither of {@code bytes} bytes. */
+  /**
+   * Lowercase hex of an id given in hex or base64, or null when it is neither of {@code bytes}
+   * bytes.
+   */
   static String id(String text, int bytes) {
     if (text.length() == bytes * 2 && isHex(text)) {
       return text.toLowerCase(java.util.Locale.ROOT);

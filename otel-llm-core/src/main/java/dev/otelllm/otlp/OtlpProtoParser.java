@@ -10,10 +10,10 @@ import io.opentelemetry.sdk.trace.data.EventData;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.data.StatusData;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -49,7 +49,8 @@ final class OtlpProtoParser {
     this.depth = depth;
   }
 
-  static void parse(byte[] message, int length, Consumer<SpanData> sink, Consumer<String> problems) throws IOException {
+  static void parse(byte[] message, int length, Consumer<SpanData> sink, Consumer<String> problems)
+      throws IOException {
     OtlpProtoParser r = new OtlpProtoParser(message, 0, length, 0);
     while (r.pos < r.limit) {
       int tag = r.tag();
@@ -61,7 +62,8 @@ final class OtlpProtoParser {
     }
   }
 
-  private void resourceSpans(Consumer<SpanData> sink, Consumer<String> problems) throws IOException {
+  private void resourceSpans(Consumer<SpanData> sink, Consumer<String> problems)
+      throws IOException {
     while (pos < limit) {
       int tag = tag();
       int field = tag >>> 3;
@@ -128,8 +130,17 @@ final class OtlpProtoParser {
     if (parentSpanId.length != 0 && parentSpanId.length != 8) {
       throw new OtlpJsonParser.SpanProblem("invalid parent span id");
     }
-    return new OtlpSpan(name, kind, Hex.of(traceId), Hex.of(spanId),
-        parentSpanId.length == 0 ? "" : Hex.of(parentSpanId), status, start, end, attributes.build(), events);
+    return new OtlpSpan(
+        name,
+        kind,
+        Hex.of(traceId),
+        Hex.of(spanId),
+        parentSpanId.length == 0 ? "" : Hex.of(parentSpanId),
+        status,
+        start,
+        end,
+        attributes.build(),
+        events);
   }
 
   private EventData event(Consumer<String> problems) throws IOException {
@@ -320,10 +331,13 @@ final class OtlpProtoParser {
   private String string(int tag) throws IOException {
     int len = length(tag);
     try {
-      String s = StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(buf, pos, len)).toString();
+      String s =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(ByteBuffer.wrap(buf, pos, len))
+              .toString();
       pos += len;
       return s;
     } catch (CharacterCodingException e) {
@@ -366,13 +380,15 @@ final class OtlpProtoParser {
         need(4);
         pos += 4;
       }
-      default -> throw new IOException("unsupported protobuf wire type " + (tag & 7) + " at byte " + pos);
+      default ->
+          throw new IOException("unsupported protobuf wire type " + (tag & 7) + " at byte " + pos);
     }
   }
 
   private void expect(int tag, int wireType) throws IOException {
     if ((tag & 7) != wireType) {
-      throw new IOException("field " + (tag >>> 3) + " has wire type " + (tag & 7) + ", expected " + wireType);
+      throw new IOException(
+          "field " + (tag >>> 3) + " has wire type " + (tag & 7) + ", expected " + wireType);
     }
   }
 

@@ -16,8 +16,8 @@ import java.util.List;
 
 /**
  * A span read back from an OTLP file, as {@link SpanData}, so that the one span-to-interaction
- * mapping reads it exactly as it reads a live span. Links, the resource and the scope are not
- * read: the mapping does not use them.
+ * mapping reads it exactly as it reads a live span. Links, the resource and the scope are not read:
+ * the mapping does not use them.
  */
 final class OtlpSpan implements SpanData {
   private final String name;
@@ -30,14 +30,26 @@ final class OtlpSpan implements SpanData {
   private final Attributes attributes;
   private final List<EventData> events;
 
-  OtlpSpan(String name, SpanKind kind, String traceId, String spanId, String parentSpanId, StatusData status,
-      long start, long end, Attributes attributes, List<EventData> events) {
+  OtlpSpan(
+      String name,
+      SpanKind kind,
+      String traceId,
+      String spanId,
+      String parentSpanId,
+      StatusData status,
+      long start,
+      long end,
+      Attributes attributes,
+      List<EventData> events) {
     this.name = name;
     this.kind = kind;
-    this.context = SpanContext.create(traceId, spanId, TraceFlags.getSampled(), TraceState.getDefault());
-    this.parent = parentSpanId.isEmpty()
-        ? SpanContext.getInvalid()
-        : SpanContext.create(traceId, parentSpanId, TraceFlags.getSampled(), TraceState.getDefault());
+    this.context =
+        SpanContext.create(traceId, spanId, TraceFlags.getSampled(), TraceState.getDefault());
+    this.parent =
+        parentSpanId.isEmpty()
+            ? SpanContext.getInvalid()
+            : SpanContext.create(
+                traceId, parentSpanId, TraceFlags.getSampled(), TraceState.getDefault());
     this.status = status;
     this.start = start;
     this.end = end;

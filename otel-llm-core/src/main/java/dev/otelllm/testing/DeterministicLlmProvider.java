@@ -79,7 +79,8 @@ public final class DeterministicLlmProvider implements LlmProvider {
     } else if (repeatLast) {
       step = script.get(script.size() - 1);
     } else {
-      throw new IllegalStateException("script exhausted: " + script.size() + " answers scripted, call " + (n + 1));
+      throw new IllegalStateException(
+          "script exhausted: " + script.size() + " answers scripted, call " + (n + 1));
     }
     LlmResponse answer = step.apply(request);
     LlmResponse.Builder out = answer.toBuilder();
@@ -87,7 +88,8 @@ public final class DeterministicLlmProvider implements LlmProvider {
       out.finishReason(answer.toolCalls().isEmpty() ? "stop" : "tool_calls");
     }
     if (answer.usage().isEmpty()) {
-      out.usage(fixedUsage != null ? fixedUsage : Usage.of(tokens(request), tokens(answer.content())));
+      out.usage(
+          fixedUsage != null ? fixedUsage : Usage.of(tokens(request), tokens(answer.content())));
     }
     if (answer.model().isEmpty()) {
       out.model(request.model().orElse(info.model()));
@@ -150,9 +152,10 @@ public final class DeterministicLlmProvider implements LlmProvider {
     /** Next step: throw this exception. */
     public Builder fail(RuntimeException error) {
       Objects.requireNonNull(error, "error");
-      script.add(r -> {
-        throw error;
-      });
+      script.add(
+          r -> {
+            throw error;
+          });
       return this;
     }
 

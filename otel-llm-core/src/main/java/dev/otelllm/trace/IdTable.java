@@ -5,14 +5,15 @@ import java.util.Arrays;
 /**
  * A hash table from a 128-bit id (two longs; span ids use only the low one) to a value, with open
  * addressing and linear probing. It replaces a {@code HashMap<String, ?>} in the buffer's indexes:
- * no hex string and no node object per entry. Operations work on a slot found by one probe
- * ({@link #find}), so that a get-then-change touches the table once; the two halves of a key sit
- * side by side in one array. Not thread-safe: guarded by the buffer's lock.
+ * no hex string and no node object per entry. Operations work on a slot found by one probe ({@link
+ * #find}), so that a get-then-change touches the table once; the two halves of a key sit side by
+ * side in one array. Not thread-safe: guarded by the buffer's lock.
  */
 final class IdTable {
   private static final float LOAD = 0.75f;
 
-  // keys[2 * slot] is the high half, keys[2 * slot + 1] the low half; a slot is free when its value is null.
+  // keys[2 * slot] is the high half, keys[2 * slot + 1] the low half; a slot is free when its value
+  // is null.
   private long[] keys;
   private Object[] values;
   private int size;
@@ -96,8 +97,8 @@ final class IdTable {
   }
 
   /**
-   * Empties a slot that {@link #find} returned (>= 0); later entries of its probe run move back
-   * so that lookups still find them.
+   * Empties a slot that {@link #find} returned (>= 0); later entries of its probe run move back so
+   * that lookups still find them.
    */
   void removeAt(int slot) {
     int mask = values.length - 1;

@@ -55,8 +55,8 @@ public final class LlmTrace {
   /**
    * One interaction.
    *
-   * @throws IllegalArgumentException when an id is not hex of the right length, or the duration
-   *     is negative
+   * @throws IllegalArgumentException when an id is not hex of the right length, or the duration is
+   *     negative
    */
   public LlmTrace(
       String traceId,
@@ -89,7 +89,8 @@ public final class LlmTrace {
       throw new IllegalArgumentException("spanId must be 16 hex digits, was '" + spanId + "'");
     }
     if (!parentSpanId.isEmpty() && parentSpanId.length() != 16) {
-      throw new IllegalArgumentException("parentSpanId must be empty or 16 hex digits, was '" + parentSpanId + "'");
+      throw new IllegalArgumentException(
+          "parentSpanId must be empty or 16 hex digits, was '" + parentSpanId + "'");
     }
     if (durationNanos < 0) {
       throw new IllegalArgumentException("durationNanos must be >= 0, was " + durationNanos);
@@ -98,7 +99,10 @@ public final class LlmTrace {
     this.traceIdLow = HexIds.parse(traceId, 16, "traceId must be 32 hex digits");
     this.spanIdBits = HexIds.parse(spanId, 0, "spanId must be 16 hex digits");
     this.hasParent = !parentSpanId.isEmpty();
-    this.parentSpanIdBits = hasParent ? HexIds.parse(parentSpanId, 0, "parentSpanId must be empty or 16 hex digits") : 0;
+    this.parentSpanIdBits =
+        hasParent
+            ? HexIds.parse(parentSpanId, 0, "parentSpanId must be empty or 16 hex digits")
+            : 0;
     this.startEpochNanos = startEpochNanos;
     this.durationNanos = durationNanos;
     this.operation = Objects.requireNonNull(operation, "operation");
@@ -120,18 +124,43 @@ public final class LlmTrace {
   /**
    * This interaction without its content (system prompt, messages, tool definitions, answer text,
    * tool-call arguments and other answer parts), marked as truncated: what the buffer keeps of an
-   * interaction larger than its byte bound on its own. Ids, timing, usage, parameters, metadata
-   * and error stay.
+   * interaction larger than its byte bound on its own. Ids, timing, usage, parameters, metadata and
+   * error stay.
    */
   LlmTrace withoutContent() {
     List<Part.ToolCall> calls = new ArrayList<>(response.toolCalls().size());
     for (Part.ToolCall c : response.toolCalls()) {
       calls.add(new Part.ToolCall(c.id(), c.name(), Map.of()));
     }
-    Response stripped = new Response("", calls, response.finishReason(), response.usage(), response.model(),
-        response.id(), List.of(), response.timeToFirstChunkSeconds());
-    return new LlmTrace(traceId(), spanId(), parentSpanId(), startEpochNanos, durationNanos, operation, provider,
-        model, server, "", List.of(), parameters, List.of(), stripped, metadata, sessionId, error, contentCapture,
+    Response stripped =
+        new Response(
+            "",
+            calls,
+            response.finishReason(),
+            response.usage(),
+            response.model(),
+            response.id(),
+            List.of(),
+            response.timeToFirstChunkSeconds());
+    return new LlmTrace(
+        traceId(),
+        spanId(),
+        parentSpanId(),
+        startEpochNanos,
+        durationNanos,
+        operation,
+        provider,
+        model,
+        server,
+        "",
+        List.of(),
+        parameters,
+        List.of(),
+        stripped,
+        metadata,
+        sessionId,
+        error,
+        contentCapture,
         true);
   }
 
@@ -245,31 +274,89 @@ public final class LlmTrace {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof LlmTrace t && traceIdHigh == t.traceIdHigh && traceIdLow == t.traceIdLow
-        && spanIdBits == t.spanIdBits && hasParent == t.hasParent && parentSpanIdBits == t.parentSpanIdBits
-        && startEpochNanos == t.startEpochNanos && durationNanos == t.durationNanos
-        && contentTruncated == t.contentTruncated && operation.equals(t.operation) && provider.equals(t.provider)
-        && model.equals(t.model) && server.equals(t.server) && systemPrompt.equals(t.systemPrompt)
-        && messages.equals(t.messages) && parameters.equals(t.parameters) && tools.equals(t.tools)
-        && response.equals(t.response) && metadata.equals(t.metadata) && sessionId.equals(t.sessionId)
-        && error.equals(t.error) && contentCapture.equals(t.contentCapture);
+    return o instanceof LlmTrace t
+        && traceIdHigh == t.traceIdHigh
+        && traceIdLow == t.traceIdLow
+        && spanIdBits == t.spanIdBits
+        && hasParent == t.hasParent
+        && parentSpanIdBits == t.parentSpanIdBits
+        && startEpochNanos == t.startEpochNanos
+        && durationNanos == t.durationNanos
+        && contentTruncated == t.contentTruncated
+        && operation.equals(t.operation)
+        && provider.equals(t.provider)
+        && model.equals(t.model)
+        && server.equals(t.server)
+        && systemPrompt.equals(t.systemPrompt)
+        && messages.equals(t.messages)
+        && parameters.equals(t.parameters)
+        && tools.equals(t.tools)
+        && response.equals(t.response)
+        && metadata.equals(t.metadata)
+        && sessionId.equals(t.sessionId)
+        && error.equals(t.error)
+        && contentCapture.equals(t.contentCapture);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(traceIdHigh, traceIdLow, spanIdBits, parentSpanIdBits, startEpochNanos, durationNanos,
-        provider, model, systemPrompt, messages, response, metadata, sessionId);
+    return Objects.hash(
+        traceIdHigh,
+        traceIdLow,
+        spanIdBits,
+        parentSpanIdBits,
+        startEpochNanos,
+        durationNanos,
+        provider,
+        model,
+        systemPrompt,
+        messages,
+        response,
+        metadata,
+        sessionId);
   }
 
   @Override
   public String toString() {
-    return "LlmTrace{traceId=" + traceId() + ", spanId=" + spanId() + ", parentSpanId=" + parentSpanId()
-        + ", timestamp=" + isoTimestamp() + ", durationNanos=" + durationNanos + ", operation=" + operation
-        + ", provider=" + provider + ", model=" + model + ", server=" + server + ", sessionId=" + sessionId
-        + ", metadata=" + metadata + ", parameters=" + parameters + ", error=" + error
-        + ", contentCapture=" + contentCapture + ", contentTruncated=" + contentTruncated
-        + ", systemPrompt=" + systemPrompt + ", messages=" + messages + ", tools=" + tools
-        + ", response=" + response + "}";
+    return "LlmTrace{traceId="
+        + traceId()
+        + ", spanId="
+        + spanId()
+        + ", parentSpanId="
+        + parentSpanId()
+        + ", timestamp="
+        + isoTimestamp()
+        + ", durationNanos="
+        + durationNanos
+        + ", operation="
+        + operation
+        + ", provider="
+        + provider
+        + ", model="
+        + model
+        + ", server="
+        + server
+        + ", sessionId="
+        + sessionId
+        + ", metadata="
+        + metadata
+        + ", parameters="
+        + parameters
+        + ", error="
+        + error
+        + ", contentCapture="
+        + contentCapture
+        + ", contentTruncated="
+        + contentTruncated
+        + ", systemPrompt="
+        + systemPrompt
+        + ", messages="
+        + messages
+        + ", tools="
+        + tools
+        + ", response="
+        + response
+        + "}";
   }
 
   /**
@@ -301,8 +388,8 @@ public final class LlmTrace {
   }
 
   /**
-   * What the model answered. Immutable; token counts are kept inline rather than as a {@link
-   * Usage} object, because every kept interaction carries one.
+   * What the model answered. Immutable; token counts are kept inline rather than as a {@link Usage}
+   * object, because every kept interaction carries one.
    */
   public static final class Response {
     private static final long NO_USAGE = -1;
@@ -329,8 +416,14 @@ public final class LlmTrace {
      * @param id the provider's response id, or {@code ""}
      * @param otherParts reasoning and other non-text, non-tool-call parts
      */
-    public Response(String content, List<Part.ToolCall> toolCalls, String finishReason,
-        Optional<Usage> usage, String model, String id, List<Part> otherParts) {
+    public Response(
+        String content,
+        List<Part.ToolCall> toolCalls,
+        String finishReason,
+        Optional<Usage> usage,
+        String model,
+        String id,
+        List<Part> otherParts) {
       this(content, toolCalls, finishReason, usage, model, id, otherParts, OptionalDouble.empty());
     }
 
@@ -339,8 +432,14 @@ public final class LlmTrace {
      *
      * @param timeToFirstChunkSeconds {@code gen_ai.response.time_to_first_chunk}, when streamed
      */
-    public Response(String content, List<Part.ToolCall> toolCalls, String finishReason,
-        Optional<Usage> usage, String model, String id, List<Part> otherParts,
+    public Response(
+        String content,
+        List<Part.ToolCall> toolCalls,
+        String finishReason,
+        Optional<Usage> usage,
+        String model,
+        String id,
+        List<Part> otherParts,
         OptionalDouble timeToFirstChunkSeconds) {
       this.content = Objects.requireNonNull(content, "content");
       this.toolCalls = List.copyOf(toolCalls);
@@ -354,13 +453,17 @@ public final class LlmTrace {
       this.cacheReadInputTokens = u == null ? 0 : u.cacheReadInputTokens();
       this.cacheCreationInputTokens = u == null ? 0 : u.cacheCreationInputTokens();
       this.reasoningOutputTokens = u == null ? 0 : u.reasoningOutputTokens();
-      this.timeToFirstChunkSeconds = Objects.requireNonNull(timeToFirstChunkSeconds, "timeToFirstChunkSeconds")
-          .orElse(Double.NaN);
+      this.timeToFirstChunkSeconds =
+          Objects.requireNonNull(timeToFirstChunkSeconds, "timeToFirstChunkSeconds")
+              .orElse(Double.NaN);
     }
 
-    /** Seconds from the request to the first chunk of a streamed answer; empty when not streamed. */
+    /**
+     * Seconds from the request to the first chunk of a streamed answer; empty when not streamed.
+     */
     public OptionalDouble timeToFirstChunkSeconds() {
-      return Double.isNaN(timeToFirstChunkSeconds) ? OptionalDouble.empty()
+      return Double.isNaN(timeToFirstChunkSeconds)
+          ? OptionalDouble.empty()
           : OptionalDouble.of(timeToFirstChunkSeconds);
     }
 
@@ -381,8 +484,13 @@ public final class LlmTrace {
       if (inputTokens == NO_USAGE) {
         return Optional.empty();
       }
-      return Optional.of(new Usage(inputTokens, outputTokens, cacheReadInputTokens, cacheCreationInputTokens,
-          reasoningOutputTokens));
+      return Optional.of(
+          new Usage(
+              inputTokens,
+              outputTokens,
+              cacheReadInputTokens,
+              cacheCreationInputTokens,
+              reasoningOutputTokens));
     }
 
     public String model() {
@@ -399,28 +507,45 @@ public final class LlmTrace {
 
     @Override
     public boolean equals(Object o) {
-      return o instanceof Response r && content.equals(r.content) && toolCalls.equals(r.toolCalls)
-          && finishReason.equals(r.finishReason) && model.equals(r.model) && id.equals(r.id)
-          && otherParts.equals(r.otherParts) && usage().equals(r.usage())
+      return o instanceof Response r
+          && content.equals(r.content)
+          && toolCalls.equals(r.toolCalls)
+          && finishReason.equals(r.finishReason)
+          && model.equals(r.model)
+          && id.equals(r.id)
+          && otherParts.equals(r.otherParts)
+          && usage().equals(r.usage())
           && Double.compare(timeToFirstChunkSeconds, r.timeToFirstChunkSeconds) == 0;
     }
 
     @Override
     public int hashCode() {
-      return Objects.hash(content, toolCalls, finishReason, model, id, otherParts, inputTokens, outputTokens);
+      return Objects.hash(
+          content, toolCalls, finishReason, model, id, otherParts, inputTokens, outputTokens);
     }
 
     @Override
     public String toString() {
-      return "Response{finishReason=" + finishReason + ", model=" + model + ", id=" + id + ", usage=" + usage()
-          + ", toolCalls=" + toolCalls + ", content=" + content + "}";
+      return "Response{finishReason="
+          + finishReason
+          + ", model="
+          + model
+          + ", id="
+          + id
+          + ", usage="
+          + usage()
+          + ", toolCalls="
+          + toolCalls
+          + ", content="
+          + content
+          + "}";
     }
   }
 
   /**
-   * The interaction recorded in an ended span, or empty when the span is not a GenAI inference
-   * span (chat, text_completion, generate_content). Never throws for odd attribute values: what
-   * cannot be read is left empty.
+   * The interaction recorded in an ended span, or empty when the span is not a GenAI inference span
+   * (chat, text_completion, generate_content). Never throws for odd attribute values: what cannot
+   * be read is left empty.
    */
   public static Optional<LlmTrace> fromSpan(SpanData span) {
     return SpanMapper.toTrace(span);
@@ -456,7 +581,9 @@ public final class LlmTrace {
     return error.isPresent();
   }
 
-  /** The start time as ISO-8601 in UTC with microseconds, e.g. {@code 2025-11-08T12:34:56.789012Z}. */
+  /**
+   * The start time as ISO-8601 in UTC with microseconds, e.g. {@code 2025-11-08T12:34:56.789012Z}.
+   */
   public String isoTimestamp() {
     return dev.otelllm.internal.Timestamps.iso(timestamp());
   }
@@ -481,8 +608,8 @@ public final class LlmTrace {
    *
    * <ul>
    *   <li>{@code messages} is {@link #history()}: what was sent before the prompt;
-   *   <li>{@code tools} the tool definitions sent ({@code name, description, parameters}), null when
-   *       none were;
+   *   <li>{@code tools} the tool definitions sent ({@code name, description, parameters}), null
+   *       when none were;
    *   <li>{@code parameters} always has {@code temperature}, {@code max_tokens} and {@code
    *       max_output_tokens} (null when not set; both token keys carry the request's output limit,
    *       {@code gen_ai.request.max_tokens}), then every other parameter that was sent;
@@ -494,8 +621,8 @@ public final class LlmTrace {
    *       error_message} for a failed call (a call's own metadata cannot use these keys).
    * </ul>
    *
-   * <p>The maps of the form itself are mutable copies; values nested in metadata and parameters
-   * are immutable. Changing it changes nothing recorded.
+   * <p>The maps of the form itself are mutable copies; values nested in metadata and parameters are
+   * immutable. Changing it changes nothing recorded.
    */
   public Map<String, Object> toMap() {
     Map<String, Object> map = new LinkedHashMap<>();
@@ -602,7 +729,10 @@ public final class LlmTrace {
     String content = m.text();
     for (Part p : m.parts()) {
       if (p instanceof Part.ToolCallResponse r) {
-        content = r.response() instanceof String s ? s : dev.otelllm.internal.JsonTree.toJson(r.response());
+        content =
+            r.response() instanceof String s
+                ? s
+                : dev.otelllm.internal.JsonTree.toJson(r.response());
       }
     }
     return content;

@@ -12,15 +12,16 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * A sampler that lets an application sample its exports while the in-memory buffer still sees
- * every LLM interaction: where the wrapped sampler drops a GenAI span (one that has {@code
+ * A sampler that lets an application sample its exports while the in-memory buffer still sees every
+ * LLM interaction: where the wrapped sampler drops a GenAI span (one that has {@code
  * gen_ai.operation.name} at start), it records the span without sampling it. Processors such as
  * {@link TraceBuffer} then see it end; batch exporters, which export sampled spans only, do not
  * send it. Every other decision is the wrapped sampler's. Thread-safe.
  */
 public final class RecordGenAiSampler implements Sampler {
 
-  private static final SamplingResult RECORD_ONLY = SamplingResult.create(SamplingDecision.RECORD_ONLY);
+  private static final SamplingResult RECORD_ONLY =
+      SamplingResult.create(SamplingDecision.RECORD_ONLY);
 
   private final Sampler delegate;
 
@@ -34,9 +35,15 @@ public final class RecordGenAiSampler implements Sampler {
   }
 
   @Override
-  public SamplingResult shouldSample(Context parentContext, String traceId, String name,
-      SpanKind spanKind, Attributes attributes, List<LinkData> parentLinks) {
-    SamplingResult result = delegate.shouldSample(parentContext, traceId, name, spanKind, attributes, parentLinks);
+  public SamplingResult shouldSample(
+      Context parentContext,
+      String traceId,
+      String name,
+      SpanKind spanKind,
+      Attributes attributes,
+      List<LinkData> parentLinks) {
+    SamplingResult result =
+        delegate.shouldSample(parentContext, traceId, name, spanKind, attributes, parentLinks);
     if (result.getDecision() == SamplingDecision.DROP
         && attributes.get(GenAiIncubatingAttributes.GEN_AI_OPERATION_NAME) != null) {
       return RECORD_ONLY;

@@ -13,12 +13,13 @@ import java.util.Objects;
  * <p>An interaction joins this history when its span starts in a context that carries this object
  * ({@link #storeIn(Context)}): the object itself, not the session id in the baggage, decides. So
  * baggage from an upstream service that names the same session id cannot write into it, and two
- * sessions that share an id keep separate histories. Bounded by its own {@code maxKept} (the
- * oldest are dropped past it); {@link #close()} frees it. Thread-safe.
+ * sessions that share an id keep separate histories. Bounded by its own {@code maxKept} (the oldest
+ * are dropped past it); {@link #close()} frees it. Thread-safe.
  */
 public final class SessionHistory implements AutoCloseable {
 
-  static final ContextKey<SessionHistory> CONTEXT_KEY = ContextKey.named("otel-llm-session-history");
+  static final ContextKey<SessionHistory> CONTEXT_KEY =
+      ContextKey.named("otel-llm-session-history");
 
   private final TraceBuffer buffer;
   private final String sessionId;

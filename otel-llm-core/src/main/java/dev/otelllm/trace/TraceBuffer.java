@@ -31,8 +31,8 @@ import java.util.logging.Logger;
  *
  * <p>Thread-safe. {@link #onEnd} does the span-to-record mapping on the ending thread without a
  * lock, then holds a private lock only for O(1) work (append, evict the oldest, update the span,
- * trace and session indexes); it never throws. Reads copy what they return under the same lock,
- * in time proportional to their result, so they never block writers for long. Lookups by span id,
+ * trace and session indexes); it never throws. Reads copy what they return under the same lock, in
+ * time proportional to their result, so they never block writers for long. Lookups by span id,
  * trace id and session id use indexes.
  *
  * <p>A live session can have its interactions kept apart from the ring ({@link
@@ -49,7 +49,8 @@ public final class TraceBuffer implements SpanProcessor {
 
   private final int maxTraces;
   private final long maxBytes;
-  private final java.util.concurrent.atomic.AtomicLong oversized = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong oversized =
+      new java.util.concurrent.atomic.AtomicLong();
 
   private final Object lock = new Object();
   // Guarded by lock: a circular array, oldest at head.
@@ -126,8 +127,10 @@ public final class TraceBuffer implements SpanProcessor {
   @Override
   public void onEnd(ReadableSpan span) {
     try {
-      SessionHistory history = startedInSession.isEmpty() ? null
-          : startedInSession.remove(span.getSpanContext().getSpanId());
+      SessionHistory history =
+          startedInSession.isEmpty()
+              ? null
+              : startedInSession.remove(span.getSpanContext().getSpanId());
       if ((maxTraces == 0 && history == null) || !isInference(span)) {
         return;
       }
@@ -396,7 +399,8 @@ public final class TraceBuffer implements SpanProcessor {
       if (existing instanceof LlmTrace one) {
         return List.of(one);
       }
-      return Collections.unmodifiableList(Arrays.asList(((ArrayDeque<?>) existing).toArray(new LlmTrace[0])));
+      return Collections.unmodifiableList(
+          Arrays.asList(((ArrayDeque<?>) existing).toArray(new LlmTrace[0])));
     }
   }
 
@@ -407,7 +411,9 @@ public final class TraceBuffer implements SpanProcessor {
     }
   }
 
-  /** Interactions that were larger than {@link #maxBytes()} on their own and kept without content. */
+  /**
+   * Interactions that were larger than {@link #maxBytes()} on their own and kept without content.
+   */
   public long oversizedCount() {
     return oversized.get();
   }
@@ -447,7 +453,13 @@ public final class TraceBuffer implements SpanProcessor {
 
   @Override
   public String toString() {
-    return "TraceBuffer{maxTraces=" + maxTraces + ", maxBytes=" + maxBytes + ", size=" + size() + "}";
+    return "TraceBuffer{maxTraces="
+        + maxTraces
+        + ", maxBytes="
+        + maxBytes
+        + ", size="
+        + size()
+        + "}";
   }
 
   /** Builds a {@link TraceBuffer}. Not thread-safe. */

@@ -13,7 +13,8 @@ import java.util.function.Predicate;
  */
 public final class TraceQuery {
 
-  private static final TraceQuery ALL = new TraceQuery(null, null, null, null, null, false, null, -1);
+  private static final TraceQuery ALL =
+      new TraceQuery(null, null, null, null, null, false, null, -1);
 
   private final String traceId;
   private final String spanId;
@@ -30,8 +31,15 @@ public final class TraceQuery {
   private final boolean spanIdValid;
   private final long spanIdBits;
 
-  private TraceQuery(String traceId, String spanId, String sessionId, String metadataKey,
-      Object metadataValue, boolean errorsOnly, Predicate<LlmTrace> predicate, int last) {
+  private TraceQuery(
+      String traceId,
+      String spanId,
+      String sessionId,
+      String metadataKey,
+      Object metadataValue,
+      boolean errorsOnly,
+      Predicate<LlmTrace> predicate,
+      int last) {
     this.traceId = traceId;
     this.spanId = spanId;
     this.sessionId = sessionId;
@@ -88,34 +96,65 @@ public final class TraceQuery {
   }
 
   public TraceQuery andTraceId(String traceId) {
-    return new TraceQuery(requireText(traceId, "traceId"), spanId, sessionId, metadataKey,
-        metadataValue, errorsOnly, predicate, last);
+    return new TraceQuery(
+        requireText(traceId, "traceId"),
+        spanId,
+        sessionId,
+        metadataKey,
+        metadataValue,
+        errorsOnly,
+        predicate,
+        last);
   }
 
   public TraceQuery andSpanId(String spanId) {
-    return new TraceQuery(traceId, requireText(spanId, "spanId"), sessionId, metadataKey,
-        metadataValue, errorsOnly, predicate, last);
+    return new TraceQuery(
+        traceId,
+        requireText(spanId, "spanId"),
+        sessionId,
+        metadataKey,
+        metadataValue,
+        errorsOnly,
+        predicate,
+        last);
   }
 
   public TraceQuery andSession(String sessionId) {
-    return new TraceQuery(traceId, spanId, requireText(sessionId, "sessionId"), metadataKey,
-        metadataValue, errorsOnly, predicate, last);
+    return new TraceQuery(
+        traceId,
+        spanId,
+        requireText(sessionId, "sessionId"),
+        metadataKey,
+        metadataValue,
+        errorsOnly,
+        predicate,
+        last);
   }
 
   public TraceQuery andMetadata(String key, Object value) {
     Object normalized = JsonTree.copy(Objects.requireNonNull(value, "value"), "value");
-    return new TraceQuery(traceId, spanId, sessionId, requireText(key, "key"), normalized,
-        errorsOnly, predicate, last);
+    return new TraceQuery(
+        traceId,
+        spanId,
+        sessionId,
+        requireText(key, "key"),
+        normalized,
+        errorsOnly,
+        predicate,
+        last);
   }
 
   public TraceQuery andErrorsOnly() {
-    return new TraceQuery(traceId, spanId, sessionId, metadataKey, metadataValue, true, predicate, last);
+    return new TraceQuery(
+        traceId, spanId, sessionId, metadataKey, metadataValue, true, predicate, last);
   }
 
   public TraceQuery andWhere(Predicate<LlmTrace> predicate) {
     Objects.requireNonNull(predicate, "predicate");
-    Predicate<LlmTrace> combined = this.predicate == null ? predicate : this.predicate.and(predicate);
-    return new TraceQuery(traceId, spanId, sessionId, metadataKey, metadataValue, errorsOnly, combined, last);
+    Predicate<LlmTrace> combined =
+        this.predicate == null ? predicate : this.predicate.and(predicate);
+    return new TraceQuery(
+        traceId, spanId, sessionId, metadataKey, metadataValue, errorsOnly, combined, last);
   }
 
   /** Keeps only the newest {@code n} matches; {@code n >= 0}. */
@@ -123,7 +162,8 @@ public final class TraceQuery {
     if (n < 0) {
       throw new IllegalArgumentException("n must be >= 0, was " + n);
     }
-    return new TraceQuery(traceId, spanId, sessionId, metadataKey, metadataValue, errorsOnly, predicate, n);
+    return new TraceQuery(
+        traceId, spanId, sessionId, metadataKey, metadataValue, errorsOnly, predicate, n);
   }
 
   String traceIdOrNull() {
@@ -167,8 +207,12 @@ public final class TraceQuery {
 
   /** True when only {@link #andLast} (or nothing) was set. */
   boolean isPlain() {
-    return traceId == null && spanId == null && sessionId == null && metadataKey == null
-        && !errorsOnly && predicate == null;
+    return traceId == null
+        && spanId == null
+        && sessionId == null
+        && metadataKey == null
+        && !errorsOnly
+        && predicate == null;
   }
 
   /** Whether the trace meets every condition except the last-n bound. */
@@ -209,8 +253,22 @@ public final class TraceQuery {
 
   @Override
   public String toString() {
-    return "TraceQuery{traceId=" + traceId + ", spanId=" + spanId + ", session=" + sessionId
-        + ", metadata=" + metadataKey + "=" + metadataValue + ", errorsOnly=" + errorsOnly
-        + ", predicate=" + (predicate != null) + ", last=" + last + "}";
+    return "TraceQuery{traceId="
+        + traceId
+        + ", spanId="
+        + spanId
+        + ", session="
+        + sessionId
+        + ", metadata="
+        + metadataKey
+        + "="
+        + metadataValue
+        + ", errorsOnly="
+        + errorsOnly
+        + ", predicate="
+        + (predicate != null)
+        + ", last="
+        + last
+        + "}";
   }
 }

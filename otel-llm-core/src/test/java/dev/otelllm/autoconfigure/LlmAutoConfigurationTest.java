@@ -22,9 +22,13 @@ import org.junit.jupiter.api.Test;
 class LlmAutoConfigurationTest {
 
   private static OpenTelemetrySdk hostSdk(Map<String, String> properties) {
-    Map<String, String> all = new HashMap<>(Map.of("otel.metrics.exporter", "none", "otel.logs.exporter", "none"));
+    Map<String, String> all =
+        new HashMap<>(Map.of("otel.metrics.exporter", "none", "otel.logs.exporter", "none"));
     all.putAll(properties);
-    return AutoConfiguredOpenTelemetrySdk.builder().addPropertiesSupplier(() -> all).build().getOpenTelemetrySdk();
+    return AutoConfiguredOpenTelemetrySdk.builder()
+        .addPropertiesSupplier(() -> all)
+        .build()
+        .getOpenTelemetrySdk();
   }
 
   private static List<String> keys(Span span) {
@@ -34,10 +38,19 @@ class LlmAutoConfigurationTest {
   @Test
   void aHostSdk_getsSessionIdsAndTheExportPolicy() throws Exception {
     try (OtlpReceiver receiver = OtlpReceiver.alwaysOk()) {
-      OpenTelemetrySdk sdk = hostSdk(Map.of("otel.exporter.otlp.endpoint", receiver.endpoint(),
-          "otel.exporter.otlp.protocol", "http/protobuf", "otel.llm.export.content", "none"));
-      try (LlmTracing tracing = LlmTracing.builder().joinOpenTelemetry(sdk, TraceBuffer.create(10)).build();
-          LlmClient client = LlmClient.builder(DeterministicLlmProvider.echo("m")).tracing(tracing).build();
+      OpenTelemetrySdk sdk =
+          hostSdk(
+              Map.of(
+                  "otel.exporter.otlp.endpoint",
+                  receiver.endpoint(),
+                  "otel.exporter.otlp.protocol",
+                  "http/protobuf",
+                  "otel.llm.export.content",
+                  "none"));
+      try (LlmTracing tracing =
+              LlmTracing.builder().joinOpenTelemetry(sdk, TraceBuffer.create(10)).build();
+          LlmClient client =
+              LlmClient.builder(DeterministicLlmProvider.echo("m")).tracing(tracing).build();
           Session session = client.session().id("sess-host").build()) {
         session.generate("secret prompt");
       } finally {
@@ -45,22 +58,33 @@ class LlmAutoConfigurationTest {
       }
       Span chat = receiver.allSpans().get(0);
       // The baggage processor copied the session id; the export policy removed the content.
-      assertThat(keys(chat)).contains("session.id", "gen_ai.request.model")
+      assertThat(keys(chat))
+          .contains("session.id", "gen_ai.request.model")
           .doesNotContain("gen_ai.input.messages", "gen_ai.output.messages");
     }
   }
 
   @Test
   void aHostSdk_keepsItsOwnDefaults() {
-    io.opentelemetry.sdk.autoconfigure.spi.ConfigProperties[] seen = new io.opentelemetry.sdk.autoconfigure.spi.ConfigProperties[1];
-    AutoConfiguredOpenTelemetrySdk auto = AutoConfiguredOpenTelemetrySdk.builder()
-        .addPropertiesSupplier(() -> Map.of("otel.traces.exporter", "none", "otel.metrics.exporter", "none",
-            "otel.logs.exporter", "none"))
-        .addTracerProviderCustomizer((builder, config) -> {
-          seen[0] = config;
-          return builder;
-        })
-        .build();
+    io.opentelemetry.sdk.autoconfigure.spi.ConfigProperties[] seen =
+        new io.opentelemetry.sdk.autoconfigure.spi.ConfigProperties[1];
+    AutoConfiguredOpenTelemetrySdk auto =
+        AutoConfiguredOpenTelemetrySdk.builder()
+            .addPropertiesSupplier(
+                () ->
+                    Map.of(
+                        "otel.traces.exporter",
+                        "none",
+                        "otel.metrics.exporter",
+                        "none",
+                        "otel.logs.exporter",
+                        "none"))
+            .addTracerProviderCustomizer(
+                (builder, config) -> {
+                  seen[0] = config;
+                  return builder;
+                })
+            .build();
     try {
       // The protocol stays the SDK's own default: this library supplies none.
       assertThat(seen[0].getString("otel.exporter.otlp.protocol")).isNull();
@@ -73,7 +97,8 @@ class LlmAutoConfigurationTest {
   void autoconfigured_withTheSdkDisabled_keepsInteractionsInMemory_andExportsNothing() {
     System.setProperty("otel.sdk.disabled", "true");
     try (LlmTracing tracing = LlmTracing.autoconfigured();
-        LlmClient client = LlmClient.builder(DeterministicLlmProvider.echo("m")).tracing(tracing).build()) {
+        LlmClient client =
+            LlmClient.builder(DeterministicLlmProvider.echo("m")).tracing(tracing).build()) {
       client.generate("x");
       assertThat(client.getTraces()).hasSize(1);
       assertThat(tracing.exportStats().total()).isZero();

@@ -24,9 +24,10 @@ import java.util.Optional;
 /** Interactions of every kind the exports must handle, recorded through the real tracing. */
 public final class SampleTraces implements AutoCloseable {
 
-  public static final String NASTY = "```` fence ``` </script><script>document.body.setAttribute('data-pwned','1')</script>"
-      + "<img src=x onerror=\"document.body.setAttribute('data-pwned','1')\"> | pipe # hash \u0001\u001b[31m ctrl "
-      + "é 中文 😀 \"quotes\" \\ backslash";
+  public static final String NASTY =
+      "```` fence ``` </script><script>document.body.setAttribute('data-pwned','1')</script>"
+          + "<img src=x onerror=\"document.body.setAttribute('data-pwned','1')\"> | pipe # hash \u0001\u001b[31m ctrl "
+          + "é 中文 😀 \"quotes\" \\ backslash";
 
   public final InMemorySpanExporter exporter = InMemorySpanExporter.create();
   public final LlmTracing tracing;
@@ -34,19 +35,31 @@ public final class SampleTraces implements AutoCloseable {
   public final String sessionId;
 
   public SampleTraces() {
-    tracing = LlmTracing.builder().maxTraces(1000).addSpanExporter(exporter)
-        .exportContentCapture(ContentCapture.full()).build();
-    DeterministicLlmProvider provider = DeterministicLlmProvider.builder("test-model")
-        .answer("```python\nprint('hi')\n```")
-        .answer(r -> LlmResponse.builder().content("fixed " + NASTY).usage(new Usage(10, 20, 3, 0, 5)).build())
-        .fail(new LlmException("deterministic", "429", "rate limited: " + NASTY))
-        .toolCall(new Part.ToolCall("call_1", "get_weather", Map.of("city", "Zürich", "days", 3)))
-        .answer("Sunny, 21°C")
-        .answer("prose")
-        .build();
+    tracing =
+        LlmTracing.builder()
+            .maxTraces(1000)
+            .addSpanExporter(exporter)
+            .exportContentCapture(ContentCapture.full())
+            .build();
+    DeterministicLlmProvider provider =
+        DeterministicLlmProvider.builder("test-model")
+            .answer("```python\nprint('hi')\n```")
+            .answer(
+                r ->
+                    LlmResponse.builder()
+                        .content("fixed " + NASTY)
+                        .usage(new Usage(10, 20, 3, 0, 5))
+                        .build())
+            .fail(new LlmException("deterministic", "429", "rate limited: " + NASTY))
+            .toolCall(
+                new Part.ToolCall("call_1", "get_weather", Map.of("city", "Zürich", "days", 3)))
+            .answer("Sunny, 21°C")
+            .answer("prose")
+            .build();
     client = LlmClient.builder(provider).tracing(tracing).build();
-    try (WorkflowScope run = client.workflow("codegen"); Session s = client.session().id("sess-1")
-        .systemPrompt("You write Python. " + NASTY).build()) {
+    try (WorkflowScope run = client.workflow("codegen");
+        Session s =
+            client.session().id("sess-1").systemPrompt("You write Python. " + NASTY).build()) {
       sessionId = s.id();
       s.generate("Create a histogram", "code_generation", 1);
       s.generate("Fix it: " + NASTY, "code_generation", 2);
@@ -57,11 +70,27 @@ public final class SampleTraces implements AutoCloseable {
       }
     }
     ToolDefinition weather = new ToolDefinition("get_weather", "Weather", Map.of("type", "object"));
-    LlmResponse call = client.generate(LlmRequest.builder().prompt("Weather in Zürich?").tool(weather)
-        .temperature(0.5).maxTokens(100).metadata("user_id", "u1").build());
-    client.generate(LlmRequest.builder().prompt("Weather in Zürich?").message(call.message())
-        .message(Message.toolResult("call_1", Map.of("temp_c", 21))).tool(weather).build());
-    client.generate(LlmRequest.builder().prompt("Write prose").metadata("step_type", "methodology_generation").build());
+    LlmResponse call =
+        client.generate(
+            LlmRequest.builder()
+                .prompt("Weather in Zürich?")
+                .tool(weather)
+                .temperature(0.5)
+                .maxTokens(100)
+                .metadata("user_id", "u1")
+                .build());
+    client.generate(
+        LlmRequest.builder()
+            .prompt("Weather in Zürich?")
+            .message(call.message())
+            .message(Message.toolResult("call_1", Map.of("temp_c", 21)))
+            .tool(weather)
+            .build());
+    client.generate(
+        LlmRequest.builder()
+            .prompt("Write prose")
+            .metadata("step_type", "methodology_generation")
+            .build());
   }
 
   public List<LlmTrace> traces() {
@@ -74,16 +103,44 @@ public final class SampleTraces implements AutoCloseable {
   }
 
   /** A hand-made interaction with exact figures. */
-  public static LlmTrace trace(String spanId, long startMs, long durationMs, Long in, Long out, boolean failed,
-      String session, String step, String finish) {
+  public static LlmTrace trace(
+      String spanId,
+      long startMs,
+      long durationMs,
+      Long in,
+      Long out,
+      boolean failed,
+      String session,
+      String step,
+      String finish) {
     Map<String, Object> meta = step == null ? Map.of() : Map.of("step_type", step);
-    return new LlmTrace("0af7651916cd43dd8448eb211c80319c", spanId, "", startMs * 1_000_000L,
-        durationMs * 1_000_000L, "chat", "openai", "gpt", LlmTrace.Server.NONE, "", List.of(Message.user("p")),
-        Map.of(), List.of(),
-        new LlmTrace.Response("a", List.of(), finish, in == null ? Optional.empty() : Optional.of(Usage.of(in, out)),
-            "", "", List.of()),
-        meta, session, failed ? Optional.of(new dev.otelllm.trace.TraceError("500", "boom")) : Optional.empty(),
-        "full", false);
+    return new LlmTrace(
+        "0af7651916cd43dd8448eb211c80319c",
+        spanId,
+        "",
+        startMs * 1_000_000L,
+        durationMs * 1_000_000L,
+        "chat",
+        "openai",
+        "gpt",
+        LlmTrace.Server.NONE,
+        "",
+        List.of(Message.user("p")),
+        Map.of(),
+        List.of(),
+        new LlmTrace.Response(
+            "a",
+            List.of(),
+            finish,
+            in == null ? Optional.empty() : Optional.of(Usage.of(in, out)),
+            "",
+            "",
+            List.of()),
+        meta,
+        session,
+        failed ? Optional.of(new dev.otelllm.trace.TraceError("500", "boom")) : Optional.empty(),
+        "full",
+        false);
   }
 
   @Override

@@ -44,7 +44,8 @@ class TraceExportTest {
     assertThat(lines).hasSize(6);
     for (int i = 0; i < lines.length; i++) {
       Object parsed = JSON.readValue(lines[i], Object.class);
-      Object expected = JSON.readValue(JSON.writeValueAsString(traces.get(i).toMap()), Object.class);
+      Object expected =
+          JSON.readValue(JSON.writeValueAsString(traces.get(i).toMap()), Object.class);
       assertThat(parsed).isEqualTo(expected);
       // Same bytes as the map form written by the library's own JSON writer.
       assertThat(lines[i]).isEqualTo(traces.get(i).toJson());
@@ -67,8 +68,11 @@ class TraceExportTest {
   @Test
   void empty_givesEmptyButValidOutput() throws Exception {
     assertThat(TraceExport.toString(List.of(), TraceFormat.JSONL)).isEmpty();
-    assertThat(JSON.readValue(TraceExport.toString(List.of(), TraceFormat.JSON), List.class)).isEmpty();
-    assertThat(TraceExport.toString(List.of(), TraceFormat.MARKDOWN)).contains("| 0 | 0 (0.0%) |").contains("No interactions.");
+    assertThat(JSON.readValue(TraceExport.toString(List.of(), TraceFormat.JSON), List.class))
+        .isEmpty();
+    assertThat(TraceExport.toString(List.of(), TraceFormat.MARKDOWN))
+        .contains("| 0 | 0 (0.0%) |")
+        .contains("No interactions.");
     assertThat(TraceExport.toString(List.of(), TraceFormat.HTML)).contains("data-rows=\"0\"");
   }
 
@@ -89,11 +93,18 @@ class TraceExportTest {
     // The content has a run of four backticks: its fences have five.
     assertThat(md).contains("`````text\nfixed ```` fence");
     // Control characters are shown, not emitted.
-    assertThat(md).doesNotContain("\u0001").doesNotContain("\u001b").contains("\\u0001").contains("\\u001b");
+    assertThat(md)
+        .doesNotContain("\u0001")
+        .doesNotContain("\u001b")
+        .contains("\\u0001")
+        .contains("\\u001b");
     // Every fence that opens closes: count fence lines per length.
     assertFencesBalanced(md);
     assertThat(md).contains("## 3. code\\_generation attempt 3 (failed)");
-    assertThat(md).contains("### Tool calls").contains("`get_weather`").contains("\"city\":\"Zürich\"");
+    assertThat(md)
+        .contains("### Tool calls")
+        .contains("`get_weather`")
+        .contains("\"city\":\"Zürich\"");
     assertThat(md).contains("**Error** `429`");
     assertThat(md).contains("- **Parameters:** `temperature` = `0.5`, `max_tokens` = `100`");
   }
@@ -114,7 +125,9 @@ class TraceExportTest {
         open = null;
       } else {
         // Inside a block no line may be a fence of the same or greater length.
-        assertThat(trimmed.startsWith(open) && trimmed.replace("`", "").isEmpty()).as(line).isFalse();
+        assertThat(trimmed.startsWith(open) && trimmed.replace("`", "").isEmpty())
+            .as(line)
+            .isFalse();
       }
     }
     assertThat(open).as("unclosed fence").isNull();
@@ -136,7 +149,8 @@ class TraceExportTest {
     assertThat(html).doesNotContain("<script>document.body").doesNotContain("<img src=x");
     assertThat(html).contains("&lt;/script&gt;&lt;script&gt;").contains("&lt;img src=x onerror=");
     assertThat(html.split("<details class=\"row\"", -1)).hasSize(7);
-    assertThat(html).contains("<option value=\"sess-1\">sess-1</option>")
+    assertThat(html)
+        .contains("<option value=\"sess-1\">sess-1</option>")
         .contains("<option value=\"code_generation\">code_generation</option>");
     assertThat(html).doesNotContain("http://").doesNotContain("https://");
   }
@@ -167,15 +181,21 @@ class TraceExportTest {
   void formatNames() {
     assertThat(TraceFormat.fromName("Markdown")).isEqualTo(TraceFormat.MARKDOWN);
     assertThat(TraceFormat.fromName("md")).isEqualTo(TraceFormat.MARKDOWN);
-    assertThatThrownBy(() -> TraceFormat.fromName("xml")).hasMessage("unknown format 'xml': use jsonl, json, markdown or html");
+    assertThatThrownBy(() -> TraceFormat.fromName("xml"))
+        .hasMessage("unknown format 'xml': use jsonl, json, markdown or html");
   }
 
   @Test
   void markdown_showsAToolResultSentAfterThePrompt() {
     LlmTrace t = samples.traces().get(4);
-    assertThat(t.messages()).extracting(dev.otelllm.Message::role).containsExactly("user", "assistant", "tool");
+    assertThat(t.messages())
+        .extracting(dev.otelllm.Message::role)
+        .containsExactly("user", "assistant", "tool");
     String md = TraceExport.toString(t, TraceFormat.MARKDOWN);
-    assertThat(md).contains("### Conversation").contains("*(the prompt, below)*").contains("**tool**")
+    assertThat(md)
+        .contains("### Conversation")
+        .contains("*(the prompt, below)*")
+        .contains("**tool**")
         .contains("{\"temp_c\":21}");
     assertThat(md.split("Weather in Zürich\\?", -1).length).isLessThanOrEqualTo(3);
   }
@@ -184,21 +204,42 @@ class TraceExportTest {
    * Every character that reorders text: the embeddings and overrides, the isolates and the marks,
    * each with the escape the reports show in its place.
    */
-  private static final String[] BIDI_ESCAPES = {"\\u202a", "\\u202b", "\\u202c", "\\u202d", "\\u202e",
-      "\\u2066", "\\u2067", "\\u2068", "\\u2069", "\\u200e", "\\u200f", "\\u061c"};
+  private static final String[] BIDI_ESCAPES = {
+    "\\u202a", "\\u202b", "\\u202c", "\\u202d", "\\u202e", "\\u2066", "\\u2067", "\\u2068",
+    "\\u2069", "\\u200e", "\\u200f", "\\u061c"
+  };
 
   private static char bidiChar(String escape) {
     return (char) Integer.parseInt(escape.substring(2), 16);
   }
 
-  /** An interaction with {@code a<c>b} in its prompt, answer, system prompt, session, step and error. */
+  /**
+   * An interaction with {@code a<c>b} in its prompt, answer, system prompt, session, step and
+   * error.
+   */
   private static LlmTrace withBidi(char c) {
     String text = "a" + c + "b";
-    return new LlmTrace("0af7651916cd43dd8448eb211c80319c", "0000000000000001", "", 1_000_000_000L, 5_000_000L,
-        "chat", "openai", "gpt", LlmTrace.Server.NONE, "system " + text, List.of(Message.user("prompt " + text)),
-        Map.of(), List.of(), new LlmTrace.Response("answer " + text, List.of(), "stop", Optional.empty(), "", "", List.of()),
-        Map.of("step_type", "step " + text), "sess " + text, Optional.of(new TraceError("500", "error " + text)),
-        "full", false);
+    return new LlmTrace(
+        "0af7651916cd43dd8448eb211c80319c",
+        "0000000000000001",
+        "",
+        1_000_000_000L,
+        5_000_000L,
+        "chat",
+        "openai",
+        "gpt",
+        LlmTrace.Server.NONE,
+        "system " + text,
+        List.of(Message.user("prompt " + text)),
+        Map.of(),
+        List.of(),
+        new LlmTrace.Response(
+            "answer " + text, List.of(), "stop", Optional.empty(), "", "", List.of()),
+        Map.of("step_type", "step " + text),
+        "sess " + text,
+        Optional.of(new TraceError("500", "error " + text)),
+        "full",
+        false);
   }
 
   @Test
@@ -206,7 +247,9 @@ class TraceExportTest {
     for (String escape : BIDI_ESCAPES) {
       char c = bidiChar(escape);
       String md = TraceExport.toString(withBidi(c), TraceFormat.MARKDOWN);
-      assertThat(md).as(escape).doesNotContain(String.valueOf(c))
+      assertThat(md)
+          .as(escape)
+          .doesNotContain(String.valueOf(c))
           .contains("### Prompt\n\n```text\nprompt a" + escape + "b\n```\n")
           .contains("### Answer\n\n```text\nanswer a" + escape + "b\n```\n")
           .contains("### System prompt\n\n```text\nsystem a" + escape + "b\n```\n")
@@ -225,15 +268,25 @@ class TraceExportTest {
       char c = bidiChar(escape);
       String html = TraceExport.toString(List.of(withBidi(c)), TraceFormat.HTML);
       String marked = "a<span class=\"ctl\">" + escape + "</span>b";
-      assertThat(html).as(escape).doesNotContain(String.valueOf(c))
+      assertThat(html)
+          .as(escape)
+          .doesNotContain(String.valueOf(c))
           .contains("<div class=\"role\">user</div><pre>prompt " + marked + "</pre>")
           .contains("<div class=\"role\">answer</div><pre>answer " + marked + "</pre>")
           .contains("<div class=\"role\">system</div><pre>system " + marked + "</pre>")
           .contains("<div class=\"error\">Error 500</div><pre>error " + marked + "</pre>")
           .contains("<tr><td>session</td><td>sess " + marked + "</td></tr>")
-          .contains("<span class=\"label\">1. step " + marked + " <span class=\"error\">failed</span></span>")
+          .contains(
+              "<span class=\"label\">1. step "
+                  + marked
+                  + " <span class=\"error\">failed</span></span>")
           // Attributes and option labels hold no markup: the escape is plain text there.
-          .contains("<details class=\"row\" data-session=\"sess a" + escape + "b\" data-step=\"step a" + escape + "b\">")
+          .contains(
+              "<details class=\"row\" data-session=\"sess a"
+                  + escape
+                  + "b\" data-step=\"step a"
+                  + escape
+                  + "b\">")
           .contains("<option value=\"sess a" + escape + "b\">sess a" + escape + "b</option>")
           .contains("<option value=\"step a" + escape + "b\">step a" + escape + "b</option>")
           .contains(".ctl{");

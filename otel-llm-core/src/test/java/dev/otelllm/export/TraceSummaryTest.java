@@ -14,11 +14,21 @@ class TraceSummaryTest {
 
   @Test
   void figures_matchHandComputedValues() {
-    List<LlmTrace> traces = List.of(
-        trace("0000000000000001", 1000, 100, 10L, 20L, false, "s1", "code_generation", "stop"),
-        trace("0000000000000002", 2000, 300, 30L, 40L, false, "s1", "code_generation", "stop"),
-        trace("0000000000000003", 3000, 200, null, null, true, "s2", "methodology_generation", "error"),
-        trace("0000000000000004", 4000, 400, 5L, 40L, false, "", null, "length"));
+    List<LlmTrace> traces =
+        List.of(
+            trace("0000000000000001", 1000, 100, 10L, 20L, false, "s1", "code_generation", "stop"),
+            trace("0000000000000002", 2000, 300, 30L, 40L, false, "s1", "code_generation", "stop"),
+            trace(
+                "0000000000000003",
+                3000,
+                200,
+                null,
+                null,
+                true,
+                "s2",
+                "methodology_generation",
+                "error"),
+            trace("0000000000000004", 4000, 400, 5L, 40L, false, "", null, "length"));
     TraceSummary s = TraceSummary.of(traces);
     assertThat(s.count()).isEqualTo(4);
     assertThat(s.errors()).isEqualTo(1);
@@ -42,15 +52,30 @@ class TraceSummaryTest {
     assertThat(s.byFinishReason()).containsOnlyKeys("stop", "error", "length");
     assertThat(s.byProvider().get("openai").count()).isEqualTo(4);
     assertThat(s.byModel().get("gpt").totalTokens()).isEqualTo(145);
-    assertThat(s.toMap()).containsEntry("total_tokens", 145L).containsEntry("avg_time_ms", 250.0)
+    assertThat(s.toMap())
+        .containsEntry("total_tokens", 145L)
+        .containsEntry("avg_time_ms", 250.0)
         .containsEntry("first_timestamp", "1970-01-01T00:00:01.000000Z");
     // The reference's keys, with the same meaning.
-    assertThat(s.toMap()).containsEntry("total_interactions", 4L).containsEntry("total_time_ms", 1000.0)
-        .containsEntry("avg_tokens_per_interaction", 36.25).containsEntry("providers", List.of("openai"))
+    assertThat(s.toMap())
+        .containsEntry("total_interactions", 4L)
+        .containsEntry("total_time_ms", 1000.0)
+        .containsEntry("avg_tokens_per_interaction", 36.25)
+        .containsEntry("providers", List.of("openai"))
         .containsEntry("models", List.of("gpt"))
-        .containsEntry("date_range", Map.of("first", "1970-01-01T00:00:01.000000Z", "last", "1970-01-01T00:00:04.000000Z"));
-    assertThat(s.toMap().keySet()).startsWith("total_interactions", "total_tokens", "total_time_ms",
-        "avg_tokens_per_interaction", "avg_time_ms", "providers", "models", "date_range");
+        .containsEntry(
+            "date_range",
+            Map.of("first", "1970-01-01T00:00:01.000000Z", "last", "1970-01-01T00:00:04.000000Z"));
+    assertThat(s.toMap().keySet())
+        .startsWith(
+            "total_interactions",
+            "total_tokens",
+            "total_time_ms",
+            "avg_tokens_per_interaction",
+            "avg_time_ms",
+            "providers",
+            "models",
+            "date_range");
   }
 
   @Test
@@ -69,17 +94,25 @@ class TraceSummaryTest {
   void empty_givesZerosAndEmptyBreakdowns_withTheSameTypes() {
     TraceSummary s = TraceSummary.of(List.of());
     Map<String, Object> empty = s.toMap();
-    Map<String, Object> full = TraceSummary.of(List.of(trace("0000000000000001", 1, 1, 1L, 1L, false, "", null, "stop"))).toMap();
+    Map<String, Object> full =
+        TraceSummary.of(List.of(trace("0000000000000001", 1, 1, 1L, 1L, false, "", null, "stop")))
+            .toMap();
     assertThat(empty.keySet()).isEqualTo(full.keySet());
     for (String key : empty.keySet()) {
       if (!key.equals("date_range")) {
         assertThat(empty.get(key).getClass()).as(key).isEqualTo(full.get(key).getClass());
       }
     }
-    assertThat(empty).containsEntry("date_range", null).containsEntry("providers", List.of())
+    assertThat(empty)
+        .containsEntry("date_range", null)
+        .containsEntry("providers", List.of())
         .containsEntry("avg_tokens_per_interaction", 0.0);
-    assertThat(empty).containsEntry("count", 0L).containsEntry("error_rate", 0.0).containsEntry("p99_time_ms", 0.0)
-        .containsEntry("tokens_per_second", 0.0).containsEntry("first_timestamp", "");
+    assertThat(empty)
+        .containsEntry("count", 0L)
+        .containsEntry("error_rate", 0.0)
+        .containsEntry("p99_time_ms", 0.0)
+        .containsEntry("tokens_per_second", 0.0)
+        .containsEntry("first_timestamp", "");
     assertThat(s.byProvider()).isEmpty();
   }
 

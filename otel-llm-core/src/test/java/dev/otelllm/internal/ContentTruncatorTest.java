@@ -52,7 +52,9 @@ class ContentTruncatorTest {
       List<Object> tree = messages("😀é中\"\\\n".repeat(300));
       ContentTruncator.truncate(tree, budget);
       String json = JsonTree.toJson(tree);
-      assertThat(json.getBytes(StandardCharsets.UTF_8).length).as("budget " + budget).isLessThanOrEqualTo(budget);
+      assertThat(json.getBytes(StandardCharsets.UTF_8).length)
+          .as("budget " + budget)
+          .isLessThanOrEqualTo(budget);
       Object parsed = JsonTree.parse(json);
       assertThat(parsed).isInstanceOf(List.class);
       for (int i = 0; i < json.length(); i++) {
@@ -68,7 +70,8 @@ class ContentTruncatorTest {
   void escapedBytes_matchesJacksonOutput() {
     String s = "a\"b\\c\n\u0001é中😀";
     String json = JsonTree.toJson(s);
-    assertThat(ContentTruncator.escapedBytes(s)).isEqualTo(json.getBytes(StandardCharsets.UTF_8).length - 2);
+    assertThat(ContentTruncator.escapedBytes(s))
+        .isEqualTo(json.getBytes(StandardCharsets.UTF_8).length - 2);
   }
 
   @Test

@@ -23,7 +23,9 @@ class JsonTreeTest {
     tree.put("list", Arrays.asList(1L, "two", null));
     tree.put("map", Map.of("k", "v"));
     String json = JsonTree.toJson(tree);
-    assertThat(json).isEqualTo("{\"s\":\"x\",\"n\":3,\"d\":1.5,\"b\":true,\"null\":null,\"list\":[1,\"two\",null],\"map\":{\"k\":\"v\"}}");
+    assertThat(json)
+        .isEqualTo(
+            "{\"s\":\"x\",\"n\":3,\"d\":1.5,\"b\":true,\"null\":null,\"list\":[1,\"two\",null],\"map\":{\"k\":\"v\"}}");
     assertThat(JsonTree.parse(json)).isEqualTo(tree);
     Value<?> value = JsonTree.toValue(tree);
     assertThat(JsonTree.fromValue(value)).isEqualTo(tree);
@@ -33,15 +35,19 @@ class JsonTreeTest {
   void copy_normalizesNumbers_andRejectsOtherObjects() {
     assertThat(JsonTree.copy(List.of(1, 2.5f, (short) 3), "x")).isEqualTo(List.of(1L, 2.5, 3L));
     assertThatThrownBy(() -> JsonTree.copy(Map.of("a", new Object()), "meta"))
-        .hasMessageStartingWith("meta.a must be a JSON-like value (map, list, string, number, boolean or null), was java.lang.Object");
-    assertThatThrownBy(() -> JsonTree.copy(Map.of(1, "x"), "meta")).hasMessage("meta keys must be strings, was 1");
+        .hasMessageStartingWith(
+            "meta.a must be a JSON-like value (map, list, string, number, boolean or null), was java.lang.Object");
+    assertThatThrownBy(() -> JsonTree.copy(Map.of(1, "x"), "meta"))
+        .hasMessage("meta keys must be strings, was 1");
   }
 
   @Test
   void parse_rejectsInvalidJsonWithAReason() {
-    assertThatThrownBy(() -> JsonTree.parse("{\"a\":")).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> JsonTree.parse("{\"a\":"))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("invalid JSON");
-    assertThatThrownBy(() -> JsonTree.parse("[1] 2")).hasMessageStartingWith("trailing content after JSON value");
+    assertThatThrownBy(() -> JsonTree.parse("[1] 2"))
+        .hasMessageStartingWith("trailing content after JSON value");
     assertThatThrownBy(() -> JsonTree.parse("")).hasMessage("empty JSON text");
   }
 }

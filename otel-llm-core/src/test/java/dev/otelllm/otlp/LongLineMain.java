@@ -13,11 +13,19 @@ public final class LongLineMain {
 
   /** Arguments: the file, then the cap in bytes. */
   public static void main(String[] args) throws Exception {
-    OtlpFileReader reader = OtlpFileReader.builder()
-        .maxRecordBytes(Integer.parseInt(args[1]))
-        .onProblem(p -> System.out.println(p))
-        .build();
-    OtlpFileReader.Result r = reader.read(Path.of(args[0]), (LlmTrace t) -> System.out.println(t.spanId()));
-    System.out.println("records=" + r.records() + " interactions=" + r.interactions() + " problems=" + r.problems());
+    OtlpFileReader reader =
+        OtlpFileReader.builder()
+            .maxRecordBytes(Integer.parseInt(args[1]))
+            .onProblem(p -> System.out.println(p))
+            .build();
+    OtlpFileReader.Result r =
+        reader.read(Path.of(args[0]), (LlmTrace t) -> System.out.println(t.spanId()));
+    System.out.println(
+        "records="
+            + r.records()
+            + " interactions="
+            + r.interactions()
+            + " problems="
+            + r.problems());
   }
 }

@@ -36,8 +36,14 @@ class OtlpFileReaderTest {
   static void record() {
     samples = new SampleTraces();
     // Add a span of other instrumentation: it must be left out.
-    samples.tracing.openTelemetry().getTracer("http").spanBuilder("GET /health").setSpanKind(SpanKind.SERVER)
-        .startSpan().end();
+    samples
+        .tracing
+        .openTelemetry()
+        .getTracer("http")
+        .spanBuilder("GET /health")
+        .setSpanKind(SpanKind.SERVER)
+        .startSpan()
+        .end();
     spans = samples.spans();
     inMemoryJsonl = TraceExport.toString(samples.traces(), TraceFormat.JSONL);
   }
@@ -115,9 +121,11 @@ class OtlpFileReaderTest {
     out.write(broken);
     out.write('\n');
     // An attribute of a type this reader does not know, on a GenAI span.
-    String unknown = new String(OtlpFiles.jsonLine(batches.get(2)), StandardCharsets.UTF_8)
-        .replaceFirst("\\{\"key\":\"gen_ai.request.model\",\"value\":\\{\"stringValue\":\"test-model\"\\}\\}",
-            "{\"key\":\"gen_ai.request.model\",\"value\":{\"stringValue\":\"test-model\"}},{\"key\":\"x.custom\",\"value\":{\"decimalValue\":\"1.5\"}}");
+    String unknown =
+        new String(OtlpFiles.jsonLine(batches.get(2)), StandardCharsets.UTF_8)
+            .replaceFirst(
+                "\\{\"key\":\"gen_ai.request.model\",\"value\":\\{\"stringValue\":\"test-model\"\\}\\}",
+                "{\"key\":\"gen_ai.request.model\",\"value\":{\"stringValue\":\"test-model\"}},{\"key\":\"x.custom\",\"value\":{\"decimalValue\":\"1.5\"}}");
     assertThat(unknown).contains("decimalValue");
     out.write(unknown.getBytes(StandardCharsets.UTF_8));
     out.write('\n');
@@ -125,19 +133,29 @@ class OtlpFileReaderTest {
 
     List<ConversionProblem> problems = new ArrayList<>();
     List<LlmTrace> traces = new ArrayList<>();
-    OtlpFileReader.Result r = OtlpFileReader.builder().onProblem(problems::add).build().read(file, traces::add);
-    assertThat(problems).extracting(ConversionProblem::location).containsExactly("line 2", "line 4", "line 5");
+    OtlpFileReader.Result r =
+        OtlpFileReader.builder().onProblem(problems::add).build().read(file, traces::add);
+    assertThat(problems)
+        .extracting(ConversionProblem::location)
+        .containsExactly("line 2", "line 4", "line 5");
     assertThat(problems.get(0).file()).isEqualTo(file.toString());
     assertThat(problems.get(0).message()).startsWith("line skipped: ");
-    assertThat(problems.get(1).message()).startsWith("line skipped: ").containsIgnoringCase("UTF-8");
-    assertThat(problems.get(2).message()).isEqualTo("attribute 'x.custom' skipped: unknown value type 'decimalValue'");
+    assertThat(problems.get(1).message())
+        .startsWith("line skipped: ")
+        .containsIgnoringCase("UTF-8");
+    assertThat(problems.get(2).message())
+        .isEqualTo("attribute 'x.custom' skipped: unknown value type 'decimalValue'");
     assertThat(r.problems()).isEqualTo(3);
     // Lines 1, 3 and 5 were read.
-    long expected = countInteractions(batches.get(0)) + countInteractions(batches.get(1)) + countInteractions(batches.get(2));
+    long expected =
+        countInteractions(batches.get(0))
+            + countInteractions(batches.get(1))
+            + countInteractions(batches.get(2));
     assertThat(traces).hasSize((int) expected);
 
     assertThatThrownBy(() -> OtlpFileReader.builder().failFast(true).build().read(file, t -> {}))
-        .isInstanceOf(OtlpFileReader.ConversionException.class).hasMessageStartingWith(file + ": line 2: line skipped");
+        .isInstanceOf(OtlpFileReader.ConversionException.class)
+        .hasMessageStartingWith(file + ": line 2: line skipped");
   }
 
   private static byte[] hex(String s) {
@@ -170,7 +188,8 @@ class OtlpFileReaderTest {
     List<LlmTrace> traces = new ArrayList<>();
     OtlpFileReader.builder().onProblem(problems::add).build().read(file, traces::add);
     assertThat(problems).isNotEmpty();
-    assertThat(problems.get(problems.size() - 1).message()).startsWith("input ends early (truncated file?)");
+    assertThat(problems.get(problems.size() - 1).message())
+        .startsWith("input ends early (truncated file?)");
     // Whole lines only: a multiple of the interactions per line, and fewer than the whole file.
     int perFile = 6 * 200;
     assertThat(traces.size()).isGreaterThan(perFile / 3).isLessThan(perFile);
@@ -194,8 +213,14 @@ class OtlpFileReaderTest {
   @Test
   void notAnOtlpFile_isReportedNotThrown() throws Exception {
     List<ConversionProblem> problems = new ArrayList<>();
-    OtlpFileReader.Result r = OtlpFileReader.builder().onProblem(problems::add).build()
-        .read(new ByteArrayInputStream("hello, world".getBytes(StandardCharsets.UTF_8)), "hello.txt", t -> {});
+    OtlpFileReader.Result r =
+        OtlpFileReader.builder()
+            .onProblem(problems::add)
+            .build()
+            .read(
+                new ByteArrayInputStream("hello, world".getBytes(StandardCharsets.UTF_8)),
+                "hello.txt",
+                t -> {});
     assertThat(r.interactions()).isZero();
     assertThat(problems).hasSize(1);
     assertThat(problems.get(0).toString()).startsWith("hello.txt: record 1: ");
@@ -203,13 +228,17 @@ class OtlpFileReaderTest {
 
   @Test
   void idsInBase64AndSnakeCaseNames_areAccepted() throws Exception {
-    String line = "{\"resource_spans\":[{\"scope_spans\":[{\"spans\":[{\"trace_id\":\"" + java.util.Base64.getEncoder().encodeToString(hex("0af7651916cd43dd8448eb211c80319c")) + "\","
-        + "\"span_id\":\"AAAAAAAAAAE=\",\"name\":\"chat m\",\"kind\":\"SPAN_KIND_CLIENT\",\"start_time_unix_nano\":1000000,"
-        + "\"end_time_unix_nano\":3000000,\"attributes\":[{\"key\":\"gen_ai.operation.name\",\"value\":{\"string_value\":\"chat\"}},"
-        + "{\"key\":\"gen_ai.request.model\",\"value\":{\"stringValue\":\"m\"}},"
-        + "{\"key\":\"gen_ai.usage.input_tokens\",\"value\":{\"intValue\":7}}],\"status\":{\"code\":\"STATUS_CODE_ERROR\",\"message\":\"bad\"}}]}]}]}";
+    String line =
+        "{\"resource_spans\":[{\"scope_spans\":[{\"spans\":[{\"trace_id\":\""
+            + java.util.Base64.getEncoder().encodeToString(hex("0af7651916cd43dd8448eb211c80319c"))
+            + "\","
+            + "\"span_id\":\"AAAAAAAAAAE=\",\"name\":\"chat m\",\"kind\":\"SPAN_KIND_CLIENT\",\"start_time_unix_nano\":1000000,"
+            + "\"end_time_unix_nano\":3000000,\"attributes\":[{\"key\":\"gen_ai.operation.name\",\"value\":{\"string_value\":\"chat\"}},"
+            + "{\"key\":\"gen_ai.request.model\",\"value\":{\"stringValue\":\"m\"}},"
+            + "{\"key\":\"gen_ai.usage.input_tokens\",\"value\":{\"intValue\":7}}],\"status\":{\"code\":\"STATUS_CODE_ERROR\",\"message\":\"bad\"}}]}]}]}";
     List<LlmTrace> traces = new ArrayList<>();
-    OtlpFileReader.create().read(new ByteArrayInputStream(line.getBytes(StandardCharsets.UTF_8)), "x", traces::add);
+    OtlpFileReader.create()
+        .read(new ByteArrayInputStream(line.getBytes(StandardCharsets.UTF_8)), "x", traces::add);
     assertThat(traces).hasSize(1);
     LlmTrace t = traces.get(0);
     assertThat(t.traceId()).isEqualTo("0af7651916cd43dd8448eb211c80319c");
@@ -221,14 +250,20 @@ class OtlpFileReaderTest {
 
   @Test
   void aSpanTheMappingRejects_isReported_andTheFileGoesOn() throws Exception {
-    String bad = "{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[{\"traceId\":\"0af7651916cd43dd8448eb211c80319c\","
-        + "\"spanId\":\"0000000000000001\",\"name\":\"chat m\",\"attributes\":["
-        + "{\"key\":\"gen_ai.operation.name\",\"value\":{\"stringValue\":\"chat\"}},"
-        + "{\"key\":\"otel_llm.metadata.x\",\"value\":{}}]}]}]}]}\n";
+    String bad =
+        "{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[{\"traceId\":\"0af7651916cd43dd8448eb211c80319c\","
+            + "\"spanId\":\"0000000000000001\",\"name\":\"chat m\",\"attributes\":["
+            + "{\"key\":\"gen_ai.operation.name\",\"value\":{\"stringValue\":\"chat\"}},"
+            + "{\"key\":\"otel_llm.metadata.x\",\"value\":{}}]}]}]}]}\n";
     List<ConversionProblem> problems = new ArrayList<>();
     List<LlmTrace> traces = new ArrayList<>();
-    OtlpFileReader.builder().onProblem(problems::add).build()
-        .read(new ByteArrayInputStream((bad + bad).getBytes(StandardCharsets.UTF_8)), "x", traces::add);
+    OtlpFileReader.builder()
+        .onProblem(problems::add)
+        .build()
+        .read(
+            new ByteArrayInputStream((bad + bad).getBytes(StandardCharsets.UTF_8)),
+            "x",
+            traces::add);
     // An empty metadata value is left out; the interaction is kept.
     assertThat(traces).hasSize(2);
     assertThat(traces.get(0).metadata()).doesNotContainKey("x");
@@ -244,11 +279,17 @@ class OtlpFileReaderTest {
     for (int i = 0; i < 5000; i++) {
       value.append("]}}");
     }
-    String line = "{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[{\"traceId\":\"0af7651916cd43dd8448eb211c80319c\","
-        + "\"spanId\":\"0000000000000001\",\"attributes\":[{\"key\":\"deep\",\"value\":" + value + "}]}]}]}]}\n";
+    String line =
+        "{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[{\"traceId\":\"0af7651916cd43dd8448eb211c80319c\","
+            + "\"spanId\":\"0000000000000001\",\"attributes\":[{\"key\":\"deep\",\"value\":"
+            + value
+            + "}]}]}]}]}\n";
     List<ConversionProblem> problems = new ArrayList<>();
-    OtlpFileReader.builder().onProblem(problems::add).build()
-        .read(new ByteArrayInputStream(line.getBytes(StandardCharsets.UTF_8)), "deep.json", t -> {});
+    OtlpFileReader.builder()
+        .onProblem(problems::add)
+        .build()
+        .read(
+            new ByteArrayInputStream(line.getBytes(StandardCharsets.UTF_8)), "deep.json", t -> {});
     assertThat(problems).hasSize(1);
     assertThat(problems.get(0).message()).contains("nested deeper than 64 levels");
   }
@@ -257,34 +298,46 @@ class OtlpFileReaderTest {
   void zstdAndCorruptLengths_areReported_withoutHugeAllocations() throws Exception {
     List<ConversionProblem> problems = new ArrayList<>();
     byte[] zstd = {(byte) 0x28, (byte) 0xb5, (byte) 0x2f, (byte) 0xfd, 1, 2, 3, 4};
-    OtlpFileReader.builder().onProblem(problems::add).build().read(new ByteArrayInputStream(zstd), "z.zst", t -> {});
+    OtlpFileReader.builder()
+        .onProblem(problems::add)
+        .build()
+        .read(new ByteArrayInputStream(zstd), "z.zst", t -> {});
     assertThat(problems.get(0).message()).startsWith("zstd-compressed: decompress it first");
     problems.clear();
     byte[] lying = {0x20, 0, 0, 0, 1, 2, 3};
-    OtlpFileReader.builder().onProblem(problems::add).build().read(new ByteArrayInputStream(lying), "l.pb", t -> {});
+    OtlpFileReader.builder()
+        .onProblem(problems::add)
+        .build()
+        .read(new ByteArrayInputStream(lying), "l.pb", t -> {});
     assertThat(problems.get(0).message()).contains("truncated file?");
   }
 
   @Test
   void objectWhereAStringBelongs_skipsTheLineWithAClearReason() throws Exception {
-    String line = "{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[{\"name\":{\"traceId\":\"x\"}}]}]}]}\n";
+    String line =
+        "{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[{\"name\":{\"traceId\":\"x\"}}]}]}]}\n";
     List<ConversionProblem> problems = new ArrayList<>();
-    OtlpFileReader.builder().onProblem(problems::add).build()
+    OtlpFileReader.builder()
+        .onProblem(problems::add)
+        .build()
         .read(new ByteArrayInputStream(line.getBytes(StandardCharsets.UTF_8)), "n.json", t -> {});
-    assertThat(problems.get(0).message()).isEqualTo("line skipped: field 'name' must be a string or number, found START_OBJECT");
+    assertThat(problems.get(0).message())
+        .isEqualTo("line skipped: field 'name' must be a string or number, found START_OBJECT");
   }
 
   @Test
   void maxRecordBytes_outsideItsRange_isRefusedAtConfiguration() {
     assertThatThrownBy(() -> OtlpFileReader.builder().maxRecordBytes(0))
-        .isInstanceOf(IllegalArgumentException.class).hasMessage("maxRecordBytes must be between 1 and 1073741824, got 0");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("maxRecordBytes must be between 1 and 1073741824, got 0");
     assertThatThrownBy(() -> OtlpFileReader.builder().maxRecordBytes((1 << 30) + 1))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("maxRecordBytes must be between 1 and 1073741824, got 1073741825");
   }
 
   @Test
-  void jsonLineLongerThanTheCap_isReportedAndSkipped_andTheNextLinesRead(@TempDir Path dir) throws Exception {
+  void jsonLineLongerThanTheCap_isReportedAndSkipped_andTheNextLinesRead(@TempDir Path dir)
+      throws Exception {
     List<List<SpanData>> batches = batches();
     byte[] first = OtlpFiles.jsonLine(batches.get(0));
     byte[] second = OtlpFiles.jsonLine(batches.get(1));
@@ -305,23 +358,46 @@ class OtlpFileReaderTest {
 
     List<ConversionProblem> problems = new ArrayList<>();
     List<LlmTrace> traces = new ArrayList<>();
-    OtlpFileReader.Result r = OtlpFileReader.builder().maxRecordBytes(cap).onProblem(problems::add).build()
-        .read(file, traces::add);
-    String tooLong = "line longer than " + cap + " bytes (OtlpFileReader.Builder.maxRecordBytes): skipped";
-    assertThat(problems).extracting(ConversionProblem::toString)
+    OtlpFileReader.Result r =
+        OtlpFileReader.builder()
+            .maxRecordBytes(cap)
+            .onProblem(problems::add)
+            .build()
+            .read(file, traces::add);
+    String tooLong =
+        "line longer than " + cap + " bytes (OtlpFileReader.Builder.maxRecordBytes): skipped";
+    assertThat(problems)
+        .extracting(ConversionProblem::toString)
         .containsExactly(file + ": line 2: " + tooLong, file + ": line 4: " + tooLong);
-    assertThat(traces).extracting(LlmTrace::spanId).containsExactlyElementsOf(interactionSpanIds(batches.get(0), batches.get(1)));
-    assertThat(r).isEqualTo(new OtlpFileReader.Result(4, batches.get(0).size() + batches.get(1).size(), traces.size(),
-        batches.get(0).size() + batches.get(1).size() - traces.size(), 2));
+    assertThat(traces)
+        .extracting(LlmTrace::spanId)
+        .containsExactlyElementsOf(interactionSpanIds(batches.get(0), batches.get(1)));
+    assertThat(r)
+        .isEqualTo(
+            new OtlpFileReader.Result(
+                4,
+                batches.get(0).size() + batches.get(1).size(),
+                traces.size(),
+                batches.get(0).size() + batches.get(1).size() - traces.size(),
+                2));
 
-    assertThatThrownBy(() -> OtlpFileReader.builder().maxRecordBytes(cap).failFast(true).build().read(file, t -> {}))
-        .isInstanceOf(OtlpFileReader.ConversionException.class).hasMessage(file + ": line 2: " + tooLong);
+    assertThatThrownBy(
+            () ->
+                OtlpFileReader.builder()
+                    .maxRecordBytes(cap)
+                    .failFast(true)
+                    .build()
+                    .read(file, t -> {}))
+        .isInstanceOf(OtlpFileReader.ConversionException.class)
+        .hasMessage(file + ": line 2: " + tooLong);
   }
 
   @Test
-  void protobufRecordLongerThanTheCap_isReportedAndSkipped_andTheNextRecordsRead(@TempDir Path dir) throws Exception {
+  void protobufRecordLongerThanTheCap_isReportedAndSkipped_andTheNextRecordsRead(@TempDir Path dir)
+      throws Exception {
     List<List<SpanData>> batches = batches();
-    byte[] framed = Files.readAllBytes(OtlpFiles.protobufRecords(dir.resolve("two.pb"), batches.subList(0, 2)));
+    byte[] framed =
+        Files.readAllBytes(OtlpFiles.protobufRecords(dir.resolve("two.pb"), batches.subList(0, 2)));
     int firstLength = length(framed, 0);
     int secondLength = length(framed, 4 + firstLength);
     int cap = Math.max(firstLength, secondLength);
@@ -330,7 +406,10 @@ class OtlpFileReaderTest {
     // Bytes that are no protobuf at all: they must be passed over, not parsed.
     byte[] junk = new byte[cap + 1];
     Arrays.fill(junk, (byte) 0xff);
-    out.write(new byte[] {0, (byte) (junk.length >>> 16), (byte) (junk.length >>> 8), (byte) junk.length});
+    out.write(
+        new byte[] {
+          0, (byte) (junk.length >>> 16), (byte) (junk.length >>> 8), (byte) junk.length
+        });
     out.write(junk);
     out.write(framed, 4 + firstLength, 4 + secondLength);
     Path file = dir.resolve("long.pb");
@@ -338,11 +417,24 @@ class OtlpFileReaderTest {
 
     List<ConversionProblem> problems = new ArrayList<>();
     List<LlmTrace> traces = new ArrayList<>();
-    OtlpFileReader.Result r = OtlpFileReader.builder().maxRecordBytes(cap).onProblem(problems::add).build()
-        .read(file, traces::add);
-    assertThat(problems).extracting(ConversionProblem::toString).containsExactly(file + ": record 2: record of "
-        + junk.length + " bytes, longer than " + cap + " bytes (OtlpFileReader.Builder.maxRecordBytes): skipped");
-    assertThat(traces).extracting(LlmTrace::spanId).containsExactlyElementsOf(interactionSpanIds(batches.get(0), batches.get(1)));
+    OtlpFileReader.Result r =
+        OtlpFileReader.builder()
+            .maxRecordBytes(cap)
+            .onProblem(problems::add)
+            .build()
+            .read(file, traces::add);
+    assertThat(problems)
+        .extracting(ConversionProblem::toString)
+        .containsExactly(
+            file
+                + ": record 2: record of "
+                + junk.length
+                + " bytes, longer than "
+                + cap
+                + " bytes (OtlpFileReader.Builder.maxRecordBytes): skipped");
+    assertThat(traces)
+        .extracting(LlmTrace::spanId)
+        .containsExactlyElementsOf(interactionSpanIds(batches.get(0), batches.get(1)));
     assertThat(r.records()).isEqualTo(3);
   }
 
@@ -351,17 +443,21 @@ class OtlpFileReaderTest {
    * reader must report it and go on, not run out of memory holding it.
    */
   @Test
-  void aLineLargerThanTheHeap_isSkippedInASmallHeap_andTheGoodLinesKept(@TempDir Path dir) throws Exception {
+  void aLineLargerThanTheHeap_isSkippedInASmallHeap_andTheGoodLinesKept(@TempDir Path dir)
+      throws Exception {
     List<List<SpanData>> batches = batches();
     assertThat(interactionSpanIds(batches.get(0))).isNotEmpty();
     assertThat(interactionSpanIds(batches.get(1))).isNotEmpty();
     Path file = dir.resolve("huge.json");
     long hugeBytes = 200L << 20;
-    try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
+    try (OutputStream out =
+        new java.io.BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
       out.write(OtlpFiles.jsonLine(batches.get(0)));
       out.write('\n');
       // Written piece by piece: this JVM does not hold the line either.
-      out.write("{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[{\"name\":\"".getBytes(StandardCharsets.UTF_8));
+      out.write(
+          "{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[{\"name\":\""
+              .getBytes(StandardCharsets.UTF_8));
       byte[] piece = new byte[1 << 20];
       Arrays.fill(piece, (byte) 'x');
       for (long written = 0; written < hugeBytes; written += piece.length) {
@@ -373,10 +469,18 @@ class OtlpFileReaderTest {
     }
     int cap = 8 << 20;
     Path output = dir.resolve("child.out");
-    Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx64m", "-cp", System.getProperty("surefire.test.class.path"), LongLineMain.class.getName(),
-        file.toString(), String.valueOf(cap))
-        .redirectErrorStream(true).redirectOutput(output.toFile()).start();
+    Process child =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx64m",
+                "-cp",
+                System.getProperty("surefire.test.class.path"),
+                LongLineMain.class.getName(),
+                file.toString(),
+                String.valueOf(cap))
+            .redirectErrorStream(true)
+            .redirectOutput(output.toFile())
+            .start();
     // A guard against a hung child, not a measure of speed.
     if (!child.waitFor(5, TimeUnit.MINUTES)) {
       child.destroyForcibly();
@@ -385,9 +489,14 @@ class OtlpFileReaderTest {
     assertThat(child.exitValue()).as(String.join("\n", lines)).isZero();
     // In file order: the first line's interactions, the problem, the last line's interactions.
     List<String> expected = new ArrayList<>(interactionSpanIds(batches.get(0)));
-    expected.add(file + ": line 2: line longer than 8388608 bytes (OtlpFileReader.Builder.maxRecordBytes): skipped");
+    expected.add(
+        file
+            + ": line 2: line longer than 8388608 bytes (OtlpFileReader.Builder.maxRecordBytes): skipped");
     expected.addAll(interactionSpanIds(batches.get(1)));
-    expected.add("records=3 interactions=" + interactionSpanIds(batches.get(0), batches.get(1)).size() + " problems=1");
+    expected.add(
+        "records=3 interactions="
+            + interactionSpanIds(batches.get(0), batches.get(1)).size()
+            + " problems=1");
     assertThat(lines).containsExactlyElementsOf(expected);
   }
 
@@ -403,10 +512,14 @@ class OtlpFileReaderTest {
     out.write("\r\n".getBytes(StandardCharsets.UTF_8));
     List<ConversionProblem> problems = new ArrayList<>();
     List<LlmTrace> traces = new ArrayList<>();
-    OtlpFileReader.builder().onProblem(problems::add).build()
+    OtlpFileReader.builder()
+        .onProblem(problems::add)
+        .build()
         .read(new ByteArrayInputStream(out.toByteArray()), "wide.json", traces::add);
     assertThat(problems).isEmpty();
-    assertThat(traces).extracting(LlmTrace::spanId).containsExactlyElementsOf(interactionSpanIds(batches.get(0), batches.get(1)));
+    assertThat(traces)
+        .extracting(LlmTrace::spanId)
+        .containsExactlyElementsOf(interactionSpanIds(batches.get(0), batches.get(1)));
   }
 
   private static byte[] padded(byte[] line, int length) {
@@ -421,11 +534,14 @@ class OtlpFileReaderTest {
   private static byte[] overlongLine(int length) {
     String head = "{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[{\"name\":\"";
     String tail = "\"}]}]}]}";
-    return (head + "x".repeat(length - head.length() - tail.length()) + tail).getBytes(StandardCharsets.UTF_8);
+    return (head + "x".repeat(length - head.length() - tail.length()) + tail)
+        .getBytes(StandardCharsets.UTF_8);
   }
 
   private static int length(byte[] framed, int at) {
-    return ((framed[at] & 0xff) << 24) | ((framed[at + 1] & 0xff) << 16) | ((framed[at + 2] & 0xff) << 8)
+    return ((framed[at] & 0xff) << 24)
+        | ((framed[at + 1] & 0xff) << 16)
+        | ((framed[at + 2] & 0xff) << 8)
         | (framed[at + 3] & 0xff);
   }
 
@@ -433,7 +549,9 @@ class OtlpFileReaderTest {
   private static List<String> interactionSpanIds(List<SpanData>... batches) {
     List<String> ids = new ArrayList<>();
     for (List<SpanData> batch : batches) {
-      batch.stream().filter(s -> LlmTrace.fromSpan(s).isPresent()).forEach(s -> ids.add(s.getSpanId()));
+      batch.stream()
+          .filter(s -> LlmTrace.fromSpan(s).isPresent())
+          .forEach(s -> ids.add(s.getSpanId()));
     }
     return ids;
   }

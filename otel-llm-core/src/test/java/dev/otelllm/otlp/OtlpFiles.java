@@ -23,8 +23,11 @@ import java.util.zip.GZIPOutputStream;
 public final class OtlpFiles {
   private OtlpFiles() {}
 
-  /** One OTLP JSON request per line, each holding one batch, as the Java OTLP marshaler encodes it. */
-  public static Path jsonLines(Path file, List<List<SpanData>> batches, boolean gzip) throws IOException {
+  /**
+   * One OTLP JSON request per line, each holding one batch, as the Java OTLP marshaler encodes it.
+   */
+  public static Path jsonLines(Path file, List<List<SpanData>> batches, boolean gzip)
+      throws IOException {
     try (OutputStream raw = Files.newOutputStream(file);
         OutputStream out = gzip ? new GZIPOutputStream(raw) : raw) {
       for (List<SpanData> batch : batches) {
@@ -42,20 +45,23 @@ public final class OtlpFiles {
   public static Path protobufRecords(Path file, List<List<SpanData>> batches) throws IOException {
     List<byte[]> bodies = new ArrayList<>();
     HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    server.createContext("/v1/traces", exchange -> {
-      byte[] body = exchange.getRequestBody().readAllBytes();
-      synchronized (bodies) {
-        bodies.add(body);
-      }
-      exchange.getResponseHeaders().add("Content-Type", "application/x-protobuf");
-      exchange.sendResponseHeaders(200, 0);
-      exchange.close();
-    });
+    server.createContext(
+        "/v1/traces",
+        exchange -> {
+          byte[] body = exchange.getRequestBody().readAllBytes();
+          synchronized (bodies) {
+            bodies.add(body);
+          }
+          exchange.getResponseHeaders().add("Content-Type", "application/x-protobuf");
+          exchange.sendResponseHeaders(200, 0);
+          exchange.close();
+        });
     server.start();
     try {
-      OtlpHttpSpanExporter exporter = OtlpHttpSpanExporter.builder()
-          .setEndpoint("http://127.0.0.1:" + server.getAddress().getPort() + "/v1/traces")
-          .build();
+      OtlpHttpSpanExporter exporter =
+          OtlpHttpSpanExporter.builder()
+              .setEndpoint("http://127.0.0.1:" + server.getAddress().getPort() + "/v1/traces")
+              .build();
       for (List<SpanData> batch : batches) {
         CompletableResultCode result = exporter.export(batch).join(10, TimeUnit.SECONDS);
         if (!result.isSuccess()) {
@@ -68,8 +74,13 @@ public final class OtlpFiles {
     }
     try (OutputStream out = Files.newOutputStream(file)) {
       for (byte[] body : bodies) {
-        out.write(new byte[] {(byte) (body.length >>> 24), (byte) (body.length >>> 16), (byte) (body.length >>> 8),
-            (byte) body.length});
+        out.write(
+            new byte[] {
+              (byte) (body.length >>> 24),
+              (byte) (body.length >>> 16),
+              (byte) (body.length >>> 8),
+              (byte) body.length
+            });
         out.write(body);
       }
     }

@@ -24,7 +24,8 @@ class TraceBufferTest {
 
   private static LlmClient client(TraceBuffer buffer) {
     return LlmClient.builder(DeterministicLlmProvider.echo("m"))
-        .tracing(LlmTracing.builder().traceBuffer(buffer).build()).build();
+        .tracing(LlmTracing.builder().traceBuffer(buffer).build())
+        .build();
   }
 
   @Test
@@ -70,7 +71,8 @@ class TraceBufferTest {
     assertThat(buffer.size()).isEqualTo(10_000 / each);
     assertThat(buffer.getTraces().get(buffer.size() - 1).prompt()).isEqualTo(kb + 19);
     // Alone larger than the bound: kept, without its content and marked, never whole.
-    client.generate(LlmRequest.builder().prompt("y".repeat(50_000)).metadata("step_type", "big").build());
+    client.generate(
+        LlmRequest.builder().prompt("y".repeat(50_000)).metadata("step_type", "big").build());
     assertThat(buffer.estimatedBytes()).isLessThanOrEqualTo(10_000);
     LlmTrace big = buffer.getTraces().get(buffer.size() - 1);
     assertThat(big.prompt()).isEmpty();
@@ -93,11 +95,31 @@ class TraceBufferTest {
   @Test
   void lookups_byTraceId_spanId_lastN_session_metadata_errors_predicate() {
     TraceBuffer buffer = TraceBuffer.create(100);
-    LlmClient client = LlmClient.builder(DeterministicLlmProvider.builder("m")
-            .answer("ok").answer("ok").fail(new IllegalStateException("bad")).answer("ok").answer("ok").build())
-        .tracing(LlmTracing.builder().traceBuffer(buffer).build()).build();
-    LlmResponse a = client.generate(LlmRequest.builder().prompt("a").metadata("step_type", "gen").metadata("attempt_number", 1).build());
-    LlmResponse b = client.generate(LlmRequest.builder().prompt("b").metadata("step_type", "gen").metadata("attempt_number", 2).build());
+    LlmClient client =
+        LlmClient.builder(
+                DeterministicLlmProvider.builder("m")
+                    .answer("ok")
+                    .answer("ok")
+                    .fail(new IllegalStateException("bad"))
+                    .answer("ok")
+                    .answer("ok")
+                    .build())
+            .tracing(LlmTracing.builder().traceBuffer(buffer).build())
+            .build();
+    LlmResponse a =
+        client.generate(
+            LlmRequest.builder()
+                .prompt("a")
+                .metadata("step_type", "gen")
+                .metadata("attempt_number", 1)
+                .build());
+    LlmResponse b =
+        client.generate(
+            LlmRequest.builder()
+                .prompt("b")
+                .metadata("step_type", "gen")
+                .metadata("attempt_number", 2)
+                .build());
     assertThatThrownBy(() -> client.generate("c")).hasMessage("bad");
     String sessionId;
     try (Session s = client.newSession()) {
@@ -106,24 +128,44 @@ class TraceBufferTest {
       s.generate("e", "prose", 1);
     }
 
-    assertThat(buffer.getTraces()).extracting(LlmTrace::prompt).containsExactly("a", "b", "c", "d", "e");
+    assertThat(buffer.getTraces())
+        .extracting(LlmTrace::prompt)
+        .containsExactly("a", "b", "c", "d", "e");
     assertThat(buffer.getTrace(b.spanId().orElseThrow()).orElseThrow().prompt()).isEqualTo("b");
     assertThat(buffer.getTrace("0000000000000000")).isEmpty();
-    assertThat(buffer.getTraces(TraceQuery.spanId(a.spanId().orElseThrow()))).extracting(LlmTrace::prompt).containsExactly("a");
-    assertThat(buffer.getTraces(TraceQuery.traceId(a.traceId().orElseThrow()))).extracting(LlmTrace::prompt).containsExactly("a");
+    assertThat(buffer.getTraces(TraceQuery.spanId(a.spanId().orElseThrow())))
+        .extracting(LlmTrace::prompt)
+        .containsExactly("a");
+    assertThat(buffer.getTraces(TraceQuery.traceId(a.traceId().orElseThrow())))
+        .extracting(LlmTrace::prompt)
+        .containsExactly("a");
     assertThat(buffer.last(2)).extracting(LlmTrace::prompt).containsExactly("d", "e");
     assertThat(buffer.last(0)).isEmpty();
     assertThat(buffer.last(99)).hasSize(5);
-    assertThat(buffer.getTraces(TraceQuery.last(3))).extracting(LlmTrace::prompt).containsExactly("c", "d", "e");
-    assertThat(buffer.getTraces(TraceQuery.session(sessionId))).extracting(LlmTrace::prompt).containsExactly("d", "e");
-    assertThat(buffer.getTraces(TraceQuery.metadata("step_type", "gen"))).extracting(LlmTrace::prompt).containsExactly("a", "b");
-    assertThat(buffer.getTraces(TraceQuery.metadata("attempt_number", 2))).extracting(LlmTrace::prompt).containsExactly("b");
-    assertThat(buffer.getTraces(TraceQuery.metadata("step_type", "gen").andLast(1))).extracting(LlmTrace::prompt).containsExactly("b");
-    assertThat(buffer.getTraces(TraceQuery.errorsOnly())).extracting(LlmTrace::prompt).containsExactly("c");
-    assertThat(buffer.getTraces(TraceQuery.where(t -> t.prompt().compareTo("c") > 0))).extracting(LlmTrace::prompt)
+    assertThat(buffer.getTraces(TraceQuery.last(3)))
+        .extracting(LlmTrace::prompt)
+        .containsExactly("c", "d", "e");
+    assertThat(buffer.getTraces(TraceQuery.session(sessionId)))
+        .extracting(LlmTrace::prompt)
+        .containsExactly("d", "e");
+    assertThat(buffer.getTraces(TraceQuery.metadata("step_type", "gen")))
+        .extracting(LlmTrace::prompt)
+        .containsExactly("a", "b");
+    assertThat(buffer.getTraces(TraceQuery.metadata("attempt_number", 2)))
+        .extracting(LlmTrace::prompt)
+        .containsExactly("b");
+    assertThat(buffer.getTraces(TraceQuery.metadata("step_type", "gen").andLast(1)))
+        .extracting(LlmTrace::prompt)
+        .containsExactly("b");
+    assertThat(buffer.getTraces(TraceQuery.errorsOnly()))
+        .extracting(LlmTrace::prompt)
+        .containsExactly("c");
+    assertThat(buffer.getTraces(TraceQuery.where(t -> t.prompt().compareTo("c") > 0)))
+        .extracting(LlmTrace::prompt)
         .containsExactly("d", "e");
     assertThat(buffer.getTraces(TraceQuery.session(sessionId).andMetadata("step_type", "prose")))
-        .extracting(LlmTrace::prompt).containsExactly("e");
+        .extracting(LlmTrace::prompt)
+        .containsExactly("e");
     assertThat(client.getTraces(2)).extracting(LlmTrace::prompt).containsExactly("d", "e");
     assertThatThrownBy(() -> buffer.last(-1)).hasMessage("n must be >= 0, was -1");
     assertThatThrownBy(() -> TraceQuery.traceId("")).hasMessage("traceId must not be empty");
@@ -137,7 +179,8 @@ class TraceBufferTest {
     String traceId = r.traceId().orElseThrow();
     String spanId = r.spanId().orElseThrow();
     assertThat(buffer.getTrace(spanId.toUpperCase(java.util.Locale.ROOT))).isPresent();
-    assertThat(buffer.getTraces(TraceQuery.traceId(traceId.toUpperCase(java.util.Locale.ROOT)))).hasSize(1);
+    assertThat(buffer.getTraces(TraceQuery.traceId(traceId.toUpperCase(java.util.Locale.ROOT))))
+        .hasSize(1);
     assertThat(buffer.getTrace("not-a-span-id")).isEmpty();
     assertThat(buffer.getTrace(spanId + "0")).isEmpty();
     assertThat(buffer.getTraces(TraceQuery.traceId("xyz"))).isEmpty();
@@ -150,26 +193,52 @@ class TraceBufferTest {
 
   @Test
   void aTrace_rejectsIdsThatAreNotHexOfTheRightLength_namingTheField() {
-    LlmTrace t = dev.otelllm.export.SampleTraces.trace("b7ad6b7169203331", 1_000, 20, 5L, 7L, false, "s", "code_generation", "stop");
+    LlmTrace t =
+        dev.otelllm.export.SampleTraces.trace(
+            "b7ad6b7169203331", 1_000, 20, 5L, 7L, false, "s", "code_generation", "stop");
     assertThatThrownBy(() -> withIds(t, "abc", t.spanId(), ""))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("traceId must be 32 hex digits");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("traceId must be 32 hex digits");
     assertThatThrownBy(() -> withIds(t, t.traceId(), "zzzzzzzzzzzzzzzz", ""))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("spanId must be 16 hex digits");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("spanId must be 16 hex digits");
     assertThatThrownBy(() -> withIds(t, t.traceId(), t.spanId(), "12"))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("parentSpanId");
-    LlmTrace upper = withIds(t, t.traceId().toUpperCase(java.util.Locale.ROOT), t.spanId(), "00F067AA0BA902B7");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("parentSpanId");
+    LlmTrace upper =
+        withIds(t, t.traceId().toUpperCase(java.util.Locale.ROOT), t.spanId(), "00F067AA0BA902B7");
     assertThat(upper.traceId()).isEqualTo(t.traceId());
     assertThat(upper.parentSpanId()).isEqualTo("00f067aa0ba902b7");
-    assertThat(upper.toMap()).extracting(m -> ((java.util.Map<?, ?>) m.get("metadata")).get("parent_span_id"))
+    assertThat(upper.toMap())
+        .extracting(m -> ((java.util.Map<?, ?>) m.get("metadata")).get("parent_span_id"))
         .isEqualTo("00f067aa0ba902b7");
-    assertThat(withIds(t, t.traceId(), t.spanId(), t.parentSpanId())).isEqualTo(t).hasSameHashCodeAs(t);
+    assertThat(withIds(t, t.traceId(), t.spanId(), t.parentSpanId()))
+        .isEqualTo(t)
+        .hasSameHashCodeAs(t);
     assertThat(upper).isNotEqualTo(t);
   }
 
   private static LlmTrace withIds(LlmTrace t, String traceId, String spanId, String parent) {
-    return new LlmTrace(traceId, spanId, parent, t.startEpochNanos(), t.durationNanos(), t.operation(),
-        t.provider(), t.model(), t.server(), t.systemPrompt(), t.messages(), t.parameters(), t.tools(),
-        t.response(), t.metadata(), t.sessionId(), t.error(), t.contentCapture(), t.contentTruncated());
+    return new LlmTrace(
+        traceId,
+        spanId,
+        parent,
+        t.startEpochNanos(),
+        t.durationNanos(),
+        t.operation(),
+        t.provider(),
+        t.model(),
+        t.server(),
+        t.systemPrompt(),
+        t.messages(),
+        t.parameters(),
+        t.tools(),
+        t.response(),
+        t.metadata(),
+        t.sessionId(),
+        t.error(),
+        t.contentCapture(),
+        t.contentTruncated());
   }
 
   @Test
@@ -180,7 +249,8 @@ class TraceBufferTest {
     List<LlmTrace> before = buffer.getTraces();
     client.generate("b");
     assertThat(before).hasSize(1);
-    assertThatThrownBy(() -> before.add(before.get(0))).isInstanceOf(UnsupportedOperationException.class);
+    assertThatThrownBy(() -> before.add(before.get(0)))
+        .isInstanceOf(UnsupportedOperationException.class);
   }
 
   @Test
@@ -194,19 +264,26 @@ class TraceBufferTest {
     List<Future<List<String>>> results = new ArrayList<>();
     for (int t = 0; t < threads; t++) {
       int thread = t;
-      results.add(pool.submit(() -> {
-        start.await();
-        List<String> spanIds = new ArrayList<>(calls);
-        for (int i = 0; i < calls; i++) {
-          LlmResponse r = client.generate(LlmRequest.builder().prompt("t" + thread + "-" + i).metadata("thread", thread).build());
-          spanIds.add(r.spanId().orElseThrow());
-          if (i % 100 == 0) {
-            buffer.last(50);
-            buffer.getTraces(TraceQuery.metadata("thread", thread).andLast(5));
-          }
-        }
-        return spanIds;
-      }));
+      results.add(
+          pool.submit(
+              () -> {
+                start.await();
+                List<String> spanIds = new ArrayList<>(calls);
+                for (int i = 0; i < calls; i++) {
+                  LlmResponse r =
+                      client.generate(
+                          LlmRequest.builder()
+                              .prompt("t" + thread + "-" + i)
+                              .metadata("thread", thread)
+                              .build());
+                  spanIds.add(r.spanId().orElseThrow());
+                  if (i % 100 == 0) {
+                    buffer.last(50);
+                    buffer.getTraces(TraceQuery.metadata("thread", thread).andLast(5));
+                  }
+                }
+                return spanIds;
+              }));
     }
     start.countDown();
     Set<String> expected = new HashSet<>();
@@ -235,11 +312,14 @@ class TraceBufferTest {
   @Test
   void onEnd_neverThrows_evenOnAspanItCannotRead() {
     TraceBuffer buffer = TraceBuffer.create(10);
-    io.opentelemetry.sdk.trace.ReadableSpan broken = (io.opentelemetry.sdk.trace.ReadableSpan) java.lang.reflect.Proxy
-        .newProxyInstance(getClass().getClassLoader(), new Class<?>[] {io.opentelemetry.sdk.trace.ReadableSpan.class},
-            (proxy, method, args) -> {
-              throw new IllegalStateException("broken span");
-            });
+    io.opentelemetry.sdk.trace.ReadableSpan broken =
+        (io.opentelemetry.sdk.trace.ReadableSpan)
+            java.lang.reflect.Proxy.newProxyInstance(
+                getClass().getClassLoader(),
+                new Class<?>[] {io.opentelemetry.sdk.trace.ReadableSpan.class},
+                (proxy, method, args) -> {
+                  throw new IllegalStateException("broken span");
+                });
     buffer.onEnd(broken);
     assertThat(buffer.size()).isZero();
   }
@@ -249,8 +329,13 @@ class TraceBufferTest {
     TraceBuffer buffer = TraceBuffer.create(10);
     LlmTracing tracing = LlmTracing.builder().traceBuffer(buffer).build();
     tracing.openTelemetry().getTracer("other").spanBuilder("GET /").startSpan().end();
-    tracing.openTelemetry().getTracer("other").spanBuilder("chat x")
-        .setAttribute("gen_ai.operation.name", "execute_tool").startSpan().end();
+    tracing
+        .openTelemetry()
+        .getTracer("other")
+        .spanBuilder("chat x")
+        .setAttribute("gen_ai.operation.name", "execute_tool")
+        .startSpan()
+        .end();
     assertThat(buffer.getTraces()).isEmpty();
     tracing.close();
   }
@@ -258,19 +343,35 @@ class TraceBufferTest {
   @Test
   void sessionHistory_validatesItsArguments() {
     TraceBuffer buffer = TraceBuffer.create(1);
-    assertThatThrownBy(() -> buffer.newSessionHistory("", 1)).hasMessage("sessionId must not be empty");
-    assertThatThrownBy(() -> buffer.newSessionHistory("s", -1)).hasMessage("maxKept must be >= 0, was -1");
+    assertThatThrownBy(() -> buffer.newSessionHistory("", 1))
+        .hasMessage("sessionId must not be empty");
+    assertThatThrownBy(() -> buffer.newSessionHistory("s", -1))
+        .hasMessage("maxKept must be >= 0, was -1");
   }
 
   @Test
   void byteEstimate_countsToolDefinitionsMetadataAndOtherParts() {
     TraceBuffer buffer = TraceBuffer.builder().maxTraces(1000).maxBytes(200_000).build();
-    LlmClient client = LlmClient.builder(DeterministicLlmProvider.builder("m")
-        .answer(r -> LlmResponse.builder().content("").part(new dev.otelllm.Part.Reasoning("r".repeat(50_000))).build())
-        .repeatLast().build()).tracing(LlmTracing.builder().traceBuffer(buffer).build()).build();
+    LlmClient client =
+        LlmClient.builder(
+                DeterministicLlmProvider.builder("m")
+                    .answer(
+                        r ->
+                            LlmResponse.builder()
+                                .content("")
+                                .part(new dev.otelllm.Part.Reasoning("r".repeat(50_000)))
+                                .build())
+                    .repeatLast()
+                    .build())
+            .tracing(LlmTracing.builder().traceBuffer(buffer).build())
+            .build();
     for (int i = 0; i < 20; i++) {
-      client.generate(LlmRequest.builder().prompt("p").metadata("blob", java.util.Map.of("x", "y".repeat(50_000)))
-          .tool(new dev.otelllm.ToolDefinition("t", "d".repeat(50_000), java.util.Map.of())).build());
+      client.generate(
+          LlmRequest.builder()
+              .prompt("p")
+              .metadata("blob", java.util.Map.of("x", "y".repeat(50_000)))
+              .tool(new dev.otelllm.ToolDefinition("t", "d".repeat(50_000), java.util.Map.of()))
+              .build());
     }
     // Each interaction holds ~150,000 characters: at most one fits the 200,000 byte bound.
     assertThat(buffer.size()).isEqualTo(1);
@@ -281,11 +382,13 @@ class TraceBufferTest {
   void keptTraces_areDeeplyImmutable() {
     TraceBuffer buffer = TraceBuffer.create(10);
     LlmClient client = client(buffer);
-    client.generate(LlmRequest.builder().prompt("p").metadata("cfg", java.util.Map.of("a", 1)).build());
+    client.generate(
+        LlmRequest.builder().prompt("p").metadata("cfg", java.util.Map.of("a", 1)).build());
     LlmTrace t = buffer.getTraces().get(0);
     @SuppressWarnings("unchecked")
     java.util.Map<String, Object> cfg = (java.util.Map<String, Object>) t.metadata().get("cfg");
-    assertThatThrownBy(() -> cfg.put("injected", true)).isInstanceOf(UnsupportedOperationException.class);
+    assertThatThrownBy(() -> cfg.put("injected", true))
+        .isInstanceOf(UnsupportedOperationException.class);
     @SuppressWarnings("unchecked")
     java.util.Map<String, Object> meta = (java.util.Map<String, Object>) t.toMap().get("metadata");
     meta.put("extra", 1);

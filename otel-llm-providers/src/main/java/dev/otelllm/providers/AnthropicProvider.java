@@ -21,12 +21,12 @@ import java.util.function.Consumer;
  * Anthropic Messages ({@code POST {base}/v1/messages}, {@code x-api-key}, {@code
  * anthropic-version}): the system prompt as a top-level field, tool use and tool results as content
  * blocks (consecutive tool messages, and a user message right after them, as one user turn), SSE
- * streaming (message_start, content_block_delta with text and input_json deltas, message_delta
- * with usage, message_stop). Extended thinking ({@code extra("thinking", ...)}) comes back as
- * reasoning parts with their signatures (redacted thinking as {@code redacted_thinking} parts) and
- * goes back first and unchanged in the assistant turn, as the API requires after a tool call. Input
- * tokens include the cached ones, as the conventions count them. Stop reasons map to the common
- * names: end_turn and stop_sequence to stop, max_tokens to length, tool_use to tool_calls.
+ * streaming (message_start, content_block_delta with text and input_json deltas, message_delta with
+ * usage, message_stop). Extended thinking ({@code extra("thinking", ...)}) comes back as reasoning
+ * parts with their signatures (redacted thinking as {@code redacted_thinking} parts) and goes back
+ * first and unchanged in the assistant turn, as the API requires after a tool call. Input tokens
+ * include the cached ones, as the conventions count them. Stop reasons map to the common names:
+ * end_turn and stop_sequence to stop, max_tokens to length, tool_use to tool_calls.
  *
  * <p>Of the generation parameters it sends temperature, max_tokens, top_p, top_k, stop sequences
  * and the extra ones; the API has no seed, penalties, choice count or output type, so those are
@@ -40,17 +40,18 @@ final class AnthropicProvider implements LlmProvider {
   private static final String REDACTED_THINKING = "redacted_thinking";
 
   /** The HTTP status the API answers with for each of its error types. */
-  private static final Map<String, Integer> STREAM_ERROR_STATUS = Map.of(
-      "invalid_request_error", 400,
-      "authentication_error", 401,
-      "billing_error", 402,
-      "permission_error", 403,
-      "not_found_error", 404,
-      "request_too_large", 413,
-      "rate_limit_error", 429,
-      "api_error", 500,
-      "timeout_error", 504,
-      "overloaded_error", 529);
+  private static final Map<String, Integer> STREAM_ERROR_STATUS =
+      Map.of(
+          "invalid_request_error", 400,
+          "authentication_error", 401,
+          "billing_error", 402,
+          "permission_error", 403,
+          "not_found_error", 404,
+          "request_too_large", 413,
+          "rate_limit_error", 429,
+          "api_error", 500,
+          "timeout_error", 504,
+          "overloaded_error", 529);
 
   private final ProviderInfo info;
   private final String url;
@@ -61,7 +62,12 @@ final class AnthropicProvider implements LlmProvider {
     okhttp3.HttpUrl base = okhttp3.HttpUrl.get(baseUrl);
     this.info = ProviderInfo.remote("anthropic", model, base.host(), base.port());
     this.url = baseUrl + "/v1/messages";
-    this.http = new HttpCore("anthropic", options, Map.of("x-api-key", apiKey, "anthropic-version", API_VERSION), apiKey);
+    this.http =
+        new HttpCore(
+            "anthropic",
+            options,
+            Map.of("x-api-key", apiKey, "anthropic-version", API_VERSION),
+            apiKey);
     this.defaultMaxTokens = options.defaultMaxTokens();
   }
 
@@ -99,11 +105,18 @@ final class AnthropicProvider implements LlmProvider {
     for (JsonNode block : answer.get("content")) {
       switch (block.path("type").asText()) {
         case "text" -> text.append(block.path("text").asText());
-        case "tool_use" -> out.toolCall(new Part.ToolCall(block.path("id").asText(""), block.path("name").asText(""),
-            WireFormat.map(block.path("input"))));
-        case "thinking" -> out.part(new Part.Reasoning(block.path("thinking").asText(), block.path("signature").asText("")));
+        case "tool_use" ->
+            out.toolCall(
+                new Part.ToolCall(
+                    block.path("id").asText(""),
+                    block.path("name").asText(""),
+                    WireFormat.map(block.path("input"))));
+        case "thinking" ->
+            out.part(
+                new Part.Reasoning(
+                    block.path("thinking").asText(), block.path("signature").asText("")));
         case "redacted_thinking" -> out.part(redactedThinking(block.path("data").asText("")));
-        default -> { }
+        default -> {}
       }
     }
     out.content(text.toString());
@@ -136,10 +149,14 @@ final class AnthropicProvider implements LlmProvider {
   @Override
   public LlmResponse stream(LlmRequest request, Consumer<String> onChunk, StreamListener listener) {
     // A new attempt for every retry: nothing read before an error in the stream is kept.
-    return http.stream(url, body(request, true), true, listener, () -> new StreamAttempt(onChunk, listener)).response();
+    return http.stream(
+            url, body(request, true), true, listener, () -> new StreamAttempt(onChunk, listener))
+        .response();
   }
 
-  /** One attempt at a stream: what its events said so far, and whether the caller got text of it. */
+  /**
+   * One attempt at a stream: what its events said so far, and whether the caller got text of it.
+   */
   private final class StreamAttempt implements HttpCore.EventHandler {
     private final Consumer<String> onChunk;
     private final StreamListener listener;
@@ -187,14 +204,25 @@ final class AnthropicProvider implements LlmProvider {
         case "content_block_start" -> {
           JsonNode block = e.path("content_block");
           switch (block.path("type").asText()) {
-            case "tool_use" -> tools.put(e.path("index").asInt(),
-                new String[] {answer.add(block.path("id").asText("")), answer.add(block.path("name").asText(""))});
-            case "thinking" -> thinking.put(e.path("index").asInt(), new StringBuilder[] {
-                new StringBuilder(answer.add(block.path("thinking").asText(""))),
-                new StringBuilder(answer.add(block.path("signature").asText("")))});
-            case "redacted_thinking" -> redacted.put(e.path("index").asInt(),
-                redactedThinking(answer.add(block.path("data").asText(""))));
-            default -> { }
+            case "tool_use" ->
+                tools.put(
+                    e.path("index").asInt(),
+                    new String[] {
+                      answer.add(block.path("id").asText("")),
+                      answer.add(block.path("name").asText(""))
+                    });
+            case "thinking" ->
+                thinking.put(
+                    e.path("index").asInt(),
+                    new StringBuilder[] {
+                      new StringBuilder(answer.add(block.path("thinking").asText(""))),
+                      new StringBuilder(answer.add(block.path("signature").asText("")))
+                    });
+            case "redacted_thinking" ->
+                redacted.put(
+                    e.path("index").asInt(),
+                    redactedThinking(answer.add(block.path("data").asText(""))));
+            default -> {}
           }
         }
         case "content_block_delta" -> {
@@ -209,13 +237,17 @@ final class AnthropicProvider implements LlmProvider {
                 onChunk.accept(piece);
               }
             }
-            case "input_json_delta" -> toolInput.computeIfAbsent(e.path("index").asInt(), k -> new StringBuilder())
-                .append(answer.add(delta.path("partial_json").asText()));
-            case "thinking_delta" -> thinkingBlock(thinking, e.path("index").asInt())[0]
-                .append(answer.add(delta.path("thinking").asText()));
-            case "signature_delta" -> thinkingBlock(thinking, e.path("index").asInt())[1]
-                .append(answer.add(delta.path("signature").asText()));
-            default -> { }
+            case "input_json_delta" ->
+                toolInput
+                    .computeIfAbsent(e.path("index").asInt(), k -> new StringBuilder())
+                    .append(answer.add(delta.path("partial_json").asText()));
+            case "thinking_delta" ->
+                thinkingBlock(thinking, e.path("index").asInt())[0].append(
+                    answer.add(delta.path("thinking").asText()));
+            case "signature_delta" ->
+                thinkingBlock(thinking, e.path("index").asInt())[1].append(
+                    answer.add(delta.path("signature").asText()));
+            default -> {}
           }
         }
         case "message_delta" -> {
@@ -232,7 +264,7 @@ final class AnthropicProvider implements LlmProvider {
           return false;
         }
         case "error" -> throw streamError(e, data);
-        default -> { }
+        default -> {}
       }
       return true;
     }
@@ -246,15 +278,25 @@ final class AnthropicProvider implements LlmProvider {
 
     LlmResponse response() {
       if (!stopped) {
-        throw new LlmTransportException("anthropic", LlmTransportException.INVALID_RESPONSE,
-            "the stream ended before message_stop (" + text.length() + " characters received)", null);
+        throw new LlmTransportException(
+            "anthropic",
+            LlmTransportException.INVALID_RESPONSE,
+            "the stream ended before message_stop (" + text.length() + " characters received)",
+            null);
       }
       // Thinking first, in the order the model produced it, as the next turn must send it back.
       Map<Integer, Part> reasoning = new TreeMap<>(redacted);
-      thinking.forEach((index, t) -> reasoning.put(index, new Part.Reasoning(t[0].toString(), t[1].toString())));
+      thinking.forEach(
+          (index, t) -> reasoning.put(index, new Part.Reasoning(t[0].toString(), t[1].toString())));
       reasoning.values().forEach(out::part);
-      tools.forEach((index, idName) -> out.toolCall(new Part.ToolCall(idName[0], idName[1],
-          WireFormat.arguments(toolInput.getOrDefault(index, new StringBuilder()).toString()))));
+      tools.forEach(
+          (index, idName) ->
+              out.toolCall(
+                  new Part.ToolCall(
+                      idName[0],
+                      idName[1],
+                      WireFormat.arguments(
+                          toolInput.getOrDefault(index, new StringBuilder()).toString()))));
       if (startUsage != null && startUsage.isObject()) {
         out.usage(usage(startUsage, Math.max(0, outputTokens)));
       }
@@ -264,21 +306,26 @@ final class AnthropicProvider implements LlmProvider {
 
   /**
    * An error event in a stream that began with 200: the exception, and so the {@code error.type},
-   * the same error has when the API answers with its status, so that it is retried the same way.
-   * An error type the API does not document stays an invalid response.
+   * the same error has when the API answers with its status, so that it is retried the same way. An
+   * error type the API does not document stays an invalid response.
    */
   private RuntimeException streamError(JsonNode event, String data) {
     String type = event.path("error").path("type").asText("");
     Integer status = STREAM_ERROR_STATUS.get(type);
     if (status == null) {
-      return new LlmTransportException("anthropic", LlmTransportException.INVALID_RESPONSE,
-          "error in the stream: " + http.scrub(event.path("error").toString()), null);
+      return new LlmTransportException(
+          "anthropic",
+          LlmTransportException.INVALID_RESPONSE,
+          "error in the stream: " + http.scrub(event.path("error").toString()),
+          null);
     }
-    return LlmHttpException.of("anthropic", status, type + " in the stream", Map.of(), http.scrub(data));
+    return LlmHttpException.of(
+        "anthropic", status, type + " in the stream", Map.of(), http.scrub(data));
   }
 
   private static StringBuilder[] thinkingBlock(Map<Integer, StringBuilder[]> thinking, int index) {
-    return thinking.computeIfAbsent(index, k -> new StringBuilder[] {new StringBuilder(), new StringBuilder()});
+    return thinking.computeIfAbsent(
+        index, k -> new StringBuilder[] {new StringBuilder(), new StringBuilder()});
   }
 
   /** A redacted thinking block: its encrypted data must go back unchanged, nobody can read it. */
@@ -290,7 +337,10 @@ final class AnthropicProvider implements LlmProvider {
     long cacheRead = u.path("cache_read_input_tokens").asLong(0);
     long cacheWrite = u.path("cache_creation_input_tokens").asLong(0);
     long input = u.path("input_tokens").asLong(0) + cacheRead + cacheWrite;
-    long output = u.has("output_tokens") && streamedOutput == 0 ? u.path("output_tokens").asLong(0) : streamedOutput;
+    long output =
+        u.has("output_tokens") && streamedOutput == 0
+            ? u.path("output_tokens").asLong(0)
+            : streamedOutput;
     return new Usage(input, output, cacheRead, cacheWrite, 0);
   }
 
@@ -315,8 +365,13 @@ final class AnthropicProvider implements LlmProvider {
       // API refuses the turn that follows a tool call; thinking without a signature cannot.
       for (Part part : m.parts()) {
         if (part instanceof Part.Reasoning r && !r.signature().isEmpty()) {
-          content.addObject().put("type", "thinking").put("thinking", r.content()).put("signature", r.signature());
-        } else if (part instanceof Part.Generic g && g.type().equals(REDACTED_THINKING)
+          content
+              .addObject()
+              .put("type", "thinking")
+              .put("thinking", r.content())
+              .put("signature", r.signature());
+        } else if (part instanceof Part.Generic g
+            && g.type().equals(REDACTED_THINKING)
             && g.fields().get("data") instanceof String data) {
           content.addObject().put("type", REDACTED_THINKING).put("data", data);
         }
@@ -325,18 +380,32 @@ final class AnthropicProvider implements LlmProvider {
         if (part instanceof Part.Text t && !t.content().isEmpty()) {
           content.addObject().put("type", "text").put("text", t.content());
         } else if (part instanceof Part.ToolCall c) {
-          ObjectNode use = content.addObject().put("type", "tool_use").put("id", c.id()).put("name", c.name());
+          ObjectNode use =
+              content.addObject().put("type", "tool_use").put("id", c.id()).put("name", c.name());
           use.set("input", WireFormat.tree(c.arguments()));
         } else if (part instanceof Part.ToolCallResponse r) {
-          content.addObject().put("type", "tool_result").put("tool_use_id", r.id())
+          content
+              .addObject()
+              .put("type", "tool_result")
+              .put("tool_use_id", r.id())
               .put("content", WireFormat.resultText(r.response()));
         } else if (part instanceof Part.Blob b) {
           String type = b.mimeType().equals("application/pdf") ? "document" : "image";
-          content.addObject().put("type", type).putObject("source").put("type", "base64")
-              .put("media_type", b.mimeType()).put("data", b.base64Content());
+          content
+              .addObject()
+              .put("type", type)
+              .putObject("source")
+              .put("type", "base64")
+              .put("media_type", b.mimeType())
+              .put("data", b.base64Content());
         } else if (part instanceof Part.Uri u) {
           String type = u.mimeType().equals("application/pdf") ? "document" : "image";
-          content.addObject().put("type", type).putObject("source").put("type", "url").put("url", u.uri());
+          content
+              .addObject()
+              .put("type", type)
+              .putObject("source")
+              .put("type", "url")
+              .put("url", u.uri());
         }
       }
       if (content.isEmpty()) {
@@ -352,7 +421,10 @@ final class AnthropicProvider implements LlmProvider {
         }
         continue;
       }
-      messages.addObject().put("role", Message.ASSISTANT.equals(m.role()) ? "assistant" : "user").set("content", content);
+      messages
+          .addObject()
+          .put("role", Message.ASSISTANT.equals(m.role()) ? "assistant" : "user")
+          .set("content", content);
       toolTurn = toolResults ? content : null;
     }
     p.temperature().ifPresent(v -> body.put("temperature", v));
@@ -370,7 +442,9 @@ final class AnthropicProvider implements LlmProvider {
         if (!t.description().isEmpty()) {
           tool.put("description", t.description());
         }
-        tool.set("input_schema", WireFormat.tree(t.parameters().isEmpty() ? Map.of("type", "object") : t.parameters()));
+        tool.set(
+            "input_schema",
+            WireFormat.tree(t.parameters().isEmpty() ? Map.of("type", "object") : t.parameters()));
       }
     }
     if (stream) {

@@ -36,11 +36,11 @@ import okio.BufferedSource;
 
 /**
  * The HTTP core every provider shares: one okhttp client, JSON in and out, retries of 429 and 5xx
- * (and of the same errors reported inside a stream that has delivered nothing yet) with
- * exponential backoff and jitter that honours {@code Retry-After} / {@code Retry-After-Ms} (each
- * retry an event on the current span), timeouts on every call, W3C context propagation, SSE and
- * NDJSON reading, and the mapping of failures to the library's exceptions. Credentials are sent
- * in headers and scrubbed from everything read back.
+ * (and of the same errors reported inside a stream that has delivered nothing yet) with exponential
+ * backoff and jitter that honours {@code Retry-After} / {@code Retry-After-Ms} (each retry an event
+ * on the current span), timeouts on every call, W3C context propagation, SSE and NDJSON reading,
+ * and the mapping of failures to the library's exceptions. Credentials are sent in headers and
+ * scrubbed from everything read back.
  *
  * <p>Nothing a server sends is held without a bound: a whole answer is read up to {@link
  * ProviderOptions#maxResponseBytes()}, a stream's line or SSE event up to {@link
@@ -75,12 +75,14 @@ final class HttpCore {
   private static final OkHttpClient SHARED = new OkHttpClient();
   private static final long MAX_RETRY_DELAY_MS = 60_000;
   private static final int MAX_ERROR_BODY = 8192;
-  private static final List<String> PROPAGATED_BAGGAGE = List.of("session.id", "gen_ai.conversation.id");
-  private static final TextMapSetter<Request.Builder> SETTER = (builder, key, value) -> {
-    if (builder != null) {
-      builder.header(key, value);
-    }
-  };
+  private static final List<String> PROPAGATED_BAGGAGE =
+      List.of("session.id", "gen_ai.conversation.id");
+  private static final TextMapSetter<Request.Builder> SETTER =
+      (builder, key, value) -> {
+        if (builder != null) {
+          builder.header(key, value);
+        }
+      };
 
   private final String provider;
   private final ProviderOptions options;
@@ -89,23 +91,28 @@ final class HttpCore {
   private final OkHttpClient client;
   private final OkHttpClient streamingClient;
 
-  HttpCore(String provider, ProviderOptions options, Map<String, String> authHeaders, String secret) {
+  HttpCore(
+      String provider, ProviderOptions options, Map<String, String> authHeaders, String secret) {
     this.provider = provider;
     this.options = options;
     this.authHeaders = Map.copyOf(authHeaders);
     this.secret = secret;
-    this.client = SHARED.newBuilder()
-        .connectTimeout(options.connectTimeout())
-        .readTimeout(options.timeout())
-        .callTimeout(options.timeout())
-        .build();
+    this.client =
+        SHARED
+            .newBuilder()
+            .connectTimeout(options.connectTimeout())
+            .readTimeout(options.timeout())
+            .callTimeout(options.timeout())
+            .build();
     // Silence between chunks is bounded by the idle timeout; a stream kept alive by pings or
     // comments but never finishing is bounded by the whole-stream timeout.
-    this.streamingClient = SHARED.newBuilder()
-        .connectTimeout(options.connectTimeout())
-        .readTimeout(options.streamIdleTimeout())
-        .callTimeout(options.streamTimeout())
-        .build();
+    this.streamingClient =
+        SHARED
+            .newBuilder()
+            .connectTimeout(options.connectTimeout())
+            .readTimeout(options.streamIdleTimeout())
+            .callTimeout(options.streamTimeout())
+            .build();
   }
 
   /** POSTs JSON and returns the JSON answer, retrying 429 and 5xx. */
@@ -115,11 +122,17 @@ final class HttpCore {
       try {
         text = text(response.body());
       } catch (InterruptedIOException e) {
-        throw new LlmTransportException(provider, LlmTransportException.TIMEOUT, "no complete answer within "
-            + options.timeout(), e);
+        throw new LlmTransportException(
+            provider,
+            LlmTransportException.TIMEOUT,
+            "no complete answer within " + options.timeout(),
+            e);
       } catch (IOException e) {
-        throw new LlmTransportException(provider, LlmTransportException.CONNECTION, "reading the answer failed: "
-            + e.getMessage(), e);
+        throw new LlmTransportException(
+            provider,
+            LlmTransportException.CONNECTION,
+            "reading the answer failed: " + e.getMessage(),
+            e);
       }
       return parse(text);
     }
@@ -127,8 +140,8 @@ final class HttpCore {
 
   /**
    * The whole answer as text, in the charset it declares (UTF-8 when none), refused past
-   * maxResponseBytes: at once when its Content-Length says so, else once that much has arrived,
-   * so that no more than the cap is ever held.
+   * maxResponseBytes: at once when its Content-Length says so, else once that much has arrived, so
+   * that no more than the cap is ever held.
    */
   private String text(ResponseBody rb) throws IOException {
     long cap = options.maxResponseBytes();
@@ -137,14 +150,16 @@ final class HttpCore {
       throw tooLong("the answer", cap, "maxResponseBytes");
     }
     MediaType type = rb.contentType();
-    return source.readString(type == null ? StandardCharsets.UTF_8 : type.charset(StandardCharsets.UTF_8));
+    return source.readString(
+        type == null ? StandardCharsets.UTF_8 : type.charset(StandardCharsets.UTF_8));
   }
 
   /**
    * POSTs JSON and hands each SSE event (or NDJSON line, event "") to the handler until it ends,
    * telling {@code listener} when the first one arrived.
    */
-  void stream(String url, ObjectNode body, boolean sse, StreamListener listener, EventHandler handler) {
+  void stream(
+      String url, ObjectNode body, boolean sse, StreamListener listener, EventHandler handler) {
     stream(url, body, sse, listener, () -> handler);
   }
 
@@ -153,12 +168,12 @@ final class HttpCore {
    * handler from {@code attempts} for every attempt, so that a retry starts from nothing. An error
    * the handler reports from inside the stream by throwing an {@link LlmHttpException} is retried
    * as that status would be, within the same retries and deadline, unless the handler already
-   * {@linkplain EventHandler#delivered() delivered} something. Each attempt reports its first
-   * event or line to {@code listener}, whatever it carries. Returns the handler of the attempt
-   * that ended.
+   * {@linkplain EventHandler#delivered() delivered} something. Each attempt reports its first event
+   * or line to {@code listener}, whatever it carries. Returns the handler of the attempt that
+   * ended.
    */
-  <H extends EventHandler> H stream(String url, ObjectNode body, boolean sse, StreamListener listener,
-      Supplier<H> attempts) {
+  <H extends EventHandler> H stream(
+      String url, ObjectNode body, boolean sse, StreamListener listener, Supplier<H> attempts) {
     byte[] bytes = bytes(body);
     Retries retries = new Retries(options.streamTimeout());
     while (true) {
@@ -174,20 +189,28 @@ final class HttpCore {
         }
         inStream = e;
       } catch (SocketTimeoutException e) {
-        throw new LlmTransportException(provider, LlmTransportException.TIMEOUT,
-            "no chunk for " + options.streamIdleTimeout() + " (stream idle timeout)", e);
+        throw new LlmTransportException(
+            provider,
+            LlmTransportException.TIMEOUT,
+            "no chunk for " + options.streamIdleTimeout() + " (stream idle timeout)",
+            e);
       } catch (InterruptedIOException e) {
-        throw new LlmTransportException(provider, LlmTransportException.TIMEOUT,
-            "the stream did not finish within " + options.streamTimeout() + " (stream timeout)", e);
+        throw new LlmTransportException(
+            provider,
+            LlmTransportException.TIMEOUT,
+            "the stream did not finish within " + options.streamTimeout() + " (stream timeout)",
+            e);
       } catch (IOException e) {
-        throw new LlmTransportException(provider, LlmTransportException.CONNECTION, "the stream broke: " + e.getMessage(), e);
+        throw new LlmTransportException(
+            provider, LlmTransportException.CONNECTION, "the stream broke: " + e.getMessage(), e);
       }
       // Outside the try: the failed stream is closed before the wait.
       retries.await(inStream, response, true);
     }
   }
 
-  private void read(BufferedSource source, boolean sse, StreamListener listener, EventHandler handler)
+  private void read(
+      BufferedSource source, boolean sse, StreamListener listener, EventHandler handler)
       throws IOException {
     Lines lines = new Lines(source);
     if (sse) {
@@ -210,7 +233,8 @@ final class HttpCore {
     }
   }
 
-  private void readSse(Lines lines, StreamListener listener, EventHandler handler) throws IOException {
+  private void readSse(Lines lines, StreamListener listener, EventHandler handler)
+      throws IOException {
     long cap = options.maxStreamEventBytes();
     boolean first = true;
     String event = "";
@@ -256,6 +280,7 @@ final class HttpCore {
   private final class Lines {
     private final BufferedSource source;
     private final long cap = options.maxStreamEventBytes();
+
     /** The bytes of the line {@link #next()} returned last, without its line break. */
     long bytes;
 
@@ -298,7 +323,8 @@ final class HttpCore {
     String add(String piece) {
       bytes += utf8Length(piece);
       if (bytes > options.maxStreamedAnswerBytes()) {
-        throw tooLong("the streamed answer", options.maxStreamedAnswerBytes(), "maxStreamedAnswerBytes");
+        throw tooLong(
+            "the streamed answer", options.maxStreamedAnswerBytes(), "maxStreamedAnswerBytes");
       }
       return piece;
     }
@@ -320,16 +346,27 @@ final class HttpCore {
   }
 
   private LlmTransportException tooLong(String what, long cap, String option) {
-    return new LlmTransportException(provider, LlmTransportException.INVALID_RESPONSE, what + " is longer than " + cap
-        + " bytes (ProviderOptions.Builder." + option + "; raise it to accept more)", null);
+    return new LlmTransportException(
+        provider,
+        LlmTransportException.INVALID_RESPONSE,
+        what
+            + " is longer than "
+            + cap
+            + " bytes (ProviderOptions.Builder."
+            + option
+            + "; raise it to accept more)",
+        null);
   }
 
   JsonNode parse(String text) {
     try {
       return JSON.readTree(text);
     } catch (IOException e) {
-      throw new LlmTransportException(provider, LlmTransportException.INVALID_RESPONSE,
-          "the answer is not JSON: " + scrub(abbreviate(text, 200)), e);
+      throw new LlmTransportException(
+          provider,
+          LlmTransportException.INVALID_RESPONSE,
+          "the answer is not JSON: " + scrub(abbreviate(text, 200)),
+          e);
     }
   }
 
@@ -361,7 +398,8 @@ final class HttpCore {
     void await(LlmHttpException failure, Response response, boolean inStream) {
       int code = failure.statusCode();
       boolean retryable = code == 429 || code >= 500;
-      long delay = retryable && attempt <= options.maxRetries() ? retryDelay(response, attempt) : -1;
+      long delay =
+          retryable && attempt <= options.maxRetries() ? retryDelay(response, attempt) : -1;
       if (delay < 0 || System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delay) >= deadline) {
         throw failure;
       }
@@ -373,7 +411,8 @@ final class HttpCore {
       } else {
         event.put("http.response.status_code", code);
       }
-      Span.current().addEvent("otel_llm.request.retry", event.put("otel_llm.retry.delay_ms", delay).build());
+      Span.current()
+          .addEvent("otel_llm.request.retry", event.put("otel_llm.retry.delay_ms", delay).build());
       try {
         options.sleeper.sleep(delay);
       } catch (InterruptedException e) {
@@ -386,40 +425,63 @@ final class HttpCore {
 
   private Response execute(OkHttpClient http, String url, byte[] bytes, Retries retries) {
     while (true) {
-      Request.Builder rb = new Request.Builder().url(url).post(RequestBody.create(bytes, APPLICATION_JSON));
+      Request.Builder rb =
+          new Request.Builder().url(url).post(RequestBody.create(bytes, APPLICATION_JSON));
       authHeaders.forEach(rb::header);
       if (options.propagatesContext()) {
         propagate(rb);
       }
       Response response;
       long remaining = retries.deadline - System.nanoTime();
-      OkHttpClient attemptClient = retries.attempt == 1 ? http
-          : http.newBuilder().callTimeout(Math.max(1, TimeUnit.NANOSECONDS.toMillis(remaining)), TimeUnit.MILLISECONDS).build();
+      OkHttpClient attemptClient =
+          retries.attempt == 1
+              ? http
+              : http.newBuilder()
+                  .callTimeout(
+                      Math.max(1, TimeUnit.NANOSECONDS.toMillis(remaining)), TimeUnit.MILLISECONDS)
+                  .build();
       try {
         response = attemptClient.newCall(rb.build()).execute();
       } catch (InterruptedIOException e) {
-        throw new LlmTransportException(provider, LlmTransportException.TIMEOUT, "no answer within "
-            + options.timeout() + " from " + host(url), e);
+        throw new LlmTransportException(
+            provider,
+            LlmTransportException.TIMEOUT,
+            "no answer within " + options.timeout() + " from " + host(url),
+            e);
       } catch (ConnectException | UnknownHostException e) {
-        throw new LlmTransportException(provider, LlmTransportException.CONNECTION, "cannot connect to " + host(url)
-            + ": " + e.getMessage(), e);
+        throw new LlmTransportException(
+            provider,
+            LlmTransportException.CONNECTION,
+            "cannot connect to " + host(url) + ": " + e.getMessage(),
+            e);
       } catch (IOException e) {
-        throw new LlmTransportException(provider, LlmTransportException.CONNECTION, "request to " + host(url)
-            + " failed: " + e.getMessage(), e);
+        throw new LlmTransportException(
+            provider,
+            LlmTransportException.CONNECTION,
+            "request to " + host(url) + " failed: " + e.getMessage(),
+            e);
       }
       if (response.isSuccessful()) {
         return response;
       }
       LlmHttpException failure;
       try (response) {
-        failure = LlmHttpException.of(provider, response.code(), response.message(), response.headers().toMultimap(),
-            errorBody(response), text -> options.scrub(scrub(text)));
+        failure =
+            LlmHttpException.of(
+                provider,
+                response.code(),
+                response.message(),
+                response.headers().toMultimap(),
+                errorBody(response),
+                text -> options.scrub(scrub(text)));
       }
       retries.await(failure, response, false);
     }
   }
 
-  /** Retry-After-Ms, Retry-After (seconds or an HTTP date), else backoff; -1 when too long to wait. */
+  /**
+   * Retry-After-Ms, Retry-After (seconds or an HTTP date), else backoff; -1 when too long to wait.
+   */
   long retryDelay(Response response, int attempt) {
     String ms = response.header("Retry-After-Ms");
     String after = response.header("Retry-After");
@@ -478,7 +540,9 @@ final class HttpCore {
     }
   }
 
-  /** The text with the API key and any credential of the base URL, wherever they appear, replaced. */
+  /**
+   * The text with the API key and any credential of the base URL, wherever they appear, replaced.
+   */
   String scrub(String text) {
     if (text == null) {
       return "";
@@ -487,10 +551,15 @@ final class HttpCore {
     return secret == null || secret.isEmpty() ? out : out.replace(secret, "***");
   }
 
-  /** The answer does not have the shape the API documents: what was missing, and the start of it. */
+  /**
+   * The answer does not have the shape the API documents: what was missing, and the start of it.
+   */
   LlmTransportException invalidAnswer(String what, JsonNode answer) {
-    return new LlmTransportException(provider, LlmTransportException.INVALID_RESPONSE,
-        "the answer has no " + what + ": " + scrub(abbreviate(answer.toString(), 300)), null);
+    return new LlmTransportException(
+        provider,
+        LlmTransportException.INVALID_RESPONSE,
+        "the answer has no " + what + ": " + scrub(abbreviate(answer.toString(), 300)),
+        null);
   }
 
   private static String abbreviate(String s, int max) {

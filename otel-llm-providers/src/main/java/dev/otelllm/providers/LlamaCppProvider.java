@@ -29,11 +29,11 @@ import java.util.function.Consumer;
  * the library's own tiny deterministic model (see {@link TinyGguf}; its text is nonsense, its
  * tokens, streaming and timing are real). A model file's conversation is rendered with the model's
  * own chat template (llama.cpp's ChatML when the file has none): system prompt, user and assistant
- * turns, each tool result as a user turn that names its call. Plain {@code System:}, {@code
- * User:}, {@code Assistant:} lines are used instead when the template refuses the conversation or
- * when a text holds characters the binding cannot pass back intact (emoji, NUL); the tiny model
- * always gets the plain lines. Calls are serialized on one model context. Close it to free
- * the native model.
+ * turns, each tool result as a user turn that names its call. Plain {@code System:}, {@code User:},
+ * {@code Assistant:} lines are used instead when the template refuses the conversation or when a
+ * text holds characters the binding cannot pass back intact (emoji, NUL); the tiny model always
+ * gets the plain lines. Calls are serialized on one model context. Close it to free the native
+ * model.
  */
 final class LlamaCppProvider implements LlmProvider, AutoCloseable {
 
@@ -56,8 +56,13 @@ final class LlamaCppProvider implements LlmProvider, AutoCloseable {
       throw new IllegalStateException("llamacpp: cannot read the model file " + file);
     }
     this.info = ProviderInfo.inProcess(PROVIDER_NAME, modelName);
-    this.model = new LlamaModel(new ModelParameters().setModel(file.toString()).setCtxSize(tiny ? TinyGguf.CONTEXT : 4096)
-        .setThreads(Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()))).disableLog());
+    this.model =
+        new LlamaModel(
+            new ModelParameters()
+                .setModel(file.toString())
+                .setCtxSize(tiny ? TinyGguf.CONTEXT : 4096)
+                .setThreads(Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())))
+                .disableLog());
     if (tiny) {
       // The tiny model's weights are noise: steer it to lowercase letters and spaces so that its
       // nonsense is at least printable.
@@ -84,7 +89,8 @@ final class LlamaCppProvider implements LlmProvider, AutoCloseable {
       tinyFile = TinyGguf.write(file);
       return tinyFile;
     } catch (IOException e) {
-      throw new UncheckedIOException("llamacpp: could not write the tiny model to the temporary folder", e);
+      throw new UncheckedIOException(
+          "llamacpp: could not write the tiny model to the temporary folder", e);
     }
   }
 
@@ -108,8 +114,11 @@ final class LlamaCppProvider implements LlmProvider, AutoCloseable {
   public LlmResponse stream(LlmRequest request, Consumer<String> onChunk, StreamListener listener) {
     GenerationParams p = request.params();
     int predict = p.maxTokens().orElse(DEFAULT_PREDICT);
-    InferenceParameters ip = new InferenceParameters("").setNPredict(predict)
-        .setTemperature((float) p.temperature().orElse(0.0)).setSeed((int) p.seed().orElse(42));
+    InferenceParameters ip =
+        new InferenceParameters("")
+            .setNPredict(predict)
+            .setTemperature((float) p.temperature().orElse(0.0))
+            .setSeed((int) p.seed().orElse(42));
     p.topP().ifPresent(v -> ip.setTopP((float) v));
     p.topK().ifPresent(ip::setTopK);
     p.frequencyPenalty().ifPresent(v -> ip.setFrequencyPenalty((float) v));
@@ -125,8 +134,10 @@ final class LlamaCppProvider implements LlmProvider, AutoCloseable {
     int inputTokens;
     synchronized (lock) {
       if (closed || generating) {
-        throw new IllegalStateException(closed ? "llamacpp: the provider is closed"
-            : "llamacpp: a generation is already running on this thread");
+        throw new IllegalStateException(
+            closed
+                ? "llamacpp: the provider is closed"
+                : "llamacpp: a generation is already running on this thread");
       }
       String prompt = tiny ? render(request) : templated(request);
       ip.setPrompt(prompt);
@@ -161,13 +172,17 @@ final class LlamaCppProvider implements LlmProvider, AutoCloseable {
         tokens--;
       }
     }
-    return LlmResponse.builder().content(text.toString()).finishReason(tokens >= predict ? "length" : "stop")
-        .usage(Usage.of(inputTokens, tokens)).model(info.model()).build();
+    return LlmResponse.builder()
+        .content(text.toString())
+        .finishReason(tokens >= predict ? "length" : "stop")
+        .usage(Usage.of(inputTokens, tokens))
+        .model(info.model())
+        .build();
   }
 
   /**
-   * The conversation through the model's chat template, ending with the assistant's turn to
-   * speak. Guarded by lock (it uses the native model).
+   * The conversation through the model's chat template, ending with the assistant's turn to speak.
+   * Guarded by lock (it uses the native model).
    */
   private String templated(LlmRequest request) {
     StringBuilder system = new StringBuilder(request.systemPrompt().orElse(""));
@@ -176,7 +191,8 @@ final class LlamaCppProvider implements LlmProvider, AutoCloseable {
       switch (m.role()) {
         case Message.SYSTEM -> system.append(system.isEmpty() ? "" : "\n\n").append(m.text());
         case Message.ASSISTANT -> turns.add(new Pair<>("assistant", assistantText(m)));
-        // The template knows only user and assistant turns: each tool result is a user turn naming its call.
+        // The template knows only user and assistant turns: each tool result is a user turn naming
+        // its call.
         case Message.TOOL -> toolResults(m).forEach(r -> turns.add(new Pair<>("user", r)));
         default -> turns.add(new Pair<>("user", m.text()));
       }
@@ -230,7 +246,11 @@ final class LlamaCppProvider implements LlmProvider, AutoCloseable {
   private static String assistantText(Message m) {
     StringBuilder sb = new StringBuilder(m.text());
     for (Part.ToolCall c : m.toolCalls()) {
-      sb.append(sb.isEmpty() ? "" : "\n").append("Tool call ").append(c.id()).append(": ").append(c.name())
+      sb.append(sb.isEmpty() ? "" : "\n")
+          .append("Tool call ")
+          .append(c.id())
+          .append(": ")
+          .append(c.name())
           .append(WireFormat.json(c.arguments()));
     }
     return sb.toString();
@@ -244,13 +264,16 @@ final class LlamaCppProvider implements LlmProvider, AutoCloseable {
         toolResults(m).forEach(r -> sb.append("Tool: ").append(r).append('\n'));
         continue;
       }
-      String role = switch (m.role()) {
-        case Message.USER -> "User";
-        case Message.ASSISTANT -> "Assistant";
-        case Message.SYSTEM -> "System";
-        default -> m.role();
-      };
-      sb.append(role).append(": ").append(Message.ASSISTANT.equals(m.role()) ? assistantText(m) : m.text())
+      String role =
+          switch (m.role()) {
+            case Message.USER -> "User";
+            case Message.ASSISTANT -> "Assistant";
+            case Message.SYSTEM -> "System";
+            default -> m.role();
+          };
+      sb.append(role)
+          .append(": ")
+          .append(Message.ASSISTANT.equals(m.role()) ? assistantText(m) : m.text())
           .append('\n');
     }
     return sb.append("Assistant:").toString();

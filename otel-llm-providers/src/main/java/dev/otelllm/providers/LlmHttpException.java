@@ -12,31 +12,44 @@ import java.util.function.UnaryOperator;
 /**
  * A provider answered with an HTTP error. Carries the status, the response headers (credentials
  * removed) and the server's body; {@code error.type} is the status code. A credential the server
- * repeats, in a header, the reason phrase or the body, reads {@code ***}. The typed subclasses
- * let callers catch what they can handle: {@link BadRequest} (400), {@link Authentication} (401,
- * 403), {@link NotFound} (404), {@link Timeout} (408), {@link PayloadTooLarge} (413), {@link
- * RateLimit} (429), {@link Server} (5xx).
+ * repeats, in a header, the reason phrase or the body, reads {@code ***}. The typed subclasses let
+ * callers catch what they can handle: {@link BadRequest} (400), {@link Authentication} (401, 403),
+ * {@link NotFound} (404), {@link Timeout} (408), {@link PayloadTooLarge} (413), {@link RateLimit}
+ * (429), {@link Server} (5xx).
  */
 public class LlmHttpException extends LlmException {
   private static final long serialVersionUID = 1L;
 
   private static final Set<String> SECRET_HEADERS =
-      Set.of("authorization", "x-api-key", "api-key", "cookie", "set-cookie", "proxy-authorization");
+      Set.of(
+          "authorization", "x-api-key", "api-key", "cookie", "set-cookie", "proxy-authorization");
 
   private final int statusCode;
   private final transient Map<String, List<String>> headers;
   private final String body;
 
-  LlmHttpException(String provider, int statusCode, String reason, Map<String, List<String>> headers, String body) {
-    super(provider, String.valueOf(statusCode), provider + ": " + statusCode + (reason.isEmpty() ? "" : " " + reason)
-        + (body.isEmpty() ? "" : ": " + body));
+  LlmHttpException(
+      String provider,
+      int statusCode,
+      String reason,
+      Map<String, List<String>> headers,
+      String body) {
+    super(
+        provider,
+        String.valueOf(statusCode),
+        provider
+            + ": "
+            + statusCode
+            + (reason.isEmpty() ? "" : " " + reason)
+            + (body.isEmpty() ? "" : ": " + body));
     this.statusCode = statusCode;
     Map<String, List<String>> safe = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-    headers.forEach((k, v) -> {
-      if (!SECRET_HEADERS.contains(k.toLowerCase(Locale.ROOT))) {
-        safe.put(k, List.copyOf(v));
-      }
-    });
+    headers.forEach(
+        (k, v) -> {
+          if (!SECRET_HEADERS.contains(k.toLowerCase(Locale.ROOT))) {
+            safe.put(k, List.copyOf(v));
+          }
+        });
     this.headers = Collections.unmodifiableMap(safe);
     this.body = body;
   }
@@ -46,7 +59,12 @@ public class LlmHttpException extends LlmException {
    * header value and the body: headers are dropped by name above, but a server may repeat a key in
    * any of them.
    */
-  static LlmHttpException of(String provider, int status, String reason, Map<String, List<String>> headers, String body,
+  static LlmHttpException of(
+      String provider,
+      int status,
+      String reason,
+      Map<String, List<String>> headers,
+      String body,
       UnaryOperator<String> scrub) {
     Map<String, List<String>> scrubbed = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
     headers.forEach((k, values) -> scrubbed.put(k, values.stream().map(scrub).toList()));
@@ -54,7 +72,8 @@ public class LlmHttpException extends LlmException {
   }
 
   /** The exception of the right type for a status; the texts are taken as already scrubbed. */
-  static LlmHttpException of(String provider, int status, String reason, Map<String, List<String>> headers, String body) {
+  static LlmHttpException of(
+      String provider, int status, String reason, Map<String, List<String>> headers, String body) {
     if (status == 400) {
       return new BadRequest(provider, status, reason, headers, body);
     }

@@ -10,19 +10,28 @@ import java.util.function.Function;
 /**
  * Creates providers by name, as {@code create_llm(provider, model, ...)} does: {@code openai},
  * {@code anthropic}, {@code ollama} (native API), {@code lmstudio}, {@code vllm}, {@code
- * openrouter}, {@code openai-compatible} (any server of the OpenAI Chat Completions API; give
- * its base URL) and {@code llamacpp} (a GGUF model in process: {@link ProviderOptions.Builder#modelPath},
- * or the built-in tiny model). A provider that holds native resources ({@code llamacpp}) is {@link
- * AutoCloseable}; {@link LlmClient#close()} closes it. Each defaults to its usual base URL ({@code lmstudio} localhost:1234, {@code
- * ollama} localhost:11434, {@code vllm} localhost:8000, ...) and takes its API key from the usual
- * environment variable when none is given.
+ * openrouter}, {@code openai-compatible} (any server of the OpenAI Chat Completions API; give its
+ * base URL) and {@code llamacpp} (a GGUF model in process: {@link
+ * ProviderOptions.Builder#modelPath}, or the built-in tiny model). A provider that holds native
+ * resources ({@code llamacpp}) is {@link AutoCloseable}; {@link LlmClient#close()} closes it. Each
+ * defaults to its usual base URL ({@code lmstudio} localhost:1234, {@code ollama} localhost:11434,
+ * {@code vllm} localhost:8000, ...) and takes its API key from the usual environment variable when
+ * none is given.
  */
 public final class LlmProviders {
   private LlmProviders() {}
 
   /** The names {@link #create} takes. */
   public static final List<String> NAMES =
-      List.of("openai", "anthropic", "ollama", "lmstudio", "vllm", "openrouter", "openai-compatible", "llamacpp");
+      List.of(
+          "openai",
+          "anthropic",
+          "ollama",
+          "lmstudio",
+          "vllm",
+          "openrouter",
+          "openai-compatible",
+          "llamacpp");
 
   /** A provider with default options. */
   public static LlmProvider create(String name, String model) {
@@ -49,7 +58,8 @@ public final class LlmProviders {
     return LlmClient.builder(provider).tracing(true).maxTraces(options.maxTraces()).build();
   }
 
-  static LlmProvider create(String name, String model, ProviderOptions options, Function<String, String> env) {
+  static LlmProvider create(
+      String name, String model, ProviderOptions options, Function<String, String> env) {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(model, "model");
     Objects.requireNonNull(options, "options");
@@ -59,33 +69,68 @@ public final class LlmProviders {
     String n = name.trim().toLowerCase(Locale.ROOT);
     switch (n) {
       case "openai":
-        return new OpenAiCompatibleProvider("openai", model, base(options, "https://api.openai.com/v1"), options,
+        return new OpenAiCompatibleProvider(
+            "openai",
+            model,
+            base(options, "https://api.openai.com/v1"),
+            options,
             key(options, env, "openai", "OPENAI_API_KEY"));
       case "anthropic":
-        return new AnthropicProvider(model, base(options, "https://api.anthropic.com"), options,
+        return new AnthropicProvider(
+            model,
+            base(options, "https://api.anthropic.com"),
+            options,
             key(options, env, "anthropic", "ANTHROPIC_API_KEY"));
       case "ollama":
         return new OllamaProvider(model, base(options, "http://localhost:11434"), options);
       case "lmstudio":
-        return new OpenAiCompatibleProvider("lmstudio", model, base(options, "http://localhost:1234/v1"), options,
+        return new OpenAiCompatibleProvider(
+            "lmstudio",
+            model,
+            base(options, "http://localhost:1234/v1"),
+            options,
             options.apiKey().orElse(null));
       case "vllm":
         String vllmKey = env.apply("VLLM_API_KEY");
-        return new OpenAiCompatibleProvider("vllm", model, base(options, "http://localhost:8000/v1"), options,
-            options.apiKey().orElse(vllmKey == null || vllmKey.isBlank() ? null : ProviderOptions.Builder.checkKey(vllmKey.trim(), "VLLM_API_KEY")));
+        return new OpenAiCompatibleProvider(
+            "vllm",
+            model,
+            base(options, "http://localhost:8000/v1"),
+            options,
+            options
+                .apiKey()
+                .orElse(
+                    vllmKey == null || vllmKey.isBlank()
+                        ? null
+                        : ProviderOptions.Builder.checkKey(vllmKey.trim(), "VLLM_API_KEY")));
       case "openrouter":
-        return new OpenAiCompatibleProvider("openrouter", model, base(options, "https://openrouter.ai/api/v1"), options,
+        return new OpenAiCompatibleProvider(
+            "openrouter",
+            model,
+            base(options, "https://openrouter.ai/api/v1"),
+            options,
             key(options, env, "openrouter", "OPENROUTER_API_KEY"));
       case "openai-compatible":
-        String baseUrl = options.baseUrl().orElseThrow(() -> new IllegalStateException(
-            "openai-compatible needs the server's base URL: ProviderOptions.builder().baseUrl(\"http://host:port/v1\")"));
-        // Only a key given for this server: OPENAI_API_KEY must not travel to whatever host this is.
-        return new OpenAiCompatibleProvider(okhttp3.HttpUrl.get(baseUrl).host().toLowerCase(Locale.ROOT), model, baseUrl,
-            options, options.apiKey().orElse(null));
+        String baseUrl =
+            options
+                .baseUrl()
+                .orElseThrow(
+                    () ->
+                        new IllegalStateException(
+                            "openai-compatible needs the server's base URL: ProviderOptions.builder().baseUrl(\"http://host:port/v1\")"));
+        // Only a key given for this server: OPENAI_API_KEY must not travel to whatever host this
+        // is.
+        return new OpenAiCompatibleProvider(
+            okhttp3.HttpUrl.get(baseUrl).host().toLowerCase(Locale.ROOT),
+            model,
+            baseUrl,
+            options,
+            options.apiKey().orElse(null));
       case "llamacpp":
         return new LlamaCppProvider(model, options.modelPath().orElse(null));
       default:
-        throw new IllegalArgumentException("unknown provider '" + name + "': use one of " + String.join(", ", NAMES));
+        throw new IllegalArgumentException(
+            "unknown provider '" + name + "': use one of " + String.join(", ", NAMES));
     }
   }
 
@@ -93,14 +138,18 @@ public final class LlmProviders {
     return options.baseUrl().orElse(fallback);
   }
 
-  private static String key(ProviderOptions options, Function<String, String> env, String provider, String variable) {
+  private static String key(
+      ProviderOptions options, Function<String, String> env, String provider, String variable) {
     if (options.apiKey().isPresent()) {
       return options.apiKey().get();
     }
     String fromEnv = env.apply(variable);
     if (fromEnv == null || fromEnv.isBlank()) {
-      throw new IllegalStateException(provider + " needs an API key: set " + variable
-          + " or pass ProviderOptions.builder().apiKey(...)");
+      throw new IllegalStateException(
+          provider
+              + " needs an API key: set "
+              + variable
+              + " or pass ProviderOptions.builder().apiKey(...)");
     }
     return ProviderOptions.Builder.checkKey(fromEnv.trim(), variable);
   }

@@ -19,14 +19,15 @@ import java.util.function.Consumer;
 /**
  * Ollama's native chat API ({@code POST {base}/api/chat}) with NDJSON streaming; usage from {@code
  * prompt_eval_count} and {@code eval_count}; temperature, top_p, top_k, seed, num_predict, stop,
- * penalties and extra parameters under {@code options}, except the extras {@code format},
- * {@code keep_alive} and {@code think}, which are fields of the request. Tool calls go back with
- * their {@code id} and tool results with {@code tool_call_id} and {@code tool_name}. Thread-safe.
+ * penalties and extra parameters under {@code options}, except the extras {@code format}, {@code
+ * keep_alive} and {@code think}, which are fields of the request. Tool calls go back with their
+ * {@code id} and tool results with {@code tool_call_id} and {@code tool_name}. Thread-safe.
  */
 final class OllamaProvider implements LlmProvider {
 
   // Fields of the chat request itself; every other extra parameter is a model option.
-  private static final java.util.Set<String> TOP_LEVEL = java.util.Set.of("format", "keep_alive", "think");
+  private static final java.util.Set<String> TOP_LEVEL =
+      java.util.Set.of("format", "keep_alive", "think");
 
   private final ProviderInfo info;
   private final String url;
@@ -53,7 +54,8 @@ final class OllamaProvider implements LlmProvider {
     if (!answer.path("message").isObject()) {
       throw http.invalidAnswer("message", answer);
     }
-    LlmResponse.Builder out = LlmResponse.builder().content(answer.get("message").path("content").asText(""));
+    LlmResponse.Builder out =
+        LlmResponse.builder().content(answer.get("message").path("content").asText(""));
     String thinking = answer.get("message").path("thinking").asText("");
     if (!thinking.isEmpty()) {
       out.part(new Part.Reasoning(thinking));
@@ -76,36 +78,47 @@ final class OllamaProvider implements LlmProvider {
     StringBuilder thinking = new StringBuilder(); // with think: true, streamed beside the answer
     boolean[] done = new boolean[1];
     int[] calls = new int[1];
-    http.stream(url, body(request, true), false, listener, (event, line) -> {
-      JsonNode chunk = http.parse(line);
-      if (chunk.has("error")) {
-        throw new LlmTransportException("ollama", LlmTransportException.INVALID_RESPONSE,
-            "error in the stream: " + options.scrub(chunk.get("error").asText()), null);
-      }
-      // Every line names the model: the span of a stream cut later still has it.
-      if (chunk.path("model").isTextual()) {
-        listener.responseModel(chunk.get("model").asText());
-      }
-      thinking.append(answer.add(chunk.path("message").path("thinking").asText("")));
-      String piece = chunk.path("message").path("content").asText("");
-      if (!piece.isEmpty()) {
-        text.append(answer.add(piece));
-        onChunk.accept(piece);
-      }
-      if (chunk.path("message").has("tool_calls")) {
-        answer.add(chunk.get("message").get("tool_calls").toString());
-      }
-      calls[0] = toolCalls(chunk.path("message"), out, calls[0]);
-      if (chunk.path("done").asBoolean(false)) {
-        finish(chunk, out);
-        done[0] = true;
-        return false;
-      }
-      return true;
-    });
+    http.stream(
+        url,
+        body(request, true),
+        false,
+        listener,
+        (event, line) -> {
+          JsonNode chunk = http.parse(line);
+          if (chunk.has("error")) {
+            throw new LlmTransportException(
+                "ollama",
+                LlmTransportException.INVALID_RESPONSE,
+                "error in the stream: " + options.scrub(chunk.get("error").asText()),
+                null);
+          }
+          // Every line names the model: the span of a stream cut later still has it.
+          if (chunk.path("model").isTextual()) {
+            listener.responseModel(chunk.get("model").asText());
+          }
+          thinking.append(answer.add(chunk.path("message").path("thinking").asText("")));
+          String piece = chunk.path("message").path("content").asText("");
+          if (!piece.isEmpty()) {
+            text.append(answer.add(piece));
+            onChunk.accept(piece);
+          }
+          if (chunk.path("message").has("tool_calls")) {
+            answer.add(chunk.get("message").get("tool_calls").toString());
+          }
+          calls[0] = toolCalls(chunk.path("message"), out, calls[0]);
+          if (chunk.path("done").asBoolean(false)) {
+            finish(chunk, out);
+            done[0] = true;
+            return false;
+          }
+          return true;
+        });
     if (!done[0]) {
-      throw new LlmTransportException("ollama", LlmTransportException.INVALID_RESPONSE,
-          "the stream ended before done:true (" + text.length() + " characters received)", null);
+      throw new LlmTransportException(
+          "ollama",
+          LlmTransportException.INVALID_RESPONSE,
+          "the stream ended before done:true (" + text.length() + " characters received)",
+          null);
     }
     if (!thinking.isEmpty()) {
       out.part(new Part.Reasoning(thinking.toString()));
@@ -114,9 +127,9 @@ final class OllamaProvider implements LlmProvider {
   }
 
   /**
-   * Adds the message's tool calls with the ids Ollama gave them. A call without one (servers
-   * before tool-call ids) gets {@code call_<n>}, {@code n} its position in the answer counted
-   * from {@code first}, so that its result can still name it.
+   * Adds the message's tool calls with the ids Ollama gave them. A call without one (servers before
+   * tool-call ids) gets {@code call_<n>}, {@code n} its position in the answer counted from {@code
+   * first}, so that its result can still name it.
    */
   private static int toolCalls(JsonNode message, LlmResponse.Builder out, int first) {
     int i = first;
@@ -125,9 +138,13 @@ final class OllamaProvider implements LlmProvider {
       String given = call.path("id").isTextual() ? call.get("id").asText() : "";
       String id = given.isEmpty() ? "call_" + i : given;
       i++;
-      out.toolCall(new Part.ToolCall(id, fn.path("name").asText(""),
-          fn.path("arguments").isTextual() ? WireFormat.arguments(fn.get("arguments").asText())
-              : WireFormat.map(fn.path("arguments"))));
+      out.toolCall(
+          new Part.ToolCall(
+              id,
+              fn.path("name").asText(""),
+              fn.path("arguments").isTextual()
+                  ? WireFormat.arguments(fn.get("arguments").asText())
+                  : WireFormat.map(fn.path("arguments"))));
     }
     return i;
   }
@@ -140,7 +157,9 @@ final class OllamaProvider implements LlmProvider {
       out.model(answer.get("model").asText());
     }
     if (answer.has("prompt_eval_count") || answer.has("eval_count")) {
-      out.usage(Usage.of(answer.path("prompt_eval_count").asLong(0), answer.path("eval_count").asLong(0)));
+      out.usage(
+          Usage.of(
+              answer.path("prompt_eval_count").asLong(0), answer.path("eval_count").asLong(0)));
     }
   }
 
@@ -148,7 +167,9 @@ final class OllamaProvider implements LlmProvider {
     ObjectNode body = WireFormat.object();
     body.put("model", request.model().orElse(info.model()));
     ArrayNode messages = body.putArray("messages");
-    request.systemPrompt().ifPresent(s -> messages.addObject().put("role", "system").put("content", s));
+    request
+        .systemPrompt()
+        .ifPresent(s -> messages.addObject().put("role", "system").put("content", s));
     // Servers since tool-call ids take a result's tool_call_id; older ones know a result's call
     // only by the tool's name: both go back.
     Map<String, String> toolNames = new java.util.HashMap<>();
@@ -156,7 +177,11 @@ final class OllamaProvider implements LlmProvider {
       if (Message.TOOL.equals(m.role())) {
         for (Part p : m.parts()) {
           if (p instanceof Part.ToolCallResponse r) {
-            ObjectNode result = messages.addObject().put("role", "tool").put("content", WireFormat.resultText(r.response()));
+            ObjectNode result =
+                messages
+                    .addObject()
+                    .put("role", "tool")
+                    .put("content", WireFormat.resultText(r.response()));
             // By the call's id first: a message holding several results has one name for all.
             String name = toolNames.getOrDefault(r.id(), m.name().isEmpty() ? null : m.name());
             if (name != null) {
@@ -200,16 +225,20 @@ final class OllamaProvider implements LlmProvider {
     p.frequencyPenalty().ifPresent(v -> options.put("frequency_penalty", v));
     p.presencePenalty().ifPresent(v -> options.put("presence_penalty", v));
     // Extras are model options (num_ctx, repeat_penalty, ...) except the request's own fields.
-    p.extra().forEach((k, v) -> (TOP_LEVEL.contains(k) ? body : options).set(k, WireFormat.tree(v)));
+    p.extra()
+        .forEach((k, v) -> (TOP_LEVEL.contains(k) ? body : options).set(k, WireFormat.tree(v)));
     if (!options.isEmpty()) {
       body.set("options", options);
     }
     if (!request.tools().isEmpty()) {
       ArrayNode tools = body.putArray("tools");
       for (ToolDefinition t : request.tools()) {
-        ObjectNode fn = tools.addObject().put("type", "function").putObject("function").put("name", t.name());
+        ObjectNode fn =
+            tools.addObject().put("type", "function").putObject("function").put("name", t.name());
         fn.put("description", t.description());
-        fn.set("parameters", WireFormat.tree(t.parameters().isEmpty() ? Map.of("type", "object") : t.parameters()));
+        fn.set(
+            "parameters",
+            WireFormat.tree(t.parameters().isEmpty() ? Map.of("type", "object") : t.parameters()));
       }
     }
     body.put("stream", stream);

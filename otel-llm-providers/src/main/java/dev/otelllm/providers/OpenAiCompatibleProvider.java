@@ -40,13 +40,18 @@ final class OpenAiCompatibleProvider implements LlmProvider {
   private final ProviderOptions options;
   private final boolean sendsTopK;
 
-  OpenAiCompatibleProvider(String providerName, String model, String baseUrl, ProviderOptions options, String apiKey) {
+  OpenAiCompatibleProvider(
+      String providerName, String model, String baseUrl, ProviderOptions options, String apiKey) {
     okhttp3.HttpUrl base = okhttp3.HttpUrl.get(baseUrl);
     this.info = ProviderInfo.remote(providerName, model, base.host(), base.port());
     // Path added to the path, so that a query the base URL carries (a key) stays a query.
     this.url = base.newBuilder().addPathSegments("chat/completions").build().toString();
-    this.http = new HttpCore(providerName, options,
-        apiKey == null ? Map.of() : Map.of("Authorization", "Bearer " + apiKey), apiKey);
+    this.http =
+        new HttpCore(
+            providerName,
+            options,
+            apiKey == null ? Map.of() : Map.of("Authorization", "Bearer " + apiKey),
+            apiKey);
     this.options = options;
     // OpenAI itself refuses unknown parameters; vLLM and friends take top_k.
     this.sendsTopK = !providerName.equals("openai");
@@ -82,11 +87,13 @@ final class OpenAiCompatibleProvider implements LlmProvider {
     p.presencePenalty().ifPresent(sent::presencePenalty);
     p.choiceCount().ifPresent(sent::choiceCount);
     p.outputType().ifPresent(sent::outputType);
-    p.extra().forEach((k, v) -> {
-      if (!(tier && k.equals(SERVICE_TIER))) {
-        sent.extra(k, v);
-      }
-    });
+    p.extra()
+        .forEach(
+            (k, v) -> {
+              if (!(tier && k.equals(SERVICE_TIER))) {
+                sent.extra(k, v);
+              }
+            });
     return sent.build();
   }
 
@@ -114,7 +121,8 @@ final class OpenAiCompatibleProvider implements LlmProvider {
   /** The answer's service_tier and system_fingerprint, when it (or a streamed chunk) has them. */
   private static void responseAttributes(JsonNode answer, LlmResponse.Builder out) {
     text(answer, SERVICE_TIER).ifPresent(v -> out.providerAttribute(RESPONSE_SERVICE_TIER, v));
-    text(answer, "system_fingerprint").ifPresent(v -> out.providerAttribute(RESPONSE_SYSTEM_FINGERPRINT, v));
+    text(answer, "system_fingerprint")
+        .ifPresent(v -> out.providerAttribute(RESPONSE_SYSTEM_FINGERPRINT, v));
   }
 
   // Where OpenAI-compatible servers put a reasoning model's thinking (vLLM and DeepSeek use the
@@ -147,71 +155,84 @@ final class OpenAiCompatibleProvider implements LlmProvider {
     Map<Integer, StringBuilder> callArgs = new TreeMap<>();
     LlmResponse.Builder out = LlmResponse.builder();
     boolean[] done = new boolean[1];
-    http.stream(url, body(request, true), true, listener, (event, data) -> {
-      if (data.equals("[DONE]")) {
-        done[0] = true;
-        return false;
-      }
-      JsonNode chunk = http.parse(data);
-      if (chunk.has("error")) {
-        throw new LlmTransportException(info.providerName(), LlmTransportException.INVALID_RESPONSE,
-            "error in the stream: " + options.scrub(http.scrub(chunk.get("error").toString())), null);
-      }
-      text(chunk, "id").ifPresent(out::responseId);
-      text(chunk, "model").ifPresent(out::model);
-      // Every chunk repeats them; the last one given stands.
-      responseAttributes(chunk, out);
-      // Told as they come, so that the span of a stream cut later still has them.
-      text(chunk, "id").ifPresent(listener::responseId);
-      text(chunk, "model").ifPresent(listener::responseModel);
-      JsonNode usage = chunk.get("usage");
-      if (usage != null && usage.isObject()) {
-        out.usage(usage(usage));
-        listener.usage(usage(usage));
-      }
-      for (JsonNode choice : chunk.path("choices")) {
-        if (choice.path("index").asInt(0) != 0) {
-          // The answer is the first choice, as for generate(); others are not merged into it.
-          continue;
-        }
-        JsonNode delta = choice.path("delta");
-        String piece = delta.path("content").isTextual() ? delta.get("content").asText() : "";
-        if (!piece.isEmpty()) {
-          content.append(answer.add(piece));
-          onChunk.accept(piece);
-        }
-        reasoning.append(answer.add(reasoningOf(delta)));
-        for (JsonNode call : delta.path("tool_calls")) {
-          int index = call.path("index").asInt(Math.max(0, calls.size() - 1));
-          String[] idName = calls.computeIfAbsent(index, k -> new String[] {"", ""});
-          if (call.path("id").isTextual()) {
-            idName[0] = answer.add(call.get("id").asText());
+    http.stream(
+        url,
+        body(request, true),
+        true,
+        listener,
+        (event, data) -> {
+          if (data.equals("[DONE]")) {
+            done[0] = true;
+            return false;
           }
-          if (call.path("function").path("name").isTextual()) {
-            idName[1] = idName[1] + answer.add(call.get("function").get("name").asText());
+          JsonNode chunk = http.parse(data);
+          if (chunk.has("error")) {
+            throw new LlmTransportException(
+                info.providerName(),
+                LlmTransportException.INVALID_RESPONSE,
+                "error in the stream: " + options.scrub(http.scrub(chunk.get("error").toString())),
+                null);
           }
-          if (call.path("function").path("arguments").isTextual()) {
-            callArgs.computeIfAbsent(index, k -> new StringBuilder())
-                .append(answer.add(call.get("function").get("arguments").asText()));
+          text(chunk, "id").ifPresent(out::responseId);
+          text(chunk, "model").ifPresent(out::model);
+          // Every chunk repeats them; the last one given stands.
+          responseAttributes(chunk, out);
+          // Told as they come, so that the span of a stream cut later still has them.
+          text(chunk, "id").ifPresent(listener::responseId);
+          text(chunk, "model").ifPresent(listener::responseModel);
+          JsonNode usage = chunk.get("usage");
+          if (usage != null && usage.isObject()) {
+            out.usage(usage(usage));
+            listener.usage(usage(usage));
           }
-        }
-        if (choice.path("finish_reason").isTextual()) {
-          out.finishReason(choice.get("finish_reason").asText());
-        }
-      }
-      return true;
-    });
+          for (JsonNode choice : chunk.path("choices")) {
+            if (choice.path("index").asInt(0) != 0) {
+              // The answer is the first choice, as for generate(); others are not merged into it.
+              continue;
+            }
+            JsonNode delta = choice.path("delta");
+            String piece = delta.path("content").isTextual() ? delta.get("content").asText() : "";
+            if (!piece.isEmpty()) {
+              content.append(answer.add(piece));
+              onChunk.accept(piece);
+            }
+            reasoning.append(answer.add(reasoningOf(delta)));
+            for (JsonNode call : delta.path("tool_calls")) {
+              int index = call.path("index").asInt(Math.max(0, calls.size() - 1));
+              String[] idName = calls.computeIfAbsent(index, k -> new String[] {"", ""});
+              if (call.path("id").isTextual()) {
+                idName[0] = answer.add(call.get("id").asText());
+              }
+              if (call.path("function").path("name").isTextual()) {
+                idName[1] = idName[1] + answer.add(call.get("function").get("name").asText());
+              }
+              if (call.path("function").path("arguments").isTextual()) {
+                callArgs
+                    .computeIfAbsent(index, k -> new StringBuilder())
+                    .append(answer.add(call.get("function").get("arguments").asText()));
+              }
+            }
+            if (choice.path("finish_reason").isTextual()) {
+              out.finishReason(choice.get("finish_reason").asText());
+            }
+          }
+          return true;
+        });
     if (!done[0]) {
-      throw new LlmTransportException(info.providerName(), LlmTransportException.INVALID_RESPONSE,
-          "the stream ended before [DONE] (" + content.length() + " characters received)", null);
+      throw new LlmTransportException(
+          info.providerName(),
+          LlmTransportException.INVALID_RESPONSE,
+          "the stream ended before [DONE] (" + content.length() + " characters received)",
+          null);
     }
     if (!reasoning.isEmpty()) {
       out.part(new Part.Reasoning(reasoning.toString()));
     }
-    calls.forEach((index, idName) -> {
-      String raw = callArgs.getOrDefault(index, new StringBuilder()).toString();
-      out.toolCall(new Part.ToolCall(idName[0], idName[1], WireFormat.arguments(raw), raw));
-    });
+    calls.forEach(
+        (index, idName) -> {
+          String raw = callArgs.getOrDefault(index, new StringBuilder()).toString();
+          out.toolCall(new Part.ToolCall(idName[0], idName[1], WireFormat.arguments(raw), raw));
+        });
     requestAttributes(request, out);
     return out.content(content.toString()).build();
   }
@@ -220,14 +241,20 @@ final class OpenAiCompatibleProvider implements LlmProvider {
     ObjectNode body = WireFormat.object();
     body.put("model", request.model().orElse(info.model()));
     ArrayNode messages = body.putArray("messages");
-    request.systemPrompt().ifPresent(s -> messages.addObject().put("role", "system").put("content", s));
+    request
+        .systemPrompt()
+        .ifPresent(s -> messages.addObject().put("role", "system").put("content", s));
     for (Message m : request.messages()) {
       addMessage(messages, m);
     }
     // OpenAI's reasoning models refuse max_tokens; every OpenAI model takes max_completion_tokens.
     // Compatible servers take max_tokens.
-    WireFormat.putCommonParams(body, request.params(), sendsTopK, sendsTopK ? "max_tokens" : "max_completion_tokens");
-    request.params().outputType().filter("json"::equals)
+    WireFormat.putCommonParams(
+        body, request.params(), sendsTopK, sendsTopK ? "max_tokens" : "max_completion_tokens");
+    request
+        .params()
+        .outputType()
+        .filter("json"::equals)
         .ifPresent(t -> body.putObject("response_format").put("type", "json_object"));
     if (!request.tools().isEmpty()) {
       ArrayNode tools = body.putArray("tools");
@@ -237,7 +264,9 @@ final class OpenAiCompatibleProvider implements LlmProvider {
         if (!t.description().isEmpty()) {
           fn.put("description", t.description());
         }
-        fn.set("parameters", WireFormat.tree(t.parameters().isEmpty() ? Map.of("type", "object") : t.parameters()));
+        fn.set(
+            "parameters",
+            WireFormat.tree(t.parameters().isEmpty() ? Map.of("type", "object") : t.parameters()));
       }
     }
     if (stream) {
@@ -251,7 +280,11 @@ final class OpenAiCompatibleProvider implements LlmProvider {
     if (Message.TOOL.equals(m.role())) {
       for (Part p : m.parts()) {
         if (p instanceof Part.ToolCallResponse r) {
-          messages.addObject().put("role", "tool").put("tool_call_id", r.id()).put("content", WireFormat.resultText(r.response()));
+          messages
+              .addObject()
+              .put("role", "tool")
+              .put("tool_call_id", r.id())
+              .put("content", WireFormat.resultText(r.response()));
         }
       }
       return;
@@ -261,7 +294,8 @@ final class OpenAiCompatibleProvider implements LlmProvider {
       out.put("name", m.name());
     }
     List<Part.ToolCall> calls = m.toolCalls();
-    boolean media = m.parts().stream().anyMatch(p -> p instanceof Part.Uri || p instanceof Part.Blob);
+    boolean media =
+        m.parts().stream().anyMatch(p -> p instanceof Part.Uri || p instanceof Part.Blob);
     if (media) {
       ArrayNode content = out.putArray("content");
       for (Part p : m.parts()) {
@@ -270,7 +304,10 @@ final class OpenAiCompatibleProvider implements LlmProvider {
         } else if (p instanceof Part.Uri u) {
           content.addObject().put("type", "image_url").putObject("image_url").put("url", u.uri());
         } else if (p instanceof Part.Blob b) {
-          content.addObject().put("type", "image_url").putObject("image_url")
+          content
+              .addObject()
+              .put("type", "image_url")
+              .putObject("image_url")
               .put("url", "data:" + b.mimeType() + ";base64," + b.base64Content());
         }
       }
@@ -283,8 +320,10 @@ final class OpenAiCompatibleProvider implements LlmProvider {
       ArrayNode tc = out.putArray("tool_calls");
       for (Part.ToolCall c : calls) {
         ObjectNode call = tc.addObject().put("id", c.id()).put("type", "function");
-        // The server's own text when there is one: written anew, keys, numbers or spacing may differ.
-        String arguments = c.rawArguments().isEmpty() ? WireFormat.json(c.arguments()) : c.rawArguments();
+        // The server's own text when there is one: written anew, keys, numbers or spacing may
+        // differ.
+        String arguments =
+            c.rawArguments().isEmpty() ? WireFormat.json(c.arguments()) : c.rawArguments();
         call.putObject("function").put("name", c.name()).put("arguments", arguments);
       }
     }
@@ -330,15 +369,18 @@ final class OpenAiCompatibleProvider implements LlmProvider {
   }
 
   private static Usage usage(JsonNode u) {
-    return new Usage(u.path("prompt_tokens").asLong(0), u.path("completion_tokens").asLong(0),
-        u.path("prompt_tokens_details").path("cached_tokens").asLong(0), 0,
+    return new Usage(
+        u.path("prompt_tokens").asLong(0),
+        u.path("completion_tokens").asLong(0),
+        u.path("prompt_tokens_details").path("cached_tokens").asLong(0),
+        0,
         u.path("completion_tokens_details").path("reasoning_tokens").asLong(0));
   }
 
   private static java.util.Optional<String> text(JsonNode node, String field) {
     JsonNode v = node.get(field);
-    return v != null && v.isTextual() ? java.util.Optional.of(v.asText()) : java.util.Optional.empty();
+    return v != null && v.isTextual()
+        ? java.util.Optional.of(v.asText())
+        : java.util.Optional.empty();
   }
-
-
 }

@@ -14,12 +14,12 @@ import java.util.function.DoubleSupplier;
 import java.util.regex.Pattern;
 
 /**
- * Settings of a provider created by {@link LlmProviders}. Immutable; build with {@link
- * #builder()}. The API key, when not given, comes from the provider's usual environment variable
- * ({@code OPENAI_API_KEY}, {@code ANTHROPIC_API_KEY}, {@code OPENROUTER_API_KEY}); it is sent in
- * the provider's auth header and appears nowhere else: not in spans, logs, exception messages or
- * {@link #toString()}. Credentials in the base URL (the password of its user info, or a query
- * parameter such as {@code key=...}) are replaced by {@code ***} there too, wherever they appear.
+ * Settings of a provider created by {@link LlmProviders}. Immutable; build with {@link #builder()}.
+ * The API key, when not given, comes from the provider's usual environment variable ({@code
+ * OPENAI_API_KEY}, {@code ANTHROPIC_API_KEY}, {@code OPENROUTER_API_KEY}); it is sent in the
+ * provider's auth header and appears nowhere else: not in spans, logs, exception messages or {@link
+ * #toString()}. Credentials in the base URL (the password of its user info, or a query parameter
+ * such as {@code key=...}) are replaced by {@code ***} there too, wherever they appear.
  */
 public final class ProviderOptions {
 
@@ -129,7 +129,9 @@ public final class ProviderOptions {
     return defaultMaxTokens;
   }
 
-  /** Largest whole (non-streamed) answer read, in bytes; a larger one fails as an invalid response. */
+  /**
+   * Largest whole (non-streamed) answer read, in bytes; a larger one fails as an invalid response.
+   */
   public int maxResponseBytes() {
     return maxResponseBytes;
   }
@@ -198,7 +200,8 @@ public final class ProviderOptions {
     int query = url.indexOf('?', authorityEnd);
     if (query >= 0) {
       int fragment = url.indexOf('#', query);
-      for (String pair : url.substring(query + 1, fragment < 0 ? url.length() : fragment).split("&")) {
+      for (String pair :
+          url.substring(query + 1, fragment < 0 ? url.length() : fragment).split("&")) {
         int eq = pair.indexOf('=');
         if (eq > 0 && CREDENTIAL_PARAMETER.matcher(decoded(pair.substring(0, eq))).find()) {
           addCredential(found, pair.substring(eq + 1));
@@ -230,8 +233,17 @@ public final class ProviderOptions {
 
   @Override
   public String toString() {
-    return "ProviderOptions{baseUrl=" + scrub(baseUrl) + ", apiKey=" + (apiKey == null ? "from environment" : "***")
-        + ", timeout=" + timeout + ", maxRetries=" + maxRetries + ", tracing=" + tracing + "}";
+    return "ProviderOptions{baseUrl="
+        + scrub(baseUrl)
+        + ", apiKey="
+        + (apiKey == null ? "from environment" : "***")
+        + ", timeout="
+        + timeout
+        + ", maxRetries="
+        + maxRetries
+        + ", tracing="
+        + tracing
+        + "}";
   }
 
   /** Builds {@link ProviderOptions}; setters validate at once. Not thread-safe. */
@@ -260,8 +272,9 @@ public final class ProviderOptions {
     public Builder baseUrl(String baseUrl) {
       Objects.requireNonNull(baseUrl, "baseUrl");
       if (!baseUrl.startsWith("http://") && !baseUrl.startsWith("https://")) {
-        throw new IllegalArgumentException("baseUrl must start with http:// or https://, was "
-            + scrub(baseUrl, urlCredentials(baseUrl)));
+        throw new IllegalArgumentException(
+            "baseUrl must start with http:// or https://, was "
+                + scrub(baseUrl, urlCredentials(baseUrl)));
       }
       this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
       return this;
@@ -284,8 +297,14 @@ public final class ProviderOptions {
       for (int i = 0; i < key.length(); i++) {
         char c = key.charAt(i);
         if (c <= 0x20 || c >= 0x7f) {
-          throw new IllegalArgumentException(what + " must be printable ASCII without spaces or line breaks"
-              + " (character " + (i + 1) + " of " + key.length() + " is not)");
+          throw new IllegalArgumentException(
+              what
+                  + " must be printable ASCII without spaces or line breaks"
+                  + " (character "
+                  + (i + 1)
+                  + " of "
+                  + key.length()
+                  + " is not)");
         }
       }
       return key;
@@ -319,7 +338,9 @@ public final class ProviderOptions {
       return this;
     }
 
-    /** Send W3C traceparent and the allowed baggage (session ids) with each request; default true. */
+    /**
+     * Send W3C traceparent and the allowed baggage (session ids) with each request; default true.
+     */
     public Builder propagateContext(boolean propagate) {
       this.propagateContext = propagate;
       return this;

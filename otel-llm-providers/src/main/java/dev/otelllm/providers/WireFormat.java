@@ -36,7 +36,10 @@ final class WireFormat {
     return node == null || node.isNull() ? null : HttpCore.JSON.convertValue(node, Object.class);
   }
 
-  /** Tool arguments sent as a JSON string (OpenAI); text that is not JSON is kept under {@code _raw}. */
+  /**
+   * Tool arguments sent as a JSON string (OpenAI); text that is not JSON is kept under {@code
+   * _raw}.
+   */
   static Map<String, Object> arguments(String json) {
     if (json == null || json.isBlank()) {
       return Map.of();
@@ -67,8 +70,11 @@ final class WireFormat {
     putCommonParams(body, p, topK, "max_tokens");
   }
 
-  /** @param maxTokensField {@code max_tokens}, or OpenAI's {@code max_completion_tokens} */
-  static void putCommonParams(ObjectNode body, GenerationParams p, boolean topK, String maxTokensField) {
+  /**
+   * @param maxTokensField {@code max_tokens}, or OpenAI's {@code max_completion_tokens}
+   */
+  static void putCommonParams(
+      ObjectNode body, GenerationParams p, boolean topK, String maxTokensField) {
     p.temperature().ifPresent(v -> body.put("temperature", v));
     p.maxTokens().ifPresent(v -> body.put(maxTokensField, v));
     p.topP().ifPresent(v -> body.put("top_p", v));

@@ -14,19 +14,27 @@ import dev.otelllm.trace.LlmTrace;
 public final class EndlessAnswerMain {
   private EndlessAnswerMain() {}
 
-  /** Arguments: the base URL, then maxResponseBytes, maxStreamEventBytes, maxStreamedAnswerBytes. */
+  /**
+   * Arguments: the base URL, then maxResponseBytes, maxStreamEventBytes, maxStreamedAnswerBytes.
+   */
   public static void main(String[] args) {
-    ProviderOptions options = ProviderOptions.builder().baseUrl(args[0]).apiKey("sk-test").maxRetries(0).tracing(true)
-        .maxResponseBytes(Integer.parseInt(args[1]))
-        .maxStreamEventBytes(Integer.parseInt(args[2]))
-        .maxStreamedAnswerBytes(Integer.parseInt(args[3]))
-        .build();
+    ProviderOptions options =
+        ProviderOptions.builder()
+            .baseUrl(args[0])
+            .apiKey("sk-test")
+            .maxRetries(0)
+            .tracing(true)
+            .maxResponseBytes(Integer.parseInt(args[1]))
+            .maxStreamEventBytes(Integer.parseInt(args[2]))
+            .maxStreamedAnswerBytes(Integer.parseInt(args[3]))
+            .build();
     try (LlmClient client = LlmProviders.client("openai", "gpt-4o-mini", options)) {
       run("generate, chunked", () -> client.generate("Hi"));
       run("generate, 1 GiB announced", () -> client.generate("Hi"));
       run("stream, endless answer", () -> client.stream(LlmRequest.of("Hi"), chunk -> {}));
       run("stream, endless line", () -> client.stream(LlmRequest.of("Hi"), chunk -> {}));
-      System.out.println("failed traces: " + client.getTraces().stream().filter(LlmTrace::failed).count());
+      System.out.println(
+          "failed traces: " + client.getTraces().stream().filter(LlmTrace::failed).count());
     }
   }
 

@@ -33,7 +33,10 @@ final class EndlessBody implements MockResponseBody {
 
   /** As {@link #of}, announcing {@code contentLength} bytes (and sending no more). */
   static MockResponse announcing(long contentLength, String head, String piece) {
-    return new MockResponse.Builder().code(200).body(new EndlessBody(head, piece, contentLength)).build();
+    return new MockResponse.Builder()
+        .code(200)
+        .body(new EndlessBody(head, piece, contentLength))
+        .build();
   }
 
   @Override

@@ -23,7 +23,11 @@ final class Fixtures implements AutoCloseable {
 
   final MockWebServer server = new MockWebServer();
   final InMemorySpanExporter spans = InMemorySpanExporter.create();
-  final LlmTracing tracing = LlmTracing.builder().addSpanExporter(spans).exportContentCapture(ContentCapture.full()).build();
+  final LlmTracing tracing =
+      LlmTracing.builder()
+          .addSpanExporter(spans)
+          .exportContentCapture(ContentCapture.full())
+          .build();
   final List<Long> sleeps = new CopyOnWriteArrayList<>();
 
   Fixtures() throws IOException {
@@ -35,8 +39,12 @@ final class Fixtures implements AutoCloseable {
   }
 
   ProviderOptions.Builder options(String path) {
-    return ProviderOptions.builder().baseUrl(base(path)).apiKey(KEY).timeout(Duration.ofSeconds(5))
-        .sleeper(sleeps::add).jitter(() -> 1.0);
+    return ProviderOptions.builder()
+        .baseUrl(base(path))
+        .apiKey(KEY)
+        .timeout(Duration.ofSeconds(5))
+        .sleeper(sleeps::add)
+        .jitter(() -> 1.0);
   }
 
   LlmClient client(LlmProvider provider) {
@@ -60,11 +68,19 @@ final class Fixtures implements AutoCloseable {
   }
 
   static MockResponse json(int code, String resource) {
-    return new MockResponse.Builder().code(code).addHeader("Content-Type", "application/json").body(resource(resource)).build();
+    return new MockResponse.Builder()
+        .code(code)
+        .addHeader("Content-Type", "application/json")
+        .body(resource(resource))
+        .build();
   }
 
   static MockResponse sse(String resource) {
-    return new MockResponse.Builder().code(200).addHeader("Content-Type", "text/event-stream").body(resource(resource)).build();
+    return new MockResponse.Builder()
+        .code(200)
+        .addHeader("Content-Type", "text/event-stream")
+        .body(resource(resource))
+        .build();
   }
 
   @Override

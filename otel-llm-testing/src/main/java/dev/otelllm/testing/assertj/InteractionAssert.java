@@ -28,7 +28,9 @@ public final class InteractionAssert extends AbstractAssert<InteractionAssert, L
     Object value = actual.metadata().get(key);
     Object want = expected instanceof Integer i ? Long.valueOf(i) : expected;
     if (!Objects.equals(value, want)) {
-      failWithMessage("Expected metadata %s of span %s to be <%s> but was <%s>", key, actual.spanId(), want, value);
+      failWithMessage(
+          "Expected metadata %s of span %s to be <%s> but was <%s>",
+          key, actual.spanId(), want, value);
     }
     return this;
   }
@@ -56,15 +58,19 @@ public final class InteractionAssert extends AbstractAssert<InteractionAssert, L
   public InteractionAssert answerContains(String part) {
     isNotNull();
     if (!actual.response().content().contains(part)) {
-      failWithMessage("Expected the answer of span %s to contain <%s> but was <%s>", actual.spanId(), part,
-          actual.response().content());
+      failWithMessage(
+          "Expected the answer of span %s to contain <%s> but was <%s>",
+          actual.spanId(), part, actual.response().content());
     }
     return this;
   }
 
-  /** The finish reason in the conventions' terms: stop, length, content_filter, tool_call, error. */
+  /**
+   * The finish reason in the conventions' terms: stop, length, content_filter, tool_call, error.
+   */
   public InteractionAssert hasFinishReason(String expected) {
-    return check("finish reason", expected, actual == null ? null : actual.response().finishReason());
+    return check(
+        "finish reason", expected, actual == null ? null : actual.response().finishReason());
   }
 
   public InteractionAssert hasTotalTokens(long expected) {
@@ -83,7 +89,10 @@ public final class InteractionAssert extends AbstractAssert<InteractionAssert, L
   public InteractionAssert calledTool(String name) {
     isNotNull();
     if (actual.response().toolCalls().stream().map(Part.ToolCall::name).noneMatch(name::equals)) {
-      failWithMessage("Expected span %s to call tool <%s> but its tool calls were %s", actual.spanId(), name,
+      failWithMessage(
+          "Expected span %s to call tool <%s> but its tool calls were %s",
+          actual.spanId(),
+          name,
           actual.response().toolCalls().stream().map(Part.ToolCall::name).toList());
     }
     return this;
@@ -92,7 +101,9 @@ public final class InteractionAssert extends AbstractAssert<InteractionAssert, L
   public InteractionAssert hasNoError() {
     isNotNull();
     if (actual.failed()) {
-      failWithMessage("Expected span %s to have no error but it failed: %s", actual.spanId(), actual.error().orElseThrow());
+      failWithMessage(
+          "Expected span %s to have no error but it failed: %s",
+          actual.spanId(), actual.error().orElseThrow());
     }
     return this;
   }
@@ -102,24 +113,32 @@ public final class InteractionAssert extends AbstractAssert<InteractionAssert, L
     isNotNull();
     String type = actual.error().map(TraceError::type).orElse(null);
     if (!expected.equals(type)) {
-      failWithMessage("Expected span %s to have failed with error type <%s> but %s", actual.spanId(), expected,
-          type == null ? "it did not fail" : "it was <" + type + ">");
+      failWithMessage(
+          "Expected span %s to have failed with error type <%s> but %s",
+          actual.spanId(), expected, type == null ? "it did not fail" : "it was <" + type + ">");
     }
     return this;
   }
 
   private Usage usage() {
     isNotNull();
-    return actual.response().usage().orElseGet(() -> {
-      failWithMessage("Expected span %s to report token usage but it reported none", actual.spanId());
-      return null;
-    });
+    return actual
+        .response()
+        .usage()
+        .orElseGet(
+            () -> {
+              failWithMessage(
+                  "Expected span %s to report token usage but it reported none", actual.spanId());
+              return null;
+            });
   }
 
   private InteractionAssert check(String what, Object expected, Object value) {
     isNotNull();
     if (!Objects.equals(expected, value)) {
-      failWithMessage("Expected the %s of span %s to be <%s> but was <%s>", what, actual.spanId(), expected, value);
+      failWithMessage(
+          "Expected the %s of span %s to be <%s> but was <%s>",
+          what, actual.spanId(), expected, value);
     }
     return this;
   }

@@ -23,7 +23,9 @@ public final class InteractionsAssert extends AbstractAssert<InteractionsAssert,
   public InteractionsAssert hasSize(int expected) {
     isNotNull();
     if (actual.size() != expected) {
-      failWithMessage("Expected %s to be %d but were %d: %s", selection, expected, actual.size(), steps(actual));
+      failWithMessage(
+          "Expected %s to be %d but were %d: %s",
+          selection, expected, actual.size(), steps(actual));
     }
     return this;
   }
@@ -36,7 +38,8 @@ public final class InteractionsAssert extends AbstractAssert<InteractionsAssert,
   public InteractionsAssert ofSession(String sessionId) {
     Objects.requireNonNull(sessionId, "sessionId");
     isNotNull();
-    return new InteractionsAssert(actual.stream().filter(t -> t.sessionId().equals(sessionId)).toList(),
+    return new InteractionsAssert(
+        actual.stream().filter(t -> t.sessionId().equals(sessionId)).toList(),
         "the interactions of session " + sessionId);
   }
 
@@ -44,7 +47,8 @@ public final class InteractionsAssert extends AbstractAssert<InteractionsAssert,
   public InteractionsAssert withStepType(String stepType) {
     Objects.requireNonNull(stepType, "stepType");
     isNotNull();
-    return new InteractionsAssert(actual.stream().filter(t -> stepType.equals(t.metadata().get("step_type"))).toList(),
+    return new InteractionsAssert(
+        actual.stream().filter(t -> stepType.equals(t.metadata().get("step_type"))).toList(),
         selection + " with step type " + stepType);
   }
 
@@ -54,7 +58,8 @@ public final class InteractionsAssert extends AbstractAssert<InteractionsAssert,
     List<Object> expected = List.of((Object[]) stepTypes);
     List<Object> steps = steps(actual);
     if (!steps.equals(expected)) {
-      failWithMessage("Expected the step types of %s to be %s but were %s", selection, expected, steps);
+      failWithMessage(
+          "Expected the step types of %s to be %s but were %s", selection, expected, steps);
     }
     return this;
   }
@@ -64,8 +69,9 @@ public final class InteractionsAssert extends AbstractAssert<InteractionsAssert,
     isNotNull();
     for (LlmTrace t : actual) {
       if (t.failed()) {
-        failWithMessage("Expected %s to have no errors but span %s failed: %s", selection, t.spanId(),
-            t.error().orElseThrow());
+        failWithMessage(
+            "Expected %s to have no errors but span %s failed: %s",
+            selection, t.spanId(), t.error().orElseThrow());
       }
     }
     return this;

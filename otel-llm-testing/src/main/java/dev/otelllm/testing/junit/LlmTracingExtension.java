@@ -28,13 +28,15 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * }
  * }</pre>
  *
- * <p>Register it with {@code @RegisterExtension} and {@link #withTracing(Supplier)} to configure the
- * tracing (content capture, buffer size, an exporter). Safe with tests that run in parallel: each
- * test has its own instance.
+ * <p>Register it with {@code @RegisterExtension} and {@link #withTracing(Supplier)} to configure
+ * the tracing (content capture, buffer size, an exporter). Safe with tests that run in parallel:
+ * each test has its own instance.
  */
-public final class LlmTracingExtension implements BeforeEachCallback, AfterEachCallback, ParameterResolver {
+public final class LlmTracingExtension
+    implements BeforeEachCallback, AfterEachCallback, ParameterResolver {
 
-  private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(LlmTracingExtension.class);
+  private static final ExtensionContext.Namespace NAMESPACE =
+      ExtensionContext.Namespace.create(LlmTracingExtension.class);
 
   private final Supplier<LlmTracing> factory;
 
@@ -74,21 +76,30 @@ public final class LlmTracingExtension implements BeforeEachCallback, AfterEachC
   @Override
   public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
     if (context.getTestMethod().isEmpty()) {
-      throw new ParameterResolutionException("LlmTracingExtension gives an LlmTracing to test methods and the "
-          + "@BeforeEach/@AfterEach methods around them, not to " + parameter.getDeclaringExecutable());
+      throw new ParameterResolutionException(
+          "LlmTracingExtension gives an LlmTracing to test methods and the "
+              + "@BeforeEach/@AfterEach methods around them, not to "
+              + parameter.getDeclaringExecutable());
     }
     LlmTracing tracing = tracing(context);
-    return parameter.getParameter().getType() == TraceBuffer.class ? tracing.traceBuffer() : tracing;
+    return parameter.getParameter().getType() == TraceBuffer.class
+        ? tracing.traceBuffer()
+        : tracing;
   }
 
   /** The tracing of the test this context belongs to, made on first use. */
   private LlmTracing tracing(ExtensionContext context) {
-    return context.getStore(NAMESPACE).getOrComputeIfAbsent(LlmTracing.class, k -> {
-      LlmTracing made = factory.get();
-      if (made == null) {
-        throw new IllegalStateException("the LlmTracingExtension factory returned null");
-      }
-      return made;
-    }, LlmTracing.class);
+    return context
+        .getStore(NAMESPACE)
+        .getOrComputeIfAbsent(
+            LlmTracing.class,
+            k -> {
+              LlmTracing made = factory.get();
+              if (made == null) {
+                throw new IllegalStateException("the LlmTracingExtension factory returned null");
+              }
+              return made;
+            },
+            LlmTracing.class);
   }
 }

@@ -31,7 +31,10 @@ class LlmTracingExtensionTest {
     @Test
     void first(LlmTracing tracing) {
       SEEN.add(tracing);
-      LlmClient.builder(DeterministicLlmProvider.echo("m")).tracing(tracing).build().generate("one");
+      LlmClient.builder(DeterministicLlmProvider.echo("m"))
+          .tracing(tracing)
+          .build()
+          .generate("one");
       assertThat(tracing.traceBuffer().size()).isEqualTo(1);
     }
 
@@ -39,15 +42,23 @@ class LlmTracingExtensionTest {
     void second(LlmTracing tracing, TraceBuffer buffer) {
       SEEN.add(tracing);
       assertThat(buffer.size()).as("nothing from the other test").isZero();
-      LlmClient.builder(DeterministicLlmProvider.echo("m")).tracing(tracing).build().generate("two");
+      LlmClient.builder(DeterministicLlmProvider.echo("m"))
+          .tracing(tracing)
+          .build()
+          .generate("two");
       assertThat(buffer.size()).isEqualTo(1);
     }
   }
 
   static class Configured {
     @RegisterExtension
-    static final LlmTracingExtension tracing = LlmTracingExtension.withTracing(
-        () -> LlmTracing.builder().maxTraces(1).contentCapture(ContentCapture.metadataOnly()).build());
+    static final LlmTracingExtension tracing =
+        LlmTracingExtension.withTracing(
+            () ->
+                LlmTracing.builder()
+                    .maxTraces(1)
+                    .contentCapture(ContentCapture.metadataOnly())
+                    .build());
 
     @Test
     void usesTheFactory(LlmTracing tracing) {
@@ -60,11 +71,15 @@ class LlmTracingExtensionTest {
   @Test
   void eachTestGetsItsOwnTracing_closedAfterIt() {
     SEEN.clear();
-    EngineTestKit.engine("junit-jupiter").selectors(selectClass(TwoTests.class)).execute()
-        .testEvents().assertStatistics(stats -> stats.started(2).succeeded(2));
+    EngineTestKit.engine("junit-jupiter")
+        .selectors(selectClass(TwoTests.class))
+        .execute()
+        .testEvents()
+        .assertStatistics(stats -> stats.started(2).succeeded(2));
     assertThat(SEEN).hasSize(2).doesNotHaveDuplicates();
     // Closed: the SDK it built no longer records.
-    LlmClient afterwards = LlmClient.builder(DeterministicLlmProvider.echo("m")).tracing(SEEN.get(0)).build();
+    LlmClient afterwards =
+        LlmClient.builder(DeterministicLlmProvider.echo("m")).tracing(SEEN.get(0)).build();
     afterwards.generate("late");
     assertThat(SEEN.get(0).traceBuffer().size()).isEqualTo(1);
   }
@@ -72,8 +87,11 @@ class LlmTracingExtensionTest {
   @Test
   void withTracing_usesTheGivenFactory() {
     SEEN.clear();
-    EngineTestKit.engine("junit-jupiter").selectors(selectClass(Configured.class)).execute()
-        .testEvents().assertStatistics(stats -> stats.started(1).succeeded(1));
+    EngineTestKit.engine("junit-jupiter")
+        .selectors(selectClass(Configured.class))
+        .execute()
+        .testEvents()
+        .assertStatistics(stats -> stats.started(1).succeeded(1));
     assertThat(SEEN).hasSize(1);
   }
 }
