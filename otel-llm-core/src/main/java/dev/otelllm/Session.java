@@ -23,13 +23,20 @@ import java.util.function.Consumer;
  * gen_ai.conversation.id} when the application chose the id), so its span, and any span other
  * instrumentation starts in that context, carries the id. With tracing on, the session keeps its
  * own interactions apart from the client's ring buffer, up to {@link Builder#maxHistory} (default:
- * all), so that other sessions filling the buffer never erase them; {@link #close()} releases them.
+ * {@value #DEFAULT_MAX_HISTORY}, the oldest dropped past it), so that other sessions filling the
+ * buffer never erase them; {@link #close()} releases them, and so does dropping the session.
  *
  * <p>A failed turn is traced but leaves the conversation history unchanged, so a retry sends the
  * same context. Thread-safe: concurrent turns are allowed, each sees the history as it was when it
  * started; no lock is held while the model answers.
  */
 public final class Session implements AutoCloseable {
+
+  /**
+   * Interactions a session keeps by default: a long conversation fits, and a server that opens a
+   * session per request and never closes it holds at most this many per live session.
+   */
+  public static final int DEFAULT_MAX_HISTORY = 1000;
 
   /** Metadata key of the step type argument. */
   public static final String STEP_TYPE = "step_type";
@@ -267,7 +274,7 @@ public final class Session implements AutoCloseable {
     private final LlmClient client;
     private String id;
     private String systemPrompt;
-    private int maxHistory = Integer.MAX_VALUE;
+    private int maxHistory = DEFAULT_MAX_HISTORY;
     private GenerationParams defaultParams = GenerationParams.none();
     private final Map<String, Object> defaultMetadata = new LinkedHashMap<>();
 
@@ -303,7 +310,10 @@ public final class Session implements AutoCloseable {
       return this;
     }
 
-    /** Most interactions this session keeps for {@link #getInteractionHistory()}; default all. */
+    /**
+     * Most interactions this session keeps for {@link #getInteractionHistory()}, the oldest dropped
+     * past it; default {@value Session#DEFAULT_MAX_HISTORY}.
+     */
     public Builder maxHistory(int maxHistory) {
       if (maxHistory < 0) {
         throw new IllegalArgumentException("maxHistory must be >= 0, was " + maxHistory);

@@ -335,4 +335,22 @@ class SessionTest {
       assertThat(history.get(1).parameters()).containsEntry("stream", true);
     }
   }
+
+  @Test
+  void aSessionKeepsAThousandInteractionsByDefault_theOldestDroppedPastThat() {
+    try (LlmClient client =
+            LlmClient.builder(DeterministicLlmProvider.echo("m"))
+                .tracing(true)
+                .maxTraces(10)
+                .build();
+        Session session = client.newSession()) {
+      for (int i = 0; i < Session.DEFAULT_MAX_HISTORY + 5; i++) {
+        session.generate(LlmRequest.builder().message(Message.user("turn " + i)).build());
+        session.clearHistory(); // keeps the requests small; the kept interactions are what counts
+      }
+      List<LlmTrace> kept = session.getInteractionHistory();
+      assertThat(kept).hasSize(1000);
+      assertThat(kept.get(0).prompt()).isEqualTo("turn 5");
+    }
+  }
 }
