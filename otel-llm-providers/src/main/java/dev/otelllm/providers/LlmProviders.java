@@ -2,6 +2,7 @@ package dev.otelllm.providers;
 
 import dev.otelllm.LlmClient;
 import dev.otelllm.LlmProvider;
+import dev.otelllm.LlmTracing;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -49,13 +50,20 @@ public final class LlmProviders {
     return create(name, model, options, System::getenv);
   }
 
-  /** A client on a new provider, with tracing as the options say (off by default). */
+  /** A client on a new provider, untraced: the provider is called directly. */
   public static LlmClient client(String name, String model, ProviderOptions options) {
-    LlmProvider provider = create(name, model, options);
-    if (!options.tracing()) {
-      return LlmClient.create(provider);
-    }
-    return LlmClient.builder(provider).tracing(true).maxTraces(options.maxTraces()).build();
+    return LlmClient.create(create(name, model, options));
+  }
+
+  /**
+   * A client on a new provider whose calls are traced by {@code tracing} (HTTP settings in {@code
+   * options}, tracing settings in {@code tracing}: each in its own layer), as the reference's
+   * {@code create_llm(provider, model, enable_tracing=True)}.
+   */
+  public static LlmClient client(
+      String name, String model, ProviderOptions options, LlmTracing tracing) {
+    Objects.requireNonNull(tracing, "tracing");
+    return LlmClient.builder(create(name, model, options)).tracing(tracing).build();
   }
 
   static LlmProvider create(

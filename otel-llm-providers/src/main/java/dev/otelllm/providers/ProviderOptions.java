@@ -35,8 +35,6 @@ public final class ProviderOptions {
   private final Duration streamTimeout;
   private final int maxRetries;
   private final boolean propagateContext;
-  private final boolean tracing;
-  private final int maxTraces;
   private final int defaultMaxTokens;
   private final int maxResponseBytes;
   private final int maxStreamEventBytes;
@@ -56,8 +54,6 @@ public final class ProviderOptions {
     this.streamTimeout = b.streamTimeout;
     this.maxRetries = b.maxRetries;
     this.propagateContext = b.propagateContext;
-    this.tracing = b.tracing;
-    this.maxTraces = b.maxTraces;
     this.defaultMaxTokens = b.defaultMaxTokens;
     this.maxResponseBytes = b.maxResponseBytes;
     this.maxStreamEventBytes = b.maxStreamEventBytes;
@@ -114,14 +110,6 @@ public final class ProviderOptions {
   /** Whether requests carry W3C traceparent and the allowed baggage keys. */
   public boolean propagatesContext() {
     return propagateContext;
-  }
-
-  public boolean tracing() {
-    return tracing;
-  }
-
-  public int maxTraces() {
-    return maxTraces;
   }
 
   /** max_tokens sent when a request sets none and the API requires one (Anthropic). */
@@ -241,8 +229,6 @@ public final class ProviderOptions {
         + timeout
         + ", maxRetries="
         + maxRetries
-        + ", tracing="
-        + tracing
         + "}";
   }
 
@@ -256,8 +242,6 @@ public final class ProviderOptions {
     private Duration streamTimeout = Duration.ofMinutes(10);
     private int maxRetries = 2;
     private boolean propagateContext = true;
-    private boolean tracing;
-    private int maxTraces = 100;
     private int defaultMaxTokens = 1024;
     private int maxResponseBytes = 64 << 20;
     private int maxStreamEventBytes = 8 << 20;
@@ -343,21 +327,6 @@ public final class ProviderOptions {
      */
     public Builder propagateContext(boolean propagate) {
       this.propagateContext = propagate;
-      return this;
-    }
-
-    /** For {@link LlmProviders#client}: turn tracing on; default off. */
-    public Builder tracing(boolean tracing) {
-      this.tracing = tracing;
-      return this;
-    }
-
-    /** For {@link LlmProviders#client}: interactions kept in memory; default 100. */
-    public Builder maxTraces(int maxTraces) {
-      if (maxTraces < 0) {
-        throw new IllegalArgumentException("maxTraces must be >= 0, was " + maxTraces);
-      }
-      this.maxTraces = maxTraces;
       return this;
     }
 

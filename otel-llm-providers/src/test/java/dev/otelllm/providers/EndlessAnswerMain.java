@@ -23,12 +23,12 @@ public final class EndlessAnswerMain {
             .baseUrl(args[0])
             .apiKey("sk-test")
             .maxRetries(0)
-            .tracing(true)
             .maxResponseBytes(Integer.parseInt(args[1]))
             .maxStreamEventBytes(Integer.parseInt(args[2]))
             .maxStreamedAnswerBytes(Integer.parseInt(args[3]))
             .build();
-    try (LlmClient client = LlmProviders.client("openai", "gpt-4o-mini", options)) {
+    try (LlmClient client =
+        LlmProviders.client("openai", "gpt-4o-mini", options, dev.otelllm.LlmTracing.create())) {
       run("generate, chunked", () -> client.generate("Hi"));
       run("generate, 1 GiB announced", () -> client.generate("Hi"));
       run("stream, endless answer", () -> client.stream(LlmRequest.of("Hi"), chunk -> {}));

@@ -76,7 +76,7 @@ class ProviderHardeningTest {
                 .toString())
         .isEqualTo(
             "ProviderOptions{baseUrl=https://llm.example/v1?key=***, apiKey=from environment, timeout=PT2M,"
-                + " maxRetries=2, tracing=false}");
+                + " maxRetries=2}");
     assertThat(
             ProviderOptions.builder()
                 .baseUrl("https://llm.example/openai?api-version=2024-10-21&api-key=A%2BSECRET")
@@ -85,7 +85,7 @@ class ProviderHardeningTest {
                 .toString())
         .isEqualTo(
             "ProviderOptions{baseUrl=https://llm.example/openai?api-version=2024-10-21&api-key=***, apiKey=***,"
-                + " timeout=PT2M, maxRetries=2, tracing=false}");
+                + " timeout=PT2M, maxRetries=2}");
     assertThat(
             ProviderOptions.builder()
                 .baseUrl("https://me:U-SECRET-42@llm.example/v1/")
@@ -93,7 +93,7 @@ class ProviderHardeningTest {
                 .toString())
         .isEqualTo(
             "ProviderOptions{baseUrl=https://me:***@llm.example/v1, apiKey=from environment, timeout=PT2M,"
-                + " maxRetries=2, tracing=false}");
+                + " maxRetries=2}");
     assertThat(
             ProviderOptions.builder()
                 .baseUrl("https://T-SECRET-42@llm.example/v1")
@@ -236,6 +236,34 @@ class ProviderHardeningTest {
           .isInstanceOf(LlmHttpException.Server.class);
       // A 2 s Retry-After does not fit a 1 s timeout: no wait, no retry.
       assertThat(f.sleeps).isEmpty();
+    }
+  }
+
+  @Test
+  void client_isUntracedByDefault_andTracedByTheTracingGiven() throws Exception {
+    try (Fixtures f = new Fixtures()) {
+      f.server.enqueue(
+          new mockwebserver3.MockResponse.Builder()
+              .code(200)
+              .body(Fixtures.resource("openai/chat_completion.json"))
+              .build());
+      f.server.enqueue(
+          new mockwebserver3.MockResponse.Builder()
+              .code(200)
+              .body(Fixtures.resource("openai/chat_completion.json"))
+              .build());
+      ProviderOptions options = f.options("/v1").build();
+      try (dev.otelllm.LlmClient plain = LlmProviders.client("openai", "gpt-4o-mini", options)) {
+        plain.generate("Hi");
+        assertThat(plain.isTracingEnabled()).isFalse();
+      }
+      dev.otelllm.LlmTracing tracing = dev.otelllm.LlmTracing.builder().maxTraces(5).build();
+      try (dev.otelllm.LlmClient traced =
+          LlmProviders.client("openai", "gpt-4o-mini", options, tracing)) {
+        traced.generate("Hi");
+        assertThat(traced.getTraces()).hasSize(1);
+        assertThat(tracing.traceBuffer().maxTraces()).isEqualTo(5);
+      }
     }
   }
 }
