@@ -17,6 +17,8 @@ import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.propagation.ContextPropagators;
 import io.opentelemetry.context.propagation.TextMapPropagator;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.logs.SdkLoggerProvider;
+import io.opentelemetry.sdk.logs.SdkLoggerProviderBuilder;
 import io.opentelemetry.sdk.metrics.SdkMeterProvider;
 import io.opentelemetry.sdk.metrics.SdkMeterProviderBuilder;
 import io.opentelemetry.sdk.metrics.export.MetricReader;
@@ -37,9 +39,10 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Either it builds its own {@link OpenTelemetrySdk} (the default: always-on sampling, the
  * session-baggage processor, the buffer, and any exporters added to the builder, each behind the
- * export content policy and a batch processor), or it joins an {@link OpenTelemetry} the
- * application already has ({@link Builder#joinOpenTelemetry}). It registers nothing globally unless
- * {@link Builder#registerGlobal(boolean)} asks it to.
+ * export content policy and a batch processor; a logger provider whose only processor is the
+ * buffer's, for instrumentations that emit GenAI content as log records), or it joins an {@link
+ * OpenTelemetry} the application already has ({@link Builder#joinOpenTelemetry}). It registers
+ * nothing globally unless {@link Builder#registerGlobal(boolean)} asks it to.
  *
  * <p>Two content settings: {@link Builder#contentCapture} decides what the spans carry, and so what
  * stays in memory (default: full content, the reference's complete transparency); {@link
@@ -98,6 +101,10 @@ public final class LlmTracing implements AutoCloseable {
         tracing.setSampler(RecordGenAiSampler.wrap(b.sampler));
       }
       addProcessors(tracing, buffer);
+      // Other instrumentations given this OpenTelemetry (OpenAITelemetry.builder(..)) emit the
+      // content as log records: the buffer's processor is this logger provider's only one.
+      SdkLoggerProviderBuilder logging = SdkLoggerProvider.builder().setResource(resource);
+      addProcessors(logging, buffer);
       SdkMeterProviderBuilder metering = SdkMeterProvider.builder().setResource(resource);
       b.metricReaders.forEach(metering::registerMetricReader);
       // The batch processors report their queue through the meter provider built below.
@@ -128,6 +135,7 @@ public final class LlmTracing implements AutoCloseable {
       OpenTelemetrySdk sdk =
           OpenTelemetrySdk.builder()
               .setTracerProvider(tracing.build())
+              .setLoggerProvider(logging.build())
               .setMeterProvider(meterProvider)
               .setPropagators(
                   ContextPropagators.create(
@@ -163,18 +171,32 @@ public final class LlmTracing implements AutoCloseable {
    * environment variables and system properties ({@code OTEL_EXPORTER_OTLP_ENDPOINT}, {@code
    * OTEL_EXPORTER_OTLP_PROTOCOL}, {@code OTEL_EXPORTER_OTLP_HEADERS}, {@code OTEL_SERVICE_NAME},
    * {@code OTEL_RESOURCE_ATTRIBUTES}, {@code OTEL_TRACES_SAMPLER}, ...), with this library's buffer
-   * ({@code otel.llm.max.traces}, default 100), baggage processor, export content policy and
-   * sampler wrapper added through the autoconfigure builder's customizers. The OTLP protocol
-   * defaults to http/protobuf here (the JDK's HTTP client; gRPC needs an extra sender). {@link
-   * #exportStats()} counts what the exporters autoconfigure built did with the spans, as for {@link
-   * Builder#exportOtlp}. With {@code OTEL_SDK_DISABLED=true} it records in memory only, exports
-   * nothing. The SDK is not registered globally; {@link #close()} shuts it down.
+   * ({@code otel.llm.max.traces}, default 100; its log record processor goes on the logger
+   * provider, so that content other instrumentations emit as log records is kept too), baggage
+   * processor, export content policy and sampler wrapper added through the autoconfigure builder's
+   * customizers. The OTLP protocol defaults to http/protobuf here (the JDK's HTTP client; gRPC
+   * needs an extra sender). {@link #exportStats()} counts what the exporters autoconfigure built
+   * did with the spans, as for {@link Builder#exportOtlp}. With {@code OTEL_SDK_DISABLED=true} it
+   * records in memory only, exports nothing. The SDK is not registered globally; {@link #close()}
+   * shuts it down.
    *
    * @throws io.opentelemetry.sdk.autoconfigure.spi.ConfigurationException for a bad setting, naming
    *     it
    */
   public static LlmTracing autoconfigured() {
+    // Made by whichever of the tracer and logger provider customizers runs first.
     TraceBuffer[] buffer = new TraceBuffer[1];
+    java.util.function.Function<
+            io.opentelemetry.sdk.autoconfigure.spi.ConfigProperties, TraceBuffer>
+        bufferOf =
+            config -> {
+              if (buffer[0] == null) {
+                buffer[0] =
+                    TraceBuffer.create(
+                        config.getInt("otel.llm.max.traces", TraceBuffer.DEFAULT_MAX_TRACES));
+              }
+              return buffer[0];
+            };
     List<ExportPolicyProcessor> pipelines = new java.util.concurrent.CopyOnWriteArrayList<>();
     io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk auto =
         io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk.builder()
@@ -186,12 +208,9 @@ public final class LlmTracing implements AutoCloseable {
                         dev.otelllm.autoconfigure.LlmAutoConfiguration.BUILT_BY_LIBRARY,
                         "true"))
             .addTracerProviderCustomizer(
-                (builder, config) -> {
-                  buffer[0] =
-                      TraceBuffer.create(
-                          config.getInt("otel.llm.max.traces", TraceBuffer.DEFAULT_MAX_TRACES));
-                  return addProcessors(builder, buffer[0]);
-                })
+                (builder, config) -> addProcessors(builder, bufferOf.apply(config)))
+            .addLoggerProviderCustomizer(
+                (builder, config) -> addProcessors(builder, bufferOf.apply(config)))
             .addSpanExporterCustomizer(
                 dev.otelllm.autoconfigure.LlmAutoConfiguration::settlingExporter)
             .addSpanProcessorCustomizer(
@@ -230,13 +249,36 @@ public final class LlmTracing implements AutoCloseable {
   /**
    * Adds the library's span processors (session baggage, then the buffer) to an application's own
    * tracer provider builder, so that its SDK feeds {@code buffer}. Pass the same buffer to {@link
-   * Builder#joinOpenTelemetry(OpenTelemetry, TraceBuffer)}.
+   * Builder#joinOpenTelemetry(OpenTelemetry, TraceBuffer)}. To keep the content that other
+   * instrumentations emit as log records too, use {@link #addProcessors(SdkTracerProviderBuilder,
+   * SdkLoggerProviderBuilder, TraceBuffer)}.
    */
   public static SdkTracerProviderBuilder addProcessors(
       SdkTracerProviderBuilder builder, TraceBuffer buffer) {
     Objects.requireNonNull(builder, "builder");
     Objects.requireNonNull(buffer, "buffer");
     return builder.addSpanProcessor(SessionBaggageSpanProcessor.create()).addSpanProcessor(buffer);
+  }
+
+  /**
+   * As {@link #addProcessors(SdkTracerProviderBuilder, TraceBuffer)}, and adds the buffer's {@link
+   * TraceBuffer#logRecordProcessor() log record processor} to the same SDK's logger provider
+   * builder: interactions recorded by other GenAI instrumentations (the official openai-java one,
+   * whose prompts and answers are log records) are then kept with their content. The records reach
+   * the application's own log processors and exporters unchanged.
+   */
+  public static void addProcessors(
+      SdkTracerProviderBuilder tracerProvider,
+      SdkLoggerProviderBuilder loggerProvider,
+      TraceBuffer buffer) {
+    Objects.requireNonNull(loggerProvider, "loggerProvider");
+    addProcessors(tracerProvider, buffer);
+    addProcessors(loggerProvider, buffer);
+  }
+
+  private static SdkLoggerProviderBuilder addProcessors(
+      SdkLoggerProviderBuilder builder, TraceBuffer buffer) {
+    return builder.addLogRecordProcessor(buffer.logRecordProcessor());
   }
 
   /** Decorates a provider so that each call becomes a GenAI span. */
@@ -516,9 +558,10 @@ public final class LlmTracing implements AutoCloseable {
     /**
      * Records into the application's OpenTelemetry instead of building one, with {@code buffer} as
      * the in-memory store; that buffer must have been added to the application's tracer provider
-     * (see {@link LlmTracing#addProcessors}), or it stays empty. Exporters, metric readers, service
-     * name and the export content policy of this builder do not apply: the application's pipeline
-     * decides.
+     * (see {@link LlmTracing#addProcessors}), or it stays empty, and its log record processor to
+     * the logger provider for the content that other instrumentations emit as log records.
+     * Exporters, metric readers, service name and the export content policy of this builder do not
+     * apply: the application's pipeline decides.
      *
      * <p>Under the Java agent, {@code GlobalOpenTelemetry.get()} is the agent's SDK, which lives in
      * the agent's class loader: the application cannot add a buffer to it, so this buffer stays

@@ -315,4 +315,31 @@ public final class JsonTree {
         return value.asString();
     }
   }
+
+  /**
+   * Estimated heap of a JSON-like tree: the characters of its strings plus a fixed cost per node.
+   */
+  public static long estimatedSize(Object node) {
+    if (node == null) {
+      return 0;
+    }
+    if (node instanceof String s) {
+      return 40 + s.length();
+    }
+    if (node instanceof Map<?, ?> m) {
+      long n = 32;
+      for (Map.Entry<?, ?> e : m.entrySet()) {
+        n += 16 + estimatedSize(e.getKey()) + estimatedSize(e.getValue());
+      }
+      return n;
+    }
+    if (node instanceof List<?> l) {
+      long n = 24;
+      for (Object o : l) {
+        n += 8 + estimatedSize(o);
+      }
+      return n;
+    }
+    return 16;
+  }
 }

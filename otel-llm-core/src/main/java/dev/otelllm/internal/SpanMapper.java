@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The one mapping from an ended GenAI span to an {@link LlmTrace}. Used by the in-memory buffer and
@@ -37,12 +38,33 @@ public final class SpanMapper {
 
   /** See {@link LlmTrace#fromSpan}. */
   public static Optional<LlmTrace> toTrace(SpanData span) {
+    return toTrace(span, null);
+  }
+
+  /**
+   * The interaction of an ended span together with the content other instrumentations reported
+   * beside it ({@code pending}: their log records, gathered by the buffer until the span ended).
+   * The span's own content attributes come first; without them, the content of {@code pending},
+   * else that of the span's deprecated per-message events ({@code gen_ai.user.message}, ...).
+   */
+  public static Optional<LlmTrace> toTrace(SpanData span, @Nullable EventContent pending) {
     Attributes a = span.getAttributes();
     Fields f = new Fields();
     // One pass over the attributes instead of a lookup per key: this runs for every kept span.
     a.forEach(f::accept);
     if (f.operation == null || !INFERENCE_OPERATIONS.contains(f.operation)) {
       return Optional.empty();
+    }
+    if (f.system == null && f.input == null && f.output == null) {
+      EventContent events = pending != null ? pending : EventContent.ofSpanEvents(span.getEvents());
+      if (events != null) {
+        f.system = events.system();
+        f.input = events.input();
+        f.output = events.output();
+        if (f.capture == null) {
+          f.capture = events.hasText() ? "full" : "metadata";
+        }
+      }
     }
     SpanContext parent = span.getParentSpanContext();
 
@@ -285,7 +307,7 @@ public final class SpanMapper {
   }
 
   /** A content attribute as a JSON-like tree, from its structured or its JSON-string form. */
-  private static Object content(Object value) {
+  static Object content(Object value) {
     if (value instanceof Value<?> v) {
       if (v.getType() == io.opentelemetry.api.common.ValueType.STRING) {
         return parseOrNull((String) v.getValue());

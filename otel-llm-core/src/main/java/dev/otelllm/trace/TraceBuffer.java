@@ -1,13 +1,18 @@
 package dev.otelllm.trace;
 
+import dev.otelllm.internal.EventContent;
 import dev.otelllm.internal.HexIds;
+import dev.otelllm.internal.SpanMapper;
 import dev.otelllm.internal.ThrottledLogger;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.context.Context;
+import io.opentelemetry.sdk.common.Clock;
+import io.opentelemetry.sdk.logs.LogRecordProcessor;
 import io.opentelemetry.sdk.trace.ReadWriteSpan;
 import io.opentelemetry.sdk.trace.ReadableSpan;
 import io.opentelemetry.sdk.trace.SpanProcessor;
 import io.opentelemetry.semconv.incubating.GenAiIncubatingAttributes;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -38,6 +43,22 @@ import java.util.logging.Logger;
  * <p>A live session can have its interactions kept apart from the ring ({@link
  * #newSessionHistory}), so that other sessions filling the buffer cannot erase its history. Queries
  * by session on the buffer itself see only what the ring still holds.
+ *
+ * <p><b>Content reported in log records.</b> Other instrumentations (the official openai-java one,
+ * for instance) record the span without its content and emit the prompt and the answer as log
+ * records in the span's context: the deprecated per-message events ({@code gen_ai.system.message},
+ * {@code gen_ai.user.message}, {@code gen_ai.assistant.message}, {@code gen_ai.tool.message},
+ * {@code gen_ai.choice}) or {@code gen_ai.client.inference.operation.details}. Add {@link
+ * #logRecordProcessor()} to the same SDK's logger provider (see {@code LlmTracing.addProcessors})
+ * and the buffer holds that content by span id until the span ends, then keeps it in that span's
+ * one interaction, however many records carried it. What waits is bounded: by estimated bytes
+ * ({@link Builder#maxPendingBytes}, 16 MiB by default; the oldest spans' content goes first) and by
+ * time ({@link Builder#pendingTimeout}, ten minutes by default: content of a span that has not
+ * ended that long after its first record is dropped at the next record or span end, so a span that
+ * never ends holds nothing for longer). Records that arrive after their span ended, or whose span
+ * is not recording, are ignored. Content dropped before its span ended is counted in {@link
+ * #droppedContentCount()}; records that arrive afterwards for that span are kept, so its
+ * interaction may then show only part of the conversation.
  */
 public final class TraceBuffer implements SpanProcessor {
 
@@ -69,9 +90,19 @@ public final class TraceBuffer implements SpanProcessor {
   // Interaction spans started in a context that carries a session history, until they end.
   private final Map<String, SessionHistory> startedInSession = new ConcurrentHashMap<>();
 
-  private TraceBuffer(int maxTraces, long maxBytes) {
-    this.maxTraces = maxTraces;
-    this.maxBytes = maxBytes;
+  // Content that other instrumentations emitted as log records, until its span ends.
+  private final PendingContent pending;
+
+  private TraceBuffer(Builder b) {
+    this.maxTraces = b.maxTraces;
+    this.maxBytes = b.maxBytes;
+    long timeoutNanos;
+    try {
+      timeoutNanos = b.pendingTimeout.toNanos();
+    } catch (ArithmeticException longerThanCenturies) {
+      timeoutNanos = Long.MAX_VALUE;
+    }
+    this.pending = new PendingContent(b.maxPendingBytes, timeoutNanos, b.clock);
     int initial = Math.min(maxTraces, 64);
     this.ring = new LlmTrace[initial];
     this.sizes = new int[initial];
@@ -96,6 +127,7 @@ public final class TraceBuffer implements SpanProcessor {
     return new Builder();
   }
 
+  /** Most interactions kept. */
   public int maxTraces() {
     return maxTraces;
   }
@@ -131,10 +163,12 @@ public final class TraceBuffer implements SpanProcessor {
           startedInSession.isEmpty()
               ? null
               : startedInSession.remove(span.getSpanContext().getSpanId());
+      // Taken for every span that ends, kept or not, so that nothing waits for a span that is gone.
+      EventContent reported = pending.take(span.getSpanContext());
       if ((maxTraces == 0 && history == null) || !isInference(span)) {
         return;
       }
-      LlmTrace trace = LlmTrace.fromSpan(span.toSpanData()).orElse(null);
+      LlmTrace trace = SpanMapper.toTrace(span.toSpanData(), reported).orElse(null);
       if (trace == null) {
         return;
       }
@@ -152,12 +186,37 @@ public final class TraceBuffer implements SpanProcessor {
       return false;
     }
     String op = span.getAttribute(GenAiIncubatingAttributes.GEN_AI_OPERATION_NAME);
-    return op != null && dev.otelllm.internal.SpanMapper.INFERENCE_OPERATIONS.contains(op);
+    return op != null && SpanMapper.INFERENCE_OPERATIONS.contains(op);
   }
 
   @Override
   public boolean isEndRequired() {
     return true;
+  }
+
+  // ---- content from log records --------------------------------------------------------------
+
+  /**
+   * The log record processor that feeds this buffer the content other instrumentations emit as log
+   * records (see the class comment); the same instance on every call. Add it to the logger provider
+   * of the SDK whose tracer provider has this buffer. It reads the records and changes nothing in
+   * them; it never throws or blocks beyond a short private lock.
+   */
+  public LogRecordProcessor logRecordProcessor() {
+    return pending;
+  }
+
+  /** Spans whose content from log records waits for them to end. */
+  public int pendingContentCount() {
+    return pending.size();
+  }
+
+  /**
+   * Spans whose content from log records was dropped before they ended: too old ({@link
+   * Builder#pendingTimeout}) or past {@link Builder#maxPendingBytes}.
+   */
+  public long droppedContentCount() {
+    return pending.droppedCount();
   }
 
   // ---- writing -----------------------------------------------------------------------------
@@ -462,10 +521,19 @@ public final class TraceBuffer implements SpanProcessor {
         + "}";
   }
 
+  /** The default of {@link Builder#maxPendingBytes}: 16 MiB. */
+  public static final long DEFAULT_MAX_PENDING_BYTES = 16L << 20;
+
+  /** The default of {@link Builder#pendingTimeout}: ten minutes. */
+  public static final Duration DEFAULT_PENDING_TIMEOUT = Duration.ofMinutes(10);
+
   /** Builds a {@link TraceBuffer}. Not thread-safe. */
   public static final class Builder {
     private int maxTraces = DEFAULT_MAX_TRACES;
     private long maxBytes = Long.MAX_VALUE;
+    private long maxPendingBytes = DEFAULT_MAX_PENDING_BYTES;
+    private Duration pendingTimeout = DEFAULT_PENDING_TIMEOUT;
+    private Clock clock = Clock.getDefault();
 
     private Builder() {}
 
@@ -491,8 +559,45 @@ public final class TraceBuffer implements SpanProcessor {
       return this;
     }
 
+    /**
+     * Most estimated bytes of content from log records that wait for their spans to end, all spans
+     * together; past it the content of the spans whose first record is oldest is dropped. Default
+     * 16 MiB ({@link TraceBuffer#DEFAULT_MAX_PENDING_BYTES}).
+     */
+    public Builder maxPendingBytes(long maxPendingBytes) {
+      if (maxPendingBytes <= 0) {
+        throw new IllegalArgumentException("maxPendingBytes must be > 0, was " + maxPendingBytes);
+      }
+      this.maxPendingBytes = maxPendingBytes;
+      return this;
+    }
+
+    /**
+     * How long content from log records waits for its span to end, from the span's first record;
+     * then it is dropped, so that a span that never ends does not hold it. Default ten minutes,
+     * positive.
+     */
+    public Builder pendingTimeout(Duration pendingTimeout) {
+      Objects.requireNonNull(pendingTimeout, "pendingTimeout");
+      if (pendingTimeout.isNegative() || pendingTimeout.isZero()) {
+        throw new IllegalArgumentException(
+            "pendingTimeout must be positive, was " + pendingTimeout);
+      }
+      this.pendingTimeout = pendingTimeout;
+      return this;
+    }
+
+    /**
+     * The clock whose {@link Clock#nanoTime()} measures {@link #pendingTimeout}; default the
+     * system's. For tests.
+     */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
     public TraceBuffer build() {
-      return new TraceBuffer(maxTraces, maxBytes);
+      return new TraceBuffer(this);
     }
   }
 }

@@ -60,28 +60,7 @@ final class TraceSizes {
     return 48 + treeSize(((Part.Generic) p).fields());
   }
 
-  /** Characters of the strings in a JSON-like tree plus a fixed cost per node. */
   static long treeSize(Object node) {
-    if (node == null) {
-      return 0;
-    }
-    if (node instanceof String s) {
-      return 40 + s.length();
-    }
-    if (node instanceof java.util.Map<?, ?> m) {
-      long n = 32;
-      for (java.util.Map.Entry<?, ?> e : m.entrySet()) {
-        n += 16 + treeSize(e.getKey()) + treeSize(e.getValue());
-      }
-      return n;
-    }
-    if (node instanceof java.util.List<?> l) {
-      long n = 24;
-      for (Object o : l) {
-        n += 8 + treeSize(o);
-      }
-      return n;
-    }
-    return 16;
+    return dev.otelllm.internal.JsonTree.estimatedSize(node);
   }
 }
