@@ -64,6 +64,7 @@ public final class LlmTracing implements AutoCloseable {
   private final GenAiMetrics metrics;
   private final ContentCapture contentCapture;
   private final ContentCapture exportContentCapture;
+  private final ContentPlacement contentPlacement;
   private final List<ExportPolicyProcessor> exportProcessors;
   private final AutoCloseable ownedJoined;
   private final Duration closeTimeout;
@@ -76,6 +77,7 @@ public final class LlmTracing implements AutoCloseable {
   private LlmTracing(Builder b) {
     this.exportProcessors = new java.util.concurrent.CopyOnWriteArrayList<>(b.exportProcessors);
     this.closeTimeout = b.closeTimeout;
+    this.contentPlacement = b.contentPlacement;
     this.contentCapture = b.contentCapture;
     this.exportContentCapture = b.exportContentCapture;
     if (b.joined != null) {
@@ -129,6 +131,16 @@ public final class LlmTracing implements AutoCloseable {
             ExportPipelines.batched(exporter, exportContentCapture, settings, meters::get);
         exportProcessors.add(processor);
         tracing.addSpanProcessor(processor);
+      }
+      if (otlp != null && b.contentPlacement.onEvent()) {
+        // The content events leave like the spans: behind the export content policy.
+        logging.addLogRecordProcessor(
+            io.opentelemetry.sdk.logs.export.BatchLogRecordProcessor.builder(
+                    new dev.otelllm.internal.ContentPolicyLogExporter(
+                        OtlpExporters.logs(otlp), exportContentCapture))
+                .setMaxQueueSize(otlp.maxQueueSize())
+                .setScheduleDelay(otlp.scheduleDelay())
+                .build());
       }
       SdkMeterProvider meterProvider = metering.build();
       meters.set(meterProvider);
@@ -186,11 +198,14 @@ public final class LlmTracing implements AutoCloseable {
   public static LlmTracing autoconfigured() {
     // Made by whichever of the tracer and logger provider customizers runs first.
     TraceBuffer[] buffer = new TraceBuffer[1];
+    String[] captureSetting = new String[1];
     java.util.function.Function<
             io.opentelemetry.sdk.autoconfigure.spi.ConfigProperties, TraceBuffer>
         bufferOf =
             config -> {
               if (buffer[0] == null) {
+                captureSetting[0] =
+                    config.getString("otel.instrumentation.genai.capture-message-content");
                 buffer[0] =
                     TraceBuffer.create(
                         config.getInt("otel.llm.max.traces", TraceBuffer.DEFAULT_MAX_TRACES));
@@ -213,6 +228,8 @@ public final class LlmTracing implements AutoCloseable {
                 (builder, config) -> addProcessors(builder, bufferOf.apply(config)))
             .addSpanExporterCustomizer(
                 dev.otelllm.autoconfigure.LlmAutoConfiguration::settlingExporter)
+            .addLogRecordExporterCustomizer(
+                dev.otelllm.autoconfigure.LlmAutoConfiguration::governedLogExporter)
             .addSpanProcessorCustomizer(
                 (processor, config) -> {
                   ExportPolicyProcessor p =
@@ -232,6 +249,18 @@ public final class LlmTracing implements AutoCloseable {
       return builder().build();
     }
     Builder b = builder().joinOpenTelemetry(sdk, buffer[0]);
+    String capture = captureSetting[0] == null ? "" : captureSetting[0].trim();
+    if (capture.equalsIgnoreCase("NO_CONTENT") || capture.equalsIgnoreCase("false")) {
+      b.contentCapture(ContentCapture.none());
+    } else if (!capture.isEmpty()) {
+      try {
+        b.contentPlacement(ContentPlacement.fromSetting(capture));
+      } catch (IllegalArgumentException e) {
+        sdk.shutdown().join(10, TimeUnit.SECONDS);
+        throw new io.opentelemetry.sdk.autoconfigure.spi.ConfigurationException(
+            "otel.instrumentation.genai.capture-message-content: " + e.getMessage(), e);
+      }
+    }
     b.ownedJoined = sdk;
     b.exportProcessors = pipelines;
     return b.build();
@@ -287,7 +316,15 @@ public final class LlmTracing implements AutoCloseable {
     if (provider instanceof TracingLlmProvider) {
       return provider;
     }
-    return new TracingLlmProvider(provider, tracer, metrics, contentCapture);
+    return new TracingLlmProvider(
+        provider,
+        tracer,
+        metrics,
+        contentCapture,
+        contentPlacement,
+        contentPlacement.onEvent()
+            ? openTelemetry.getLogsBridge().get(INSTRUMENTATION_NAME)
+            : null);
   }
 
   /**
@@ -440,6 +477,7 @@ public final class LlmTracing implements AutoCloseable {
     private AutoCloseable ownedJoined;
     private List<ExportPolicyProcessor> exportProcessors = List.of();
     private Duration closeTimeout = Duration.ofSeconds(10);
+    private ContentPlacement contentPlacement = ContentPlacement.SPAN_ONLY;
     private OtlpExport queueSettings = OtlpExport.defaults();
     private OtlpExport otlp;
     private io.opentelemetry.sdk.trace.samplers.Sampler sampler;
@@ -540,6 +578,17 @@ public final class LlmTracing implements AutoCloseable {
         throw new IllegalArgumentException("closeTimeout must be positive, was " + closeTimeout);
       }
       this.closeTimeout = closeTimeout;
+      return this;
+    }
+
+    /**
+     * Where recorded content goes: on the span (default), on a {@code
+     * gen_ai.client.inference.operation.details} event, or both. Events go through the Logs API of
+     * the OpenTelemetry recorded into; with {@link #exportOtlp} they are exported over OTLP logs
+     * behind the export content policy, and the in-memory buffer reads them either way.
+     */
+    public Builder contentPlacement(ContentPlacement placement) {
+      this.contentPlacement = Objects.requireNonNull(placement, "placement");
       return this;
     }
 

@@ -115,6 +115,11 @@ public final class OtlpExport {
     return protocol == Protocol.GRPC ? endpoint : join(endpoint, "v1/metrics");
   }
 
+  /** Where log records go: the content events when content is placed on events. */
+  public String logsEndpoint() {
+    return protocol == Protocol.GRPC ? endpoint : join(endpoint, "v1/logs");
+  }
+
   private static String join(String base, String path) {
     return base.endsWith("/") ? base + path : base + "/" + path;
   }

@@ -25,6 +25,11 @@ public final class OtlpReceiver implements AutoCloseable {
   final MockWebServer server = new MockWebServer();
   public final List<RecordedRequest> traceRequests = new CopyOnWriteArrayList<>();
   public final List<ExportTraceServiceRequest> accepted = new CopyOnWriteArrayList<>();
+
+  /** Log export requests received at /v1/logs, decoded. */
+  public final List<io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest> logs =
+      new CopyOnWriteArrayList<>();
+
   final AtomicInteger acceptedSpans = new AtomicInteger();
   private final AtomicInteger calls = new AtomicInteger();
 
@@ -36,6 +41,16 @@ public final class OtlpReceiver implements AutoCloseable {
         new Dispatcher() {
           @Override
           public MockResponse dispatch(RecordedRequest request) {
+            if (request.getUrl().encodedPath().equals("/v1/logs")) {
+              try {
+                logs.add(
+                    io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest.parseFrom(
+                        body(request)));
+              } catch (IOException e) {
+                return new MockResponse.Builder().code(400).body(e.toString()).build();
+              }
+              return ok();
+            }
             if (!request.getUrl().encodedPath().equals("/v1/traces")) {
               return new MockResponse.Builder().code(200).build();
             }
@@ -72,11 +87,28 @@ public final class OtlpReceiver implements AutoCloseable {
   }
 
   static ExportTraceServiceRequest decode(RecordedRequest request) throws IOException {
+    return ExportTraceServiceRequest.parseFrom(body(request));
+  }
+
+  private static byte[] body(RecordedRequest request) throws IOException {
     byte[] body = request.getBody() == null ? new byte[0] : request.getBody().toByteArray();
     if ("gzip".equals(request.getHeaders().get("Content-Encoding"))) {
       body = new GZIPInputStream(new java.io.ByteArrayInputStream(body)).readAllBytes();
     }
-    return ExportTraceServiceRequest.parseFrom(body);
+    return body;
+  }
+
+  /** Every log record received, in order. */
+  public List<io.opentelemetry.proto.logs.v1.LogRecord> allLogRecords() {
+    List<io.opentelemetry.proto.logs.v1.LogRecord> out = new ArrayList<>();
+    for (var request : logs) {
+      for (var resourceLogs : request.getResourceLogsList()) {
+        for (var scopeLogs : resourceLogs.getScopeLogsList()) {
+          out.addAll(scopeLogs.getLogRecordsList());
+        }
+      }
+    }
+    return out;
   }
 
   static List<Span> spans(ExportTraceServiceRequest request) {

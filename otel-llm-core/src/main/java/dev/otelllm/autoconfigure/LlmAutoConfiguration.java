@@ -56,6 +56,8 @@ public final class LlmAutoConfiguration implements AutoConfigurationCustomizerPr
                 : builder.addSpanProcessor(SessionBaggageSpanProcessor.create()));
     customizer.addSpanExporterCustomizer(
         (exporter, config) -> ownSdk(config) ? exporter : settlingExporter(exporter, config));
+    customizer.addLogRecordExporterCustomizer(
+        (exporter, config) -> ownSdk(config) ? exporter : governedLogExporter(exporter, config));
     customizer.addSpanProcessorCustomizer(
         (processor, config) -> ownSdk(config) ? processor : boundedProcessor(processor, config));
     customizer.addSamplerCustomizer(
@@ -68,6 +70,15 @@ public final class LlmAutoConfiguration implements AutoConfigurationCustomizerPr
    */
   public static SpanExporter settlingExporter(SpanExporter exporter, ConfigProperties config) {
     return ExportPipelines.settling(exporter, exportContent(config));
+  }
+
+  /**
+   * A log record exporter autoconfigure built, behind the export content policy (content events
+   * carry the same attributes as spans). Not API.
+   */
+  public static io.opentelemetry.sdk.logs.export.LogRecordExporter governedLogExporter(
+      io.opentelemetry.sdk.logs.export.LogRecordExporter exporter, ConfigProperties config) {
+    return new dev.otelllm.internal.ContentPolicyLogExporter(exporter, exportContent(config));
   }
 
   /**

@@ -69,6 +69,22 @@ public final class ContentPolicyExporter implements SpanExporter {
     return delegate.export(out);
   }
 
+  /**
+   * Attributes as the policy lets them leave: {@code attributes} itself when they hold no content
+   * and need no redaction, a governed copy otherwise (content removed, cut or redacted, metadata
+   * redacted). For log records, whose attributes carry the same keys.
+   */
+  Attributes governAttributes(Attributes attributes) {
+    if (passThrough) {
+      return attributes;
+    }
+    boolean content = hasContent(attributes);
+    if (!content && !(redactsErrors && hasMetadata(attributes))) {
+      return attributes;
+    }
+    return content ? filter(attributes) : redactMetadata(attributes);
+  }
+
   /** True for the policy that removes all content and redacts nothing (the default, none). */
   boolean dropsAllContentUnredacted() {
     return capture.mode() == ContentCapture.Mode.NONE && !redactsErrors;

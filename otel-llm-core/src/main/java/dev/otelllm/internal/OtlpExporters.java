@@ -103,6 +103,34 @@ public final class OtlpExporters {
     }
   }
 
+  /** The OTLP log record exporter, for the content events ({@code ContentPlacement}). */
+  public static io.opentelemetry.sdk.logs.export.LogRecordExporter logs(OtlpExport o) {
+    try {
+      if (o.protocol() == OtlpExport.Protocol.GRPC) {
+        io.opentelemetry.exporter.otlp.logs.OtlpGrpcLogRecordExporterBuilder b =
+            io.opentelemetry.exporter.otlp.logs.OtlpGrpcLogRecordExporter.builder()
+                .setEndpoint(o.endpoint())
+                .setTimeout(o.timeout())
+                .setCompression(o.compression())
+                .setRetryPolicy(RETRY);
+        o.headers().forEach(b::addHeader);
+        return b.build();
+      }
+      io.opentelemetry.exporter.otlp.http.logs.OtlpHttpLogRecordExporterBuilder b =
+          io.opentelemetry.exporter.otlp.http.logs.OtlpHttpLogRecordExporter.builder()
+              .setEndpoint(o.logsEndpoint())
+              .setTimeout(o.timeout())
+              .setCompression(o.compression())
+              .setRetryPolicy(RETRY);
+      o.headers().forEach(b::addHeader);
+      return b.build();
+    } catch (IllegalStateException e) {
+      throw missingSender(o, e);
+    } catch (LinkageError e) {
+      throw missingSender(o, new IllegalStateException(e.toString(), e));
+    }
+  }
+
   private static IllegalStateException missingSender(OtlpExport o, IllegalStateException e) {
     if (o.protocol() == OtlpExport.Protocol.GRPC) {
       return new IllegalStateException(GRPC_SENDER_MISSING, e);

@@ -44,10 +44,24 @@ public final class TracingLlmProvider implements LlmProvider {
 
   public TracingLlmProvider(
       LlmProvider delegate, Tracer tracer, GenAiMetrics metrics, ContentCapture capture) {
+    this(delegate, tracer, metrics, capture, dev.otelllm.ContentPlacement.SPAN_ONLY, null);
+  }
+
+  /**
+   * With content placed as {@code placement} says; {@code events} emits the content events (null:
+   * on the span only).
+   */
+  public TracingLlmProvider(
+      LlmProvider delegate,
+      Tracer tracer,
+      GenAiMetrics metrics,
+      ContentCapture capture,
+      dev.otelllm.ContentPlacement placement,
+      io.opentelemetry.api.logs.Logger events) {
     this.delegate = delegate;
     this.tracer = tracer;
     this.metrics = metrics;
-    this.content = new ContentRecorder(capture);
+    this.content = new ContentRecorder(capture, placement, events);
   }
 
   /** The undecorated provider. */
@@ -386,6 +400,10 @@ public final class TracingLlmProvider implements LlmProvider {
             .forEach((name, value) -> TypedAttributes.set(span, "", name, value));
         content.recordOutput(span, response);
       }
+      content.emitEvent(
+          span,
+          eventAttributes(
+              info, model, response.responseId().orElse(null), response.model().orElse(null)));
       span.end();
       metrics.record(
           OPERATION,
@@ -434,12 +452,30 @@ public final class TracingLlmProvider implements LlmProvider {
           span.setAttribute(GenAiKeys.ERROR_MESSAGE, message);
         }
       }
+      content.emitEvent(span, eventAttributes(info, model, null, responseModel));
       span.end();
       metrics.record(OPERATION, info, model, responseModel, type, seconds, usage);
     } catch (RuntimeException e) {
       failures.log(Level.WARNING, "could not record the failure of an LLM call", e);
       endQuietly(span);
     }
+  }
+
+  /** What names the call on its content event, as on its span. */
+  private static io.opentelemetry.api.common.Attributes eventAttributes(
+      ProviderInfo info, String model, String responseId, String responseModel) {
+    io.opentelemetry.api.common.AttributesBuilder b =
+        io.opentelemetry.api.common.Attributes.builder()
+            .put(GEN_AI_OPERATION_NAME, OPERATION)
+            .put(GEN_AI_PROVIDER_NAME, info.providerName())
+            .put(GEN_AI_REQUEST_MODEL, model);
+    if (responseId != null) {
+      b.put(GEN_AI_RESPONSE_ID, responseId);
+    }
+    if (responseModel != null) {
+      b.put(GEN_AI_RESPONSE_MODEL, responseModel);
+    }
+    return b.build();
   }
 
   @SuppressWarnings("unchecked")
