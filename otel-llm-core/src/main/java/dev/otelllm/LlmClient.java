@@ -64,6 +64,20 @@ public final class LlmClient implements AutoCloseable {
    * thread, with the caller's context current), then the complete answer is returned. Traced as one
    * span that ends when the stream ends, fails or is stopped by {@code onChunk} throwing.
    */
+  /**
+   * Turns texts into vectors; traced as an {@code embeddings {model}} span when tracing is on.
+   *
+   * @throws UnsupportedOperationException when the provider offers no embeddings
+   */
+  public EmbeddingResponse embed(EmbeddingRequest request) {
+    return callPath.embed(Objects.requireNonNull(request, "request"));
+  }
+
+  /** {@link #embed(EmbeddingRequest)} of these texts. */
+  public EmbeddingResponse embed(String... inputs) {
+    return embed(EmbeddingRequest.of(inputs));
+  }
+
   public LlmResponse stream(LlmRequest request, java.util.function.Consumer<String> onChunk) {
     return callPath.stream(
         Objects.requireNonNull(request, "request"), Objects.requireNonNull(onChunk, "onChunk"));

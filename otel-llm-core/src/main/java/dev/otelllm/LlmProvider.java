@@ -53,4 +53,13 @@ public interface LlmProvider {
       LlmRequest request, java.util.function.Consumer<String> onChunk, StreamListener listener) {
     return stream(request, onChunk);
   }
+
+  /**
+   * Turns texts into vectors. Providers that offer embeddings override it; the default refuses.
+   *
+   * @throws UnsupportedOperationException when the provider offers no embeddings
+   */
+  default EmbeddingResponse embed(EmbeddingRequest request) {
+    throw new UnsupportedOperationException(info().providerName() + " offers no embeddings");
+  }
 }

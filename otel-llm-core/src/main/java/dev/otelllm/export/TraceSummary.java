@@ -40,6 +40,7 @@ import java.util.TreeMap;
  * @param bySession breakdown by session id
  * @param byStepType breakdown by step type
  * @param byFinishReason breakdown by finish reason
+ * @param byOperation breakdown by operation ({@code chat}, {@code embeddings}, ...)
  */
 public record TraceSummary(
     long count,
@@ -58,7 +59,8 @@ public record TraceSummary(
     Map<String, Group> byModel,
     Map<String, Group> bySession,
     Map<String, Group> byStepType,
-    Map<String, Group> byFinishReason) {
+    Map<String, Group> byFinishReason,
+    Map<String, Group> byOperation) {
 
   /** The breakdown key of interactions without a session, step type or finish reason. */
   public static final String NONE = "(none)";
@@ -71,6 +73,7 @@ public record TraceSummary(
     bySession = Collections.unmodifiableMap(new TreeMap<>(bySession));
     byStepType = Collections.unmodifiableMap(new TreeMap<>(byStepType));
     byFinishReason = Collections.unmodifiableMap(new TreeMap<>(byFinishReason));
+    byOperation = Collections.unmodifiableMap(new TreeMap<>(byOperation));
   }
 
   /**
@@ -146,6 +149,7 @@ public record TraceSummary(
     private final Map<String, Group> bySession = new LinkedHashMap<>();
     private final Map<String, Group> byStep = new LinkedHashMap<>();
     private final Map<String, Group> byFinish = new LinkedHashMap<>();
+    private final Map<String, Group> byOperation = new LinkedHashMap<>();
 
     private Accumulator(int capacity) {
       this.times = new double[Math.max(16, capacity)];
@@ -180,6 +184,7 @@ public record TraceSummary(
       Object step = t.metadata().get("step_type");
       TraceSummary.add(byStep, step == null ? "" : String.valueOf(step), t, u);
       TraceSummary.add(byFinish, t.response().finishReason(), t, u);
+      TraceSummary.add(byOperation, t.operation(), t, u);
       return this;
     }
 
@@ -204,7 +209,8 @@ public record TraceSummary(
           byModel,
           bySession,
           byStep,
-          byFinish);
+          byFinish,
+          byOperation);
     }
   }
 
@@ -282,6 +288,7 @@ public record TraceSummary(
     m.put("by_session", groups(bySession));
     m.put("by_step_type", groups(byStepType));
     m.put("by_finish_reason", groups(byFinishReason));
+    m.put("by_operation", groups(byOperation));
     return m;
   }
 

@@ -29,9 +29,9 @@ import org.jspecify.annotations.Nullable;
 public final class SpanMapper {
   private SpanMapper() {}
 
-  /** Operations whose spans are model interactions. */
+  /** Operations whose spans are model interactions: inference, and embeddings. */
   public static final Set<String> INFERENCE_OPERATIONS =
-      Set.of("chat", "text_completion", "generate_content");
+      Set.of("chat", "text_completion", "generate_content", "embeddings");
 
   private static final AttributeKey<String> EXCEPTION_MESSAGE =
       AttributeKey.stringKey("exception.message");
@@ -143,6 +143,8 @@ public final class SpanMapper {
     Object choiceCount;
     Object outputType;
     Object stream;
+    Object encodingFormats;
+    Object dimensionCount;
     Map<String, Object> extra;
     Map<String, Object> metadata;
 
@@ -251,6 +253,12 @@ public final class SpanMapper {
         case "gen_ai.output.type":
           outputType = value;
           break;
+        case "gen_ai.request.encoding_formats":
+          encodingFormats = value;
+          break;
+        case "gen_ai.embeddings.dimension.count":
+          dimensionCount = value;
+          break;
         case "gen_ai.request.stream":
           stream = value;
           break;
@@ -291,6 +299,8 @@ public final class SpanMapper {
       putIfSet(p, "n", choiceCount);
       putIfSet(p, "output_type", outputType);
       putIfSet(p, "stream", stream);
+      putIfSet(p, "encoding_formats", encodingFormats);
+      putIfSet(p, "embedding_dimensions", dimensionCount);
       if (extra != null) {
         p.putAll(extra);
       }

@@ -36,6 +36,7 @@ public final class TracingLlmProvider implements LlmProvider {
   private static final ThrottledLogger failures = new ThrottledLogger(logger);
 
   private static final String OPERATION = "chat";
+  private static final String EMBEDDINGS = "embeddings";
 
   private final LlmProvider delegate;
   private final Tracer tracer;
@@ -104,6 +105,97 @@ public final class TracingLlmProvider implements LlmProvider {
       return null;
     }
     return succeed(span, info, model, response, start);
+  }
+
+  /**
+   * Traces one embeddings call as an {@code embeddings {model}} span: the request's encoding
+   * format, the vectors' dimension count, input tokens and the response model; failures as for
+   * chat. The texts are not recorded (the conventions define no attribute for them).
+   */
+  @Override
+  public dev.otelllm.EmbeddingResponse embed(dev.otelllm.EmbeddingRequest request) {
+    ProviderInfo info = delegate.info();
+    String model = request.model().orElse(info.model());
+    long start = System.nanoTime();
+    Span span = startEmbeddings(info, model, request);
+    dev.otelllm.EmbeddingResponse response;
+    try (Scope ignored = span.makeCurrent()) {
+      response = delegate.embed(request);
+    } catch (Throwable e) {
+      fail(span, info, model, e, start, EMBEDDINGS, null, null);
+      throw TracingLlmProvider.<RuntimeException>sneaky(e);
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    try {
+      if (span.isRecording() && response != null) {
+        if (!response.vectors().isEmpty()) {
+          span.setAttribute(
+              io.opentelemetry.semconv.incubating.GenAiIncubatingAttributes
+                  .GEN_AI_EMBEDDINGS_DIMENSION_COUNT,
+              (long) response.dimensionCount());
+        }
+        response.model().ifPresent(m -> span.setAttribute(GEN_AI_RESPONSE_MODEL, m));
+        response
+            .usage()
+            .ifPresent(u -> span.setAttribute(GEN_AI_USAGE_INPUT_TOKENS, u.inputTokens()));
+      }
+      span.end();
+      metrics.record(
+          EMBEDDINGS,
+          info,
+          model,
+          response == null ? null : response.model().orElse(null),
+          null,
+          seconds,
+          response == null ? null : response.usage().orElse(null));
+    } catch (RuntimeException e) {
+      failures.log(Level.WARNING, "could not record the answer of an embeddings call", e);
+      endQuietly(span);
+    }
+    return response;
+  }
+
+  private Span startEmbeddings(
+      ProviderInfo info, String model, dev.otelllm.EmbeddingRequest request) {
+    try {
+      SpanBuilder b =
+          tracer
+              .spanBuilder(model.isEmpty() ? EMBEDDINGS : EMBEDDINGS + " " + model)
+              .setSpanKind(info.inProcess() ? SpanKind.INTERNAL : SpanKind.CLIENT)
+              .setAttribute(GEN_AI_OPERATION_NAME, EMBEDDINGS)
+              .setAttribute(GEN_AI_PROVIDER_NAME, info.providerName())
+              .setAttribute(GEN_AI_REQUEST_MODEL, model);
+      if (!info.serverAddress().isEmpty()) {
+        b.setAttribute(ServerAttributes.SERVER_ADDRESS, info.serverAddress());
+      }
+      if (info.serverPort() >= 0) {
+        b.setAttribute(ServerAttributes.SERVER_PORT, (long) info.serverPort());
+      }
+      request
+          .encodingFormat()
+          .ifPresent(
+              f ->
+                  b.setAttribute(
+                      io.opentelemetry.semconv.incubating.GenAiIncubatingAttributes
+                          .GEN_AI_REQUEST_ENCODING_FORMATS,
+                      List.of(f)));
+      Span span = b.startSpan();
+      if (span.isRecording()) {
+        java.util.function.UnaryOperator<String> redactor = content.redactor();
+        for (Map.Entry<String, Object> e : request.metadata().entrySet()) {
+          Object value =
+              redactor == java.util.function.UnaryOperator.<String>identity()
+                  ? e.getValue()
+                  : JsonTree.mapStrings(e.getValue(), t -> ErrorTexts.redact(t, redactor));
+          TypedAttributes.set(span, GenAiKeys.METADATA_PREFIX, e.getKey(), value);
+        }
+      }
+      return span;
+    } catch (RuntimeException e) {
+      failures.log(
+          Level.WARNING, "could not start the span of an embeddings call; it goes on untraced", e);
+      return Span.getInvalid();
+    }
   }
 
   @Override
@@ -424,7 +516,18 @@ public final class TracingLlmProvider implements LlmProvider {
   }
 
   private void fail(Span span, ProviderInfo info, String model, Throwable error, long start) {
-    fail(span, info, model, error, start, null, null);
+    fail(span, info, model, error, start, OPERATION, null, null);
+  }
+
+  private void fail(
+      Span span,
+      ProviderInfo info,
+      String model,
+      Throwable error,
+      long start,
+      String responseModel,
+      Usage usage) {
+    fail(span, info, model, error, start, OPERATION, responseModel, usage);
   }
 
   /**
@@ -439,6 +542,7 @@ public final class TracingLlmProvider implements LlmProvider {
       String model,
       Throwable error,
       long start,
+      String operation,
       String responseModel,
       Usage usage) {
     double seconds = (System.nanoTime() - start) / 1e9;
@@ -446,7 +550,9 @@ public final class TracingLlmProvider implements LlmProvider {
       String type = error instanceof LlmException le ? le.errorType() : error.getClass().getName();
       if (span.isRecording()) {
         span.setAttribute(ErrorAttributes.ERROR_TYPE, type);
-        span.setAttribute(GEN_AI_RESPONSE_FINISH_REASONS, List.of("error"));
+        if (operation.equals(OPERATION)) {
+          span.setAttribute(GEN_AI_RESPONSE_FINISH_REASONS, List.of("error"));
+        }
         String message = ErrorTexts.record(span, error, type, content.redactor());
         if (message != null) {
           span.setAttribute(GenAiKeys.ERROR_MESSAGE, message);
@@ -454,7 +560,7 @@ public final class TracingLlmProvider implements LlmProvider {
       }
       content.emitEvent(span, eventAttributes(info, model, null, responseModel));
       span.end();
-      metrics.record(OPERATION, info, model, responseModel, type, seconds, usage);
+      metrics.record(operation, info, model, responseModel, type, seconds, usage);
     } catch (RuntimeException e) {
       failures.log(Level.WARNING, "could not record the failure of an LLM call", e);
       endQuietly(span);

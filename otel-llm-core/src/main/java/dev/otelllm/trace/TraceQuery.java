@@ -81,6 +81,11 @@ public final class TraceQuery {
   }
 
   /** Failed interactions. */
+  /** Interactions of this operation: {@code chat}, {@code embeddings}, ... */
+  public static TraceQuery operation(String operation) {
+    return ALL.andOperation(operation);
+  }
+
   public static TraceQuery errorsOnly() {
     return ALL.andErrorsOnly();
   }
@@ -142,6 +147,12 @@ public final class TraceQuery {
         errorsOnly,
         predicate,
         last);
+  }
+
+  /** And of this operation ({@code gen_ai.operation.name}). */
+  public TraceQuery andOperation(String operation) {
+    Objects.requireNonNull(operation, "operation");
+    return andWhere(t -> t.operation().equals(operation));
   }
 
   public TraceQuery andErrorsOnly() {

@@ -31,6 +31,7 @@ final class OllamaProvider implements LlmProvider {
 
   private final ProviderInfo info;
   private final String url;
+  private final String embedUrl;
   private final HttpCore http;
   private final ProviderOptions options;
 
@@ -39,8 +40,39 @@ final class OllamaProvider implements LlmProvider {
     this.info = ProviderInfo.remote("ollama", model, base.host(), base.port());
     // Path added to the path, so that a query the base URL carries (a key) stays a query.
     this.url = base.newBuilder().addPathSegments("api/chat").build().toString();
+    this.embedUrl = base.newBuilder().addPathSegments("api/embed").build().toString();
     this.http = new HttpCore("ollama", options, Map.of(), null);
     this.options = options;
+  }
+
+  /** {@code POST /api/embed}: {@code embeddings} in input order, {@code prompt_eval_count}. */
+  @Override
+  public dev.otelllm.EmbeddingResponse embed(dev.otelllm.EmbeddingRequest request) {
+    com.fasterxml.jackson.databind.node.ObjectNode body = WireFormat.object();
+    body.put("model", request.model().orElse(info.model()));
+    com.fasterxml.jackson.databind.node.ArrayNode input = body.putArray("input");
+    request.inputs().forEach(input::add);
+    request.dimensions().ifPresent(d -> body.put("dimensions", d));
+    JsonNode answer = http.post(embedUrl, body);
+    if (!answer.path("embeddings").isArray()) {
+      throw http.invalidAnswer("embeddings array", answer);
+    }
+    java.util.List<java.util.List<Double>> vectors = new java.util.ArrayList<>();
+    for (JsonNode item : answer.get("embeddings")) {
+      java.util.List<Double> v = new java.util.ArrayList<>(item.size());
+      item.forEach(x -> v.add(x.asDouble()));
+      vectors.add(v);
+    }
+    java.util.Optional<dev.otelllm.Usage> usage =
+        answer.has("prompt_eval_count")
+            ? java.util.Optional.of(
+                dev.otelllm.Usage.of(answer.path("prompt_eval_count").asLong(0), 0))
+            : java.util.Optional.empty();
+    java.util.Optional<String> model =
+        answer.path("model").isTextual()
+            ? java.util.Optional.of(answer.get("model").asText())
+            : java.util.Optional.empty();
+    return new dev.otelllm.EmbeddingResponse(vectors, model, usage);
   }
 
   @Override

@@ -36,6 +36,7 @@ final class OpenAiCompatibleProvider implements LlmProvider {
 
   private final ProviderInfo info;
   private final String url;
+  private final String embeddingsUrl;
   private final HttpCore http;
   private final ProviderOptions options;
   private final boolean sendsTopK;
@@ -46,6 +47,7 @@ final class OpenAiCompatibleProvider implements LlmProvider {
     this.info = ProviderInfo.remote(providerName, model, base.host(), base.port());
     // Path added to the path, so that a query the base URL carries (a key) stays a query.
     this.url = base.newBuilder().addPathSegments("chat/completions").build().toString();
+    this.embeddingsUrl = base.newBuilder().addPathSegments("embeddings").build().toString();
     this.http =
         new HttpCore(
             providerName,
@@ -55,6 +57,42 @@ final class OpenAiCompatibleProvider implements LlmProvider {
     this.options = options;
     // OpenAI itself refuses unknown parameters; vLLM and friends take top_k.
     this.sendsTopK = !providerName.equals("openai");
+  }
+
+  /**
+   * {@code POST /embeddings}: {@code data[].embedding} in input order, {@code usage.prompt_tokens}.
+   */
+  @Override
+  public dev.otelllm.EmbeddingResponse embed(dev.otelllm.EmbeddingRequest request) {
+    com.fasterxml.jackson.databind.node.ObjectNode body = WireFormat.object();
+    body.put("model", request.model().orElse(info.model()));
+    com.fasterxml.jackson.databind.node.ArrayNode input = body.putArray("input");
+    request.inputs().forEach(input::add);
+    // Vectors come back as numbers unless asked otherwise; base64 is not decoded here.
+    body.put("encoding_format", request.encodingFormat().orElse("float"));
+    request.dimensions().ifPresent(d -> body.put("dimensions", d));
+    JsonNode answer = http.post(embeddingsUrl, body);
+    if (!answer.path("data").isArray()) {
+      throw http.invalidAnswer("data array", answer);
+    }
+    java.util.List<JsonNode> items = new java.util.ArrayList<>();
+    answer.get("data").forEach(items::add);
+    items.sort(java.util.Comparator.comparingInt(n -> n.path("index").asInt(0)));
+    java.util.List<java.util.List<Double>> vectors = new java.util.ArrayList<>(items.size());
+    for (JsonNode item : items) {
+      if (!item.path("embedding").isArray()) {
+        throw http.invalidAnswer("embedding array (ask for encoding_format float)", answer);
+      }
+      java.util.List<Double> v = new java.util.ArrayList<>(item.get("embedding").size());
+      item.get("embedding").forEach(x -> v.add(x.asDouble()));
+      vectors.add(v);
+    }
+    JsonNode u = answer.path("usage");
+    java.util.Optional<Usage> usage =
+        u.has("prompt_tokens")
+            ? java.util.Optional.of(Usage.of(u.path("prompt_tokens").asLong(0), 0))
+            : java.util.Optional.empty();
+    return new dev.otelllm.EmbeddingResponse(vectors, text(answer, "model"), usage);
   }
 
   @Override
