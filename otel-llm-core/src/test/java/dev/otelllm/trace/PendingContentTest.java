@@ -181,13 +181,13 @@ class PendingContentTest {
   @Test
   void aSpanThatIsNoInteraction_releasesItsRecordsWhenItEnds() {
     setUp(b -> {});
-    Span embeddings =
+    Span tool =
         tracer
-            .spanBuilder("embeddings m")
-            .setAttribute("gen_ai.operation.name", "embeddings")
+            .spanBuilder("execute_tool lookup")
+            .setAttribute("gen_ai.operation.name", "execute_tool")
             .startSpan();
-    userMessage(embeddings, "not kept");
-    embeddings.end();
+    userMessage(tool, "not kept");
+    tool.end();
 
     assertThat(buffer.pendingContentCount()).isZero();
     assertThat(buffer.droppedContentCount()).isZero();
