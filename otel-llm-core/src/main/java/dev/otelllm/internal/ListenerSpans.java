@@ -1,0 +1,450 @@
+package dev.otelllm.internal;
+
+import static io.opentelemetry.semconv.incubating.GenAiIncubatingAttributes.*;
+
+import dev.otelllm.ContentCapture;
+import dev.otelllm.GenerationParams;
+import dev.otelllm.LlmRequest;
+import dev.otelllm.LlmResponse;
+import dev.otelllm.LlmTracing;
+import dev.otelllm.Part;
+import dev.otelllm.ProviderInfo;
+import dev.otelllm.Usage;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanBuilder;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.semconv.ErrorAttributes;
+import io.opentelemetry.semconv.ServerAttributes;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.UnaryOperator;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * GenAI spans for model calls that a framework makes and reports through callbacks (LangChain4j's
+ * {@code ChatModelListener}, its tool-execution hooks): the span starts in one callback and ends in
+ * another, possibly on another thread, under the parent context the caller names, never the current
+ * one of whichever thread ends it. A chat span records what {@link TracingLlmProvider} records for
+ * a call of its own — name, kind, attributes, metadata, content under the tracing's content
+ * capture, usage, finish reasons, error texts, stream timings and the client metrics — so the
+ * interaction lands in the buffer the same way. Execute-tool spans record what {@code ToolScope}
+ * does, without becoming current (a framework hook cannot promise to close a scope).
+ *
+ * <p>Recording never throws: failures are logged (throttled) and the call goes on. Each span ends
+ * exactly once, whichever callback comes first. Thread-safe.
+ *
+ * <p>Not API: public for this library's framework adapter modules; it may change in any release.
+ */
+public final class ListenerSpans {
+
+  private static final Logger logger = Logger.getLogger(ListenerSpans.class.getName());
+  private static final ThrottledLogger failures = new ThrottledLogger(logger);
+
+  private static final String CHAT = "chat";
+  private static final String EXECUTE_TOOL = "execute_tool";
+  private static final AttributeKey<String> TOOL_ARGUMENTS =
+      AttributeKey.stringKey(GenAiKeys.TOOL_CALL_ARGUMENTS);
+  private static final AttributeKey<String> TOOL_RESULT =
+      AttributeKey.stringKey(GenAiKeys.TOOL_CALL_RESULT);
+
+  private final Tracer tracer;
+  private final GenAiMetrics metrics;
+  private final ContentCapture capture;
+  private final ContentRecorder content;
+
+  /** Spans and metrics of {@code tracing}, under its content capture. */
+  public ListenerSpans(LlmTracing tracing) {
+    Objects.requireNonNull(tracing, "tracing");
+    this.tracer = tracing.openTelemetry().getTracer(LlmTracing.INSTRUMENTATION_NAME);
+    this.metrics =
+        new GenAiMetrics(tracing.openTelemetry().getMeter(LlmTracing.INSTRUMENTATION_NAME));
+    this.capture = tracing.contentCapture();
+    this.content = new ContentRecorder(capture);
+  }
+
+  /**
+   * Starts the {@code chat {model}} span of one call as a child of {@code parent} (whose baggage
+   * the session processor copies). The model is the request's, else {@code info}'s.
+   *
+   * @param stream true when the call is known to stream ({@code gen_ai.request.stream})
+   */
+  public Chat startChat(Context parent, ProviderInfo info, LlmRequest request, boolean stream) {
+    String model = request.model().orElse(info.model());
+    long start = System.nanoTime();
+    Span span;
+    try {
+      SpanBuilder b =
+          tracer
+              .spanBuilder(model.isEmpty() ? CHAT : CHAT + " " + model)
+              .setParent(parent)
+              .setSpanKind(info.inProcess() ? SpanKind.INTERNAL : SpanKind.CLIENT)
+              .setAttribute(GEN_AI_OPERATION_NAME, CHAT)
+              .setAttribute(GEN_AI_PROVIDER_NAME, info.providerName())
+              .setAttribute(GEN_AI_REQUEST_MODEL, model);
+      if (!info.serverAddress().isEmpty()) {
+        b.setAttribute(ServerAttributes.SERVER_ADDRESS, info.serverAddress());
+      }
+      if (info.serverPort() >= 0) {
+        b.setAttribute(ServerAttributes.SERVER_PORT, (long) info.serverPort());
+      }
+      span = b.startSpan();
+    } catch (RuntimeException e) {
+      failures.log(
+          Level.WARNING, "could not start the span of an LLM call; the call goes on untraced", e);
+      span = Span.getInvalid();
+    }
+    try {
+      if (span.isRecording()) {
+        if (stream) {
+          span.setAttribute(GEN_AI_REQUEST_STREAM, true);
+        }
+        recordRequest(span, request);
+      }
+    } catch (RuntimeException e) {
+      failures.log(
+          Level.WARNING,
+          "could not record the request of an LLM call; the span goes on without it",
+          e);
+    }
+    return new Chat(span, info, model, start);
+  }
+
+  private void recordRequest(Span span, LlmRequest request) {
+    GenerationParams p = request.params();
+    p.temperature().ifPresent(v -> span.setAttribute(GEN_AI_REQUEST_TEMPERATURE, v));
+    p.maxTokens().ifPresent(v -> span.setAttribute(GEN_AI_REQUEST_MAX_TOKENS, (long) v));
+    p.topP().ifPresent(v -> span.setAttribute(GEN_AI_REQUEST_TOP_P, v));
+    p.topK().ifPresent(v -> span.setAttribute(GenAiKeys.REQUEST_TOP_K, (long) v));
+    p.seed().ifPresent(v -> span.setAttribute(GEN_AI_REQUEST_SEED, v));
+    if (!p.stopSequences().isEmpty()) {
+      span.setAttribute(GEN_AI_REQUEST_STOP_SEQUENCES, p.stopSequences());
+    }
+    p.frequencyPenalty().ifPresent(v -> span.setAttribute(GEN_AI_REQUEST_FREQUENCY_PENALTY, v));
+    p.presencePenalty().ifPresent(v -> span.setAttribute(GEN_AI_REQUEST_PRESENCE_PENALTY, v));
+    p.choiceCount()
+        .ifPresent(
+            v -> {
+              if (v != 1) {
+                span.setAttribute(GEN_AI_REQUEST_CHOICE_COUNT, (long) v);
+              }
+            });
+    p.outputType().ifPresent(v -> span.setAttribute(GEN_AI_OUTPUT_TYPE, v));
+    for (Map.Entry<String, Object> e : p.extra().entrySet()) {
+      TypedAttributes.set(span, GenAiKeys.EXTRA_PARAM_PREFIX, e.getKey(), e.getValue());
+    }
+    UnaryOperator<String> redactor = content.redactor();
+    for (Map.Entry<String, Object> e : request.metadata().entrySet()) {
+      // Metadata are texts the application recorded: they pass through the redactor like content.
+      Object value =
+          redactor == UnaryOperator.<String>identity()
+              ? e.getValue()
+              : JsonTree.mapStrings(e.getValue(), t -> ErrorTexts.redact(t, redactor));
+      TypedAttributes.set(span, GenAiKeys.METADATA_PREFIX, e.getKey(), value);
+    }
+    content.recordInput(span, request);
+  }
+
+  /**
+   * The span of one chat call in flight. Stream reports ({@link #chunk}, {@link #text}) come from
+   * one thread at a time; {@link #succeed} and {@link #fail} from any thread, and only the first of
+   * them ends the span.
+   */
+  public final class Chat {
+    private final Span span;
+    private final ProviderInfo info;
+    private final String model;
+    private final long start;
+    private final AtomicBoolean ended = new AtomicBoolean();
+    // Written by the thread that delivers the chunks, read by the one that ends the span: volatile,
+    // as a framework may end the span on a thread other than the last chunk's.
+    private volatile long firstChunk = -1;
+    private volatile long firstText = -1;
+    private volatile long lastText;
+    private final StringBuilder partial = new StringBuilder();
+
+    private Chat(Span span, ProviderInfo info, String model, long start) {
+      this.span = span;
+      this.info = info;
+      this.model = model;
+      this.start = start;
+    }
+
+    /** The span's context, invalid when the span could not be started. */
+    public SpanContext spanContext() {
+      return span.getSpanContext();
+    }
+
+    /** True once the span has ended. */
+    public boolean isEnded() {
+      return ended.get();
+    }
+
+    /** A chunk without text arrived (a role, a tool-call fragment, reasoning). */
+    public void chunk() {
+      if (firstChunk < 0) {
+        firstChunk = System.nanoTime();
+      }
+    }
+
+    /** A chunk of answer text arrived; kept for the partial answer of a stream that fails. */
+    public void text(String text) {
+      long now = System.nanoTime();
+      try {
+        if (firstText < 0) {
+          firstText = now;
+          if (firstChunk < 0) {
+            firstChunk = now;
+          }
+        } else {
+          metrics.recordTimePerChunk(info, model, (now - lastText) / 1e9);
+        }
+        lastText = now;
+        synchronized (partial) {
+          partial.append(text);
+        }
+      } catch (RuntimeException e) {
+        failures.log(Level.WARNING, "could not record a stream chunk", e);
+      }
+    }
+
+    /**
+     * Ends the span with the answer: finish reason as given ({@code
+     * gen_ai.response.finish_reasons}) and normalized in the output message, response id and model,
+     * usage, provider attributes, output content, stream timings; then records the metrics.
+     *
+     * @return false when the span had already ended (nothing recorded)
+     */
+    public boolean succeed(LlmResponse response) {
+      Objects.requireNonNull(response, "response");
+      if (!ended.compareAndSet(false, true)) {
+        return false;
+      }
+      double seconds = (System.nanoTime() - start) / 1e9;
+      try {
+        recordTiming();
+        if (span.isRecording()) {
+          response
+              .rawFinishReason()
+              .ifPresent(r -> span.setAttribute(GEN_AI_RESPONSE_FINISH_REASONS, List.of(r)));
+          response.responseId().ifPresent(id -> span.setAttribute(GEN_AI_RESPONSE_ID, id));
+          response.model().ifPresent(m -> span.setAttribute(GEN_AI_RESPONSE_MODEL, m));
+          response.usage().ifPresent(u -> recordUsage(span, u));
+          response
+              .providerAttributes()
+              .forEach((name, value) -> TypedAttributes.set(span, "", name, value));
+          content.recordOutput(span, response);
+        }
+        span.end();
+        metrics.record(
+            CHAT,
+            info,
+            model,
+            response.model().orElse(null),
+            null,
+            seconds,
+            response.usage().orElse(null));
+      } catch (RuntimeException e) {
+        failures.log(Level.WARNING, "could not record the answer of an LLM call", e);
+        endQuietly(span);
+      }
+      return true;
+    }
+
+    /**
+     * Ends the span of a failed call: {@code error.type}, finish reason {@code error}, ERROR status
+     * and the exception event (texts through the redactor), the partial answer of a stream, the
+     * stream timings; then records the metrics with the error type.
+     *
+     * @param errorType a low-cardinality code ({@code 429}, {@code timeout}) or the exception class
+     * @return false when the span had already ended (nothing recorded)
+     */
+    public boolean fail(Throwable error, String errorType) {
+      Objects.requireNonNull(error, "error");
+      Objects.requireNonNull(errorType, "errorType");
+      if (!ended.compareAndSet(false, true)) {
+        return false;
+      }
+      double seconds = (System.nanoTime() - start) / 1e9;
+      try {
+        recordTiming();
+        if (span.isRecording()) {
+          String soFar;
+          synchronized (partial) {
+            soFar = partial.toString();
+          }
+          if (!soFar.isEmpty()) {
+            content.recordOutput(
+                span, LlmResponse.builder().content(soFar).finishReason("error").build());
+          }
+          span.setAttribute(ErrorAttributes.ERROR_TYPE, errorType);
+          span.setAttribute(GEN_AI_RESPONSE_FINISH_REASONS, List.of("error"));
+          String message = ErrorTexts.record(span, error, errorType, content.redactor());
+          if (message != null) {
+            span.setAttribute(GenAiKeys.ERROR_MESSAGE, message);
+          }
+        }
+        span.end();
+        metrics.record(CHAT, info, model, null, errorType, seconds, null);
+      } catch (RuntimeException e) {
+        failures.log(Level.WARNING, "could not record the failure of an LLM call", e);
+        endQuietly(span);
+      }
+      return true;
+    }
+
+    private void recordTiming() {
+      long first = firstChunk;
+      if (first >= 0) {
+        double seconds = (first - start) / 1e9;
+        metrics.recordTimeToFirstChunk(info, model, seconds);
+        if (span.isRecording()) {
+          span.setAttribute(GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK, seconds);
+        }
+      }
+      long text = firstText;
+      if (text >= 0 && span.isRecording()) {
+        span.setAttribute(GenAiKeys.RESPONSE_TIME_TO_FIRST_TEXT, (text - start) / 1e9);
+      }
+    }
+  }
+
+  /**
+   * Starts the {@code execute_tool {name}} span (INTERNAL) of one tool call as a child of {@code
+   * parent}, without making it current. Arguments are recorded only under full content capture,
+   * through the redactor, within the byte budget.
+   */
+  public Tool startTool(Context parent, Part.ToolCall call, @Nullable String description) {
+    Objects.requireNonNull(call, "call");
+    Span span;
+    try {
+      SpanBuilder b =
+          tracer
+              .spanBuilder(EXECUTE_TOOL + " " + call.name())
+              .setParent(parent)
+              .setSpanKind(SpanKind.INTERNAL)
+              .setAttribute(GEN_AI_OPERATION_NAME, EXECUTE_TOOL)
+              .setAttribute(GEN_AI_TOOL_NAME, call.name())
+              .setAttribute(GEN_AI_TOOL_TYPE, "function");
+      if (!call.id().isEmpty()) {
+        b.setAttribute(GEN_AI_TOOL_CALL_ID, call.id());
+      }
+      if (description != null && !description.isEmpty()) {
+        b.setAttribute(GEN_AI_TOOL_DESCRIPTION, description);
+      }
+      span = b.startSpan();
+    } catch (RuntimeException e) {
+      failures.log(Level.WARNING, "could not start the span of a tool execution", e);
+      span = Span.getInvalid();
+    }
+    Tool tool = new Tool(span);
+    try {
+      if (span.isRecording()) {
+        tool.record(GenAiKeys.TOOL_CALL_ARGUMENTS, TOOL_ARGUMENTS, call.arguments());
+      }
+    } catch (RuntimeException e) {
+      failures.log(Level.WARNING, "could not record the arguments of a tool call", e);
+    }
+    return tool;
+  }
+
+  /** The span of one tool execution in flight; {@link #end} ends it once, from any thread. */
+  public final class Tool {
+    private final Span span;
+    private final AtomicBoolean ended = new AtomicBoolean();
+
+    private Tool(Span span) {
+      this.span = span;
+    }
+
+    /** The span's context, invalid when the span could not be started. */
+    public SpanContext spanContext() {
+      return span.getSpanContext();
+    }
+
+    /** Records what the tool returned (a string or a JSON-like tree) under full capture. */
+    public void result(@Nullable Object result) {
+      try {
+        if (result != null && span.isRecording() && !ended.get()) {
+          record(
+              GenAiKeys.TOOL_CALL_RESULT,
+              TOOL_RESULT,
+              result instanceof String s ? s : JsonTree.copy(result, "result"));
+        }
+      } catch (RuntimeException e) {
+        failures.log(Level.WARNING, "could not record the result of a tool call", e);
+      }
+    }
+
+    /**
+     * Marks the execution failed: {@code error.type} and ERROR status whose description is {@code
+     * message} through the redactor (an error text, recorded in every capture mode).
+     */
+    public void fail(String errorType, @Nullable String message) {
+      try {
+        if (span.isRecording() && !ended.get()) {
+          span.setAttribute(ErrorAttributes.ERROR_TYPE, errorType);
+          String redacted = ErrorTexts.redact(message, capture.redactor());
+          span.setStatus(StatusCode.ERROR, redacted == null ? errorType : redacted);
+        }
+      } catch (RuntimeException e) {
+        failures.log(Level.WARNING, "could not record the failure of a tool call", e);
+      }
+    }
+
+    /** Ends the span. Idempotent. */
+    public void end() {
+      if (ended.compareAndSet(false, true)) {
+        endQuietly(span);
+      }
+    }
+
+    private void record(String key, AttributeKey<String> stringKey, Object tree) {
+      if (capture.mode() != ContentCapture.Mode.FULL) {
+        return;
+      }
+      // A redactor that fails or answers null must neither reach the application nor let the text
+      // through.
+      UnaryOperator<String> redact = t -> ErrorTexts.redact(t, capture.redactor());
+      if (!capture.isJsonString() && capture.maxBytes() == 0) {
+        span.setAttribute(
+            AttributeKey.valueKey(key), JsonTree.toValue(JsonTree.mapStrings(tree, redact)));
+        return;
+      }
+      String text = redact.apply(tree instanceof String s ? s : JsonTree.toJson(tree));
+      span.setAttribute(
+          stringKey,
+          capture.maxBytes() > 0 ? ContentTruncator.cut(text, capture.maxBytes()) : text);
+    }
+  }
+
+  private static void recordUsage(Span span, Usage u) {
+    span.setAttribute(GEN_AI_USAGE_INPUT_TOKENS, u.inputTokens());
+    span.setAttribute(GEN_AI_USAGE_OUTPUT_TOKENS, u.outputTokens());
+    if (u.cacheReadInputTokens() > 0) {
+      span.setAttribute(GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS, u.cacheReadInputTokens());
+    }
+    if (u.cacheCreationInputTokens() > 0) {
+      span.setAttribute(GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS, u.cacheCreationInputTokens());
+    }
+    if (u.reasoningOutputTokens() > 0) {
+      span.setAttribute(GEN_AI_USAGE_REASONING_OUTPUT_TOKENS, u.reasoningOutputTokens());
+    }
+  }
+
+  private static void endQuietly(Span span) {
+    try {
+      span.end();
+    } catch (RuntimeException ignored) {
+      // Already logged once by the caller; ending twice is a no-op in the SDK.
+    }
+  }
+}

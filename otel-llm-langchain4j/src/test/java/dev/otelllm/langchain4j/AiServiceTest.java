@@ -1,0 +1,276 @@
+package dev.otelllm.langchain4j;
+
+import static dev.otelllm.langchain4j.FakeOpenAi.json;
+import static dev.otelllm.langchain4j.FakeOpenAi.sse;
+import static io.opentelemetry.sdk.testing.assertj.OpenTelemetryAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.langchain4j.agent.tool.P;
+import dev.langchain4j.agent.tool.Tool;
+import dev.langchain4j.memory.chat.MessageWindowChatMemory;
+import dev.langchain4j.model.chat.response.ChatResponse;
+import dev.langchain4j.service.AiServices;
+import dev.langchain4j.service.MemoryId;
+import dev.langchain4j.service.SystemMessage;
+import dev.langchain4j.service.TokenStream;
+import dev.langchain4j.service.UserMessage;
+import dev.otelllm.Message;
+import dev.otelllm.Part;
+import dev.otelllm.ToolDefinition;
+import dev.otelllm.WorkflowScope;
+import dev.otelllm.trace.LlmTrace;
+import dev.otelllm.trace.TraceQuery;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import mockwebserver3.RecordedRequest;
+import org.junit.jupiter.api.Test;
+
+class AiServiceTest {
+
+  interface Assistant {
+    @SystemMessage("You are a weather assistant.")
+    String chat(@MemoryId String userId, @UserMessage String message);
+  }
+
+  interface StreamingAssistant {
+    TokenStream chat(@MemoryId String userId, @UserMessage String message);
+  }
+
+  interface Anonymous {
+    String chat(String message);
+  }
+
+  static final class WeatherTools {
+    final List<String> asked = new CopyOnWriteArrayList<>();
+    volatile boolean fail;
+
+    @Tool(name = "get_current_weather", value = "The current weather at a location")
+    String weather(@P(name = "location", description = "City and state") String location) {
+      asked.add(location);
+      if (fail) {
+        throw new IllegalStateException("weather service down");
+      }
+      return "22 degrees and sunny";
+    }
+
+    @Tool(name = "get_weather", value = "The current weather in a city")
+    String cityWeather(@P(name = "city", description = "City") String city) {
+      asked.add(city);
+      return "18 degrees and cloudy";
+    }
+  }
+
+  @Test
+  void toolRoundTrip_twoChatSpansAndAnExecuteToolSpan_inTheMemoryIdsSession() throws Exception {
+    try (FakeOpenAi f = new FakeOpenAi()) {
+      f.server.enqueue(json(200, "openai/tool_calls.json"));
+      f.server.enqueue(json(200, "openai/weather_answer.json"));
+      WeatherTools tools = new WeatherTools();
+      Assistant assistant =
+          OtelLlmAiServices.instrument(AiServices.builder(Assistant.class), f.listener)
+              .chatModel(f.chatModel().build())
+              .chatMemoryProvider(id -> MessageWindowChatMemory.withMaxMessages(20))
+              .tools(tools)
+              .build();
+
+      String answer;
+      String workflowSpan;
+      try (WorkflowScope w = f.tracing.workflow("weather")) {
+        workflowSpan = w.spanId();
+        answer = assistant.chat("user-42", "What is the weather in Boston?");
+      }
+
+      assertThat(answer).isEqualTo("It is 22 degrees and sunny in Boston, MA.");
+      assertThat(tools.asked).containsExactly("Boston, MA");
+      f.server.takeRequest(5, TimeUnit.SECONDS);
+      RecordedRequest second = f.server.takeRequest(5, TimeUnit.SECONDS);
+      assertThat(second.getBody().utf8()).contains("22 degrees and sunny");
+
+      List<LlmTrace> session = f.tracing.traceBuffer().getTraces(TraceQuery.session("user-42"));
+      assertThat(session).hasSize(2);
+      LlmTrace call = session.get(0);
+      assertThat(call.systemPrompt()).isEqualTo("You are a weather assistant.");
+      assertThat(call.prompt()).isEqualTo("What is the weather in Boston?");
+      assertThat(call.tools())
+          .extracting(t -> t.name())
+          .containsExactlyInAnyOrder("get_current_weather", "get_weather");
+      ToolDefinition weather =
+          call.tools().stream()
+              .filter(t -> t.name().equals("get_current_weather"))
+              .findFirst()
+              .orElseThrow();
+      assertThat(weather.description()).isEqualTo("The current weather at a location");
+      assertThat(weather.parameters())
+          .isEqualTo(
+              Map.of(
+                  "type",
+                  "object",
+                  "properties",
+                  Map.of("location", Map.of("type", "string", "description", "City and state")),
+                  "required",
+                  List.of("location")));
+      assertThat(call.response().finishReason()).isEqualTo("tool_call");
+      Part.ToolCall asked = call.response().toolCalls().get(0);
+      assertThat(asked.id()).isEqualTo("call_abc123");
+      assertThat(asked.name()).isEqualTo("get_current_weather");
+      assertThat(asked.arguments()).isEqualTo(Map.of("location", "Boston, MA"));
+      assertThat(call.metadata())
+          .containsEntry("ai_service", "Assistant.chat")
+          .containsKey("ai_service_invocation_id");
+
+      LlmTrace followUp = session.get(1);
+      assertThat(followUp.response().content())
+          .isEqualTo("It is 22 degrees and sunny in Boston, MA.");
+      assertThat(followUp.metadata().get("ai_service_invocation_id"))
+          .isEqualTo(call.metadata().get("ai_service_invocation_id"));
+      List<Message> sent = followUp.history();
+      assertThat(sent).extracting(Message::role).containsExactly("user", "assistant", "tool");
+      assertThat(sent.get(1).toolCalls())
+          .extracting(Part.ToolCall::id)
+          .containsExactly("call_abc123");
+      assertThat(sent.get(2).parts())
+          .containsExactly(new Part.ToolCallResponse("call_abc123", "22 degrees and sunny"));
+
+      List<SpanData> spans = f.finished();
+      List<SpanData> chats = Spans.named(spans, "chat ");
+      assertThat(chats).hasSize(2);
+      for (SpanData chat : chats) {
+        assertThat(chat)
+            .hasParentSpanId(workflowSpan)
+            .hasAttribute(AttributeKey.stringKey("session.id"), "user-42")
+            .hasAttribute(AttributeKey.stringKey("gen_ai.conversation.id"), "user-42");
+      }
+      assertThat(chats.get(0))
+          .hasAttribute(
+              AttributeKey.stringArrayKey("gen_ai.response.finish_reasons"), List.of("tool_calls"));
+      SpanData tool = Spans.one(spans, "execute_tool");
+      assertThat(tool)
+          .hasName("execute_tool get_current_weather")
+          .hasKind(SpanKind.INTERNAL)
+          .hasParentSpanId(workflowSpan)
+          .hasAttribute(AttributeKey.stringKey("gen_ai.operation.name"), "execute_tool")
+          .hasAttribute(AttributeKey.stringKey("gen_ai.tool.name"), "get_current_weather")
+          .hasAttribute(AttributeKey.stringKey("gen_ai.tool.call.id"), "call_abc123")
+          .hasAttribute(AttributeKey.stringKey("session.id"), "user-42");
+      assertThat(Spans.content(tool, "gen_ai.tool.call.arguments"))
+          .isEqualTo("{\"location\":\"Boston, MA\"}");
+      assertThat(Spans.content(tool, "gen_ai.tool.call.result"))
+          .isEqualTo("\"22 degrees and sunny\"");
+      assertThat(tool.getStartEpochNanos()).isGreaterThanOrEqualTo(chats.get(0).getEndEpochNanos());
+      assertThat(tool.getEndEpochNanos()).isLessThanOrEqualTo(chats.get(1).getStartEpochNanos());
+      assertThat(f.listener.aiServices.tracked()).as("released when completed").isZero();
+    }
+  }
+
+  @Test
+  void failingTool_isAFailedExecuteToolSpan_andTheServiceGoesOn() throws Exception {
+    try (FakeOpenAi f = new FakeOpenAi()) {
+      f.server.enqueue(json(200, "openai/tool_calls.json"));
+      f.server.enqueue(json(200, "openai/weather_answer.json"));
+      WeatherTools tools = new WeatherTools();
+      tools.fail = true;
+      Assistant assistant =
+          OtelLlmAiServices.instrument(AiServices.builder(Assistant.class), f.listener)
+              .chatModel(f.chatModel().build())
+              .chatMemoryProvider(id -> MessageWindowChatMemory.withMaxMessages(20))
+              .tools(tools)
+              .build();
+
+      assistant.chat("user-7", "What is the weather in Boston?");
+
+      SpanData tool = Spans.one(f.finished(), "execute_tool");
+      assertThat(tool).hasAttribute(AttributeKey.stringKey("error.type"), "tool_error");
+      assertThat(tool.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
+      assertThat(tool.getStatus().getDescription()).contains("weather service down");
+    }
+  }
+
+  @Test
+  void serviceWithoutMemoryId_keepsTheCallersSession() throws Exception {
+    try (FakeOpenAi f = new FakeOpenAi()) {
+      f.server.enqueue(json(200, "openai/chat_completion.json"));
+      Anonymous service =
+          OtelLlmAiServices.instrument(AiServices.builder(Anonymous.class), f.listener)
+              .chatModel(f.chatModel().build())
+              .build();
+
+      service.chat("Hi");
+
+      LlmTrace t = f.tracing.traceBuffer().getTraces().get(0);
+      assertThat(t.sessionId()).isEmpty();
+      assertThat(t.metadata()).containsEntry("ai_service", "Anonymous.chat");
+    }
+  }
+
+  @Test
+  void failedInvocation_releasesItsState() throws Exception {
+    try (FakeOpenAi f = new FakeOpenAi()) {
+      f.server.enqueue(json(429, "openai/error_429.json"));
+      Assistant assistant =
+          OtelLlmAiServices.instrument(AiServices.builder(Assistant.class), f.listener)
+              .chatModel(f.chatModel().build())
+              .chatMemoryProvider(id -> MessageWindowChatMemory.withMaxMessages(20))
+              .build();
+
+      assertThatThrownBy(() -> assistant.chat("user-9", "Hi"))
+          .isInstanceOf(dev.langchain4j.exception.RateLimitException.class);
+
+      LlmTrace t = f.tracing.traceBuffer().getTraces(TraceQuery.session("user-9")).get(0);
+      assertThat(t.error()).isPresent();
+      assertThat(f.listener.aiServices.tracked()).isZero();
+    }
+  }
+
+  @Test
+  void streamingService_toolLoopOnLangChain4jsThreads_keepsParentAndSession() throws Exception {
+    try (FakeOpenAi f = new FakeOpenAi()) {
+      f.server.enqueue(sse("openai/stream_tool_calls.sse"));
+      f.server.enqueue(sse("openai/stream.sse"));
+      WeatherTools tools = new WeatherTools();
+      StreamingAssistant assistant =
+          OtelLlmAiServices.instrument(AiServices.builder(StreamingAssistant.class), f.listener)
+              .streamingChatModel(f.listener.wrap(f.streamingModel().build()))
+              .chatMemoryProvider(id -> MessageWindowChatMemory.withMaxMessages(20))
+              .tools(tools)
+              .build();
+
+      CompletableFuture<ChatResponse> done = new CompletableFuture<>();
+      String workflowSpan;
+      try (WorkflowScope w = f.tracing.workflow("streaming weather")) {
+        workflowSpan = w.spanId();
+        assistant
+            .chat("user-5", "Weather in Paris?")
+            .onPartialResponse(chunk -> {})
+            .onCompleteResponse(done::complete)
+            .onError(done::completeExceptionally)
+            .start();
+      }
+      assertThat(done.get(10, TimeUnit.SECONDS).aiMessage().text()).isEqualTo("Hello there!");
+      assertThat(tools.asked).containsExactly("Paris");
+
+      List<SpanData> spans = f.finished();
+      List<SpanData> chats = Spans.named(spans, "chat ");
+      assertThat(chats).hasSize(2);
+      for (SpanData chat : chats) {
+        assertThat(chat)
+            .hasParentSpanId(workflowSpan)
+            .hasAttribute(AttributeKey.booleanKey("gen_ai.request.stream"), true)
+            .hasAttribute(AttributeKey.stringKey("session.id"), "user-5");
+      }
+      assertThat(Spans.one(spans, "execute_tool"))
+          .hasName("execute_tool get_weather")
+          .hasParentSpanId(workflowSpan)
+          .hasAttribute(AttributeKey.stringKey("gen_ai.tool.call.id"), "call_1");
+      assertThat(f.tracing.traceBuffer().getTraces(TraceQuery.session("user-5"))).hasSize(2);
+      assertThat(f.listener.aiServices.tracked()).isZero();
+    }
+  }
+}

@@ -1,0 +1,107 @@
+package dev.otelllm.langchain4j;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.langchain4j.model.chat.ChatModel;
+import dev.langchain4j.model.chat.StreamingChatModel;
+import dev.otelllm.WorkflowScope;
+import dev.otelllm.trace.LlmTrace;
+import dev.otelllm.trace.SessionBaggageSpanProcessor;
+import io.opentelemetry.api.baggage.Baggage;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.context.Scope;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import mockwebserver3.Dispatcher;
+import mockwebserver3.MockResponse;
+import mockwebserver3.RecordedRequest;
+import org.junit.jupiter.api.Test;
+
+class ConcurrencyTest {
+
+  private static final int THREADS = 8;
+  private static final int CALLS_PER_THREAD = 6;
+  private static final Pattern STREAM = Pattern.compile("\"stream\"\\s*:\\s*true");
+
+  @Test
+  void concurrentCalls_eachOneSpan_childOfItsOwnWorkflow_inItsOwnSession_noneLost()
+      throws Exception {
+    try (FakeOpenAi f = new FakeOpenAi()) {
+      f.server.setDispatcher(
+          new Dispatcher() {
+            @Override
+            public MockResponse dispatch(RecordedRequest request) {
+              return STREAM.matcher(request.getBody().utf8()).find()
+                  ? FakeOpenAi.sse("openai/stream.sse")
+                  : FakeOpenAi.json(200, "openai/chat_completion.json");
+            }
+          });
+      ChatModel model = f.chatModel().build();
+      StreamingChatModel streaming = f.listener.wrap(f.streamingModel().build());
+      // Workflow span id -> the session of the thread that opened it.
+      Map<String, String> sessionOfWorkflow = new ConcurrentHashMap<>();
+      ExecutorService pool = Executors.newFixedThreadPool(THREADS);
+      CountDownLatch start = new CountDownLatch(1);
+      List<Future<?>> runs = new ArrayList<>();
+      for (int t = 0; t < THREADS; t++) {
+        String session = "s-" + t;
+        runs.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  Baggage baggage =
+                      Baggage.builder()
+                          .put(SessionBaggageSpanProcessor.SESSION_ID, session)
+                          .build();
+                  try (Scope ignored = baggage.makeCurrent()) {
+                    for (int i = 0; i < CALLS_PER_THREAD; i++) {
+                      try (WorkflowScope w = f.tracing.workflow("call-" + session + "-" + i)) {
+                        sessionOfWorkflow.put(w.spanId(), session);
+                        if (i % 2 == 0) {
+                          model.chat("Hi");
+                        } else {
+                          StreamingChatModelTest.Collector handler =
+                              new StreamingChatModelTest.Collector();
+                          streaming.chat("Hi", handler);
+                          handler.await();
+                        }
+                      }
+                    }
+                  }
+                  return null;
+                }));
+      }
+      start.countDown();
+      for (Future<?> run : runs) {
+        run.get(60, TimeUnit.SECONDS);
+      }
+      pool.shutdown();
+
+      int calls = THREADS * CALLS_PER_THREAD;
+      List<SpanData> chats = Spans.named(f.finished(), "chat ");
+      assertThat(chats).hasSize(calls);
+      assertThat(chats.stream().map(SpanData::getParentSpanId).distinct())
+          .as("one chat span under each workflow span")
+          .hasSize(calls)
+          .allSatisfy(parent -> assertThat(sessionOfWorkflow).containsKey(parent));
+      for (SpanData chat : chats) {
+        assertThat(chat.getAttributes().get(AttributeKey.stringKey("session.id")))
+            .isEqualTo(sessionOfWorkflow.get(chat.getParentSpanId()));
+      }
+      List<LlmTrace> kept = f.tracing.traceBuffer().getTraces();
+      assertThat(kept).hasSize(calls);
+      assertThat(kept).allSatisfy(t -> assertThat(t.response().content()).startsWith("Hello"));
+      assertThat(kept.stream().filter(t -> t.parameters().containsKey("stream")))
+          .hasSize(calls / 2);
+    }
+  }
+}
