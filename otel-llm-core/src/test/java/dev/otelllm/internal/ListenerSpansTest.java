@@ -1,0 +1,156 @@
+package dev.otelllm.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.otelllm.ContentCapture;
+import dev.otelllm.LlmClient;
+import dev.otelllm.LlmRequest;
+import dev.otelllm.LlmResponse;
+import dev.otelllm.LlmTracing;
+import dev.otelllm.Part;
+import dev.otelllm.ProviderInfo;
+import dev.otelllm.ToolDefinition;
+import dev.otelllm.Usage;
+import dev.otelllm.testing.DeterministicLlmProvider;
+import dev.otelllm.trace.LlmTrace;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ListenerSpansTest {
+
+  private static final LlmRequest REQUEST =
+      LlmRequest.builder()
+          .systemPrompt("Be brief.")
+          .prompt("Weather in Paris?")
+          .temperature(0.3)
+          .tool(new ToolDefinition("get_weather", "Weather of a city", Map.of("type", "object")))
+          .metadata("step_type", "plan")
+          .build();
+
+  private static final LlmResponse ANSWER =
+      LlmResponse.builder()
+          .toolCall(new Part.ToolCall("c1", "get_weather", Map.of("city", "Paris")))
+          .finishReason("tool_calls")
+          .usage(Usage.of(12, 5))
+          .model("m-2026")
+          .responseId("r-1")
+          .build();
+
+  /** The interaction's map form without what differs between two runs (ids and times). */
+  private static Map<String, Object> comparable(LlmTrace t) {
+    Map<String, Object> m = new LinkedHashMap<>(t.toMap());
+    m.remove("trace_id");
+    m.remove("timestamp");
+    @SuppressWarnings("unchecked")
+    Map<String, Object> response = new LinkedHashMap<>((Map<String, Object>) m.get("response"));
+    response.remove("generation_time_ms");
+    m.put("response", response);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> metadata = new LinkedHashMap<>((Map<String, Object>) m.get("metadata"));
+    metadata.remove("span_id");
+    m.put("metadata", metadata);
+    return m;
+  }
+
+  @Test
+  void chatSpan_recordsTheInteractionAsTheProviderDecoratorDoes() {
+    DeterministicLlmProvider provider =
+        DeterministicLlmProvider.builder("m").answer(request -> ANSWER).build();
+    try (LlmTracing decorated = LlmTracing.create();
+        LlmTracing listened = LlmTracing.create()) {
+      LlmClient.builder(provider).tracing(decorated).build().generate(REQUEST);
+      LlmTrace viaDecorator = decorated.traceBuffer().getTraces().get(0);
+
+      ListenerSpans spans = new ListenerSpans(listened);
+      ListenerSpans.Chat chat = spans.startChat(Context.root(), provider.info(), REQUEST, false);
+      assertThat(chat.succeed(ANSWER)).isTrue();
+      LlmTrace viaListener = listened.traceBuffer().getTraces().get(0);
+
+      assertThat(comparable(viaListener)).isEqualTo(comparable(viaDecorator));
+    }
+  }
+
+  @Test
+  void chatSpan_endsOnce_whicheverCallbackComesFirst() {
+    InMemorySpanExporter exporter = InMemorySpanExporter.create();
+    try (LlmTracing tracing =
+        LlmTracing.builder()
+            .addSpanExporter(exporter)
+            .exportContentCapture(ContentCapture.full())
+            .build()) {
+      ListenerSpans spans = new ListenerSpans(tracing);
+      ListenerSpans.Chat chat =
+          spans.startChat(
+              Context.root(), ProviderInfo.remote("openai", "m", "host", 443), REQUEST, true);
+      chat.chunk();
+      chat.text("Hel");
+      assertThat(chat.fail(new IllegalStateException("cut"), "timeout")).isTrue();
+      assertThat(chat.succeed(ANSWER)).isFalse();
+      assertThat(chat.fail(new IllegalStateException("again"), "500")).isFalse();
+      assertThat(chat.isEnded()).isTrue();
+      tracing.forceFlush(Duration.ofSeconds(5));
+
+      List<SpanData> exported = exporter.getFinishedSpanItems();
+      assertThat(exported).hasSize(1);
+      SpanData span = exported.get(0);
+      assertThat(span.getAttributes().get(AttributeKey.stringKey("error.type")))
+          .isEqualTo("timeout");
+      assertThat(span.getAttributes().get(AttributeKey.booleanKey("gen_ai.request.stream")))
+          .isTrue();
+      assertThat(
+              span.getAttributes()
+                  .get(AttributeKey.doubleKey("gen_ai.response.time_to_first_chunk")))
+          .isNotNull();
+      LlmTrace t = tracing.traceBuffer().getTraces().get(0);
+      assertThat(t.response().content()).as("the partial answer").isEqualTo("Hel");
+      assertThat(t.response().finishReason()).isEqualTo("error");
+    }
+  }
+
+  @Test
+  void toolSpan_recordsArgumentsAndResult_onlyUnderFullCapture() {
+    for (ContentCapture capture : List.of(ContentCapture.full(), ContentCapture.metadataOnly())) {
+      InMemorySpanExporter exporter = InMemorySpanExporter.create();
+      try (LlmTracing tracing =
+          LlmTracing.builder()
+              .contentCapture(capture)
+              .addSpanExporter(exporter)
+              .exportContentCapture(ContentCapture.full())
+              .build()) {
+        ListenerSpans.Tool tool =
+            new ListenerSpans(tracing)
+                .startTool(
+                    Context.root(),
+                    new Part.ToolCall("c1", "get_weather", Map.of("city", "Paris")),
+                    "Weather of a city");
+        tool.result("sunny");
+        tool.end();
+        tool.end();
+        tracing.forceFlush(Duration.ofSeconds(5));
+
+        SpanData span = exporter.getFinishedSpanItems().get(0);
+        assertThat(span.getName()).isEqualTo("execute_tool get_weather");
+        assertThat(span.getAttributes().get(AttributeKey.stringKey("gen_ai.tool.call.id")))
+            .isEqualTo("c1");
+        assertThat(span.getAttributes().get(AttributeKey.stringKey("gen_ai.tool.description")))
+            .isEqualTo("Weather of a city");
+        boolean full = capture.mode() == ContentCapture.Mode.FULL;
+        assertThat(
+                span.getAttributes().get(AttributeKey.valueKey("gen_ai.tool.call.result")) != null)
+            .isEqualTo(full);
+        assertThat(
+                span.getAttributes().get(AttributeKey.valueKey("gen_ai.tool.call.arguments"))
+                    != null)
+            .isEqualTo(full);
+        assertThat(tracing.traceBuffer().getTraces()).as("not an interaction").isEmpty();
+      }
+    }
+  }
+}
