@@ -113,7 +113,7 @@ public final class OtelLlmListener implements ChatModelListener {
    */
   public ChatModel wrap(ChatModel model) {
     Objects.requireNonNull(model, "model");
-    if (model instanceof TracedChatModel || model.listeners().contains(this)) {
+    if (model.listeners().contains(this)) {
       return model;
     }
     return new TracedChatModel(model, this);

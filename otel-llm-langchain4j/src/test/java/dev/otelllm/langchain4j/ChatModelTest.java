@@ -15,6 +15,7 @@ import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.openai.OpenAiChatModel;
 import dev.otelllm.ContentCapture;
+import dev.otelllm.LlmTracing;
 import dev.otelllm.Usage;
 import dev.otelllm.WorkflowScope;
 import dev.otelllm.trace.LlmTrace;
@@ -233,6 +234,22 @@ class ChatModelTest {
 
       assertThat(f.tracing.traceBuffer().getTraces()).hasSize(1);
       assertThat(traced.provider()).isEqualTo(plain.provider());
+    }
+  }
+
+  @Test
+  void wrapByASecondListener_addsItBesideTheFirst() throws Exception {
+    try (FakeOpenAi f = new FakeOpenAi();
+        LlmTracing other = LlmTracing.create()) {
+      f.server.enqueue(json(200, "openai/chat_completion.json"));
+      OtelLlmListener second = OtelLlmListener.create(other);
+      ChatModel both = second.wrap(f.listener.wrap(f.chatModel().listeners(List.of()).build()));
+
+      both.chat("Hi");
+
+      assertThat(both.listeners()).containsExactly(f.listener, second);
+      assertThat(f.tracing.traceBuffer().getTraces()).hasSize(1);
+      assertThat(other.traceBuffer().getTraces()).hasSize(1);
     }
   }
 

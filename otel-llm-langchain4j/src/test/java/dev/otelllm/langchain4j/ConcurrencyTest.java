@@ -9,11 +9,12 @@ import dev.otelllm.trace.LlmTrace;
 import dev.otelllm.trace.SessionBaggageSpanProcessor;
 import io.opentelemetry.api.baggage.Baggage;
 import io.opentelemetry.api.common.AttributeKey;
-import io.opentelemetry.context.Scope;
+import io.opentelemetry.context.Context;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -54,31 +55,28 @@ class ConcurrencyTest {
       List<Future<?>> runs = new ArrayList<>();
       for (int t = 0; t < THREADS; t++) {
         String session = "s-" + t;
-        runs.add(
-            pool.submit(
-                () -> {
-                  start.await();
-                  Baggage baggage =
-                      Baggage.builder()
-                          .put(SessionBaggageSpanProcessor.SESSION_ID, session)
-                          .build();
-                  try (Scope ignored = baggage.makeCurrent()) {
-                    for (int i = 0; i < CALLS_PER_THREAD; i++) {
-                      try (WorkflowScope w = f.tracing.workflow("call-" + session + "-" + i)) {
-                        sessionOfWorkflow.put(w.spanId(), session);
-                        if (i % 2 == 0) {
-                          model.chat("Hi");
-                        } else {
-                          StreamingChatModelTest.Collector handler =
-                              new StreamingChatModelTest.Collector();
-                          streaming.chat("Hi", handler);
-                          handler.await();
-                        }
-                      }
-                    }
+        Callable<Void> calls =
+            () -> {
+              start.await();
+              for (int i = 0; i < CALLS_PER_THREAD; i++) {
+                try (WorkflowScope w = f.tracing.workflow("call-" + session + "-" + i)) {
+                  sessionOfWorkflow.put(w.spanId(), session);
+                  if (i % 2 == 0) {
+                    model.chat("Hi");
+                  } else {
+                    StreamingChatModelTest.Collector handler =
+                        new StreamingChatModelTest.Collector();
+                    streaming.chat("Hi", handler);
+                    handler.await();
                   }
-                  return null;
-                }));
+                }
+              }
+              return null;
+            };
+        // Each thread runs in its own session: the session id travels as baggage.
+        Baggage baggage =
+            Baggage.builder().put(SessionBaggageSpanProcessor.SESSION_ID, session).build();
+        runs.add(pool.submit(Context.root().with(baggage).wrap(calls)));
       }
       start.countDown();
       for (Future<?> run : runs) {
