@@ -107,9 +107,10 @@ public final class OtelLlmListener implements ChatModelListener {
 
   /**
    * {@code model} with this listener, for a model built elsewhere (a framework's bean): the model
-   * itself when it already has this listener, otherwise a model that calls {@code model}'s own
-   * implementation with its listeners and this one. Calls that do not go through {@link
-   * ChatModel#chat(ChatRequest, ChatRequestOptions)} (a model that overrides it) are not seen.
+   * itself when it already has this listener, otherwise a model whose calls run LangChain4j's own
+   * {@link ChatModel#chat(ChatRequest, ChatRequestOptions)} with {@code model}'s listeners and this
+   * one around {@code model.doChat}. A model that overrides {@code chat} instead of implementing
+   * {@code doChat} needs the listener on its builder instead.
    */
   public ChatModel wrap(ChatModel model) {
     Objects.requireNonNull(model, "model");
