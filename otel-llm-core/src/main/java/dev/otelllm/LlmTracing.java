@@ -370,6 +370,11 @@ public final class LlmTracing implements AutoCloseable {
     return exportContentCapture;
   }
 
+  /** Where recorded content goes: on the span, on the details event, or both. */
+  public ContentPlacement contentPlacement() {
+    return contentPlacement;
+  }
+
   /**
    * What the exporters added to this builder did with the spans handed to them: queued, exported,
    * failed, dropped. Zeros when there is none or the SDK was joined; under {@link

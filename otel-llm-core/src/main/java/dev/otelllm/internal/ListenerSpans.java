@@ -3,6 +3,7 @@ package dev.otelllm.internal;
 import static io.opentelemetry.semconv.incubating.GenAiIncubatingAttributes.*;
 
 import dev.otelllm.ContentCapture;
+import dev.otelllm.ContentPlacement;
 import dev.otelllm.GenerationParams;
 import dev.otelllm.LlmRequest;
 import dev.otelllm.LlmResponse;
@@ -11,6 +12,8 @@ import dev.otelllm.Part;
 import dev.otelllm.ProviderInfo;
 import dev.otelllm.Usage;
 import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanContext;
@@ -61,14 +64,21 @@ public final class ListenerSpans {
   private final ContentCapture capture;
   private final ContentRecorder content;
 
-  /** Spans and metrics of {@code tracing}, under its content capture. */
+  /** Spans and metrics of {@code tracing}, under its content capture and placement. */
   public ListenerSpans(LlmTracing tracing) {
     Objects.requireNonNull(tracing, "tracing");
     this.tracer = tracing.openTelemetry().getTracer(LlmTracing.INSTRUMENTATION_NAME);
     this.metrics =
         new GenAiMetrics(tracing.openTelemetry().getMeter(LlmTracing.INSTRUMENTATION_NAME));
     this.capture = tracing.contentCapture();
-    this.content = new ContentRecorder(capture);
+    ContentPlacement placement = tracing.contentPlacement();
+    this.content =
+        new ContentRecorder(
+            capture,
+            placement,
+            placement.onEvent()
+                ? tracing.openTelemetry().getLogsBridge().get(LlmTracing.INSTRUMENTATION_NAME)
+                : null);
   }
 
   /**
@@ -243,6 +253,9 @@ public final class ListenerSpans {
               .forEach((name, value) -> TypedAttributes.set(span, "", name, value));
           content.recordOutput(span, response);
         }
+        content.emitEvent(
+            span,
+            eventAttributes(response.responseId().orElse(null), response.model().orElse(null)));
         span.end();
         metrics.record(
             CHAT,
@@ -292,6 +305,7 @@ public final class ListenerSpans {
             span.setAttribute(GenAiKeys.ERROR_MESSAGE, message);
           }
         }
+        content.emitEvent(span, eventAttributes(null, null));
         span.end();
         metrics.record(CHAT, info, model, null, errorType, seconds, null);
       } catch (RuntimeException e) {
@@ -299,6 +313,23 @@ public final class ListenerSpans {
         endQuietly(span);
       }
       return true;
+    }
+
+    /** What names the call on its content event, as on its span. */
+    private Attributes eventAttributes(
+        @Nullable String responseId, @Nullable String responseModel) {
+      AttributesBuilder b =
+          Attributes.builder()
+              .put(GEN_AI_OPERATION_NAME, CHAT)
+              .put(GEN_AI_PROVIDER_NAME, info.providerName())
+              .put(GEN_AI_REQUEST_MODEL, model);
+      if (responseId != null) {
+        b.put(GEN_AI_RESPONSE_ID, responseId);
+      }
+      if (responseModel != null) {
+        b.put(GEN_AI_RESPONSE_MODEL, responseModel);
+      }
+      return b.build();
     }
 
     private void recordTiming() {

@@ -3,6 +3,7 @@ package dev.otelllm.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.otelllm.ContentCapture;
+import dev.otelllm.ContentPlacement;
 import dev.otelllm.LlmClient;
 import dev.otelllm.LlmRequest;
 import dev.otelllm.LlmResponse;
@@ -22,6 +23,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class ListenerSpansTest {
 
@@ -59,12 +62,13 @@ class ListenerSpansTest {
     return m;
   }
 
-  @Test
-  void chatSpan_recordsTheInteractionAsTheProviderDecoratorDoes() {
+  @ParameterizedTest
+  @EnumSource(ContentPlacement.class)
+  void chatSpan_recordsTheInteractionAsTheProviderDecoratorDoes(ContentPlacement placement) {
     DeterministicLlmProvider provider =
         DeterministicLlmProvider.builder("m").answer(request -> ANSWER).build();
-    try (LlmTracing decorated = LlmTracing.create();
-        LlmTracing listened = LlmTracing.create()) {
+    try (LlmTracing decorated = LlmTracing.builder().contentPlacement(placement).build();
+        LlmTracing listened = LlmTracing.builder().contentPlacement(placement).build()) {
       LlmClient.builder(provider).tracing(decorated).build().generate(REQUEST);
       LlmTrace viaDecorator = decorated.traceBuffer().getTraces().get(0);
 
@@ -73,6 +77,7 @@ class ListenerSpansTest {
       assertThat(chat.succeed(ANSWER)).isTrue();
       LlmTrace viaListener = listened.traceBuffer().getTraces().get(0);
 
+      assertThat(viaListener.prompt()).isEqualTo("Weather in Paris?");
       assertThat(comparable(viaListener)).isEqualTo(comparable(viaDecorator));
     }
   }

@@ -15,6 +15,7 @@ import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.openai.OpenAiChatModel;
 import dev.otelllm.ContentCapture;
+import dev.otelllm.ContentPlacement;
 import dev.otelllm.LlmTracing;
 import dev.otelllm.Usage;
 import dev.otelllm.WorkflowScope;
@@ -181,6 +182,22 @@ class ChatModelTest {
       assertThat(t.prompt()).isEmpty();
       assertThat(t.response().finishReason()).isEqualTo("stop");
       assertThat(t.response().usage()).contains(new Usage(19, 10, 4, 0, 2));
+    }
+  }
+
+  @Test
+  void contentOnTheDetailsEvent_isKeptInTheBuffer_andLeavesTheSpan() throws Exception {
+    try (FakeOpenAi f = new FakeOpenAi(b -> b.contentPlacement(ContentPlacement.EVENT_ONLY))) {
+      f.server.enqueue(json(200, "openai/chat_completion.json"));
+      f.chatModel().build().chat(greeting());
+
+      SpanData span = Spans.one(f.finished(), "chat ");
+      assertThat(Spans.content(span, "gen_ai.input.messages")).isNull();
+      assertThat(Spans.content(span, "gen_ai.output.messages")).isNull();
+      LlmTrace t = f.tracing.traceBuffer().getTraces().get(0);
+      assertThat(t.systemPrompt()).isEqualTo("Be nice.");
+      assertThat(t.prompt()).isEqualTo("Hi");
+      assertThat(t.response().content()).isEqualTo("Hello! How can I assist you today?");
     }
   }
 

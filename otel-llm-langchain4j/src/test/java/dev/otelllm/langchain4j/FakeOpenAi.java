@@ -15,6 +15,7 @@ import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Consumer;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 
@@ -36,14 +37,19 @@ final class FakeOpenAi implements AutoCloseable {
   }
 
   FakeOpenAi(ContentCapture capture) throws IOException {
+    this(b -> b.contentCapture(capture));
+  }
+
+  /** With the tracing's builder set up further by {@code configure}. */
+  FakeOpenAi(Consumer<LlmTracing.Builder> configure) throws IOException {
     server.start(InetAddress.getByName("127.0.0.1"), 0);
-    tracing =
+    LlmTracing.Builder b =
         LlmTracing.builder()
-            .contentCapture(capture)
             .addSpanExporter(spans)
             .exportContentCapture(ContentCapture.full())
-            .addMetricReader(metrics)
-            .build();
+            .addMetricReader(metrics);
+    configure.accept(b);
+    tracing = b.build();
     listener = OtelLlmListener.create(tracing);
   }
 
