@@ -133,14 +133,16 @@ public final class LlmTracing implements AutoCloseable {
         tracing.addSpanProcessor(processor);
       }
       if (otlp != null && b.contentPlacement.onEvent()) {
-        // The content events leave like the spans: behind the export content policy.
+        // The content events leave like the spans: governed by the export content policy before
+        // they wait in the queue, and only for sampled spans.
         logging.addLogRecordProcessor(
-            io.opentelemetry.sdk.logs.export.BatchLogRecordProcessor.builder(
-                    new dev.otelllm.internal.ContentPolicyLogExporter(
-                        OtlpExporters.logs(otlp), exportContentCapture))
-                .setMaxQueueSize(otlp.maxQueueSize())
-                .setScheduleDelay(otlp.scheduleDelay())
-                .build());
+            new dev.otelllm.internal.GovernedLogProcessor(
+                io.opentelemetry.sdk.logs.export.BatchLogRecordProcessor.builder(
+                        OtlpExporters.logs(otlp))
+                    .setMaxQueueSize(otlp.maxQueueSize())
+                    .setScheduleDelay(otlp.scheduleDelay())
+                    .build(),
+                exportContentCapture));
       }
       SdkMeterProvider meterProvider = metering.build();
       meters.set(meterProvider);
@@ -416,7 +418,9 @@ public final class LlmTracing implements AutoCloseable {
     io.opentelemetry.sdk.common.CompletableResultCode flush =
         io.opentelemetry.sdk.common.CompletableResultCode.ofAll(
             List.of(
-                sdk.getSdkTracerProvider().forceFlush(), sdk.getSdkMeterProvider().forceFlush()));
+                sdk.getSdkTracerProvider().forceFlush(),
+                sdk.getSdkLoggerProvider().forceFlush(),
+                sdk.getSdkMeterProvider().forceFlush()));
     return flush.join(timeout.toMillis(), TimeUnit.MILLISECONDS).isSuccess();
   }
 

@@ -181,4 +181,52 @@ class ContentPlacementTest {
               });
     }
   }
+
+  @Test
+  void eventsOfSpansTheSamplerDropped_stayInMemory_andDoNotLeave() throws Exception {
+    try (OtlpReceiver receiver = OtlpReceiver.alwaysOk()) {
+      LlmTracing tracing =
+          LlmTracing.builder()
+              .contentPlacement(ContentPlacement.EVENT_ONLY)
+              .exportContentCapture(ContentCapture.full())
+              .sampler(io.opentelemetry.sdk.trace.samplers.Sampler.alwaysOff())
+              .exportOtlp(OtlpExport.builder().endpoint(receiver.endpoint()).metrics(false).build())
+              .build();
+      LlmClient client =
+          LlmClient.builder(DeterministicLlmProvider.echo("m")).tracing(tracing).build();
+      client.generate("the secret prompt");
+      tracing.close();
+      assertThat(receiver.allSpans()).isEmpty();
+      assertThat(receiver.allLogRecords()).isEmpty();
+      assertThat(client.getTraces().get(0).prompt()).isEqualTo("the secret prompt");
+    }
+  }
+
+  @Test
+  void forceFlush_sendsTheEventsToo() throws Exception {
+    try (OtlpReceiver receiver = OtlpReceiver.alwaysOk()) {
+      LlmTracing tracing =
+          LlmTracing.builder()
+              .contentPlacement(ContentPlacement.EVENT_ONLY)
+              .exportContentCapture(ContentCapture.full())
+              .exportOtlp(
+                  OtlpExport.builder()
+                      .endpoint(receiver.endpoint())
+                      .metrics(false)
+                      .scheduleDelay(Duration.ofSeconds(30))
+                      .build())
+              .build();
+      try {
+        LlmClient.builder(DeterministicLlmProvider.echo("m"))
+            .tracing(tracing)
+            .build()
+            .generate("x");
+        assertThat(tracing.forceFlush(Duration.ofSeconds(10))).isTrue();
+        assertThat(receiver.allSpans()).hasSize(1);
+        assertThat(receiver.allLogRecords()).hasSize(1);
+      } finally {
+        tracing.close();
+      }
+    }
+  }
 }

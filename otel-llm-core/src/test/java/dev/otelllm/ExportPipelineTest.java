@@ -81,6 +81,8 @@ class ExportPipelineTest {
           .doesNotContain("gen_ai.input.messages");
       // The queued copy is the exporter's span: it holds no reference to the recorded span.
       assertThat(sent.getClass().getSimpleName()).isEqualTo("ExportedSpan");
+      // Removed by the policy is not "dropped": the count says what the recorder dropped.
+      assertThat(sent.getTotalAttributeCount()).isEqualTo(sent.getAttributes().size());
       assertThat(t.exportStats()).isEqualTo(new ExportStats(0, 1, 0, 0));
       // In memory the content is whole.
       assertThat(client.getTraces().get(0).prompt()).hasSize(7000);
@@ -285,5 +287,36 @@ class ExportPipelineTest {
     assertThat(outage("-Xmx256m", "full"))
         .contains("calls=1000")
         .doesNotContain("OutOfMemoryError");
+  }
+
+  @Test
+  void largeMetadata_countsAgainstTheByteBound() {
+    ScriptedExporter silent = new ScriptedExporter(spans -> new CompletableResultCode());
+    OtlpExport settings = OtlpExport.builder().maxQueueBytes(100_000).build();
+    try (LlmTracing t = tracing(silent, ContentCapture.none(), settings, Duration.ofMillis(200))) {
+      LlmClient client = LlmClient.builder(DeterministicLlmProvider.echo("m")).tracing(t).build();
+      client.generate(
+          LlmRequest.builder().prompt("x").metadata("docs", List.of("d".repeat(200_000))).build());
+      assertThat(t.exportStats().dropped()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void aBatchNeverAnswered_failsTheFlush_andFreesItsRoomLater() throws Exception {
+    ScriptedExporter silent = new ScriptedExporter(spans -> new CompletableResultCode());
+    OtlpExport settings = OtlpExport.builder().timeout(Duration.ofMillis(100)).build();
+    LlmTracing t = tracing(silent, ContentCapture.none(), settings, Duration.ofMillis(200));
+    try {
+      LlmClient client = LlmClient.builder(DeterministicLlmProvider.echo("m")).tracing(t).build();
+      client.generate("x");
+      assertThat(t.forceFlush(Duration.ofSeconds(30))).isFalse();
+      // Given up on after the export's worst case: counted as failed, its room free again.
+      while (t.exportStats().queued() > 0) {
+        Thread.sleep(20);
+      }
+      assertThat(t.exportStats()).isEqualTo(new ExportStats(0, 0, 1, 0));
+    } finally {
+      t.close();
+    }
   }
 }

@@ -59,7 +59,7 @@ final class ContentFreeAttributes implements Attributes {
               int i = (int) state[0]++;
               keys[i] = k;
               values[i] = v;
-              state[1] += 16 + name.length() + (v instanceof String s ? s.length() : 8);
+              state[1] += 16 + name.length() + ExportPolicyProcessor.valueBytes(v);
           }
         });
     if (state[2] == 0) {

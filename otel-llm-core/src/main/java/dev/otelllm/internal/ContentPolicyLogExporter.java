@@ -17,11 +17,16 @@ import java.util.List;
 
 /**
  * A {@link LogRecordExporter} decorator that applies the export content policy to the content
- * attributes of log records (the {@code gen_ai.client.inference.operation.details} events this
- * library emits), exactly as {@link ContentPolicyExporter} does for spans. Records without content
- * pass untouched. Runs on the export thread. Not API.
+ * attributes of this library's log records (the {@code gen_ai.client.inference.operation.details}
+ * events it emits), exactly as {@link ContentPolicyExporter} does for spans. Other records, and
+ * records without content, pass untouched. Used where autoconfigure builds the log pipeline; the
+ * SDK this library builds governs records before they are queued ({@link GovernedLogProcessor}).
+ * Not API.
  */
 public final class ContentPolicyLogExporter implements LogRecordExporter {
+
+  /** The instrumentation scope of this library's records (LlmTracing.INSTRUMENTATION_NAME). */
+  static final String SCOPE = "dev.otelllm";
 
   private final LogRecordExporter delegate;
   private final ContentPolicyExporter policy;
@@ -37,6 +42,11 @@ public final class ContentPolicyLogExporter implements LogRecordExporter {
   public CompletableResultCode export(Collection<LogRecordData> records) {
     List<LogRecordData> out = new ArrayList<>(records.size());
     for (LogRecordData r : records) {
+      if (!r.getInstrumentationScopeInfo().getName().equals(SCOPE)) {
+        // Another instrumentation's records reach the exporters as that instrumentation wrote them.
+        out.add(r);
+        continue;
+      }
       Attributes governed = policy.governAttributes(r.getAttributes());
       out.add(governed == r.getAttributes() ? r : new Governed(r, governed));
     }
@@ -54,7 +64,7 @@ public final class ContentPolicyLogExporter implements LogRecordExporter {
   }
 
   /** A record with its attributes replaced. */
-  private static final class Governed implements LogRecordData {
+  static final class Governed implements LogRecordData {
     private final LogRecordData record;
     private final Attributes attributes;
 

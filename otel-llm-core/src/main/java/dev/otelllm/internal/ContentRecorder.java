@@ -94,6 +94,16 @@ final class ContentRecorder {
    * that say which call it was. Call before ending the span; does nothing when content goes on the
    * span only.
    */
+  /** Calls whose event content is held now; for tests. */
+  int pendingEvents() {
+    return pending.size();
+  }
+
+  /** Forgets what a call collected for its event; for a call whose recording failed. */
+  void discard(Span span) {
+    pending.remove(span);
+  }
+
   void emitEvent(Span span, Attributes callAttributes) {
     if (!placement.onEvent()) {
       return;

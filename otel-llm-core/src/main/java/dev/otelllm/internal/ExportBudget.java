@@ -20,6 +20,8 @@ public final class ExportBudget {
   private final AtomicLong exported = new AtomicLong();
   private final AtomicLong failed = new AtomicLong();
   private final AtomicLong dropped = new AtomicLong();
+  private final AtomicLong admitted = new AtomicLong();
+  private final AtomicLong settled = new AtomicLong();
 
   public ExportBudget(int maxSpans, long maxBytes) {
     this.maxSpans = maxSpans;
@@ -42,7 +44,18 @@ public final class ExportBudget {
       dropped.incrementAndGet();
       return false;
     }
+    admitted.incrementAndGet();
     return true;
+  }
+
+  /** Spans admitted so far. */
+  long admittedCount() {
+    return admitted.get();
+  }
+
+  /** Spans settled so far; the batch processor sends them in the order they were admitted. */
+  long settledCount() {
+    return settled.get();
   }
 
   /** A span that could not even be offered (the policy or the copy failed). */
@@ -53,6 +66,7 @@ public final class ExportBudget {
   /** Frees the room of an admitted span and counts how it ended. */
   void settle(long size, boolean ok) {
     (ok ? exported : failed).incrementAndGet();
+    settled.incrementAndGet();
     bytes.addAndGet(-size);
     spans.decrementAndGet();
   }

@@ -22,7 +22,8 @@ public final class ExportPipelines {
       OtlpExport settings,
       java.util.function.Supplier<MeterProvider> meterProvider) {
     BatchSpanProcessor batches =
-        BatchSpanProcessor.builder(new SettlingSpanExporter(exporter))
+        BatchSpanProcessor.builder(
+                new SettlingSpanExporter(exporter, OtlpExporters.worstCase(settings)))
             // The budget admits at most maxQueueSize spans, so the SDK's queue, one larger, never
             // drops
             // one that the budget counted as queued.
@@ -55,6 +56,8 @@ public final class ExportPipelines {
    * it.
    */
   public static SpanExporter settling(SpanExporter exporter, ContentCapture policy) {
-    return new SettlingSpanExporter(new ContentPolicyExporter(exporter, policy));
+    // Autoconfigure's exporters time out on their own; past a minute a batch counts as failed.
+    return new SettlingSpanExporter(
+        new ContentPolicyExporter(exporter, policy), java.time.Duration.ofMinutes(1));
   }
 }

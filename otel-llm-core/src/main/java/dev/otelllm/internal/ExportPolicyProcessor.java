@@ -38,6 +38,7 @@ public final class ExportPolicyProcessor implements SpanProcessor {
   private final ExportBudget budget;
   // The default export policy (no content, no redactor) has a fast path on the caller's thread.
   private final boolean contentFree;
+  private volatile boolean shutdown;
 
   public ExportPolicyProcessor(
       SpanProcessor delegate, ContentPolicyExporter policy, ExportBudget budget) {
@@ -59,6 +60,11 @@ public final class ExportPolicyProcessor implements SpanProcessor {
   public void onEnd(ReadableSpan span) {
     try {
       if (!span.getSpanContext().isSampled()) {
+        return;
+      }
+      if (shutdown) {
+        // The batch processor no longer sends anything: counted, never left queued.
+        budget.drop();
         return;
       }
       SpanData recorded = span.toSpanData();
@@ -101,8 +107,9 @@ public final class ExportPolicyProcessor implements SpanProcessor {
   @Override
   public CompletableResultCode forceFlush() {
     long failedBefore = budget.stats().failed();
+    long target = budget.admittedCount();
     CompletableResultCode result = new CompletableResultCode();
-    flush(result, failedBefore, 0);
+    flush(result, failedBefore, target, 0);
     return result;
   }
 
@@ -111,15 +118,16 @@ public final class ExportPolicyProcessor implements SpanProcessor {
    * other closely (it clears the request a moment after completing it): while spans are still
    * queued, ask again after 1, 2, 4, ... ms, a few times at most.
    */
-  private void flush(CompletableResultCode result, long failedBefore, int attempt) {
+  private void flush(CompletableResultCode result, long failedBefore, long target, int attempt) {
     CompletableResultCode flushed = delegate.forceFlush();
     flushed.whenComplete(
         () -> {
-          if (flushed.isSuccess() && budget.stats().queued() > 0 && attempt < MAX_FLUSH_RETRIES) {
+          boolean answered = budget.settledCount() >= target;
+          if (flushed.isSuccess() && !answered && attempt < MAX_FLUSH_RETRIES) {
             java.util.concurrent.CompletableFuture.delayedExecutor(
                     1L << attempt, java.util.concurrent.TimeUnit.MILLISECONDS)
-                .execute(() -> flush(result, failedBefore, attempt + 1));
-          } else if (flushed.isSuccess() && budget.stats().failed() == failedBefore) {
+                .execute(() -> flush(result, failedBefore, target, attempt + 1));
+          } else if (flushed.isSuccess() && answered && budget.stats().failed() == failedBefore) {
             result.succeed();
           } else {
             result.fail();
@@ -129,6 +137,7 @@ public final class ExportPolicyProcessor implements SpanProcessor {
 
   @Override
   public CompletableResultCode shutdown() {
+    shutdown = true;
     return delegate.shutdown();
   }
 
@@ -151,7 +160,7 @@ public final class ExportPolicyProcessor implements SpanProcessor {
     return size[0];
   }
 
-  private static long valueBytes(Object value) {
+  static long valueBytes(Object value) {
     if (value instanceof String s) {
       return s.length();
     }

@@ -62,7 +62,9 @@ final class ExportedSpan implements ReadableSpan, SpanData {
     this.links = data.getLinks();
     this.totalRecordedEvents = data.getTotalRecordedEvents();
     this.totalRecordedLinks = data.getTotalRecordedLinks();
-    this.totalAttributeCount = data.getTotalAttributeCount();
+    // What the recorder dropped stays dropped; what the policy removed is not "dropped".
+    this.totalAttributeCount =
+        data.getTotalAttributeCount() - data.getAttributes().size() + attributes.size();
     this.scope = data.getInstrumentationScopeInfo();
     this.resource = data.getResource();
     this.budget = budget;

@@ -134,7 +134,10 @@ public final class GenAiMetrics {
       duration.record(seconds, c.common());
       if (usage != null) {
         tokens.record(usage.inputTokens(), c.input());
-        tokens.record(usage.outputTokens(), c.output());
+        // An embeddings call reads tokens and writes none: no output data point.
+        if (!"embeddings".equals(operation)) {
+          tokens.record(usage.outputTokens(), c.output());
+        }
       }
       return;
     }

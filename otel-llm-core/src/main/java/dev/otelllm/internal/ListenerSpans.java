@@ -268,6 +268,8 @@ public final class ListenerSpans {
       } catch (RuntimeException e) {
         failures.log(Level.WARNING, "could not record the answer of an LLM call", e);
         endQuietly(span);
+      } finally {
+        content.discard(span);
       }
       return true;
     }
@@ -311,6 +313,8 @@ public final class ListenerSpans {
       } catch (RuntimeException e) {
         failures.log(Level.WARNING, "could not record the failure of an LLM call", e);
         endQuietly(span);
+      } finally {
+        content.discard(span);
       }
       return true;
     }

@@ -20,9 +20,15 @@ public final class SettlingSpanExporter implements io.opentelemetry.sdk.trace.ex
   private static final ThrottledLogger failures = new ThrottledLogger(logger);
 
   private final SpanExporter delegate;
+  private final long giveUpMillis;
 
-  public SettlingSpanExporter(SpanExporter delegate) {
+  /**
+   * @param giveUpAfter how long a batch may stay unanswered: then its spans count as failed and
+   *     free their room, whatever the exporter does later
+   */
+  public SettlingSpanExporter(SpanExporter delegate, java.time.Duration giveUpAfter) {
     this.delegate = delegate;
+    this.giveUpMillis = giveUpAfter.toMillis();
   }
 
   @Override
@@ -37,6 +43,12 @@ public final class SettlingSpanExporter implements io.opentelemetry.sdk.trace.ex
       return CompletableResultCode.ofExceptionalFailure(e);
     }
     result.whenComplete(() -> settle(batch, result.isSuccess()));
+    if (!result.isDone()) {
+      // An exporter that never answers must not hold the budget's room forever.
+      java.util.concurrent.CompletableFuture.delayedExecutor(
+              giveUpMillis, java.util.concurrent.TimeUnit.MILLISECONDS)
+          .execute(() -> settle(batch, false));
+    }
     return result;
   }
 

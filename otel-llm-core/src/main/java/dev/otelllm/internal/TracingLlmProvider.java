@@ -65,6 +65,11 @@ public final class TracingLlmProvider implements LlmProvider {
     this.content = new ContentRecorder(capture, placement, events);
   }
 
+  /** Calls whose event content is held now; for tests. */
+  int pendingEvents() {
+    return content.pendingEvents();
+  }
+
   /** The undecorated provider. */
   public LlmProvider delegate() {
     return delegate;
@@ -508,6 +513,9 @@ public final class TracingLlmProvider implements LlmProvider {
     } catch (RuntimeException e) {
       failures.log(Level.WARNING, "could not record the answer of an LLM call", e);
       endQuietly(span);
+    } finally {
+      // Whatever went wrong above, the call's collected content is not held any longer.
+      content.discard(span);
     }
     if (!ctx.isValid()) {
       return response;
@@ -564,6 +572,8 @@ public final class TracingLlmProvider implements LlmProvider {
     } catch (RuntimeException e) {
       failures.log(Level.WARNING, "could not record the failure of an LLM call", e);
       endQuietly(span);
+    } finally {
+      content.discard(span);
     }
   }
 

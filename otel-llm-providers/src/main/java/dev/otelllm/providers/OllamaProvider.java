@@ -53,6 +53,13 @@ final class OllamaProvider implements LlmProvider {
     com.fasterxml.jackson.databind.node.ArrayNode input = body.putArray("input");
     request.inputs().forEach(input::add);
     request.dimensions().ifPresent(d -> body.put("dimensions", d));
+    if (request.encodingFormat().isPresent() && !request.encodingFormat().get().equals("float")) {
+      // Ollama answers numbers and takes no encoding format: another one cannot be honoured.
+      throw new IllegalArgumentException(
+          "ollama: encoding_format "
+              + request.encodingFormat().get()
+              + " is not supported, use float");
+    }
     JsonNode answer = http.post(embedUrl, body);
     if (!answer.path("embeddings").isArray()) {
       throw http.invalidAnswer("embeddings array", answer);

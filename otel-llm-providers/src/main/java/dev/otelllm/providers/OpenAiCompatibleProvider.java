@@ -68,8 +68,20 @@ final class OpenAiCompatibleProvider implements LlmProvider {
     body.put("model", request.model().orElse(info.model()));
     com.fasterxml.jackson.databind.node.ArrayNode input = body.putArray("input");
     request.inputs().forEach(input::add);
-    // Vectors come back as numbers unless asked otherwise; base64 is not decoded here.
-    body.put("encoding_format", request.encodingFormat().orElse("float"));
+    // Numbers are the default; base64 is not decoded here, so it is refused before a billed call.
+    request
+        .encodingFormat()
+        .ifPresent(
+            f -> {
+              if (!f.equals("float")) {
+                throw new IllegalArgumentException(
+                    info.providerName()
+                        + ": encoding_format "
+                        + f
+                        + " is not supported, use float");
+              }
+              body.put("encoding_format", f);
+            });
     request.dimensions().ifPresent(d -> body.put("dimensions", d));
     JsonNode answer = http.post(embeddingsUrl, body);
     if (!answer.path("data").isArray()) {

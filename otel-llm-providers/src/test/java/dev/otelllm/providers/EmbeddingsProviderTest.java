@@ -40,7 +40,7 @@ class EmbeddingsProviderTest {
       assertThat(body(sent).toString())
           .isEqualTo(
               "{\"model\":\"text-embedding-3-small\",\"input\":[\"first\",\"second\"],"
-                  + "\"encoding_format\":\"float\",\"dimensions\":3}");
+                  + "\"dimensions\":3}");
       SpanData span = f.finished().get(0);
       assertThat(span.getName()).isEqualTo("embeddings text-embedding-3-small");
       assertThat(
@@ -74,6 +74,22 @@ class EmbeddingsProviderTest {
       assertThat(
               spans.get(0).getAttributes().get(AttributeKey.longKey("gen_ai.usage.input_tokens")))
           .isEqualTo(8L);
+    }
+  }
+
+  @Test
+  void anEncodingThatIsNotDecoded_isRefusedBeforeTheCall() throws Exception {
+    try (Fixtures f = new Fixtures()) {
+      LlmClient client =
+          f.client(
+              LlmProviders.create("openai", "text-embedding-3-small", f.options("/v1").build()));
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+              () ->
+                  client.embed(
+                      EmbeddingRequest.builder().input("x").encodingFormat("base64").build()))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("openai: encoding_format base64 is not supported, use float");
+      assertThat(f.server.getRequestCount()).isZero();
     }
   }
 }
