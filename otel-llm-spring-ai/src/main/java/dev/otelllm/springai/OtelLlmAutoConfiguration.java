@@ -1,0 +1,138 @@
+package dev.otelllm.springai;
+
+import dev.otelllm.LlmTracing;
+import dev.otelllm.OtlpExport;
+import dev.otelllm.trace.SessionBaggageSpanProcessor;
+import dev.otelllm.trace.TraceBuffer;
+import io.opentelemetry.api.OpenTelemetry;
+import org.springframework.ai.chat.client.ChatClient;
+import org.springframework.ai.chat.client.ChatClientCustomizer;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+
+/**
+ * Spring Boot auto-configuration of otel-llm for Spring AI: an {@link LlmTracing} and its {@link
+ * TraceBuffer} as beans, and an {@link OtelLlmAdvisor} added to every {@code ChatClient.Builder}
+ * that Spring AI's auto-configuration hands out, so each chat call is this library's GenAI span
+ * with content under the {@code otel-llm.*} content policy, kept in the buffer.
+ *
+ * <p>The {@code LlmTracing}: when the application has an {@link OpenTelemetry} bean (Spring Boot's
+ * own OpenTelemetry SDK, or the application's), the library joins it and records through it; the
+ * buffer and the session-baggage processor are beans of type {@code SpanProcessor}, which Spring
+ * Boot's tracing auto-configuration adds to the tracer provider it builds — its exporters, sampler
+ * and {@code management.otlp.*} settings stay as they are. An SDK that does not collect {@code
+ * SpanProcessor} beans must be given them itself ({@link LlmTracing#addProcessors}), otherwise the
+ * buffer stays empty. Without such a bean the library builds its own SDK from the properties
+ * ({@code otel-llm.otlp-endpoint} for export). Every bean backs off when the application defines
+ * its own.
+ */
+@AutoConfiguration(
+    afterName = {
+      "org.springframework.boot.opentelemetry.autoconfigure.OpenTelemetrySdkAutoConfiguration",
+      "org.springframework.boot.actuate.autoconfigure.opentelemetry.OpenTelemetryAutoConfiguration",
+      "org.springframework.boot.micrometer.tracing.opentelemetry.autoconfigure.OpenTelemetryTracingAutoConfiguration",
+      "org.springframework.boot.actuate.autoconfigure.tracing.OpenTelemetryTracingAutoConfiguration"
+    },
+    beforeName = {
+      "org.springframework.ai.model.chat.client.autoconfigure.ChatClientAutoConfiguration"
+    })
+@ConditionalOnProperty(
+    prefix = OtelLlmProperties.PREFIX,
+    name = "enabled",
+    havingValue = "true",
+    matchIfMissing = true)
+@EnableConfigurationProperties(OtelLlmProperties.class)
+public class OtelLlmAutoConfiguration {
+
+  /** Public for Spring; use the beans, not this constructor. */
+  public OtelLlmAutoConfiguration() {}
+
+  /** The in-memory store of interactions, bounded by {@code otel-llm.max-traces} and bytes. */
+  @Bean
+  @ConditionalOnMissingBean
+  public TraceBuffer otelLlmTraceBuffer(OtelLlmProperties properties) {
+    TraceBuffer.Builder b = TraceBuffer.builder().maxTraces(properties.getMaxTraces());
+    if (properties.getMaxTraceBytes() > 0) {
+      b.maxBytes(properties.getMaxTraceBytes());
+    }
+    return b.build();
+  }
+
+  /**
+   * Copies {@code session.id} from baggage onto spans of an application SDK that collects span
+   * processor beans (the buffer is the other one).
+   */
+  @Bean
+  @ConditionalOnMissingBean
+  @ConditionalOnBean(OpenTelemetry.class)
+  public SessionBaggageSpanProcessor otelLlmSessionBaggageSpanProcessor() {
+    return SessionBaggageSpanProcessor.create();
+  }
+
+  /**
+   * The tracing: joins the application's {@link OpenTelemetry} bean when there is one, otherwise
+   * builds an SDK from the {@code otel-llm.*} properties. Closed with the context.
+   */
+  @Bean
+  @ConditionalOnMissingBean
+  public LlmTracing otelLlmTracing(
+      OtelLlmProperties properties,
+      TraceBuffer buffer,
+      ObjectProvider<OpenTelemetry> openTelemetry,
+      Environment environment) {
+    LlmTracing.Builder b =
+        LlmTracing.builder()
+            .contentCapture(
+                properties.getContent().toCapture(OtelLlmProperties.PREFIX + ".content"))
+            .contentPlacement(properties.getContentPlacement());
+    OpenTelemetry host = openTelemetry.getIfUnique();
+    if (host != null) {
+      return b.joinOpenTelemetry(host, buffer).build();
+    }
+    b.traceBuffer(buffer)
+        .exportContentCapture(
+            properties.getExportContent().toCapture(OtelLlmProperties.PREFIX + ".export-content"));
+    String service = properties.getServiceName();
+    if (service == null || service.isBlank()) {
+      service = environment.getProperty("spring.application.name");
+    }
+    if (service != null && !service.isBlank()) {
+      b.serviceName(service);
+    }
+    String endpoint = properties.getOtlpEndpoint();
+    if (endpoint != null && !endpoint.isBlank()) {
+      b.exportOtlp(OtlpExport.builder().endpoint(endpoint).build());
+    }
+    return b.build();
+  }
+
+  /** Spring AI's side: the advisor, and a customizer that puts it on every ChatClient builder. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(ChatClient.class)
+  static class ChatClientConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean
+    OtelLlmAdvisor otelLlmAdvisor(LlmTracing tracing, OtelLlmProperties properties) {
+      OtelLlmAdvisor.Builder b = OtelLlmAdvisor.builder(tracing);
+      String provider = properties.getProviderName();
+      if (provider != null && !provider.isBlank()) {
+        b.providerName(provider);
+      }
+      return b.build();
+    }
+
+    @Bean
+    ChatClientCustomizer otelLlmChatClientCustomizer(OtelLlmAdvisor advisor) {
+      return builder -> builder.defaultAdvisors(advisor);
+    }
+  }
+}

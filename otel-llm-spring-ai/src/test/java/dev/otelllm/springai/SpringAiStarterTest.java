@@ -1,0 +1,339 @@
+package dev.otelllm.springai;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.otelllm.LlmTracing;
+import dev.otelllm.Message;
+import dev.otelllm.Part;
+import dev.otelllm.trace.LlmTrace;
+import dev.otelllm.trace.TraceBuffer;
+import dev.otelllm.trace.TraceQuery;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
+import mockwebserver3.junit5.StartStop;
+import org.junit.jupiter.api.Test;
+import org.springframework.ai.chat.client.ChatClient;
+import org.springframework.ai.model.chat.client.autoconfigure.ChatClientAutoConfiguration;
+import org.springframework.ai.model.openai.autoconfigure.OpenAiChatAutoConfiguration;
+import org.springframework.ai.model.tool.autoconfigure.ToolCallingAutoConfiguration;
+import org.springframework.ai.tool.annotation.Tool;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * The starter in a Spring Boot application context with Spring AI's own OpenAI chat model against a
+ * loopback server that answers with real Chat Completions bodies.
+ */
+class SpringAiStarterTest {
+
+  @StartStop final MockWebServer server = new MockWebServer();
+
+  private ApplicationContextRunner runner() {
+    return new ApplicationContextRunner()
+        .withConfiguration(
+            AutoConfigurations.of(
+                OpenAiChatAutoConfiguration.class,
+                ToolCallingAutoConfiguration.class,
+                ChatClientAutoConfiguration.class,
+                OtelLlmAutoConfiguration.class))
+        .withPropertyValues(
+            "spring.ai.openai.base-url=http://127.0.0.1:" + server.getPort() + "/v1",
+            "spring.ai.openai.api-key=sk-test-SECRET-0123456789",
+            "spring.ai.openai.chat.model=gpt-4o-mini",
+            "spring.ai.openai.max-retries=0");
+  }
+
+  private static String resource(String name) {
+    try (InputStream in = SpringAiStarterTest.class.getResourceAsStream("/openai/" + name)) {
+      if (in == null) {
+        throw new IllegalStateException("no test resource " + name);
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private void answer(String file) {
+    server.enqueue(
+        new MockResponse.Builder()
+            .code(200)
+            .setHeader("Content-Type", "application/json")
+            .body(resource(file))
+            .build());
+  }
+
+  private static String text(Message m) {
+    StringBuilder b = new StringBuilder();
+    for (Part p : m.parts()) {
+      if (p instanceof Part.Text t) {
+        b.append(t.content());
+      }
+    }
+    return b.toString();
+  }
+
+  @Test
+  void exposesTracingAndBufferAndRecordsACallWithContentAndAdvisorParams() {
+    answer("chat_completion.json");
+    runner()
+        .run(
+            context -> {
+              assertThat(context).hasSingleBean(LlmTracing.class).hasSingleBean(TraceBuffer.class);
+              TraceBuffer buffer = context.getBean(TraceBuffer.class);
+              assertThat(context.getBean(LlmTracing.class).traceBuffer()).isSameAs(buffer);
+              ChatClient client = context.getBean(ChatClient.Builder.class).build();
+
+              String answer =
+                  client
+                      .prompt()
+                      .system("You are terse.")
+                      .user("Say hello.")
+                      .advisors(OtelLlmAdvisor.step("sess-1", "greeting", 2))
+                      .call()
+                      .content();
+
+              assertThat(answer).isEqualTo("Hello! How can I assist you today?");
+              List<LlmTrace> kept = buffer.getTraces(TraceQuery.session("sess-1"));
+              assertThat(kept).hasSize(1);
+              LlmTrace t = kept.get(0);
+              assertThat(t.operation()).isEqualTo("chat");
+              assertThat(t.provider()).isEqualTo("openai");
+              assertThat(t.model()).isEqualTo("gpt-4o-mini");
+              assertThat(t.sessionId()).isEqualTo("sess-1");
+              assertThat(t.systemPrompt()).isEqualTo("You are terse.");
+              assertThat(t.messages()).hasSize(1);
+              assertThat(t.messages().get(0).role()).isEqualTo("user");
+              assertThat(text(t.messages().get(0))).isEqualTo("Say hello.");
+              assertThat(t.metadata())
+                  .containsEntry("step_type", "greeting")
+                  .containsEntry("attempt_number", 2L);
+              assertThat(t.response().content()).isEqualTo("Hello! How can I assist you today?");
+              assertThat(t.response().finishReason()).isEqualTo("stop");
+              assertThat(t.response().id()).isEqualTo("chatcmpl-B9MBs8CjcvOU2jLn4n570S5qMJKcT");
+              assertThat(t.response().model()).isEqualTo("gpt-4o-mini-2024-07-18");
+              assertThat(t.response().usage())
+                  .hasValueSatisfying(
+                      u -> {
+                        assertThat(u.inputTokens()).isEqualTo(19);
+                        assertThat(u.outputTokens()).isEqualTo(10);
+                      });
+              assertThat(t.error()).isEmpty();
+              assertThat(t.toString()).doesNotContain("SECRET");
+              RecordedRequest sent = server.takeRequest();
+              assertThat(sent.getTarget()).isEqualTo("/v1/chat/completions");
+            });
+  }
+
+  @Test
+  void recordsAStreamWithItsTextAndTimeToFirstChunk() {
+    server.enqueue(
+        new MockResponse.Builder()
+            .code(200)
+            .setHeader("Content-Type", "text/event-stream")
+            .body(resource("stream.sse"))
+            .build());
+    runner()
+        .run(
+            context -> {
+              TraceBuffer buffer = context.getBean(TraceBuffer.class);
+              ChatClient client = context.getBean(ChatClient.Builder.class).build();
+
+              List<String> chunks =
+                  client
+                      .prompt()
+                      .user("Stream a greeting.")
+                      .advisors(OtelLlmAdvisor.step("sess-2", "stream", 1))
+                      .stream()
+                      .content()
+                      .collectList()
+                      .block();
+
+              String streamed = String.join("", chunks);
+              assertThat(streamed).isNotEmpty();
+              List<LlmTrace> kept = buffer.getTraces(TraceQuery.session("sess-2"));
+              assertThat(kept).hasSize(1);
+              LlmTrace t = kept.get(0);
+              assertThat(t.response().content()).isEqualTo(streamed);
+              assertThat(t.response().timeToFirstChunkSeconds()).isPresent();
+              assertThat(t.response().id()).isEqualTo("chatcmpl-123");
+              assertThat(t.metadata()).containsEntry("step_type", "stream");
+              assertThat(text(t.messages().get(0))).isEqualTo("Stream a greeting.");
+            });
+  }
+
+  /** A tool Spring AI calls between the two rounds. */
+  static final class Weather {
+    @Tool(description = "The current weather in a city")
+    String get_current_weather(String location) {
+      return "{\"temperature\":\"22C\",\"location\":\"" + location + "\"}";
+    }
+  }
+
+  @Test
+  void recordsEachRoundOfAToolLoopInTheSession() {
+    answer("tool_calls.json");
+    answer("chat_completion.json");
+    runner()
+        .run(
+            context -> {
+              TraceBuffer buffer = context.getBean(TraceBuffer.class);
+              ChatClient client = context.getBean(ChatClient.Builder.class).build();
+
+              String answer =
+                  client
+                      .prompt()
+                      .user("Weather in Boston?")
+                      .tools(new Weather())
+                      .advisors(OtelLlmAdvisor.step("sess-3", "tools", 1))
+                      .call()
+                      .content();
+
+              assertThat(answer).isEqualTo("Hello! How can I assist you today?");
+              List<LlmTrace> kept = buffer.getTraces(TraceQuery.session("sess-3"));
+              assertThat(kept).hasSize(2);
+              LlmTrace first = kept.get(0);
+              assertThat(first.tools()).extracting(d -> d.name()).contains("get_current_weather");
+              assertThat(first.response().toolCalls())
+                  .singleElement()
+                  .satisfies(
+                      c -> {
+                        assertThat(c.id()).isEqualTo("call_abc123");
+                        assertThat(c.name()).isEqualTo("get_current_weather");
+                        assertThat(c.arguments()).containsEntry("location", "Boston, MA");
+                      });
+              assertThat(first.response().finishReason()).isEqualTo("tool_call");
+              LlmTrace second = kept.get(1);
+              assertThat(second.messages()).extracting(Message::role).contains("assistant", "tool");
+              assertThat(second.messages().toString()).contains("22C");
+              assertThat(second.response().content())
+                  .isEqualTo("Hello! How can I assist you today?");
+              assertThat(second.metadata()).containsEntry("step_type", "tools");
+            });
+  }
+
+  @Test
+  void recordsAFailedCallWithItsStatusAndRethrows() {
+    server.enqueue(
+        new MockResponse.Builder()
+            .code(429)
+            .setHeader("Content-Type", "application/json")
+            .body(resource("error_429.json"))
+            .build());
+    runner()
+        .run(
+            context -> {
+              TraceBuffer buffer = context.getBean(TraceBuffer.class);
+              ChatClient client = context.getBean(ChatClient.Builder.class).build();
+
+              assertThatThrownBy(
+                      () ->
+                          client
+                              .prompt()
+                              .user("Say hello.")
+                              .advisors(OtelLlmAdvisor.session("sess-4"))
+                              .call()
+                              .content())
+                  .hasMessageContaining("Rate limit reached");
+
+              List<LlmTrace> kept = buffer.getTraces(TraceQuery.session("sess-4"));
+              assertThat(kept).hasSize(1);
+              assertThat(kept.get(0).error())
+                  .hasValueSatisfying(e -> assertThat(e.type()).isEqualTo("429"));
+              assertThat(text(kept.get(0).messages().get(0))).isEqualTo("Say hello.");
+            });
+  }
+
+  @Test
+  void propertiesSetTheBufferAndTheContentPolicy() {
+    answer("chat_completion.json");
+    runner()
+        .withPropertyValues("otel-llm.max-traces=7", "otel-llm.content.capture=metadata")
+        .run(
+            context -> {
+              TraceBuffer buffer = context.getBean(TraceBuffer.class);
+              assertThat(buffer.maxTraces()).isEqualTo(7);
+              context
+                  .getBean(ChatClient.Builder.class)
+                  .build()
+                  .prompt()
+                  .user("Secret plan.")
+                  .call()
+                  .content();
+              LlmTrace t = buffer.getTraces().get(0);
+              assertThat(t.toString()).doesNotContain("Secret plan.").doesNotContain("assist you");
+              assertThat(t.contentCapture()).isEqualTo("metadata");
+            });
+  }
+
+  @Test
+  void refusesAnUnknownContentCapture() {
+    runner()
+        .withPropertyValues("otel-llm.content.capture=everything")
+        .run(
+            context ->
+                assertThat(context)
+                    .hasFailed()
+                    .getFailure()
+                    .rootCause()
+                    .hasMessage(
+                        "otel-llm.content.capture must be none, metadata, full or truncated,"
+                            + " was \"everything\""));
+  }
+
+  @Test
+  void turnedOffByProperty() {
+    runner()
+        .withPropertyValues("otel-llm.enabled=false")
+        .run(context -> assertThat(context).doesNotHaveBean(LlmTracing.class));
+  }
+
+  @Configuration(proxyBeanMethods = false)
+  static class HostSdk {
+    @Bean
+    TraceBuffer buffer() {
+      return TraceBuffer.create(50);
+    }
+
+    @Bean(destroyMethod = "close")
+    OpenTelemetrySdk openTelemetry(TraceBuffer buffer) {
+      return OpenTelemetrySdk.builder()
+          .setTracerProvider(LlmTracing.addProcessors(SdkTracerProvider.builder(), buffer).build())
+          .build();
+    }
+  }
+
+  @Test
+  void joinsTheApplicationsOpenTelemetry() {
+    answer("chat_completion.json");
+    runner()
+        .withUserConfiguration(HostSdk.class)
+        .run(
+            context -> {
+              LlmTracing tracing = context.getBean(LlmTracing.class);
+              assertThat(tracing.openTelemetry()).isSameAs(context.getBean(OpenTelemetry.class));
+              assertThat(tracing.traceBuffer()).isSameAs(context.getBean(TraceBuffer.class));
+              context
+                  .getBean(ChatClient.Builder.class)
+                  .build()
+                  .prompt()
+                  .user("Say hello.")
+                  .advisors(OtelLlmAdvisor.session("sess-5"))
+                  .call()
+                  .content();
+              assertThat(tracing.traceBuffer().getTraces(TraceQuery.session("sess-5"))).hasSize(1);
+            });
+  }
+}
