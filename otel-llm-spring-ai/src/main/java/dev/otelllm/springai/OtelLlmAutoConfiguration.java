@@ -2,12 +2,16 @@ package dev.otelllm.springai;
 
 import dev.otelllm.LlmTracing;
 import dev.otelllm.OtlpExport;
+import dev.otelllm.trace.RecordGenAiSampler;
 import dev.otelllm.trace.SessionBaggageSpanProcessor;
 import dev.otelllm.trace.TraceBuffer;
 import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.sdk.logs.LogRecordProcessor;
+import io.opentelemetry.sdk.trace.samplers.Sampler;
 import org.springframework.ai.chat.client.ChatClient;
 import org.springframework.ai.chat.client.ChatClientCustomizer;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -78,6 +82,17 @@ public class OtelLlmAutoConfiguration {
   }
 
   /**
+   * The buffer's log side, for an application SDK whose logger provider collects log record
+   * processor beans (Spring Boot's does): content placed on events, and the prompts that other
+   * GenAI instrumentations emit as log records, are then kept too.
+   */
+  @Bean
+  @ConditionalOnBean(OpenTelemetry.class)
+  public LogRecordProcessor otelLlmLogRecordProcessor(TraceBuffer buffer) {
+    return buffer.logRecordProcessor();
+  }
+
+  /**
    * The tracing: joins the application's {@link OpenTelemetry} bean when there is one, otherwise
    * builds an SDK from the {@code otel-llm.*} properties. Closed with the context.
    */
@@ -112,6 +127,30 @@ public class OtelLlmAutoConfiguration {
       b.exportOtlp(OtlpExport.builder().endpoint(endpoint).build());
     }
     return b.build();
+  }
+
+  /**
+   * Wraps the application's {@link Sampler} bean (Spring Boot's samples 10% by default) in {@link
+   * RecordGenAiSampler}: a GenAI span the sampler drops is still recorded, not sampled, so the
+   * buffer keeps every interaction while what is exported stays exactly as sampled. Off with {@code
+   * otel-llm.record-dropped-genai=false}.
+   */
+  @Bean
+  @ConditionalOnClass(name = "io.opentelemetry.sdk.trace.samplers.Sampler")
+  @ConditionalOnProperty(
+      prefix = OtelLlmProperties.PREFIX,
+      name = "record-dropped-genai",
+      havingValue = "true",
+      matchIfMissing = true)
+  public static BeanPostProcessor otelLlmRecordGenAiSampler() {
+    return new BeanPostProcessor() {
+      @Override
+      public Object postProcessAfterInitialization(Object bean, String beanName) {
+        return bean instanceof Sampler s && !(bean instanceof RecordGenAiSampler)
+            ? RecordGenAiSampler.wrap(s)
+            : bean;
+      }
+    };
   }
 
   /** Spring AI's side: the advisor, and a customizer that puts it on every ChatClient builder. */

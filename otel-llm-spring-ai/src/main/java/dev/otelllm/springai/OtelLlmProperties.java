@@ -37,6 +37,20 @@ public class OtelLlmProperties {
     this.enabled = enabled;
   }
 
+  private boolean recordDroppedGenai = true;
+
+  /**
+   * {@code otel-llm.record-dropped-genai} (true): the application's sampler bean is wrapped so that
+   * GenAI spans it drops are still recorded for the buffer (not exported).
+   */
+  public boolean isRecordDroppedGenai() {
+    return recordDroppedGenai;
+  }
+
+  public void setRecordDroppedGenai(boolean recordDroppedGenai) {
+    this.recordDroppedGenai = recordDroppedGenai;
+  }
+
   /** {@code otel-llm.max-traces} (100): interactions the in-memory buffer keeps. */
   public int getMaxTraces() {
     return maxTraces;

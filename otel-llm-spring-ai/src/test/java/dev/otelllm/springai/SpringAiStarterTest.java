@@ -11,12 +11,15 @@ import dev.otelllm.trace.TraceBuffer;
 import dev.otelllm.trace.TraceQuery;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.data.SpanData;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
@@ -28,6 +31,8 @@ import org.springframework.ai.model.openai.autoconfigure.OpenAiChatAutoConfigura
 import org.springframework.ai.model.tool.autoconfigure.ToolCallingAutoConfiguration;
 import org.springframework.ai.tool.annotation.Tool;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.micrometer.tracing.opentelemetry.autoconfigure.OpenTelemetryTracingAutoConfiguration;
+import org.springframework.boot.opentelemetry.autoconfigure.OpenTelemetrySdkAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -334,6 +339,78 @@ class SpringAiStarterTest {
                   .call()
                   .content();
               assertThat(tracing.traceBuffer().getTraces(TraceQuery.session("sess-5"))).hasSize(1);
+            });
+  }
+
+  @Configuration(proxyBeanMethods = false)
+  static class Exporter {
+    @Bean
+    InMemorySpanExporter inMemorySpanExporter() {
+      return InMemorySpanExporter.create();
+    }
+  }
+
+  @Test
+  void joinsSpringBootsOpenTelemetryAndExportsWhatItsSamplerSamples() {
+    answer("chat_completion.json");
+    runner()
+        .withConfiguration(
+            AutoConfigurations.of(
+                OpenTelemetrySdkAutoConfiguration.class,
+                OpenTelemetryTracingAutoConfiguration.class))
+        .withUserConfiguration(Exporter.class)
+        .withPropertyValues("management.tracing.sampling.probability=1.0")
+        .run(
+            context -> {
+              context
+                  .getBean(ChatClient.Builder.class)
+                  .build()
+                  .prompt()
+                  .user("Say hello.")
+                  .advisors(OtelLlmAdvisor.session("sess-7"))
+                  .call()
+                  .content();
+
+              assertThat(context.getBean(TraceBuffer.class).getTraces(TraceQuery.session("sess-7")))
+                  .hasSize(1);
+              context.getBean(SdkTracerProvider.class).forceFlush().join(10, TimeUnit.SECONDS);
+              assertThat(context.getBean(InMemorySpanExporter.class).getFinishedSpanItems())
+                  .extracting(SpanData::getName)
+                  .containsExactly("chat gpt-4o-mini");
+            });
+  }
+
+  @Test
+  void keepsCallsThatSpringBootsSamplerDrops() {
+    answer("chat_completion.json");
+    runner()
+        .withConfiguration(
+            AutoConfigurations.of(
+                OpenTelemetrySdkAutoConfiguration.class,
+                OpenTelemetryTracingAutoConfiguration.class))
+        .withUserConfiguration(Exporter.class)
+        .withPropertyValues("management.tracing.sampling.probability=0.0")
+        .run(
+            context -> {
+              LlmTracing tracing = context.getBean(LlmTracing.class);
+              assertThat(tracing.openTelemetry()).isSameAs(context.getBean(OpenTelemetry.class));
+              context
+                  .getBean(ChatClient.Builder.class)
+                  .build()
+                  .prompt()
+                  .user("Say hello.")
+                  .advisors(OtelLlmAdvisor.step("sess-6", "boot", 1))
+                  .call()
+                  .content();
+
+              List<LlmTrace> kept = tracing.traceBuffer().getTraces(TraceQuery.session("sess-6"));
+              assertThat(kept).hasSize(1);
+              assertThat(kept.get(0).response().content())
+                  .isEqualTo("Hello! How can I assist you today?");
+              context.getBean(SdkTracerProvider.class).forceFlush().join(10, TimeUnit.SECONDS);
+              // Boot's export stays as its sampler decides: sampled out here, so nothing leaves.
+              assertThat(context.getBean(InMemorySpanExporter.class).getFinishedSpanItems())
+                  .isEmpty();
             });
   }
 }
