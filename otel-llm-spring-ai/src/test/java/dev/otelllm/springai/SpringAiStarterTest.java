@@ -19,6 +19,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
@@ -26,6 +27,7 @@ import mockwebserver3.RecordedRequest;
 import mockwebserver3.junit5.StartStop;
 import org.junit.jupiter.api.Test;
 import org.springframework.ai.chat.client.ChatClient;
+import org.springframework.ai.chat.memory.ChatMemory;
 import org.springframework.ai.model.chat.client.autoconfigure.ChatClientAutoConfiguration;
 import org.springframework.ai.model.openai.autoconfigure.OpenAiChatAutoConfiguration;
 import org.springframework.ai.model.tool.autoconfigure.ToolCallingAutoConfiguration;
@@ -161,6 +163,7 @@ class SpringAiStarterTest {
                       .prompt()
                       .user("Stream a greeting.")
                       .advisors(OtelLlmAdvisor.step("sess-2", "stream", 1))
+                      .advisors(a -> a.param(OtelLlmAdvisor.METADATA, Map.of("user_id", "u-7")))
                       .stream()
                       .content()
                       .collectList()
@@ -174,7 +177,9 @@ class SpringAiStarterTest {
               assertThat(t.response().content()).isEqualTo(streamed);
               assertThat(t.response().timeToFirstChunkSeconds()).isPresent();
               assertThat(t.response().id()).isEqualTo("chatcmpl-123");
-              assertThat(t.metadata()).containsEntry("step_type", "stream");
+              assertThat(t.metadata())
+                  .containsEntry("step_type", "stream")
+                  .containsEntry("user_id", "u-7");
               assertThat(text(t.messages().get(0))).isEqualTo("Stream a greeting.");
             });
   }
@@ -248,7 +253,8 @@ class SpringAiStarterTest {
                           client
                               .prompt()
                               .user("Say hello.")
-                              .advisors(OtelLlmAdvisor.session("sess-4"))
+                              // Spring AI's chat-memory id is the session when none is given.
+                              .advisors(a -> a.param(ChatMemory.CONVERSATION_ID, "sess-4"))
                               .call()
                               .content())
                   .hasMessageContaining("Rate limit reached");
