@@ -3,6 +3,7 @@ package dev.otelllm.springai;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.otelllm.ContentPlacement;
 import dev.otelllm.LlmTracing;
 import dev.otelllm.Message;
 import dev.otelllm.Part;
@@ -271,11 +272,16 @@ class SpringAiStarterTest {
   void propertiesSetTheBufferAndTheContentPolicy() {
     answer("chat_completion.json");
     runner()
-        .withPropertyValues("otel-llm.max-traces=7", "otel-llm.content.capture=metadata")
+        .withPropertyValues(
+            "otel-llm.max-traces=7",
+            "otel-llm.content.capture=metadata",
+            "otel-llm.content-placement=span-and-event")
         .run(
             context -> {
               TraceBuffer buffer = context.getBean(TraceBuffer.class);
               assertThat(buffer.maxTraces()).isEqualTo(7);
+              assertThat(context.getBean(LlmTracing.class).contentPlacement())
+                  .isEqualTo(ContentPlacement.SPAN_AND_EVENT);
               context
                   .getBean(ChatClient.Builder.class)
                   .build()
