@@ -224,15 +224,34 @@ public final class Session implements AutoCloseable {
     return request.build();
   }
 
-  private LlmResponse send(LlmRequest request, Consumer<String> onChunk, Message... sent) {
-    LlmResponse response;
+  /**
+   * Makes this session current on this thread until the scope is closed: calls made meanwhile by
+   * other clients (the official OpenTelemetry instrumentation, LangChain4j, Spring AI) carry its id
+   * in their spans (baggage) and land in {@link #getInteractionHistory()}, as this session's own
+   * turns do. The conversation history it sends is not changed by them. Close the scope on the same
+   * thread, in try-with-resources:
+   *
+   * <pre>{@code
+   * try (Scope ignored = session.makeCurrent()) {
+   *   openAiClient.chat().completions().create(params);
+   * }
+   * }</pre>
+   */
+  public Scope makeCurrent() {
+    return context().makeCurrent();
+  }
+
+  /** The current context with this session's baggage and history in it. */
+  private Context context() {
     var builder = Baggage.current().toBuilder();
     baggageEntries.forEach((key, entry) -> builder.put(key, entry.getValue(), entry.getMetadata()));
-    Baggage baggage = builder.build();
-    Context context = Context.current().with(baggage);
-    if (interactions != null) {
-      context = interactions.storeIn(context);
-    }
+    Context context = Context.current().with(builder.build());
+    return interactions != null ? interactions.storeIn(context) : context;
+  }
+
+  private LlmResponse send(LlmRequest request, Consumer<String> onChunk, Message... sent) {
+    LlmResponse response;
+    Context context = context();
     try (Scope ignored = context.makeCurrent()) {
       response = onChunk == null ? client.generate(request) : client.stream(request, onChunk);
     }

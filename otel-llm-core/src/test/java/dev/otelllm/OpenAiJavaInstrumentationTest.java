@@ -331,6 +331,32 @@ class OpenAiJavaInstrumentationTest {
   }
 
   @Test
+  void aSessionMadeCurrent_scopesTheOfficialInstrumentationsCalls() {
+    try (LlmTracing tracing = LlmTracing.create();
+        LlmClient ours =
+            LlmClient.builder(dev.otelllm.testing.DeterministicLlmProvider.echo("m"))
+                .tracing(tracing)
+                .build();
+        Session session = ours.session().id("notebook-7").build()) {
+      session.generate("our own turn");
+      try (io.opentelemetry.context.Scope ignored = session.makeCurrent()) {
+        chat(client(tracing.openTelemetry(), true));
+      }
+      chat(client(tracing.openTelemetry(), true)); // outside the session
+
+      List<LlmTrace> history = session.getInteractionHistory();
+      assertThat(history).hasSize(2);
+      assertThat(history.get(1).provider()).isEqualTo("openai");
+      assertThat(history.get(1).prompt()).isEqualTo(PROMPT);
+      assertThat(history.get(1).sessionId()).isEqualTo("notebook-7");
+      assertThat(ours.getTraces(dev.otelllm.trace.TraceQuery.session("notebook-7"))).hasSize(2);
+      assertThat(tracing.traceBuffer().getTraces()).hasSize(3);
+      // The conversation it sends is its own turns only.
+      assertThat(session.history()).hasSize(2);
+    }
+  }
+
+  @Test
   void autoconfigured_keepsTheContent() {
     Map<String, String> props =
         Map.of(
