@@ -43,15 +43,19 @@ final class LlamaCppProvider implements LlmProvider, AutoCloseable {
   private final ProviderInfo info;
   private final LlamaModel model;
   private final boolean tiny;
+  private final Path file;
   private final Object lock = new Object();
   private final Map<Integer, Float> letters = new HashMap<>();
   // Guarded by lock (reentrant: onChunk runs while the generating thread holds it).
   private boolean closed;
+  // Opened on the first embed call, guarded by lock.
+  private LlamaModel embedder;
   private boolean generating;
 
   LlamaCppProvider(String modelName, Path modelFile) {
     this.tiny = modelFile == null;
     Path file = tiny ? tinyModel() : modelFile;
+    this.file = file;
     if (!Files.isReadable(file)) {
       throw new IllegalStateException("llamacpp: cannot read the model file " + file);
     }
@@ -97,6 +101,50 @@ final class LlamaCppProvider implements LlmProvider, AutoCloseable {
   @Override
   public ProviderInfo info() {
     return info;
+  }
+
+  /**
+   * Embeds each text with the model file's own embeddings (llama.cpp's pooling), on a second
+   * context of the same file opened in embedding mode on first use. Calls are serialized with
+   * generation.
+   */
+  @Override
+  public dev.otelllm.EmbeddingResponse embed(dev.otelllm.EmbeddingRequest request) {
+    if (request.encodingFormat().isPresent() && !request.encodingFormat().get().equals("float")) {
+      throw new IllegalArgumentException(
+          "llamacpp: encoding_format "
+              + request.encodingFormat().get()
+              + " is not supported, use float");
+    }
+    synchronized (lock) {
+      if (closed) {
+        throw new IllegalStateException("llamacpp: the provider is closed");
+      }
+      if (embedder == null) {
+        embedder =
+            new LlamaModel(
+                new ModelParameters()
+                    .setModel(file.toString())
+                    .setCtxSize(tiny ? TinyGguf.CONTEXT : 4096)
+                    .setThreads(
+                        Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())))
+                    .enableEmbedding()
+                    .disableLog());
+      }
+      java.util.List<java.util.List<Double>> vectors = new java.util.ArrayList<>();
+      long tokens = 0;
+      for (String text : request.inputs()) {
+        float[] v = embedder.embed(text);
+        java.util.List<Double> vector = new java.util.ArrayList<>(v.length);
+        for (float x : v) {
+          vector.add((double) x);
+        }
+        vectors.add(vector);
+        tokens += embedder.encode(text).length;
+      }
+      return new dev.otelllm.EmbeddingResponse(
+          vectors, java.util.Optional.of(info.model()), java.util.Optional.of(Usage.of(tokens, 0)));
+    }
   }
 
   @Override
@@ -287,6 +335,9 @@ final class LlamaCppProvider implements LlmProvider, AutoCloseable {
         closed = true;
         if (!generating) {
           model.close();
+        }
+        if (embedder != null) {
+          embedder.close();
         }
       }
     }

@@ -50,6 +50,30 @@ class LlamaCppTest {
   }
 
   @Test
+  void embeddings_inProcess_areAnInternalEmbeddingsSpan() {
+    dev.otelllm.EmbeddingResponse r = client.embed("hello world", "good night");
+    assertThat(r.vectors()).hasSize(2);
+    assertThat(r.dimensionCount()).isPositive();
+    assertThat(r.vectors().get(0)).hasSize(r.dimensionCount());
+    assertThat(r.usage().orElseThrow().inputTokens()).isPositive();
+    // The same text, the same vector: real embeddings of the model file, not noise.
+    assertThat(client.embed("hello world").vectors().get(0)).isEqualTo(r.vectors().get(0));
+    tracing.forceFlush(java.time.Duration.ofSeconds(5));
+    io.opentelemetry.sdk.trace.data.SpanData span =
+        spans.getFinishedSpanItems().stream()
+            .filter(s -> s.getName().startsWith("embeddings"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(span.getKind()).isEqualTo(io.opentelemetry.api.trace.SpanKind.INTERNAL);
+    assertThat(
+            span.getAttributes()
+                .get(
+                    io.opentelemetry.api.common.AttributeKey.longKey(
+                        "gen_ai.embeddings.dimension.count")))
+        .isEqualTo((long) r.dimensionCount());
+  }
+
+  @Test
   void tinyModel_isDeterministic_withRealTokensAndUsage() {
     LlmRequest request = LlmRequest.builder().prompt("Hello").maxTokens(12).build();
     LlmResponse a = client.generate(request);
