@@ -4,16 +4,13 @@ import static io.opentelemetry.semconv.incubating.GenAiIncubatingAttributes.*;
 
 import dev.otelllm.ContentCapture;
 import dev.otelllm.ContentPlacement;
-import dev.otelllm.GenerationParams;
 import dev.otelllm.LlmRequest;
 import dev.otelllm.LlmResponse;
 import dev.otelllm.LlmTracing;
 import dev.otelllm.Part;
 import dev.otelllm.ProviderInfo;
-import dev.otelllm.Usage;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
-import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanContext;
@@ -22,9 +19,6 @@ import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.semconv.ErrorAttributes;
-import io.opentelemetry.semconv.ServerAttributes;
-import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.UnaryOperator;
@@ -92,21 +86,7 @@ public final class ListenerSpans {
     long start = System.nanoTime();
     Span span;
     try {
-      SpanBuilder b =
-          tracer
-              .spanBuilder(model.isEmpty() ? CHAT : CHAT + " " + model)
-              .setParent(parent)
-              .setSpanKind(info.inProcess() ? SpanKind.INTERNAL : SpanKind.CLIENT)
-              .setAttribute(GEN_AI_OPERATION_NAME, CHAT)
-              .setAttribute(GEN_AI_PROVIDER_NAME, info.providerName())
-              .setAttribute(GEN_AI_REQUEST_MODEL, model);
-      if (!info.serverAddress().isEmpty()) {
-        b.setAttribute(ServerAttributes.SERVER_ADDRESS, info.serverAddress());
-      }
-      if (info.serverPort() >= 0) {
-        b.setAttribute(ServerAttributes.SERVER_PORT, (long) info.serverPort());
-      }
-      span = b.startSpan();
+      span = GenAiSpans.builder(tracer, CHAT, info, model).setParent(parent).startSpan();
     } catch (RuntimeException e) {
       failures.log(
           Level.WARNING, "could not start the span of an LLM call; the call goes on untraced", e);
@@ -129,37 +109,8 @@ public final class ListenerSpans {
   }
 
   private void recordRequest(Span span, LlmRequest request) {
-    GenerationParams p = request.params();
-    p.temperature().ifPresent(v -> span.setAttribute(GEN_AI_REQUEST_TEMPERATURE, v));
-    p.maxTokens().ifPresent(v -> span.setAttribute(GEN_AI_REQUEST_MAX_TOKENS, (long) v));
-    p.topP().ifPresent(v -> span.setAttribute(GEN_AI_REQUEST_TOP_P, v));
-    p.topK().ifPresent(v -> span.setAttribute(GenAiKeys.REQUEST_TOP_K, (long) v));
-    p.seed().ifPresent(v -> span.setAttribute(GEN_AI_REQUEST_SEED, v));
-    if (!p.stopSequences().isEmpty()) {
-      span.setAttribute(GEN_AI_REQUEST_STOP_SEQUENCES, p.stopSequences());
-    }
-    p.frequencyPenalty().ifPresent(v -> span.setAttribute(GEN_AI_REQUEST_FREQUENCY_PENALTY, v));
-    p.presencePenalty().ifPresent(v -> span.setAttribute(GEN_AI_REQUEST_PRESENCE_PENALTY, v));
-    p.choiceCount()
-        .ifPresent(
-            v -> {
-              if (v != 1) {
-                span.setAttribute(GEN_AI_REQUEST_CHOICE_COUNT, (long) v);
-              }
-            });
-    p.outputType().ifPresent(v -> span.setAttribute(GEN_AI_OUTPUT_TYPE, v));
-    for (Map.Entry<String, Object> e : p.extra().entrySet()) {
-      TypedAttributes.set(span, GenAiKeys.EXTRA_PARAM_PREFIX, e.getKey(), e.getValue());
-    }
-    UnaryOperator<String> redactor = content.redactor();
-    for (Map.Entry<String, Object> e : request.metadata().entrySet()) {
-      // Metadata are texts the application recorded: they pass through the redactor like content.
-      Object value =
-          redactor == UnaryOperator.<String>identity()
-              ? e.getValue()
-              : JsonTree.mapStrings(e.getValue(), t -> ErrorTexts.redact(t, redactor));
-      TypedAttributes.set(span, GenAiKeys.METADATA_PREFIX, e.getKey(), value);
-    }
+    GenAiSpans.recordParams(span, request.params());
+    GenAiSpans.recordMetadata(span, request.metadata(), content.redactor());
     content.recordInput(span, request);
   }
 
@@ -242,15 +193,7 @@ public final class ListenerSpans {
       try {
         recordTiming();
         if (span.isRecording()) {
-          response
-              .rawFinishReason()
-              .ifPresent(r -> span.setAttribute(GEN_AI_RESPONSE_FINISH_REASONS, List.of(r)));
-          response.responseId().ifPresent(id -> span.setAttribute(GEN_AI_RESPONSE_ID, id));
-          response.model().ifPresent(m -> span.setAttribute(GEN_AI_RESPONSE_MODEL, m));
-          response.usage().ifPresent(u -> recordUsage(span, u));
-          response
-              .providerAttributes()
-              .forEach((name, value) -> TypedAttributes.set(span, "", name, value));
+          GenAiSpans.recordAnswer(span, response);
           content.recordOutput(span, response);
         }
         content.emitEvent(
@@ -300,12 +243,7 @@ public final class ListenerSpans {
             content.recordOutput(
                 span, LlmResponse.builder().content(soFar).finishReason("error").build());
           }
-          span.setAttribute(ErrorAttributes.ERROR_TYPE, errorType);
-          span.setAttribute(GEN_AI_RESPONSE_FINISH_REASONS, List.of("error"));
-          String message = ErrorTexts.record(span, error, errorType, content.redactor());
-          if (message != null) {
-            span.setAttribute(GenAiKeys.ERROR_MESSAGE, message);
-          }
+          GenAiSpans.recordFailure(span, error, errorType, true, content.redactor());
         }
         content.emitEvent(span, eventAttributes(null, null));
         span.end();
@@ -322,18 +260,7 @@ public final class ListenerSpans {
     /** What names the call on its content event, as on its span. */
     private Attributes eventAttributes(
         @Nullable String responseId, @Nullable String responseModel) {
-      AttributesBuilder b =
-          Attributes.builder()
-              .put(GEN_AI_OPERATION_NAME, CHAT)
-              .put(GEN_AI_PROVIDER_NAME, info.providerName())
-              .put(GEN_AI_REQUEST_MODEL, model);
-      if (responseId != null) {
-        b.put(GEN_AI_RESPONSE_ID, responseId);
-      }
-      if (responseModel != null) {
-        b.put(GEN_AI_RESPONSE_MODEL, responseModel);
-      }
-      return b.build();
+      return GenAiSpans.eventAttributes(CHAT, info, model, responseId, responseModel);
     }
 
     private void recordTiming() {
@@ -458,20 +385,6 @@ public final class ListenerSpans {
       span.setAttribute(
           stringKey,
           capture.maxBytes() > 0 ? ContentTruncator.cut(text, capture.maxBytes()) : text);
-    }
-  }
-
-  private static void recordUsage(Span span, Usage u) {
-    span.setAttribute(GEN_AI_USAGE_INPUT_TOKENS, u.inputTokens());
-    span.setAttribute(GEN_AI_USAGE_OUTPUT_TOKENS, u.outputTokens());
-    if (u.cacheReadInputTokens() > 0) {
-      span.setAttribute(GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS, u.cacheReadInputTokens());
-    }
-    if (u.cacheCreationInputTokens() > 0) {
-      span.setAttribute(GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS, u.cacheCreationInputTokens());
-    }
-    if (u.reasoningOutputTokens() > 0) {
-      span.setAttribute(GEN_AI_USAGE_REASONING_OUTPUT_TOKENS, u.reasoningOutputTokens());
     }
   }
 

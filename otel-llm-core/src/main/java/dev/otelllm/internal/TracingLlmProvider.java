@@ -14,13 +14,9 @@ import dev.otelllm.Usage;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanContext;
-import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Scope;
-import io.opentelemetry.semconv.ErrorAttributes;
-import io.opentelemetry.semconv.ServerAttributes;
 import java.util.List;
-import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -163,37 +159,13 @@ public final class TracingLlmProvider implements LlmProvider {
   private Span startEmbeddings(
       ProviderInfo info, String model, dev.otelllm.EmbeddingRequest request) {
     try {
-      SpanBuilder b =
-          tracer
-              .spanBuilder(model.isEmpty() ? EMBEDDINGS : EMBEDDINGS + " " + model)
-              .setSpanKind(info.inProcess() ? SpanKind.INTERNAL : SpanKind.CLIENT)
-              .setAttribute(GEN_AI_OPERATION_NAME, EMBEDDINGS)
-              .setAttribute(GEN_AI_PROVIDER_NAME, info.providerName())
-              .setAttribute(GEN_AI_REQUEST_MODEL, model);
-      if (!info.serverAddress().isEmpty()) {
-        b.setAttribute(ServerAttributes.SERVER_ADDRESS, info.serverAddress());
-      }
-      if (info.serverPort() >= 0) {
-        b.setAttribute(ServerAttributes.SERVER_PORT, (long) info.serverPort());
-      }
+      SpanBuilder b = GenAiSpans.builder(tracer, EMBEDDINGS, info, model);
       request
           .encodingFormat()
-          .ifPresent(
-              f ->
-                  b.setAttribute(
-                      io.opentelemetry.semconv.incubating.GenAiIncubatingAttributes
-                          .GEN_AI_REQUEST_ENCODING_FORMATS,
-                      List.of(f)));
+          .ifPresent(f -> b.setAttribute(GEN_AI_REQUEST_ENCODING_FORMATS, List.of(f)));
       Span span = b.startSpan();
       if (span.isRecording()) {
-        java.util.function.UnaryOperator<String> redactor = content.redactor();
-        for (Map.Entry<String, Object> e : request.metadata().entrySet()) {
-          Object value =
-              redactor == java.util.function.UnaryOperator.<String>identity()
-                  ? e.getValue()
-                  : JsonTree.mapStrings(e.getValue(), t -> ErrorTexts.redact(t, redactor));
-          TypedAttributes.set(span, GenAiKeys.METADATA_PREFIX, e.getKey(), value);
-        }
+        GenAiSpans.recordMetadata(span, request.metadata(), content.redactor());
       }
       return span;
     } catch (RuntimeException e) {
@@ -385,7 +357,7 @@ public final class TracingLlmProvider implements LlmProvider {
             span.setAttribute(GEN_AI_RESPONSE_MODEL, model);
           }
           if (usage != null) {
-            recordUsage(span, usage);
+            GenAiSpans.recordUsage(span, usage);
           }
         }
       } catch (RuntimeException e) {
@@ -398,20 +370,7 @@ public final class TracingLlmProvider implements LlmProvider {
   private Span start(ProviderInfo info, String model, LlmRequest request) {
     Span span;
     try {
-      SpanBuilder b =
-          tracer
-              .spanBuilder(model.isEmpty() ? OPERATION : OPERATION + " " + model)
-              .setSpanKind(info.inProcess() ? SpanKind.INTERNAL : SpanKind.CLIENT)
-              .setAttribute(GEN_AI_OPERATION_NAME, OPERATION)
-              .setAttribute(GEN_AI_PROVIDER_NAME, info.providerName())
-              .setAttribute(GEN_AI_REQUEST_MODEL, model);
-      if (!info.serverAddress().isEmpty()) {
-        b.setAttribute(ServerAttributes.SERVER_ADDRESS, info.serverAddress());
-      }
-      if (info.serverPort() >= 0) {
-        b.setAttribute(ServerAttributes.SERVER_PORT, (long) info.serverPort());
-      }
-      span = b.startSpan();
+      span = GenAiSpans.builder(tracer, OPERATION, info, model).startSpan();
     } catch (RuntimeException e) {
       failures.log(
           Level.WARNING, "could not start the span of an LLM call; the call goes on untraced", e);
@@ -419,7 +378,9 @@ public final class TracingLlmProvider implements LlmProvider {
     }
     try {
       if (span.isRecording()) {
-        recordRequest(span, request);
+        GenAiSpans.recordParams(span, recordedParams(request));
+        GenAiSpans.recordMetadata(span, request.metadata(), content.redactor());
+        content.recordInput(span, request);
       }
     } catch (RuntimeException e) {
       failures.log(
@@ -428,41 +389,6 @@ public final class TracingLlmProvider implements LlmProvider {
           e);
     }
     return span;
-  }
-
-  private void recordRequest(Span span, LlmRequest request) {
-    GenerationParams p = recordedParams(request);
-    p.temperature().ifPresent(v -> span.setAttribute(GEN_AI_REQUEST_TEMPERATURE, v));
-    p.maxTokens().ifPresent(v -> span.setAttribute(GEN_AI_REQUEST_MAX_TOKENS, (long) v));
-    p.topP().ifPresent(v -> span.setAttribute(GEN_AI_REQUEST_TOP_P, v));
-    p.topK().ifPresent(v -> span.setAttribute(GenAiKeys.REQUEST_TOP_K, (long) v));
-    p.seed().ifPresent(v -> span.setAttribute(GEN_AI_REQUEST_SEED, v));
-    if (!p.stopSequences().isEmpty()) {
-      span.setAttribute(GEN_AI_REQUEST_STOP_SEQUENCES, p.stopSequences());
-    }
-    p.frequencyPenalty().ifPresent(v -> span.setAttribute(GEN_AI_REQUEST_FREQUENCY_PENALTY, v));
-    p.presencePenalty().ifPresent(v -> span.setAttribute(GEN_AI_REQUEST_PRESENCE_PENALTY, v));
-    p.choiceCount()
-        .ifPresent(
-            v -> {
-              if (v != 1) {
-                span.setAttribute(GEN_AI_REQUEST_CHOICE_COUNT, (long) v);
-              }
-            });
-    p.outputType().ifPresent(v -> span.setAttribute(GEN_AI_OUTPUT_TYPE, v));
-    for (Map.Entry<String, Object> e : p.extra().entrySet()) {
-      TypedAttributes.set(span, GenAiKeys.EXTRA_PARAM_PREFIX, e.getKey(), e.getValue());
-    }
-    java.util.function.UnaryOperator<String> redactor = content.redactor();
-    for (Map.Entry<String, Object> e : request.metadata().entrySet()) {
-      // Metadata are texts the application recorded: they pass through the redactor like content.
-      Object value =
-          redactor == java.util.function.UnaryOperator.<String>identity()
-              ? e.getValue()
-              : JsonTree.mapStrings(e.getValue(), t -> ErrorTexts.redact(t, redactor));
-      TypedAttributes.set(span, GenAiKeys.METADATA_PREFIX, e.getKey(), value);
-    }
-    content.recordInput(span, request);
   }
 
   /** What the provider sends, or what the request asked for when the provider cannot say. */
@@ -485,22 +411,17 @@ public final class TracingLlmProvider implements LlmProvider {
     SpanContext ctx = span.getSpanContext();
     try {
       if (span.isRecording()) {
-        response
-            .rawFinishReason()
-            .ifPresent(r -> span.setAttribute(GEN_AI_RESPONSE_FINISH_REASONS, List.of(r)));
-        response.responseId().ifPresent(id -> span.setAttribute(GEN_AI_RESPONSE_ID, id));
-        response.model().ifPresent(m -> span.setAttribute(GEN_AI_RESPONSE_MODEL, m));
-        response.usage().ifPresent(u -> recordUsage(span, u));
-        // Named by the provider, in its own namespace (LlmResponse checks it).
-        response
-            .providerAttributes()
-            .forEach((name, value) -> TypedAttributes.set(span, "", name, value));
+        GenAiSpans.recordAnswer(span, response);
         content.recordOutput(span, response);
       }
       content.emitEvent(
           span,
-          eventAttributes(
-              info, model, response.responseId().orElse(null), response.model().orElse(null)));
+          GenAiSpans.eventAttributes(
+              OPERATION,
+              info,
+              model,
+              response.responseId().orElse(null),
+              response.model().orElse(null)));
       span.end();
       metrics.record(
           OPERATION,
@@ -557,16 +478,11 @@ public final class TracingLlmProvider implements LlmProvider {
     try {
       String type = error instanceof LlmException le ? le.errorType() : error.getClass().getName();
       if (span.isRecording()) {
-        span.setAttribute(ErrorAttributes.ERROR_TYPE, type);
-        if (operation.equals(OPERATION)) {
-          span.setAttribute(GEN_AI_RESPONSE_FINISH_REASONS, List.of("error"));
-        }
-        String message = ErrorTexts.record(span, error, type, content.redactor());
-        if (message != null) {
-          span.setAttribute(GenAiKeys.ERROR_MESSAGE, message);
-        }
+        GenAiSpans.recordFailure(
+            span, error, type, operation.equals(OPERATION), content.redactor());
       }
-      content.emitEvent(span, eventAttributes(info, model, null, responseModel));
+      content.emitEvent(
+          span, GenAiSpans.eventAttributes(operation, info, model, null, responseModel));
       span.end();
       metrics.record(operation, info, model, responseModel, type, seconds, usage);
     } catch (RuntimeException e) {
@@ -577,47 +493,12 @@ public final class TracingLlmProvider implements LlmProvider {
     }
   }
 
-  /** What names the call on its content event, as on its span. */
-  private static io.opentelemetry.api.common.Attributes eventAttributes(
-      ProviderInfo info, String model, String responseId, String responseModel) {
-    io.opentelemetry.api.common.AttributesBuilder b =
-        io.opentelemetry.api.common.Attributes.builder()
-            .put(GEN_AI_OPERATION_NAME, OPERATION)
-            .put(GEN_AI_PROVIDER_NAME, info.providerName())
-            .put(GEN_AI_REQUEST_MODEL, model);
-    if (responseId != null) {
-      b.put(GEN_AI_RESPONSE_ID, responseId);
-    }
-    if (responseModel != null) {
-      b.put(GEN_AI_RESPONSE_MODEL, responseModel);
-    }
-    return b.build();
-  }
-
   @SuppressWarnings("unchecked")
   private static <T extends Throwable> T sneaky(Throwable t) throws T {
     throw (T) t;
   }
 
-  private static void recordUsage(Span span, Usage u) {
-    span.setAttribute(GEN_AI_USAGE_INPUT_TOKENS, u.inputTokens());
-    span.setAttribute(GEN_AI_USAGE_OUTPUT_TOKENS, u.outputTokens());
-    if (u.cacheReadInputTokens() > 0) {
-      span.setAttribute(GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS, u.cacheReadInputTokens());
-    }
-    if (u.cacheCreationInputTokens() > 0) {
-      span.setAttribute(GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS, u.cacheCreationInputTokens());
-    }
-    if (u.reasoningOutputTokens() > 0) {
-      span.setAttribute(GEN_AI_USAGE_REASONING_OUTPUT_TOKENS, u.reasoningOutputTokens());
-    }
-  }
-
   private static void endQuietly(Span span) {
-    try {
-      span.end();
-    } catch (RuntimeException ignored) {
-      // Already logged once by the caller; ending twice is a no-op in the SDK.
-    }
+    GenAiSpans.endQuietly(span);
   }
 }
