@@ -23,7 +23,91 @@ public final class RetainedMemory {
     int n = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
     report("2 KB prompt + 2 KB answer, full content", n, Fixtures.PROMPT_2K, true);
     report("short prompt + 2 KB answer, full content", n, "short prompt", true);
+    reportFromLogRecords("2 KB prompt + 2 KB answer, content from log records", n);
     System.exit(0);
+  }
+
+  /**
+   * The same content recorded as another instrumentation records it: a chat span whose prompt and
+   * answer come as log records (the official openai-java instrumentation's events), joined by the
+   * buffer.
+   */
+  private static void reportFromLogRecords(String label, int n) {
+    TraceBuffer buffer = TraceBuffer.create(n);
+    io.opentelemetry.sdk.trace.SdkTracerProviderBuilder tp =
+        io.opentelemetry.sdk.trace.SdkTracerProvider.builder();
+    io.opentelemetry.sdk.logs.SdkLoggerProviderBuilder lp =
+        io.opentelemetry.sdk.logs.SdkLoggerProvider.builder();
+    LlmTracing.addProcessors(tp, lp, buffer);
+    io.opentelemetry.sdk.OpenTelemetrySdk sdk =
+        io.opentelemetry.sdk.OpenTelemetrySdk.builder()
+            .setTracerProvider(tp.build())
+            .setLoggerProvider(lp.build())
+            .build();
+    io.opentelemetry.api.trace.Tracer tracer = sdk.getTracer("other-instrumentation");
+    io.opentelemetry.api.logs.Logger logger = sdk.getLogsBridge().get("other-instrumentation");
+    for (int i = 0; i < n; i++) {
+      io.opentelemetry.api.trace.Span span =
+          tracer
+              .spanBuilder("chat gpt-4o-mini")
+              .setSpanKind(io.opentelemetry.api.trace.SpanKind.CLIENT)
+              .setAttribute("gen_ai.operation.name", "chat")
+              .setAttribute("gen_ai.provider.name", "openai")
+              .setAttribute("gen_ai.request.model", "gpt-4o-mini")
+              .setAttribute("gen_ai.response.model", "gpt-4o-mini-2024-07-18")
+              .setAttribute("gen_ai.usage.input_tokens", 512L)
+              .setAttribute("gen_ai.usage.output_tokens", 512L)
+              .startSpan();
+      io.opentelemetry.context.Context context = io.opentelemetry.context.Context.root().with(span);
+      logger
+          .logRecordBuilder()
+          .setEventName("gen_ai.user.message")
+          .setContext(context)
+          .setBody(
+              io.opentelemetry.api.common.Value.of(
+                  java.util.Map.of(
+                      "content", io.opentelemetry.api.common.Value.of(Fixtures.PROMPT_2K + i))))
+          .emit();
+      logger
+          .logRecordBuilder()
+          .setEventName("gen_ai.choice")
+          .setContext(context)
+          .setBody(
+              io.opentelemetry.api.common.Value.of(
+                  java.util.Map.of(
+                      "index", io.opentelemetry.api.common.Value.of(0L),
+                      "finish_reason", io.opentelemetry.api.common.Value.of("stop"),
+                      "message",
+                          io.opentelemetry.api.common.Value.of(
+                              java.util.Map.of(
+                                  "content",
+                                  io.opentelemetry.api.common.Value.of(Fixtures.ANSWER_2K + i))))))
+          .emit();
+      span.end();
+    }
+    long contentBytes = 0;
+    for (LlmTrace t : buffer.getTraces()) {
+      contentBytes += t.systemPrompt().length() + t.response().content().length();
+      for (Message m : t.messages()) {
+        for (Part part : m.parts()) {
+          if (part instanceof Part.Text text) {
+            contentBytes += text.content().length();
+          }
+        }
+      }
+    }
+    GraphLayout layout = GraphLayout.parseInstance(buffer);
+    long total = layout.totalSize();
+    System.out.printf(
+        "%s: %d interactions, %d B retained in all, %.0f B per interaction, "
+            + "%.0f B content per interaction, %.0f B overhead per interaction%n",
+        label,
+        buffer.size(),
+        total,
+        total / (double) buffer.size(),
+        contentBytes / (double) buffer.size(),
+        (total - contentBytes) / (double) buffer.size());
+    sdk.shutdown().join(10, java.util.concurrent.TimeUnit.SECONDS);
   }
 
   private static void report(String label, int n, String prompt, boolean session) {
