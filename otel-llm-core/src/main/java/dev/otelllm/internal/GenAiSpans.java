@@ -133,6 +133,31 @@ final class GenAiSpans {
     }
   }
 
+  /**
+   * A stream's timings, from the same clock as {@code start}: time to the first chunk the server
+   * sent (span attribute and metric) and to the first text (span attribute); a time that is
+   * negative was never reached and is not recorded.
+   */
+  static void recordStreamTiming(
+      Span span,
+      GenAiMetrics metrics,
+      ProviderInfo info,
+      String model,
+      long start,
+      long firstChunk,
+      long firstText) {
+    if (firstChunk >= 0) {
+      double seconds = (firstChunk - start) / 1e9;
+      metrics.recordTimeToFirstChunk(info, model, seconds);
+      if (span.isRecording()) {
+        span.setAttribute(GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK, seconds);
+      }
+    }
+    if (firstText >= 0 && span.isRecording()) {
+      span.setAttribute(GenAiKeys.RESPONSE_TIME_TO_FIRST_TEXT, (firstText - start) / 1e9);
+    }
+  }
+
   /** What names the call on its content event, as on its span. */
   static Attributes eventAttributes(
       String operation, ProviderInfo info, String model, String responseId, String responseModel) {

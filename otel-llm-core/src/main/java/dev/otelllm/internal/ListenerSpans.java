@@ -264,18 +264,7 @@ public final class ListenerSpans {
     }
 
     private void recordTiming() {
-      long first = firstChunk;
-      if (first >= 0) {
-        double seconds = (first - start) / 1e9;
-        metrics.recordTimeToFirstChunk(info, model, seconds);
-        if (span.isRecording()) {
-          span.setAttribute(GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK, seconds);
-        }
-      }
-      long text = firstText;
-      if (text >= 0 && span.isRecording()) {
-        span.setAttribute(GenAiKeys.RESPONSE_TIME_TO_FIRST_TEXT, (text - start) / 1e9);
-      }
+      GenAiSpans.recordStreamTiming(span, metrics, info, model, start, firstChunk, firstText);
     }
   }
 

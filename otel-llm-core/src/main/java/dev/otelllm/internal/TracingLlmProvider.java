@@ -331,16 +331,8 @@ public final class TracingLlmProvider implements LlmProvider {
      */
     void recordTiming(Span span) {
       try {
-        if (firstChunk >= 0) {
-          double seconds = (firstChunk - start) / 1e9;
-          metrics.recordTimeToFirstChunk(info, requestModel, seconds);
-          if (span.isRecording()) {
-            span.setAttribute(GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK, seconds);
-          }
-        }
-        if (firstText >= 0 && span.isRecording()) {
-          span.setAttribute(GenAiKeys.RESPONSE_TIME_TO_FIRST_TEXT, (firstText - start) / 1e9);
-        }
+        GenAiSpans.recordStreamTiming(
+            span, metrics, info, requestModel, start, firstChunk, firstText);
       } catch (RuntimeException e) {
         failures.log(Level.WARNING, "could not record the time to first chunk", e);
       }
