@@ -85,28 +85,7 @@ public final class RetainedMemory {
           .emit();
       span.end();
     }
-    long contentBytes = 0;
-    for (LlmTrace t : buffer.getTraces()) {
-      contentBytes += t.systemPrompt().length() + t.response().content().length();
-      for (Message m : t.messages()) {
-        for (Part part : m.parts()) {
-          if (part instanceof Part.Text text) {
-            contentBytes += text.content().length();
-          }
-        }
-      }
-    }
-    GraphLayout layout = GraphLayout.parseInstance(buffer);
-    long total = layout.totalSize();
-    System.out.printf(
-        "%s: %d interactions, %d B retained in all, %.0f B per interaction, "
-            + "%.0f B content per interaction, %.0f B overhead per interaction%n",
-        label,
-        buffer.size(),
-        total,
-        total / (double) buffer.size(),
-        contentBytes / (double) buffer.size(),
-        (total - contentBytes) / (double) buffer.size());
+    print(label, buffer);
     sdk.shutdown().join(10, java.util.concurrent.TimeUnit.SECONDS);
   }
 
@@ -136,7 +115,6 @@ public final class RetainedMemory {
           }
         };
     LlmClient client = LlmClient.builder(distinct).tracing(tracing).build();
-    long contentBytes = 0;
     try (Session s = client.session().maxHistory(0).build()) {
       for (int i = 0; i < n; i++) {
         String p = prompt + i;
@@ -148,6 +126,16 @@ public final class RetainedMemory {
         }
       }
     }
+    print(label, buffer);
+    tracing.close();
+  }
+
+  /**
+   * Retained bytes of the buffer's interactions, with and without their content characters (strings
+   * shared by every interaction, such as model and provider names, count once).
+   */
+  private static void print(String label, TraceBuffer buffer) {
+    long contentBytes = 0;
     for (LlmTrace t : buffer.getTraces()) {
       contentBytes += t.systemPrompt().length() + t.response().content().length();
       for (Message m : t.messages()) {
@@ -173,6 +161,5 @@ public final class RetainedMemory {
     if (Boolean.getBoolean("footprint")) {
       System.out.println(layout.toFootprint()); // per class, to see where the overhead goes
     }
-    tracing.close();
   }
 }
