@@ -1,6 +1,6 @@
 package dev.otelllm;
 
-import dev.otelllm.trace.LlmTrace;
+import dev.otelllm.trace.Interaction;
 import dev.otelllm.trace.TraceBuffer;
 import dev.otelllm.trace.TraceQuery;
 import java.util.List;
@@ -84,25 +84,25 @@ public final class LlmClient implements AutoCloseable {
   }
 
   /** Every kept interaction, oldest first; empty with tracing off. */
-  public List<LlmTrace> getTraces() {
+  public List<Interaction> getTraces() {
     return tracing == null ? List.of() : tracing.traceBuffer().getTraces();
   }
 
   /** The kept interactions that match, oldest first; empty with tracing off. */
-  public List<LlmTrace> getTraces(TraceQuery query) {
+  public List<Interaction> getTraces(TraceQuery query) {
     Objects.requireNonNull(query, "query");
     return tracing == null ? List.of() : tracing.traceBuffer().getTraces(query);
   }
 
   /** The newest {@code lastN} interactions, oldest first. */
-  public List<LlmTrace> getTraces(int lastN) {
+  public List<Interaction> getTraces(int lastN) {
     return getTraces(TraceQuery.last(lastN));
   }
 
   /** The one interaction with this span id (see {@link LlmResponse#spanId()}), if still kept. */
-  public Optional<LlmTrace> getTrace(String spanId) {
+  public Optional<Interaction> getInteraction(String spanId) {
     Objects.requireNonNull(spanId, "spanId");
-    return tracing == null ? Optional.empty() : tracing.traceBuffer().getTrace(spanId);
+    return tracing == null ? Optional.empty() : tracing.traceBuffer().getInteraction(spanId);
   }
 
   /** A new session on this client, with a generated id and no system prompt. */
@@ -199,16 +199,16 @@ public final class LlmClient implements AutoCloseable {
     }
 
     /** Interactions kept in memory; default 100; 0 records spans but keeps none. */
-    public Builder maxTraces(int maxTraces) {
-      tracingBuilder.maxTraces(maxTraces);
-      ownTracingSetting = "maxTraces";
+    public Builder maxInteractions(int maxInteractions) {
+      tracingBuilder.maxInteractions(maxInteractions);
+      ownTracingSetting = "maxInteractions";
       return this;
     }
 
     /** Estimated bytes kept in memory; default no byte bound. */
-    public Builder maxTraceBytes(long maxTraceBytes) {
-      tracingBuilder.maxTraceBytes(maxTraceBytes);
-      ownTracingSetting = "maxTraceBytes";
+    public Builder maxInteractionBytes(long maxInteractionBytes) {
+      tracingBuilder.maxInteractionBytes(maxInteractionBytes);
+      ownTracingSetting = "maxInteractionBytes";
       return this;
     }
 

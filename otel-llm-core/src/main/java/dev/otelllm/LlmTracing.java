@@ -90,7 +90,10 @@ public final class LlmTracing implements AutoCloseable {
       this.buffer =
           b.buffer != null
               ? b.buffer
-              : TraceBuffer.builder().maxTraces(b.maxTraces).maxBytes(b.maxTraceBytes).build();
+              : TraceBuffer.builder()
+                  .maxInteractions(b.maxInteractions)
+                  .maxBytes(b.maxInteractionBytes)
+                  .build();
       Resource resource =
           Resource.getDefault()
               .merge(
@@ -210,7 +213,7 @@ public final class LlmTracing implements AutoCloseable {
                     config.getString("otel.instrumentation.genai.capture-message-content");
                 buffer[0] =
                     TraceBuffer.create(
-                        config.getInt("otel.llm.max.traces", TraceBuffer.DEFAULT_MAX_TRACES));
+                        config.getInt("otel.llm.max.traces", TraceBuffer.DEFAULT_MAX_INTERACTIONS));
               }
               return buffer[0];
             };
@@ -471,8 +474,8 @@ public final class LlmTracing implements AutoCloseable {
 
   /** Builds {@link LlmTracing}; setters validate at once. Not thread-safe. */
   public static final class Builder {
-    private int maxTraces = TraceBuffer.DEFAULT_MAX_TRACES;
-    private long maxTraceBytes = Long.MAX_VALUE;
+    private int maxInteractions = TraceBuffer.DEFAULT_MAX_INTERACTIONS;
+    private long maxInteractionBytes = Long.MAX_VALUE;
     private TraceBuffer buffer;
     private ContentCapture contentCapture = ContentCapture.full();
     private ContentCapture exportContentCapture = ContentCapture.none();
@@ -494,24 +497,28 @@ public final class LlmTracing implements AutoCloseable {
     private Builder() {}
 
     /** Interactions kept in memory; {@code >= 0}, default 100; 0 records spans but keeps none. */
-    public Builder maxTraces(int maxTraces) {
-      if (maxTraces < 0) {
-        throw new IllegalArgumentException("maxTraces must be >= 0, was " + maxTraces);
+    public Builder maxInteractions(int maxInteractions) {
+      if (maxInteractions < 0) {
+        throw new IllegalArgumentException("maxInteractions must be >= 0, was " + maxInteractions);
       }
-      this.maxTraces = maxTraces;
+      this.maxInteractions = maxInteractions;
       return this;
     }
 
     /** Estimated bytes kept in memory; default no byte bound. */
-    public Builder maxTraceBytes(long maxTraceBytes) {
-      if (maxTraceBytes <= 0) {
-        throw new IllegalArgumentException("maxTraceBytes must be > 0, was " + maxTraceBytes);
+    public Builder maxInteractionBytes(long maxInteractionBytes) {
+      if (maxInteractionBytes <= 0) {
+        throw new IllegalArgumentException(
+            "maxInteractionBytes must be > 0, was " + maxInteractionBytes);
       }
-      this.maxTraceBytes = maxTraceBytes;
+      this.maxInteractionBytes = maxInteractionBytes;
       return this;
     }
 
-    /** Use this buffer instead of building one (maxTraces and maxTraceBytes are then ignored). */
+    /**
+     * Use this buffer instead of building one (maxInteractions and maxInteractionBytes are then
+     * ignored).
+     */
     public Builder traceBuffer(TraceBuffer buffer) {
       this.buffer = Objects.requireNonNull(buffer, "buffer");
       return this;

@@ -1,7 +1,7 @@
 package dev.otelllm;
 
 import dev.otelllm.internal.JsonTree;
-import dev.otelllm.trace.LlmTrace;
+import dev.otelllm.trace.Interaction;
 import dev.otelllm.trace.SessionBaggageSpanProcessor;
 import dev.otelllm.trace.SessionHistory;
 import io.opentelemetry.api.baggage.Baggage;
@@ -266,15 +266,15 @@ public final class Session implements AutoCloseable {
    * This session's interactions, oldest first: every turn since it was created, up to {@link
    * Builder#maxHistory}; empty with tracing off.
    */
-  public List<LlmTrace> getInteractionHistory() {
+  public List<Interaction> getInteractionHistory() {
     return interactions == null ? List.of() : interactions.traces();
   }
 
   /** {@link #getInteractionHistory()} in the reference's plain-map form. */
   public List<Map<String, Object>> getInteractionHistoryMaps() {
-    List<LlmTrace> traces = getInteractionHistory();
+    List<Interaction> traces = getInteractionHistory();
     List<Map<String, Object>> out = new ArrayList<>(traces.size());
-    for (LlmTrace t : traces) {
+    for (Interaction t : traces) {
       out.add(t.toMap());
     }
     return out;

@@ -36,7 +36,7 @@ public final class CollectorOutageMain {
           args[0].equals("full") ? ContentCapture.full() : ContentCapture.none();
       LlmTracing tracing =
           LlmTracing.builder()
-              .maxTraces(5)
+              .maxInteractions(5)
               .exportContentCapture(policy)
               .exportOtlp(
                   OtlpExport.builder()

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.otelllm.internal.GenAiKeys;
 import dev.otelllm.internal.JsonTree;
 import dev.otelllm.testing.DeterministicLlmProvider;
-import dev.otelllm.trace.LlmTrace;
+import dev.otelllm.trace.Interaction;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.Value;
@@ -26,7 +26,8 @@ class ContentCaptureTest {
     return v == null ? a.get(AttributeKey.stringKey(key)) : JsonTree.toJson(JsonTree.fromValue(v));
   }
 
-  private static LlmTrace run(ContentCapture capture, LlmRequest request, TestTracingHolder out) {
+  private static Interaction run(
+      ContentCapture capture, LlmRequest request, TestTracingHolder out) {
     TestTracing t = new TestTracing(b -> b.contentCapture(capture));
     out.tracing = t;
     LlmClient client =
@@ -51,7 +52,7 @@ class ContentCaptureTest {
   @Test
   void none_recordsNoContentAttribute() {
     try (TestTracingHolder h = new TestTracingHolder()) {
-      LlmTrace trace =
+      Interaction trace =
           run(
               ContentCapture.none(),
               LlmRequest.builder().systemPrompt("s").prompt("secret").build(),
@@ -70,7 +71,7 @@ class ContentCaptureTest {
   @Test
   void metadataOnly_keepsStructureWithoutText() {
     try (TestTracingHolder h = new TestTracingHolder()) {
-      LlmTrace trace =
+      Interaction trace =
           run(
               ContentCapture.metadataOnly(),
               LlmRequest.builder().systemPrompt("s").prompt("secret").build(),
@@ -91,7 +92,7 @@ class ContentCaptureTest {
   @Test
   void full_asJsonString_writesStringAttributesThatReadBackTheSame() {
     try (TestTracingHolder h = new TestTracingHolder()) {
-      LlmTrace trace =
+      Interaction trace =
           run(
               ContentCapture.full().asJsonString(),
               LlmRequest.builder().systemPrompt("s").prompt("q").build(),
@@ -113,7 +114,7 @@ class ContentCaptureTest {
   @Test
   void redactor_seesEveryRecordedText_butNotWhatIsSent() {
     try (TestTracingHolder h = new TestTracingHolder()) {
-      LlmTrace trace =
+      Interaction trace =
           run(
               ContentCapture.full().withRedactor(s -> s.replaceAll("\\d{4}-\\d{4}", "####")),
               LlmRequest.builder()
@@ -348,7 +349,7 @@ class ContentCaptureTest {
     String prompt = "é😀中".repeat(2000) + "\"quoted\"\n\t\u0001";
     int budget = 1024;
     try (TestTracingHolder h = new TestTracingHolder()) {
-      LlmTrace trace =
+      Interaction trace =
           run(
               ContentCapture.truncated(budget).asJsonString(),
               LlmRequest.builder()
@@ -389,7 +390,7 @@ class ContentCaptureTest {
   @Test
   void truncated_structuredValues_fitTheBudgetToo() {
     try (TestTracingHolder h = new TestTracingHolder()) {
-      LlmTrace trace =
+      Interaction trace =
           run(
               ContentCapture.truncated(300),
               LlmRequest.builder().prompt("x".repeat(5000)).build(),
@@ -403,7 +404,7 @@ class ContentCaptureTest {
   @Test
   void truncated_underBudget_isNotMarked() {
     try (TestTracingHolder h = new TestTracingHolder()) {
-      LlmTrace trace =
+      Interaction trace =
           run(ContentCapture.truncated(4096), LlmRequest.builder().prompt("small").build(), h);
       assertThat(trace.contentTruncated()).isFalse();
       assertThat(trace.prompt()).isEqualTo("small");
@@ -419,7 +420,7 @@ class ContentCaptureTest {
     }
     request.prompt("last question");
     try (TestTracingHolder h = new TestTracingHolder()) {
-      LlmTrace trace = run(ContentCapture.truncated(512), request.build(), h);
+      Interaction trace = run(ContentCapture.truncated(512), request.build(), h);
       String json = json(h.tracing.onlySpan().getAttributes(), GenAiKeys.INPUT_MESSAGES);
       assertThat(json.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(512);
       JSON.readTree(json);
@@ -464,7 +465,7 @@ class ContentCaptureTest {
       JSON.readTree(json);
       assertThat(exported.get(GenAiKeys.CONTENT_TRUNCATED)).isTrue();
       assertThat(client.getTraces().get(0).prompt()).hasSize(3000);
-      assertThat(LlmTrace.fromSpan(cut.onlySpan()).orElseThrow().prompt())
+      assertThat(dev.otelllm.internal.SpanMapper.toTrace(cut.onlySpan()).orElseThrow().prompt())
           .endsWith("...[truncated]");
     }
   }
@@ -475,7 +476,7 @@ class ContentCaptureTest {
       LlmClient client = t.client(DeterministicLlmProvider.echo("m"));
       client.generate(
           LlmRequest.builder().systemPrompt("s").prompt("q").metadata("step_type", "x").build());
-      LlmTrace fromExport = LlmTrace.fromSpan(t.onlySpan()).orElseThrow();
+      Interaction fromExport = dev.otelllm.internal.SpanMapper.toTrace(t.onlySpan()).orElseThrow();
       assertThat(fromExport).isEqualTo(client.getTraces().get(0));
       assertThat(fromExport.toMap()).isEqualTo(client.getTraces().get(0).toMap());
       assertThat(Map.of("k", 1)).hasSize(1);
@@ -491,7 +492,7 @@ class ContentCaptureTest {
       request.message(Message.user(kb2 + i));
     }
     try (TestTracingHolder h = new TestTracingHolder()) {
-      LlmTrace trace = run(ContentCapture.truncated(4096), request.build(), h);
+      Interaction trace = run(ContentCapture.truncated(4096), request.build(), h);
       assertThat(trace.contentTruncated()).isTrue();
       assertThat(trace.messages()).isNotEmpty();
       assertThat(
@@ -508,7 +509,7 @@ class ContentCaptureTest {
         new Part.Generic(
             "container", Map.of("parts", List.of(Map.of("content", "x".repeat(3000)))));
     try (TestTracingHolder h = new TestTracingHolder()) {
-      LlmTrace trace =
+      Interaction trace =
           run(
               ContentCapture.truncated(512),
               LlmRequest.builder()
@@ -529,7 +530,7 @@ class ContentCaptureTest {
     Part.Uri image =
         new Part.Uri("image/png", "image", "data:image/png;base64," + "A".repeat(5000));
     try (TestTracingHolder h = new TestTracingHolder()) {
-      LlmTrace trace =
+      Interaction trace =
           run(
               ContentCapture.truncated(1024),
               LlmRequest.builder()
@@ -643,7 +644,7 @@ class ContentCaptureTest {
             .metadata("attempt_number", 2)
             .build();
     try (TestTracingHolder h = new TestTracingHolder()) {
-      LlmTrace trace =
+      Interaction trace =
           run(
               ContentCapture.full().withRedactor(t -> t.replace("ann@example.com", "[email]")),
               request,

@@ -8,7 +8,7 @@ import dev.otelllm.export.TraceExport;
 import dev.otelllm.export.TraceFormat;
 import dev.otelllm.export.TraceSummary;
 import dev.otelllm.testing.DeterministicLlmProvider;
-import dev.otelllm.trace.LlmTrace;
+import dev.otelllm.trace.Interaction;
 import dev.otelllm.trace.TraceQuery;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.SpanKind;
@@ -74,9 +74,9 @@ class EmbeddingsTest {
           .hasAttribute(
               AttributeKey.stringKey("gen_ai.response.model"), "text-embedding-3-small-v1")
           .hasAttribute(AttributeKey.stringKey("otel_llm.metadata.step_type"), "index");
-      List<LlmTrace> embeddings = client.getTraces(TraceQuery.operation("embeddings"));
+      List<Interaction> embeddings = client.getTraces(TraceQuery.operation("embeddings"));
       assertThat(embeddings).hasSize(1);
-      LlmTrace e = embeddings.get(0);
+      Interaction e = embeddings.get(0);
       assertThat(e.operation()).isEqualTo("embeddings");
       assertThat(e.parameters())
           .containsEntry("encoding_formats", List.of("float"))

@@ -26,7 +26,7 @@ class ExportFaultsTest {
 
   private static LlmTracing tracing(String endpoint, Duration timeout, int queue) {
     return LlmTracing.builder()
-        .maxTraces(100_000)
+        .maxInteractions(100_000)
         .exportOtlp(
             OtlpExport.builder()
                 .endpoint(endpoint)

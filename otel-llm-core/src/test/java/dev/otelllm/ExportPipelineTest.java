@@ -60,7 +60,7 @@ class ExportPipelineTest {
       OtlpExport settings,
       Duration closeTimeout) {
     return LlmTracing.builder()
-        .maxTraces(10)
+        .maxInteractions(10)
         .addSpanExporter(exporter)
         .exportContentCapture(exportPolicy)
         .queueSettings(settings)

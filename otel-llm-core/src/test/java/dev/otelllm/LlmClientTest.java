@@ -11,7 +11,7 @@ import dev.otelllm.export.TraceFormat;
 import dev.otelllm.internal.GenAiKeys;
 import dev.otelllm.internal.JsonTree;
 import dev.otelllm.testing.DeterministicLlmProvider;
-import dev.otelllm.trace.LlmTrace;
+import dev.otelllm.trace.Interaction;
 import dev.otelllm.trace.TraceQuery;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Value;
@@ -63,14 +63,14 @@ class LlmClientTest {
       LlmResponse response =
           client.generate(
               LlmRequest.builder().systemPrompt("You are terse.").prompt("What is 2+2?").build());
-      LlmTrace trace = client.getTrace(response.spanId().orElseThrow()).orElseThrow();
+      Interaction trace = client.getInteraction(response.spanId().orElseThrow()).orElseThrow();
       assertThat(trace.systemPrompt()).isEqualTo("You are terse.");
       assertThat(trace.prompt()).isEqualTo("What is 2+2?");
       assertThat(trace.response().content()).isEqualTo("echo: What is 2+2?");
       assertThat(trace.contentCapture()).isEqualTo("full");
       assertThat(client.tracing().orElseThrow().exportContentCapture().mode())
           .isEqualTo(ContentCapture.Mode.NONE);
-      assertThat(client.traceBuffer().orElseThrow().maxTraces()).isEqualTo(100);
+      assertThat(client.traceBuffer().orElseThrow().maxInteractions()).isEqualTo(100);
     }
   }
 
@@ -168,7 +168,7 @@ class LlmClientTest {
           .isEqualTo(
               "[{\"role\":\"assistant\",\"parts\":[{\"type\":\"text\",\"content\":\"4\"}],\"finish_reason\":\"stop\"}]");
 
-      LlmTrace trace = client.getTraces().get(0);
+      Interaction trace = client.getTraces().get(0);
       assertThat(trace.parameters())
           .containsEntry("temperature", 0.2)
           .containsEntry("max_tokens", 800L)
@@ -185,7 +185,7 @@ class LlmClientTest {
       assertThat(trace.response().usage().orElseThrow()).isEqualTo(new Usage(150, 400, 20, 5, 30));
       assertThat(trace.response().model()).isEqualTo("gpt-4o-mini-2024");
       assertThat(trace.response().id()).isEqualTo("chatcmpl-1");
-      assertThat(trace.server()).isEqualTo(new LlmTrace.Server("api.example.test", 443));
+      assertThat(trace.server()).isEqualTo(new Interaction.Server("api.example.test", 443));
     }
   }
 
@@ -211,7 +211,7 @@ class LlmClientTest {
       assertThatThrownBy(() -> client.generate("a")).isSameAs(boom);
       assertThatThrownBy(() -> client.generate("b")).isSameAs(plain);
 
-      List<LlmTrace> failed = client.getTraces(TraceQuery.errorsOnly());
+      List<Interaction> failed = client.getTraces(TraceQuery.errorsOnly());
       assertThat(failed).hasSize(2);
       assertThat(failed.get(0).error().orElseThrow().type()).isEqualTo("429");
       assertThat(failed.get(0).error().orElseThrow().message())
@@ -278,7 +278,11 @@ class LlmClientTest {
               "parameters",
               "response",
               "metadata");
-      assertThat((String) map.get("trace_id")).matches("[0-9a-f]{32}");
+      // As in the reference, trace_id names this one interaction (its span id); the OpenTelemetry
+      // trace id, shared by the session's calls, is metadata.otel_trace_id.
+      Interaction second = session.getInteractionHistory().get(1);
+      assertThat(map.get("trace_id")).isEqualTo(second.spanId());
+      assertThat(maps.get(0).get("trace_id")).isNotEqualTo(map.get("trace_id"));
       assertThat((String) map.get("timestamp"))
           .matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{6}Z");
       assertThat(map.get("provider")).isEqualTo("deterministic");
@@ -347,7 +351,8 @@ class LlmClientTest {
           .containsEntry("step_type", "chat")
           .containsEntry("attempt_number", 1L)
           .containsEntry("user_id", "analyst_123")
-          .containsKey("span_id");
+          .containsEntry("otel_trace_id", second.traceId())
+          .doesNotContainKey("span_id");
     }
   }
 
@@ -400,7 +405,7 @@ class LlmClientTest {
               .tool(tool)
               .build());
 
-      List<LlmTrace> traces = client.getTraces();
+      List<Interaction> traces = client.getTraces();
       assertThat(traces.get(0).response().toolCalls()).containsExactly(call);
       assertThat(traces.get(0).tools()).containsExactly(tool);
       assertThat(traces.get(1).messages()).hasSize(3);
@@ -499,8 +504,9 @@ class LlmClientTest {
 
   @Test
   void builders_rejectBadValuesWithMessagesThatNameThem() {
-    assertThatThrownBy(() -> LlmClient.builder(DeterministicLlmProvider.echo("m")).maxTraces(-3))
-        .hasMessage("maxTraces must be >= 0, was -3");
+    assertThatThrownBy(
+            () -> LlmClient.builder(DeterministicLlmProvider.echo("m")).maxInteractions(-3))
+        .hasMessage("maxInteractions must be >= 0, was -3");
     assertThatThrownBy(() -> GenerationParams.builder().temperature(-1))
         .hasMessage("temperature must be a finite number >= 0, was -1.0");
     assertThatThrownBy(() -> GenerationParams.builder().topP(1.5))
@@ -570,17 +576,17 @@ class LlmClientTest {
   @Test
   void tracingSettingsWithoutTracing_failAtBuild() {
     assertThatThrownBy(
-            () -> LlmClient.builder(DeterministicLlmProvider.echo("m")).maxTraces(5).build())
-        .hasMessage("maxTraces was set but tracing is off: call tracing(true)");
+            () -> LlmClient.builder(DeterministicLlmProvider.echo("m")).maxInteractions(5).build())
+        .hasMessage("maxInteractions was set but tracing is off: call tracing(true)");
     try (LlmTracing shared = LlmTracing.create()) {
       assertThatThrownBy(
               () ->
                   LlmClient.builder(DeterministicLlmProvider.echo("m"))
                       .tracing(shared)
-                      .maxTraces(5)
+                      .maxInteractions(5)
                       .build())
           .hasMessage(
-              "maxTraces does not apply to a shared LlmTracing: set it on that LlmTracing's builder");
+              "maxInteractions does not apply to a shared LlmTracing: set it on that LlmTracing's builder");
     }
   }
 
@@ -588,6 +594,6 @@ class LlmClientTest {
   void reservedMetadataKeys_areRejected() {
     assertThatThrownBy(() -> LlmRequest.builder().metadata("span_id", "x"))
         .hasMessage(
-            "metadata key 'span_id' is reserved for the interaction's own [error_message, error_type, parent_span_id, session_id, span_id]");
+            "metadata key 'span_id' is reserved for the interaction's own [error_message, error_type, otel_trace_id, parent_span_id, session_id, span_id]");
   }
 }

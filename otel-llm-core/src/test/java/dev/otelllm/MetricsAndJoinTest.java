@@ -136,7 +136,8 @@ class MetricsAndJoinTest {
               .build();
       LlmResponse r = client.generate("y");
       assertThat(sampled.getFinishedSpanItems()).hasSize(1);
-      assertThat(client.getTrace(r.spanId().orElseThrow()).orElseThrow().prompt()).isEqualTo("y");
+      assertThat(client.getInteraction(r.spanId().orElseThrow()).orElseThrow().prompt())
+          .isEqualTo("y");
     }
   }
 

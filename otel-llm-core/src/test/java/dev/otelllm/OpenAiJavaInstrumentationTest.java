@@ -11,7 +11,7 @@ import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.chat.completions.ChatCompletionToolMessageParam;
 import dev.otelllm.export.TraceExport;
 import dev.otelllm.export.TraceFormat;
-import dev.otelllm.trace.LlmTrace;
+import dev.otelllm.trace.Interaction;
 import dev.otelllm.trace.TraceBuffer;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
@@ -134,9 +134,9 @@ class OpenAiJavaInstrumentationTest {
       assertThat(answer.choices().get(0).message().content())
           .hasValue("Hello! How can I assist you today?");
 
-      List<LlmTrace> traces = app.buffer.getTraces();
+      List<Interaction> traces = app.buffer.getTraces();
       assertThat(traces).hasSize(1);
-      LlmTrace t = traces.get(0);
+      Interaction t = traces.get(0);
       assertThat(t.spanId()).isEqualTo(app.spans.getFinishedSpanItems().get(0).getSpanId());
       assertThat(t.provider()).isEqualTo("openai");
       assertThat(t.model()).isEqualTo("gpt-4o-mini");
@@ -160,9 +160,9 @@ class OpenAiJavaInstrumentationTest {
     try (AppSdk app = new AppSdk(true)) {
       assertThat(stream(client(app.sdk, true))).isEqualTo("Hello there!");
 
-      List<LlmTrace> traces = app.buffer.getTraces();
+      List<Interaction> traces = app.buffer.getTraces();
       assertThat(traces).hasSize(1);
-      LlmTrace t = traces.get(0);
+      Interaction t = traces.get(0);
       assertThat(t.systemPrompt()).isEqualTo(SYSTEM);
       assertThat(t.prompt()).isEqualTo(PROMPT);
       assertThat(t.response().content()).isEqualTo("Hello there!");
@@ -196,16 +196,16 @@ class OpenAiJavaInstrumentationTest {
                           .build())
                   .build());
 
-      List<LlmTrace> traces = app.buffer.getTraces();
+      List<Interaction> traces = app.buffer.getTraces();
       assertThat(traces).hasSize(2);
-      LlmTrace asked = traces.get(0);
+      Interaction asked = traces.get(0);
       assertThat(asked.response().finishReason()).isEqualTo("tool_call");
       Part.ToolCall call = asked.response().toolCalls().get(0);
       assertThat(call.id()).isEqualTo("call_abc123");
       assertThat(call.name()).isEqualTo("get_current_weather");
       assertThat(call.arguments()).isEqualTo(Map.of("location", "Boston, MA"));
 
-      LlmTrace answered = traces.get(1);
+      Interaction answered = traces.get(1);
       assertThat(answered.messages())
           .extracting(Message::role)
           .containsExactly("user", "assistant", "tool");
@@ -309,7 +309,7 @@ class OpenAiJavaInstrumentationTest {
     try (AppSdk app = new AppSdk(true)) {
       chat(client(app.sdk, false));
 
-      LlmTrace t = app.buffer.getTraces().get(0);
+      Interaction t = app.buffer.getTraces().get(0);
       assertThat(t.prompt()).isEmpty();
       assertThat(t.systemPrompt()).isEmpty();
       assertThat(t.response().content()).isEmpty();
@@ -324,7 +324,7 @@ class OpenAiJavaInstrumentationTest {
     try (LlmTracing tracing = LlmTracing.create()) {
       chat(client(tracing.openTelemetry(), true));
 
-      LlmTrace t = tracing.traceBuffer().getTraces().get(0);
+      Interaction t = tracing.traceBuffer().getTraces().get(0);
       assertThat(t.prompt()).isEqualTo(PROMPT);
       assertThat(t.response().content()).isEqualTo("Hello! How can I assist you today?");
     }
@@ -344,7 +344,7 @@ class OpenAiJavaInstrumentationTest {
       }
       chat(client(tracing.openTelemetry(), true)); // outside the session
 
-      List<LlmTrace> history = session.getInteractionHistory();
+      List<Interaction> history = session.getInteractionHistory();
       assertThat(history).hasSize(2);
       assertThat(history.get(1).provider()).isEqualTo("openai");
       assertThat(history.get(1).prompt()).isEqualTo(PROMPT);
@@ -367,7 +367,7 @@ class OpenAiJavaInstrumentationTest {
     try (LlmTracing tracing = LlmTracing.autoconfigured()) {
       stream(client(tracing.openTelemetry(), true));
 
-      LlmTrace t = tracing.traceBuffer().getTraces().get(0);
+      Interaction t = tracing.traceBuffer().getTraces().get(0);
       assertThat(t.prompt()).isEqualTo(PROMPT);
       assertThat(t.response().content()).isEqualTo("Hello there!");
     } finally {

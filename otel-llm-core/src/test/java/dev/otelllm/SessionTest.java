@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.otelllm.testing.DeterministicLlmProvider;
-import dev.otelllm.trace.LlmTrace;
+import dev.otelllm.trace.Interaction;
 import dev.otelllm.trace.TraceQuery;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Tracer;
@@ -35,8 +35,8 @@ class SessionTest {
       assertThat(session.history())
           .extracting(Message::text)
           .containsExactly("one", "turn 1", "two", "turn 3", "three", "turn 5");
-      List<LlmTrace> history = session.getInteractionHistory();
-      assertThat(history).extracting(LlmTrace::prompt).containsExactly("one", "two", "three");
+      List<Interaction> history = session.getInteractionHistory();
+      assertThat(history).extracting(Interaction::prompt).containsExactly("one", "two", "three");
       assertThat(history)
           .allSatisfy(
               t -> {
@@ -84,7 +84,7 @@ class SessionTest {
     try (LlmClient client =
             LlmClient.builder(DeterministicLlmProvider.echo("m"))
                 .tracing(true)
-                .maxTraces(10)
+                .maxInteractions(10)
                 .build();
         Session mine = client.newSession()) {
       mine.generate("keep me 1");
@@ -96,7 +96,7 @@ class SessionTest {
       }
       assertThat(client.getTraces()).hasSize(10).noneMatch(t -> t.sessionId().equals(mine.id()));
       assertThat(mine.getInteractionHistory())
-          .extracting(LlmTrace::prompt)
+          .extracting(Interaction::prompt)
           .containsExactly("keep me 1", "keep me 2");
     }
   }
@@ -110,7 +110,7 @@ class SessionTest {
       session.generate("2");
       session.generate("3");
       assertThat(session.getInteractionHistory())
-          .extracting(LlmTrace::prompt)
+          .extracting(Interaction::prompt)
           .containsExactly("2", "3");
     }
   }
@@ -123,8 +123,12 @@ class SessionTest {
         Session b = client.session().id("chat-42").build()) {
       a.generate("for a");
       b.generate("for b");
-      assertThat(a.getInteractionHistory()).extracting(LlmTrace::prompt).containsExactly("for a");
-      assertThat(b.getInteractionHistory()).extracting(LlmTrace::prompt).containsExactly("for b");
+      assertThat(a.getInteractionHistory())
+          .extracting(Interaction::prompt)
+          .containsExactly("for a");
+      assertThat(b.getInteractionHistory())
+          .extracting(Interaction::prompt)
+          .containsExactly("for b");
       assertThat(a.id()).isNotEqualTo(b.id()).matches("[0-9a-f-]{36}");
       assertThat(b.id()).isEqualTo("chat-42");
       assertThat(a.history()).extracting(Message::text).containsExactly("for a", "echo: for a");
@@ -209,7 +213,7 @@ class SessionTest {
       session.generate("x");
       session.generate(
           "y", "s", 1, GenerationParams.builder().temperature(0).build(), Map.of("extra", 1));
-      List<LlmTrace> h = session.getInteractionHistory();
+      List<Interaction> h = session.getInteractionHistory();
       assertThat(h.get(0).parameters()).containsEntry("temperature", 0.7);
       assertThat(h.get(0).metadata()).containsEntry("user_id", "analyst_123");
       assertThat(h.get(1).parameters()).containsEntry("temperature", 0.0);
@@ -254,7 +258,9 @@ class SessionTest {
       try (io.opentelemetry.context.Scope s = Context.current().with(upstream).makeCurrent()) {
         client.generate("attacker prompt");
       }
-      assertThat(live.getInteractionHistory()).extracting(LlmTrace::prompt).containsExactly("mine");
+      assertThat(live.getInteractionHistory())
+          .extracting(Interaction::prompt)
+          .containsExactly("mine");
       // The span still carries the id the baggage gave it: it is the caller's context.
       assertThat(client.getTraces(TraceQuery.session("support-chat-1"))).hasSize(2);
     }
@@ -273,7 +279,7 @@ class SessionTest {
       b.close();
       a.generate("a3");
       assertThat(a.getInteractionHistory())
-          .extracting(LlmTrace::prompt)
+          .extracting(Interaction::prompt)
           .containsExactly("a1", "a2", "a3");
       assertThat(b.getInteractionHistory()).isEmpty();
       a.close();
@@ -318,7 +324,7 @@ class SessionTest {
       assertThat(session.history())
           .extracting(Message::text)
           .containsExactly("one", "first", "two", "second");
-      List<LlmTrace> history = session.getInteractionHistory();
+      List<Interaction> history = session.getInteractionHistory();
       assertThat(history)
           .hasSize(2)
           .allSatisfy(t -> assertThat(t.sessionId()).isEqualTo(session.id()));
@@ -341,14 +347,14 @@ class SessionTest {
     try (LlmClient client =
             LlmClient.builder(DeterministicLlmProvider.echo("m"))
                 .tracing(true)
-                .maxTraces(10)
+                .maxInteractions(10)
                 .build();
         Session session = client.newSession()) {
       for (int i = 0; i < Session.DEFAULT_MAX_HISTORY + 5; i++) {
         session.generate(LlmRequest.builder().message(Message.user("turn " + i)).build());
         session.clearHistory(); // keeps the requests small; the kept interactions are what counts
       }
-      List<LlmTrace> kept = session.getInteractionHistory();
+      List<Interaction> kept = session.getInteractionHistory();
       assertThat(kept).hasSize(1000);
       assertThat(kept.get(0).prompt()).isEqualTo("turn 5");
     }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.otelllm.testing.DeterministicLlmProvider;
-import dev.otelllm.trace.LlmTrace;
+import dev.otelllm.trace.Interaction;
 import io.opentelemetry.api.baggage.Baggage;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.context.Context;
@@ -117,7 +117,7 @@ class StreamingTest {
                         }
                       }))
           .hasMessageContaining("enough");
-      LlmTrace trace = client.getTraces().get(0);
+      Interaction trace = client.getTraces().get(0);
       assertThat(trace.failed()).isTrue();
       assertThat(trace.response().content()).isEqualTo("ab");
       assertThat(trace.response().finishReason()).isEqualTo("error");
@@ -299,7 +299,7 @@ class StreamingTest {
           .isEqualTo("invalid_response");
       assertThat(span.getAttributes().get(TIME_TO_FIRST_CHUNK))
           .isLessThanOrEqualTo(span.getAttributes().get(TIME_TO_FIRST_TEXT));
-      LlmTrace trace = client.getTraces().get(0);
+      Interaction trace = client.getTraces().get(0);
       assertThat(trace.response().id()).isEqualTo("resp_1");
       assertThat(trace.response().model()).isEqualTo("m-2026");
       assertThat(trace.response().content()).isEqualTo("Par");

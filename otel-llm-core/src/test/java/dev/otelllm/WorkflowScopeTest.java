@@ -4,7 +4,7 @@ import static io.opentelemetry.sdk.testing.assertj.OpenTelemetryAssertions.asser
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.otelllm.testing.DeterministicLlmProvider;
-import dev.otelllm.trace.LlmTrace;
+import dev.otelllm.trace.Interaction;
 import dev.otelllm.trace.TraceQuery;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
@@ -32,7 +32,7 @@ class WorkflowScopeTest {
       }
       assertThat(Span.current().getSpanContext().isValid()).isFalse();
 
-      List<LlmTrace> run = client.getTraces(TraceQuery.traceId(traceId));
+      List<Interaction> run = client.getTraces(TraceQuery.traceId(traceId));
       assertThat(run)
           .hasSize(3)
           .allSatisfy(tr -> assertThat(tr.parentSpanId()).isEqualTo(workflowSpanId));

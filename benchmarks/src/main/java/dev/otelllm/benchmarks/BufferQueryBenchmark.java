@@ -5,7 +5,7 @@ import dev.otelllm.LlmRequest;
 import dev.otelllm.LlmResponse;
 import dev.otelllm.LlmTracing;
 import dev.otelllm.Session;
-import dev.otelllm.trace.LlmTrace;
+import dev.otelllm.trace.Interaction;
 import dev.otelllm.trace.TraceBuffer;
 import dev.otelllm.trace.TraceQuery;
 import java.util.ArrayList;
@@ -80,23 +80,23 @@ public class BufferQueryBenchmark {
   }
 
   @Benchmark
-  public List<LlmTrace> last100() {
+  public List<Interaction> last100() {
     return buffer.last(100);
   }
 
   @Benchmark
-  public Optional<LlmTrace> bySpanId() {
-    return buffer.getTrace(spanIds.get(nextIndex(spanIds.size() / 2) + spanIds.size() / 2));
+  public Optional<Interaction> bySpanId() {
+    return buffer.getInteraction(spanIds.get(nextIndex(spanIds.size() / 2) + spanIds.size() / 2));
   }
 
   @Benchmark
-  public List<LlmTrace> byTraceId() {
+  public List<Interaction> byTraceId() {
     return buffer.getTraces(
         TraceQuery.traceId(traceIds.get(nextIndex(traceIds.size() / 2) + traceIds.size() / 2)));
   }
 
   @Benchmark
-  public List<LlmTrace> bySession() {
+  public List<Interaction> bySession() {
     return buffer.getTraces(
         TraceQuery.session(
             sessionIds.get(nextIndex(sessionIds.size() / 2) + sessionIds.size() / 2)));
@@ -104,7 +104,7 @@ public class BufferQueryBenchmark {
 
   @Benchmark
   public void lastTraceFieldAccess(Blackhole bh) {
-    for (LlmTrace t : buffer.last(100)) {
+    for (Interaction t : buffer.last(100)) {
       bh.consume(t.response().content());
     }
   }

@@ -55,7 +55,7 @@ public class ConvertBenchmark {
     try (LlmTracing tracing =
         LlmTracing.builder()
             .addSpanExporter(spans)
-            .maxTraces(0)
+            .maxInteractions(0)
             .exportContentCapture(dev.otelllm.ContentCapture.full())
             .build()) {
       LlmClient client = LlmClient.builder(new Fixtures.InstantProvider()).tracing(tracing).build();

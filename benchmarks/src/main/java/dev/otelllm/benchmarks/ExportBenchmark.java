@@ -6,7 +6,7 @@ import dev.otelllm.LlmTracing;
 import dev.otelllm.export.TraceExport;
 import dev.otelllm.export.TraceFormat;
 import dev.otelllm.export.TraceSummary;
-import dev.otelllm.trace.LlmTrace;
+import dev.otelllm.trace.Interaction;
 import dev.otelllm.trace.TraceBuffer;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -39,7 +39,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Benchmark)
 public class ExportBenchmark {
 
-  private List<LlmTrace> traces;
+  private List<Interaction> traces;
 
   @Setup(Level.Trial)
   public void record() {

@@ -54,7 +54,7 @@ public final class ExportThroughput {
         threads,
         endpoint ->
             LlmTracing.builder()
-                .maxTraces(1000)
+                .maxInteractions(1000)
                 .exportContentCapture(content)
                 .exportOtlp(
                     OtlpExport.builder()

@@ -78,7 +78,7 @@ public final class FaultMatrix {
           endpoint = receiver.endpoint();
         }
       }
-      LlmTracing.Builder b = LlmTracing.builder().maxTraces(WARMUP + MEASURED);
+      LlmTracing.Builder b = LlmTracing.builder().maxInteractions(WARMUP + MEASURED);
       if (endpoint != null) {
         b.exportOtlp(
             OtlpExport.builder()
@@ -88,7 +88,7 @@ public final class FaultMatrix {
                 .build());
       }
       LlmTracing tracing = b.build();
-      LlmTracing twinTracing = LlmTracing.builder().maxTraces(WARMUP + MEASURED).build();
+      LlmTracing twinTracing = LlmTracing.builder().maxInteractions(WARMUP + MEASURED).build();
       LlmClient client = LlmClient.builder(new Fixtures.InstantProvider()).tracing(tracing).build();
       LlmClient twin =
           LlmClient.builder(new Fixtures.InstantProvider()).tracing(twinTracing).build();

@@ -5,7 +5,7 @@ import dev.otelllm.LlmTracing;
 import dev.otelllm.Message;
 import dev.otelllm.Part;
 import dev.otelllm.Session;
-import dev.otelllm.trace.LlmTrace;
+import dev.otelllm.trace.Interaction;
 import dev.otelllm.trace.TraceBuffer;
 import org.openjdk.jol.info.GraphLayout;
 
@@ -136,7 +136,7 @@ public final class RetainedMemory {
    */
   private static void print(String label, TraceBuffer buffer) {
     long contentBytes = 0;
-    for (LlmTrace t : buffer.getTraces()) {
+    for (Interaction t : buffer.getTraces()) {
       contentBytes += t.systemPrompt().length() + t.response().content().length();
       for (Message m : t.messages()) {
         for (Part part : m.parts()) {

@@ -9,7 +9,7 @@ import dev.otelllm.LlmTracing;
 import dev.otelllm.Session;
 import dev.otelllm.WorkflowScope;
 import dev.otelllm.testing.DeterministicLlmProvider;
-import dev.otelllm.trace.LlmTrace;
+import dev.otelllm.trace.Interaction;
 import java.io.PrintStream;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -98,7 +98,7 @@ public final class CodeGenerationWorkflow {
         export.quietUnconfiguredSignals(env);
         tracing = LlmTracing.autoconfigured();
       } else {
-        tracing = LlmTracing.builder().maxTraces(100).build();
+        tracing = LlmTracing.builder().maxInteractions(100).build();
       }
     } catch (RuntimeException e) {
       closeQuietly(llm);
@@ -225,7 +225,7 @@ public final class CodeGenerationWorkflow {
     return valid;
   }
 
-  private void printReport(List<LlmTrace> traces, String traceId, boolean valid) {
+  private void printReport(List<Interaction> traces, String traceId, boolean valid) {
     out.println(
         "workflow "
             + (valid ? "succeeded" : "ended with invalid code after " + MAX_ATTEMPTS + " attempts")
@@ -243,7 +243,7 @@ public final class CodeGenerationWorkflow {
     long totalTokens = 0;
     double totalMs = 0;
     int i = 1;
-    for (LlmTrace t : traces) {
+    for (Interaction t : traces) {
       long tokens = t.response().usage().map(u -> u.totalTokens()).orElse(0L);
       totalTokens += tokens;
       totalMs += t.generationTimeMs();
@@ -270,7 +270,7 @@ public final class CodeGenerationWorkflow {
   }
 
   /** One interaction as a reader wants it: what was asked, what came back, what it cost. */
-  private void printInteraction(LlmTrace t) {
+  private void printInteraction(Interaction t) {
     out.println();
     out.println("last interaction: span " + t.spanId() + " of trace " + t.traceId());
     out.printf(

@@ -3,7 +3,7 @@ package dev.otelllm.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.otelllm.LlmClient;
-import dev.otelllm.trace.LlmTrace;
+import dev.otelllm.trace.Interaction;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -21,7 +21,7 @@ class CodeGenerationWorkflowTest {
           new CodeGenerationWorkflow(client, new PrintStream(bytes, true, StandardCharsets.UTF_8))
               .run("Create a histogram of the 'age' column from df");
       assertThat(ok).isTrue();
-      List<LlmTrace> traces = client.getTraces();
+      List<Interaction> traces = client.getTraces();
       assertThat(traces)
           .extracting(t -> t.metadata().get("step_type"))
           .containsExactly("code_generation", "code_generation", "methodology_generation");
@@ -30,7 +30,7 @@ class CodeGenerationWorkflowTest {
           .containsExactly(1L, 2L, 1L);
       assertThat(traces.get(1).prompt())
           .startsWith("The previous code failed with error: SyntaxError: '(' was never closed");
-      assertThat(traces).extracting(LlmTrace::traceId).containsOnly(traces.get(0).traceId());
+      assertThat(traces).extracting(Interaction::traceId).containsOnly(traces.get(0).traceId());
       assertThat(traces.get(0).parentSpanId()).isNotEmpty();
     }
     String report = bytes.toString(StandardCharsets.UTF_8);

@@ -5,7 +5,7 @@ import dev.otelllm.LlmResponse;
 import dev.otelllm.LlmTracing;
 import dev.otelllm.Session;
 import dev.otelllm.testing.DeterministicLlmProvider;
-import dev.otelllm.trace.LlmTrace;
+import dev.otelllm.trace.Interaction;
 import dev.otelllm.trace.TraceBuffer;
 import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.trace.Span;
@@ -48,7 +48,7 @@ public final class AgentApp {
             LlmClient.builder(DeterministicLlmProvider.echo("gpt-4o-mini")).tracing(own).build();
         try (Session session = llm.session().id("sess-own").build()) {
           LlmResponse r = session.generate("own sdk prompt", "code_generation", 1);
-          List<LlmTrace> kept = session.getInteractionHistory();
+          List<Interaction> kept = session.getInteractionHistory();
           System.out.println("own.kept=" + kept.size());
           System.out.println("own.trace_id=" + kept.get(0).traceId());
           System.out.println("own.parent_span_id=" + kept.get(0).parentSpanId());

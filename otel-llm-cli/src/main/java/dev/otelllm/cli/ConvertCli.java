@@ -5,7 +5,7 @@ import dev.otelllm.export.TraceFormat;
 import dev.otelllm.export.TraceSummary;
 import dev.otelllm.internal.JsonTree;
 import dev.otelllm.otlp.OtlpFileReader;
-import dev.otelllm.trace.LlmTrace;
+import dev.otelllm.trace.Interaction;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -171,7 +171,7 @@ public final class ConvertCli {
   private static int convert(Options o, OutputStream target, PrintStream stderr) {
     OtlpFileReader reader =
         OtlpFileReader.builder().failFast(o.failFast).onProblem(p -> stderr.println(p)).build();
-    Predicate<LlmTrace> selected =
+    Predicate<Interaction> selected =
         t ->
             (o.session == null || o.session.equals(t.sessionId()))
                 && (o.step == null || o.step.equals(String.valueOf(t.metadata().get("step_type"))));
@@ -197,7 +197,7 @@ public final class ConvertCli {
       } else if (o.format == TraceFormat.JSONL || o.format == TraceFormat.JSON) {
         total = streamJson(reader, o, selected, out);
       } else {
-        List<LlmTrace> traces = new ArrayList<>();
+        List<Interaction> traces = new ArrayList<>();
         total =
             readAll(
                 reader,
@@ -208,7 +208,7 @@ public final class ConvertCli {
                   }
                 });
         // Files hold spans in export-batch order; a report reads in the order things happened.
-        traces.sort(Comparator.comparingLong(LlmTrace::startEpochNanos));
+        traces.sort(Comparator.comparingLong(Interaction::startEpochNanos));
         TraceExport.write(traces, o.format, out);
       }
       out.flush();
@@ -226,7 +226,7 @@ public final class ConvertCli {
   }
 
   private static OtlpFileReader.Result readAll(
-      OtlpFileReader reader, List<Path> inputs, Consumer<LlmTrace> sink) throws IOException {
+      OtlpFileReader reader, List<Path> inputs, Consumer<Interaction> sink) throws IOException {
     OtlpFileReader.Result total = new OtlpFileReader.Result(0, 0, 0, 0, 0);
     for (Path input : inputs) {
       total = total.and(reader.read(input, sink));
@@ -236,7 +236,7 @@ public final class ConvertCli {
 
   /** Reading and writing on two threads, handing interactions over a bounded queue. */
   private static OtlpFileReader.Result streamJson(
-      OtlpFileReader reader, Options o, Predicate<LlmTrace> selected, OutputStream out)
+      OtlpFileReader reader, Options o, Predicate<Interaction> selected, OutputStream out)
       throws IOException {
     BlockingQueue<Object> queue = new ArrayBlockingQueue<>(1024);
     Object end = new Object();
@@ -264,11 +264,11 @@ public final class ConvertCli {
                       }
 
                       @Override
-                      public LlmTrace next() {
+                      public Interaction next() {
                         if (!hasNext()) {
                           throw new java.util.NoSuchElementException();
                         }
-                        LlmTrace t = (LlmTrace) next;
+                        Interaction t = (Interaction) next;
                         next = null;
                         return t;
                       }

@@ -7,7 +7,7 @@ import dev.otelllm.export.SampleTraces;
 import dev.otelllm.export.TraceExport;
 import dev.otelllm.export.TraceFormat;
 import dev.otelllm.otlp.OtlpFiles;
-import dev.otelllm.trace.LlmTrace;
+import dev.otelllm.trace.Interaction;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -254,9 +254,9 @@ class ConvertCliTest {
     assertThat(
             run("convert", file.toString(), "--format", "markdown", "--out", md.toString()).code())
         .isZero();
-    List<LlmTrace> byStart =
+    List<Interaction> byStart =
         samples.traces().stream()
-            .sorted(java.util.Comparator.comparingLong(LlmTrace::startEpochNanos))
+            .sorted(java.util.Comparator.comparingLong(Interaction::startEpochNanos))
             .toList();
     assertThat(Files.readString(md)).isEqualTo(TraceExport.toString(byStart, TraceFormat.MARKDOWN));
   }

@@ -4,7 +4,7 @@ import dev.otelllm.Message;
 import dev.otelllm.Part;
 import dev.otelllm.Usage;
 import dev.otelllm.internal.JsonTree;
-import dev.otelllm.trace.LlmTrace;
+import dev.otelllm.trace.Interaction;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -88,11 +88,11 @@ final class HtmlReport {
           ".error{color:#a00}",
           ".ctl{color:#a00;background:#fbe9e9;font-family:monospace}");
 
-  static void write(List<LlmTrace> traces, Writer w) throws IOException {
+  static void write(List<Interaction> traces, Writer w) throws IOException {
     TraceSummary s = TraceSummary.of(traces);
     long t0 = Long.MAX_VALUE;
     long t1 = Long.MIN_VALUE;
-    for (LlmTrace t : traces) {
+    for (Interaction t : traces) {
       t0 = Math.min(t0, t.startEpochNanos());
       t1 = Math.max(t1, t.startEpochNanos() + t.durationNanos());
     }
@@ -133,7 +133,7 @@ final class HtmlReport {
 
     TreeSet<String> sessions = new TreeSet<>();
     TreeSet<String> steps = new TreeSet<>();
-    for (LlmTrace t : traces) {
+    for (Interaction t : traces) {
       sessions.add(t.sessionId());
       steps.add(step(t));
     }
@@ -164,7 +164,7 @@ final class HtmlReport {
       long gs = Long.MAX_VALUE;
       long ge = Long.MIN_VALUE;
       for (int i : g.getValue()) {
-        LlmTrace t = traces.get(i);
+        Interaction t = traces.get(i);
         gs = Math.min(gs, t.startEpochNanos());
         ge = Math.max(ge, t.startEpochNanos() + t.durationNanos());
       }
@@ -189,7 +189,7 @@ final class HtmlReport {
     w.write("<script>" + SCRIPT + "</script>\n</body></html>\n");
   }
 
-  private static void writeRow(int n, LlmTrace t, long t0, double span, Writer w)
+  private static void writeRow(int n, Interaction t, long t0, double span, Writer w)
       throws IOException {
     Usage u = t.response().usage().orElse(null);
     Object attempt = t.metadata().get("attempt_number");
@@ -284,7 +284,7 @@ final class HtmlReport {
           "<div class=\"role\">"
               + esc(m.role())
               + "</div><pre>"
-              + esc(LlmTrace.messageContent(m))
+              + esc(dev.otelllm.internal.InteractionMaps.messageContent(m))
               + "</pre>\n");
       for (Part.ToolCall c : m.toolCalls()) {
         w.write(
@@ -326,7 +326,7 @@ final class HtmlReport {
         width);
   }
 
-  private static String step(LlmTrace t) {
+  private static String step(Interaction t) {
     Object step = t.metadata().get("step_type");
     return step == null ? "" : String.valueOf(step);
   }

@@ -4,7 +4,7 @@ import dev.otelllm.Message;
 import dev.otelllm.Part;
 import dev.otelllm.Usage;
 import dev.otelllm.internal.JsonTree;
-import dev.otelllm.trace.LlmTrace;
+import dev.otelllm.trace.Interaction;
 import java.io.IOException;
 import java.io.Writer;
 import java.util.ArrayList;
@@ -23,7 +23,7 @@ import java.util.Map;
 final class MarkdownReport {
   private MarkdownReport() {}
 
-  static void write(List<LlmTrace> traces, Writer w) throws IOException {
+  static void write(List<Interaction> traces, Writer w) throws IOException {
     TraceSummary s = TraceSummary.of(traces);
     w.write("# LLM interactions\n\n");
     w.write(
@@ -79,12 +79,12 @@ final class MarkdownReport {
     }
     writeTimeline(traces, w);
     int i = 1;
-    for (LlmTrace t : traces) {
+    for (Interaction t : traces) {
       writeInteraction(i++, t, w);
     }
   }
 
-  private static void writeTimeline(List<LlmTrace> traces, Writer w) throws IOException {
+  private static void writeTimeline(List<Interaction> traces, Writer w) throws IOException {
     w.write(
         "## Timeline\n\n```mermaid\ngantt\n  title LLM interactions\n  dateFormat x\n  axisFormat %H:%M:%S\n");
     Map<String, List<Integer>> byTrace = new LinkedHashMap<>();
@@ -97,7 +97,7 @@ final class MarkdownReport {
               + mermaidLabel(e.getKey().substring(0, Math.min(8, e.getKey().length())))
               + "\n");
       for (int i : e.getValue()) {
-        LlmTrace t = traces.get(i);
+        Interaction t = traces.get(i);
         long start = t.startEpochNanos() / 1_000_000;
         long end = Math.max(start + 1, (t.startEpochNanos() + t.durationNanos()) / 1_000_000);
         w.write(
@@ -117,14 +117,14 @@ final class MarkdownReport {
     w.write("```\n\n");
   }
 
-  private static String label(LlmTrace t) {
+  private static String label(Interaction t) {
     Object step = t.metadata().get("step_type");
     Object attempt = t.metadata().get("attempt_number");
     String base = step != null ? String.valueOf(step) : t.operation() + " " + t.model();
     return attempt != null ? base + " attempt " + attempt : base;
   }
 
-  private static void writeInteraction(int i, LlmTrace t, Writer w) throws IOException {
+  private static void writeInteraction(int i, Interaction t, Writer w) throws IOException {
     w.write("## " + i + ". " + heading(label(t)) + (t.failed() ? " (failed)" : "") + "\n\n");
     Usage u = t.response().usage().orElse(null);
     w.write(
@@ -215,7 +215,10 @@ final class MarkdownReport {
         }
         Message msg = messages.get(m);
         w.write(
-            "**" + heading(msg.role()) + "**\n\n" + fence(LlmTrace.messageContent(msg), "text"));
+            "**"
+                + heading(msg.role())
+                + "**\n\n"
+                + fence(dev.otelllm.internal.InteractionMaps.messageContent(msg), "text"));
         for (Part.ToolCall c : msg.toolCalls()) {
           w.write(
               "Tool call "

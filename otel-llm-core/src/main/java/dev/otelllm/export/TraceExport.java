@@ -3,7 +3,7 @@ package dev.otelllm.export;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.util.MinimalPrettyPrinter;
 import dev.otelllm.internal.JsonTree;
-import dev.otelllm.trace.LlmTrace;
+import dev.otelllm.trace.Interaction;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -25,18 +25,18 @@ import java.util.Objects;
  * Exports interactions (all of a buffer, a session's history, a query result, one interaction) as
  * JSONL, JSON, Markdown or HTML: to a string, to a file, or to a stream.
  *
- * <p>The JSON forms hold each interaction in the reference's map form ({@link LlmTrace#toMap()}),
- * so files written here and by the reference's {@code export_traces} read with the same script.
- * JSONL and JSON are written by one streaming generator per export and can take an {@link Iterator}
- * of any length in constant memory; Markdown and HTML need the whole list (the summary comes
- * first). Stateless and thread-safe; every method blocks until written. Streams passed in are
- * flushed, not closed.
+ * <p>The JSON forms hold each interaction in the reference's map form ({@link
+ * Interaction#toMap()}), so files written here and by the reference's {@code export_traces} read
+ * with the same script. JSONL and JSON are written by one streaming generator per export and can
+ * take an {@link Iterator} of any length in constant memory; Markdown and HTML need the whole list
+ * (the summary comes first). Stateless and thread-safe; every method blocks until written. Streams
+ * passed in are flushed, not closed.
  */
 public final class TraceExport {
   private TraceExport() {}
 
   /** The export as a string. */
-  public static String toString(Collection<LlmTrace> traces, TraceFormat format) {
+  public static String toString(Collection<Interaction> traces, TraceFormat format) {
     StringWriter w =
         new StringWriter((int) Math.min(1 << 20, Math.max(256L, traces.size() * 2048L)));
     try {
@@ -48,7 +48,7 @@ public final class TraceExport {
   }
 
   /** One interaction, e.g. as Markdown. */
-  public static String toString(LlmTrace trace, TraceFormat format) {
+  public static String toString(Interaction trace, TraceFormat format) {
     return toString(List.of(Objects.requireNonNull(trace, "trace")), format);
   }
 
@@ -57,7 +57,7 @@ public final class TraceExport {
    *
    * @return the file
    */
-  public static Path toFile(Collection<LlmTrace> traces, TraceFormat format, Path file)
+  public static Path toFile(Collection<Interaction> traces, TraceFormat format, Path file)
       throws IOException {
     Objects.requireNonNull(file, "file");
     Path parent = file.toAbsolutePath().getParent();
@@ -71,7 +71,7 @@ public final class TraceExport {
   }
 
   /** Writes the export to a stream as UTF-8 (buffered; the stream is flushed, not closed). */
-  public static void write(Collection<LlmTrace> traces, TraceFormat format, OutputStream out)
+  public static void write(Collection<Interaction> traces, TraceFormat format, OutputStream out)
       throws IOException {
     Objects.requireNonNull(traces, "traces");
     Objects.requireNonNull(format, "format");
@@ -83,7 +83,7 @@ public final class TraceExport {
     Writer w =
         new OutputStreamWriter(
             new BufferedOutputStream(nonClosing(out), 1 << 16), StandardCharsets.UTF_8);
-    write(traces instanceof List<LlmTrace> l ? l : new ArrayList<>(traces), format, w);
+    write(traces instanceof List<Interaction> l ? l : new ArrayList<>(traces), format, w);
     w.flush();
   }
 
@@ -92,7 +92,7 @@ public final class TraceExport {
    *
    * @throws IllegalArgumentException for Markdown and HTML, which need the whole list
    */
-  public static void writeJson(Iterator<LlmTrace> traces, TraceFormat format, OutputStream out)
+  public static void writeJson(Iterator<Interaction> traces, TraceFormat format, OutputStream out)
       throws IOException {
     if (format != TraceFormat.JSONL && format != TraceFormat.JSON) {
       throw new IllegalArgumentException(
@@ -134,7 +134,7 @@ public final class TraceExport {
     }
 
     /** Writes one interaction. */
-    public void write(LlmTrace trace) throws IOException {
+    public void write(Interaction trace) throws IOException {
       TraceJsonWriter.write(g, Objects.requireNonNull(trace, "trace"));
       written++;
     }
@@ -156,7 +156,7 @@ public final class TraceExport {
     }
   }
 
-  private static void writeJson(Iterator<LlmTrace> traces, TraceFormat format, JsonGenerator g)
+  private static void writeJson(Iterator<Interaction> traces, TraceFormat format, JsonGenerator g)
       throws IOException {
     if (format == TraceFormat.JSONL) {
       g.setPrettyPrinter(new MinimalPrettyPrinter("\n"));
@@ -179,7 +179,7 @@ public final class TraceExport {
     }
   }
 
-  private static void write(List<LlmTrace> traces, TraceFormat format, Writer w)
+  private static void write(List<Interaction> traces, TraceFormat format, Writer w)
       throws IOException {
     switch (format) {
       case JSONL:
@@ -202,7 +202,7 @@ public final class TraceExport {
   }
 
   /** The summary of these interactions as pretty-printed JSON. */
-  public static String summaryJson(Collection<LlmTrace> traces) {
+  public static String summaryJson(Collection<Interaction> traces) {
     Map<String, Object> map = TraceSummary.of(traces).toMap();
     StringWriter w = new StringWriter();
     try (JsonGenerator g = JsonTree.FACTORY.createGenerator(w)) {

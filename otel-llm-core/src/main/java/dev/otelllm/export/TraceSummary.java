@@ -2,7 +2,7 @@ package dev.otelllm.export;
 
 import dev.otelllm.Usage;
 import dev.otelllm.internal.Timestamps;
-import dev.otelllm.trace.LlmTrace;
+import dev.otelllm.trace.Interaction;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -87,7 +87,7 @@ public record TraceSummary(
    */
   public record Group(
       long count, long errors, long inputTokens, long outputTokens, double totalTimeMs) {
-    Group plus(LlmTrace t, Usage u) {
+    Group plus(Interaction t, Usage u) {
       return new Group(
           count + 1,
           errors + (t.failed() ? 1 : 0),
@@ -115,10 +115,10 @@ public record TraceSummary(
   private static final Group EMPTY_GROUP = new Group(0, 0, 0, 0, 0);
 
   /** Computes the figures of these interactions. */
-  public static TraceSummary of(Collection<LlmTrace> traces) {
+  public static TraceSummary of(Collection<Interaction> traces) {
     Objects.requireNonNull(traces, "traces");
     Accumulator a = new Accumulator(traces.size());
-    for (LlmTrace t : traces) {
+    for (Interaction t : traces) {
       a.add(t);
     }
     return a.summary();
@@ -155,7 +155,7 @@ public record TraceSummary(
       this.times = new double[Math.max(16, capacity)];
     }
 
-    public Accumulator add(LlmTrace t) {
+    public Accumulator add(Interaction t) {
       Objects.requireNonNull(t, "trace");
       double ms = t.generationTimeMs();
       if (n == times.length) {
@@ -214,7 +214,7 @@ public record TraceSummary(
     }
   }
 
-  private static void add(Map<String, Group> groups, String key, LlmTrace t, Usage u) {
+  private static void add(Map<String, Group> groups, String key, Interaction t, Usage u) {
     String k = key == null || key.isEmpty() ? NONE : key;
     groups.put(k, groups.getOrDefault(k, EMPTY_GROUP).plus(t, u));
   }

@@ -31,7 +31,13 @@ public final class GenAiKeys {
 
   /** Metadata keys the map form reserves for itself; a call's own metadata cannot use them. */
   public static final java.util.Set<String> RESERVED_METADATA_KEYS =
-      java.util.Set.of("session_id", "span_id", "parent_span_id", "error_type", "error_message");
+      java.util.Set.of(
+          "session_id",
+          "otel_trace_id",
+          "span_id",
+          "parent_span_id",
+          "error_type",
+          "error_message");
 
   public static final AttributeKey<Value<?>> SYSTEM_INSTRUCTIONS_VALUE =
       AttributeKey.valueKey(SYSTEM_INSTRUCTIONS);

@@ -4,7 +4,7 @@ import dev.otelllm.Message;
 import dev.otelllm.Part;
 import dev.otelllm.ToolDefinition;
 import dev.otelllm.Usage;
-import dev.otelllm.trace.LlmTrace;
+import dev.otelllm.trace.Interaction;
 import dev.otelllm.trace.TraceError;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.AttributeType;
@@ -23,8 +23,8 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The one mapping from an ended GenAI span to an {@link LlmTrace}. Used by the in-memory buffer and
- * by every reader of spans that left the process. Not API: call {@link LlmTrace#fromSpan}.
+ * The one mapping from an ended GenAI span to an {@link Interaction}. Used by the in-memory buffer
+ * and by every reader of spans that left the process. Not API.
  */
 public final class SpanMapper {
   private SpanMapper() {}
@@ -36,8 +36,11 @@ public final class SpanMapper {
   private static final AttributeKey<String> EXCEPTION_MESSAGE =
       AttributeKey.stringKey("exception.message");
 
-  /** See {@link LlmTrace#fromSpan}. */
-  public static Optional<LlmTrace> toTrace(SpanData span) {
+  /**
+   * The interaction an ended span records, or empty when it is not a GenAI span this library reads;
+   * never throws for odd attribute values.
+   */
+  public static Optional<Interaction> toTrace(SpanData span) {
     return toTrace(span, null);
   }
 
@@ -47,7 +50,7 @@ public final class SpanMapper {
    * The span's own content attributes come first; without them, the content of {@code pending},
    * else that of the span's deprecated per-message events ({@code gen_ai.user.message}, ...).
    */
-  public static Optional<LlmTrace> toTrace(SpanData span, @Nullable EventContent pending) {
+  public static Optional<Interaction> toTrace(SpanData span, @Nullable EventContent pending) {
     Attributes a = span.getAttributes();
     Fields f = new Fields();
     // One pass over the attributes instead of a lookup per key: this runs for every kept span.
@@ -72,37 +75,38 @@ public final class SpanMapper {
     String systemPrompt = textOf(ContentCodec.decodeParts(f.system));
     List<ToolDefinition> tools = ContentCodec.decodeToolDefinitions(f.tools);
     Optional<TraceError> error = error(span, f);
-    LlmTrace.Response response = response(f, error.isPresent());
+    Interaction.Response response = response(f, error.isPresent());
 
-    LlmTrace.Server server =
+    Interaction.Server server =
         f.address == null && f.port == null
-            ? LlmTrace.Server.NONE
-            : LlmTrace.Server.of(orEmpty(f.address), f.port == null ? -1 : f.port);
+            ? Interaction.Server.NONE
+            : Interaction.Server.of(orEmpty(f.address), f.port == null ? -1 : f.port);
     String capture = f.capture;
     if (capture == null) {
       capture = f.input == null && f.output == null ? "none" : "full";
     }
     return Optional.of(
-        new LlmTrace(
-            span.getTraceId(),
-            span.getSpanId(),
-            parent.isValid() ? parent.getSpanId() : "",
-            span.getStartEpochNanos(),
-            Math.max(0, span.getEndEpochNanos() - span.getStartEpochNanos()),
-            f.operation,
-            f.provider != null ? f.provider : orEmpty(f.legacySystem),
-            orEmpty(f.requestModel),
-            server,
-            systemPrompt,
-            messages,
-            f.parameters(),
-            tools,
-            response,
-            f.metadata == null ? Map.of() : f.metadata,
-            orEmpty(f.sessionId),
-            error,
-            capture,
-            f.truncated));
+        Interaction.builder()
+            .traceId(span.getTraceId())
+            .spanId(span.getSpanId())
+            .parentSpanId(parent.isValid() ? parent.getSpanId() : "")
+            .startEpochNanos(span.getStartEpochNanos())
+            .durationNanos(Math.max(0, span.getEndEpochNanos() - span.getStartEpochNanos()))
+            .operation(f.operation)
+            .provider(f.provider != null ? f.provider : orEmpty(f.legacySystem))
+            .model(orEmpty(f.requestModel))
+            .server(server)
+            .systemPrompt(systemPrompt)
+            .messages(messages)
+            .parameters(f.parameters())
+            .tools(tools)
+            .response(response)
+            .metadata(f.metadata == null ? Map.of() : f.metadata)
+            .sessionId(orEmpty(f.sessionId))
+            .error(error)
+            .contentCapture(capture)
+            .contentTruncated(f.truncated)
+            .build());
   }
 
   /** The attributes the mapping reads, gathered in one pass. */
@@ -327,7 +331,7 @@ public final class SpanMapper {
     return value instanceof String json ? parseOrNull(json) : null;
   }
 
-  private static LlmTrace.Response response(Fields f, boolean failed) {
+  private static Interaction.Response response(Fields f, boolean failed) {
     Object outputTree = f.output;
     List<Message> output = ContentCodec.decodeMessages(outputTree);
     String content = "";
@@ -371,7 +375,7 @@ public final class SpanMapper {
                   nonNegative(f.cacheCreation),
                   nonNegative(f.reasoning)));
     }
-    return new LlmTrace.Response(
+    return new Interaction.Response(
         content,
         toolCalls,
         finishReason,

@@ -2,7 +2,7 @@ package dev.otelllm.otlp;
 
 import com.fasterxml.jackson.core.JsonParser;
 import dev.otelllm.internal.JsonTree;
-import dev.otelllm.trace.LlmTrace;
+import dev.otelllm.trace.Interaction;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
@@ -101,7 +101,7 @@ public final class OtlpFileReader {
   }
 
   /** Reads a file; its name in problems is the path as given. */
-  public Result read(Path file, Consumer<LlmTrace> sink) throws IOException {
+  public Result read(Path file, Consumer<Interaction> sink) throws IOException {
     Objects.requireNonNull(file, "file");
     try (InputStream in = Files.newInputStream(file)) {
       return read(in, file.toString(), sink);
@@ -109,7 +109,8 @@ public final class OtlpFileReader {
   }
 
   /** Reads a stream to its end (not closed); {@code name} labels problems. */
-  public Result read(InputStream input, String name, Consumer<LlmTrace> sink) throws IOException {
+  public Result read(InputStream input, String name, Consumer<Interaction> sink)
+      throws IOException {
     Objects.requireNonNull(input, "input");
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(sink, "sink");
@@ -414,14 +415,14 @@ public final class OtlpFileReader {
   /** Counts and delivers for one input. */
   private final class Counter {
     final String name;
-    final Consumer<LlmTrace> sink;
+    final Consumer<Interaction> sink;
     long records;
     long spans;
     long interactions;
     long other;
     long problems;
 
-    Counter(String name, Consumer<LlmTrace> sink) {
+    Counter(String name, Consumer<Interaction> sink) {
       this.name = name;
       this.sink = sink;
     }
@@ -448,11 +449,11 @@ public final class OtlpFileReader {
 
     /** Maps every span of one line or record first, then delivers: all or nothing. */
     void deliver(List<SpanData> read, String location) throws ConversionException {
-      List<LlmTrace> traces = new ArrayList<>(read.size());
+      List<Interaction> traces = new ArrayList<>(read.size());
       for (SpanData span : read) {
         spans++;
         try {
-          var trace = LlmTrace.fromSpan(span);
+          var trace = dev.otelllm.internal.SpanMapper.toTrace(span);
           if (trace.isPresent()) {
             traces.add(trace.get());
           } else {
@@ -462,7 +463,7 @@ public final class OtlpFileReader {
           problem(location, "span " + span.getSpanId() + " skipped: " + describe(e));
         }
       }
-      for (LlmTrace t : traces) {
+      for (Interaction t : traces) {
         interactions++;
         sink.accept(t);
       }

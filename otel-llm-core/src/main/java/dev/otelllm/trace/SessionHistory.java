@@ -26,7 +26,7 @@ public final class SessionHistory implements AutoCloseable {
   private final int maxKept;
   private final Object lock = new Object();
   // Guarded by lock.
-  private final ArrayDeque<LlmTrace> traces = new ArrayDeque<>();
+  private final ArrayDeque<Interaction> traces = new ArrayDeque<>();
   private boolean closed;
 
   SessionHistory(TraceBuffer buffer, String sessionId, int maxKept) {
@@ -50,7 +50,7 @@ public final class SessionHistory implements AutoCloseable {
   }
 
   /** The session's interactions, oldest first. */
-  public List<LlmTrace> traces() {
+  public List<Interaction> traces() {
     synchronized (lock) {
       return List.copyOf(traces);
     }
@@ -60,7 +60,7 @@ public final class SessionHistory implements AutoCloseable {
     return buffer == b;
   }
 
-  void add(LlmTrace trace) {
+  void add(Interaction trace) {
     if (maxKept == 0) {
       return;
     }

@@ -28,8 +28,8 @@ import java.util.logging.Logger;
 
 /**
  * The in-memory store of recent LLM interactions: a {@link SpanProcessor} that turns every ended
- * GenAI inference span into an {@link LlmTrace} and keeps the newest ones in a ring buffer bounded
- * by count and, optionally, by estimated bytes.
+ * GenAI inference span into an {@link Interaction} and keeps the newest ones in a ring buffer
+ * bounded by count and, optionally, by estimated bytes.
  *
  * <p>Add it to any {@code SdkTracerProviderBuilder}; it sees every span that ends, whether or not
  * it is sampled for export. Other spans are ignored.
@@ -65,17 +65,17 @@ public final class TraceBuffer implements SpanProcessor {
   private static final Logger logger = Logger.getLogger(TraceBuffer.class.getName());
   private static final ThrottledLogger failures = new ThrottledLogger(logger);
 
-  /** The {@code maxTraces} of {@link #create()}. */
-  public static final int DEFAULT_MAX_TRACES = 100;
+  /** The {@code maxInteractions} of {@link #create()}. */
+  public static final int DEFAULT_MAX_INTERACTIONS = 100;
 
-  private final int maxTraces;
+  private final int maxInteractions;
   private final long maxBytes;
   private final java.util.concurrent.atomic.AtomicLong oversized =
       new java.util.concurrent.atomic.AtomicLong();
 
   private final Object lock = new Object();
   // Guarded by lock: a circular array, oldest at head.
-  private LlmTrace[] ring;
+  private Interaction[] ring;
   private int[] sizes;
   private int head;
   private int count;
@@ -94,7 +94,7 @@ public final class TraceBuffer implements SpanProcessor {
   private final PendingContent pending;
 
   private TraceBuffer(Builder b) {
-    this.maxTraces = b.maxTraces;
+    this.maxInteractions = b.maxInteractions;
     this.maxBytes = b.maxBytes;
     long timeoutNanos;
     try {
@@ -103,24 +103,24 @@ public final class TraceBuffer implements SpanProcessor {
       timeoutNanos = Long.MAX_VALUE;
     }
     this.pending = new PendingContent(b.maxPendingBytes, timeoutNanos, b.clock);
-    int initial = Math.min(maxTraces, 64);
-    this.ring = new LlmTrace[initial];
+    int initial = Math.min(maxInteractions, 64);
+    this.ring = new Interaction[initial];
     this.sizes = new int[initial];
   }
 
-  /** A buffer of the last {@value #DEFAULT_MAX_TRACES} interactions. */
+  /** A buffer of the last {@value #DEFAULT_MAX_INTERACTIONS} interactions. */
   public static TraceBuffer create() {
-    return create(DEFAULT_MAX_TRACES);
+    return create(DEFAULT_MAX_INTERACTIONS);
   }
 
   /**
-   * A buffer of the last {@code maxTraces} interactions, with no byte bound.
+   * A buffer of the last {@code maxInteractions} interactions, with no byte bound.
    *
-   * @param maxTraces {@code >= 0}; 0 keeps nothing in the ring (retained sessions still keep
+   * @param maxInteractions {@code >= 0}; 0 keeps nothing in the ring (retained sessions still keep
    *     theirs)
    */
-  public static TraceBuffer create(int maxTraces) {
-    return builder().maxTraces(maxTraces).build();
+  public static TraceBuffer create(int maxInteractions) {
+    return builder().maxInteractions(maxInteractions).build();
   }
 
   public static Builder builder() {
@@ -128,8 +128,8 @@ public final class TraceBuffer implements SpanProcessor {
   }
 
   /** Most interactions kept. */
-  public int maxTraces() {
-    return maxTraces;
+  public int maxInteractions() {
+    return maxInteractions;
   }
 
   /** The byte bound, or {@code Long.MAX_VALUE} for none. */
@@ -165,10 +165,10 @@ public final class TraceBuffer implements SpanProcessor {
               : startedInSession.remove(span.getSpanContext().getSpanId());
       // Taken for every span that ends, kept or not, so that nothing waits for a span that is gone.
       EventContent reported = pending.take(span.getSpanContext());
-      if ((maxTraces == 0 && history == null) || !isInference(span)) {
+      if ((maxInteractions == 0 && history == null) || !isInference(span)) {
         return;
       }
-      LlmTrace trace = SpanMapper.toTrace(span.toSpanData(), reported).orElse(null);
+      Interaction trace = SpanMapper.toTrace(span.toSpanData(), reported).orElse(null);
       if (trace == null) {
         return;
       }
@@ -225,9 +225,9 @@ public final class TraceBuffer implements SpanProcessor {
    * Keeps one interaction, evicting the oldest ones past the bounds. Normally called by {@link
    * #onEnd}; public so that interactions read back from elsewhere can be queried the same way.
    */
-  public void add(LlmTrace trace) {
+  public void add(Interaction trace) {
     Objects.requireNonNull(trace, "trace");
-    if (maxTraces == 0) {
+    if (maxInteractions == 0) {
       return;
     }
     int size = TraceSizes.estimate(trace);
@@ -238,7 +238,7 @@ public final class TraceBuffer implements SpanProcessor {
       oversized.incrementAndGet();
     }
     synchronized (lock) {
-      if (count == maxTraces) {
+      if (count == maxInteractions) {
         evictOldest();
       }
       if (count == ring.length) {
@@ -273,7 +273,7 @@ public final class TraceBuffer implements SpanProcessor {
   // Guarded by lock. The oldest entry of the ring is also the oldest of its trace and session
   // deques, because every deque is appended in ring order: removal is O(1).
   private void evictOldest() {
-    LlmTrace old = ring[head];
+    Interaction old = ring[head];
     ring[head] = null;
     bytes -= sizes[head];
     head = (head + 1) % ring.length;
@@ -301,8 +301,8 @@ public final class TraceBuffer implements SpanProcessor {
   }
 
   private void grow() {
-    int newLength = (int) Math.min((long) maxTraces, Math.max(16L, ring.length * 2L));
-    LlmTrace[] newRing = new LlmTrace[newLength];
+    int newLength = (int) Math.min((long) maxInteractions, Math.max(16L, ring.length * 2L));
+    Interaction[] newRing = new Interaction[newLength];
     int[] newSizes = new int[newLength];
     for (int i = 0; i < count; i++) {
       int from = (head + i) % ring.length;
@@ -330,20 +330,20 @@ public final class TraceBuffer implements SpanProcessor {
   // ---- reading -----------------------------------------------------------------------------
 
   /** Every kept interaction, oldest first. */
-  public List<LlmTrace> getTraces() {
+  public List<Interaction> getTraces() {
     return last(Integer.MAX_VALUE);
   }
 
   /** The kept interactions that match, oldest first. */
-  public List<LlmTrace> getTraces(TraceQuery query) {
+  public List<Interaction> getTraces(TraceQuery query) {
     Objects.requireNonNull(query, "query");
     int last = query.lastOrNone();
     if (query.isPlain()) {
       return last < 0 ? getTraces() : last(last);
     }
-    List<LlmTrace> candidates;
+    List<Interaction> candidates;
     if (query.spanIdOrNull() != null) {
-      LlmTrace one = query.spanIdValid() ? bySpanId(query.spanIdBits()) : null;
+      Interaction one = query.spanIdValid() ? bySpanId(query.spanIdBits()) : null;
       candidates = one == null ? List.of() : List.of(one);
     } else if (query.traceIdOrNull() != null) {
       if (!query.traceIdValid()) {
@@ -359,8 +359,8 @@ public final class TraceBuffer implements SpanProcessor {
     } else {
       candidates = getTraces();
     }
-    List<LlmTrace> out = new ArrayList<>(candidates.size());
-    for (LlmTrace t : candidates) {
+    List<Interaction> out = new ArrayList<>(candidates.size());
+    for (Interaction t : candidates) {
       if (query.matches(t)) {
         out.add(t);
       }
@@ -372,7 +372,7 @@ public final class TraceBuffer implements SpanProcessor {
   }
 
   /** The interaction with this span id, if it is still kept. */
-  public Optional<LlmTrace> getTrace(String spanId) {
+  public Optional<Interaction> getInteraction(String spanId) {
     Objects.requireNonNull(spanId, "spanId");
     if (!HexIds.isHex(spanId, 16)) {
       return Optional.empty();
@@ -380,24 +380,24 @@ public final class TraceBuffer implements SpanProcessor {
     return Optional.ofNullable(bySpanId(HexIds.parse(spanId, 0, "spanId")));
   }
 
-  private LlmTrace bySpanId(long bits) {
+  private Interaction bySpanId(long bits) {
     synchronized (lock) {
-      return (LlmTrace) bySpan.get(0, bits);
+      return (Interaction) bySpan.get(0, bits);
     }
   }
 
   /** The newest {@code n} interactions, oldest first. */
-  public List<LlmTrace> last(int n) {
+  public List<Interaction> last(int n) {
     if (n < 0) {
       throw new IllegalArgumentException("n must be >= 0, was " + n);
     }
-    LlmTrace[] out;
+    Interaction[] out;
     synchronized (lock) {
       int k = Math.min(n, count);
       if (k == 0) {
         return List.of();
       }
-      out = new LlmTrace[k];
+      out = new Interaction[k];
       int start = head + count - k;
       int length = ring.length;
       int first = Math.min(k, length - (start % length));
@@ -419,28 +419,28 @@ public final class TraceBuffer implements SpanProcessor {
 
     /** The value after appending {@code trace} to {@code existing} (null: none yet). */
     @SuppressWarnings("unchecked")
-    static Object append(Object existing, LlmTrace trace) {
+    static Object append(Object existing, Interaction trace) {
       if (existing == null) {
         return trace;
       }
-      if (existing instanceof LlmTrace one) {
-        ArrayDeque<LlmTrace> deque = new ArrayDeque<>(4);
+      if (existing instanceof Interaction one) {
+        ArrayDeque<Interaction> deque = new ArrayDeque<>(4);
         deque.addLast(one);
         deque.addLast(trace);
         return deque;
       }
-      ((ArrayDeque<LlmTrace>) existing).addLast(trace);
+      ((ArrayDeque<Interaction>) existing).addLast(trace);
       return existing;
     }
 
     /** The value after removing {@code old}, normally the oldest: O(1); null when none is left. */
     @SuppressWarnings("unchecked")
-    static Object removeOldest(Object existing, LlmTrace old) {
+    static Object removeOldest(Object existing, Interaction old) {
       if (existing == old) {
         return null;
       }
       if (existing instanceof ArrayDeque<?> d) {
-        ArrayDeque<LlmTrace> deque = (ArrayDeque<LlmTrace>) d;
+        ArrayDeque<Interaction> deque = (ArrayDeque<Interaction>) d;
         if (deque.peekFirst() == old) {
           deque.pollFirst();
         } else {
@@ -451,15 +451,15 @@ public final class TraceBuffer implements SpanProcessor {
       return existing;
     }
 
-    static List<LlmTrace> list(Object existing) {
+    static List<Interaction> list(Object existing) {
       if (existing == null) {
         return List.of();
       }
-      if (existing instanceof LlmTrace one) {
+      if (existing instanceof Interaction one) {
         return List.of(one);
       }
       return Collections.unmodifiableList(
-          Arrays.asList(((ArrayDeque<?>) existing).toArray(new LlmTrace[0])));
+          Arrays.asList(((ArrayDeque<?>) existing).toArray(new Interaction[0])));
     }
   }
 
@@ -512,8 +512,8 @@ public final class TraceBuffer implements SpanProcessor {
 
   @Override
   public String toString() {
-    return "TraceBuffer{maxTraces="
-        + maxTraces
+    return "TraceBuffer{maxInteractions="
+        + maxInteractions
         + ", maxBytes="
         + maxBytes
         + ", size="
@@ -529,7 +529,7 @@ public final class TraceBuffer implements SpanProcessor {
 
   /** Builds a {@link TraceBuffer}. Not thread-safe. */
   public static final class Builder {
-    private int maxTraces = DEFAULT_MAX_TRACES;
+    private int maxInteractions = DEFAULT_MAX_INTERACTIONS;
     private long maxBytes = Long.MAX_VALUE;
     private long maxPendingBytes = DEFAULT_MAX_PENDING_BYTES;
     private Duration pendingTimeout = DEFAULT_PENDING_TIMEOUT;
@@ -537,19 +537,22 @@ public final class TraceBuffer implements SpanProcessor {
 
     private Builder() {}
 
-    /** Most interactions kept; {@code >= 0}, default {@value TraceBuffer#DEFAULT_MAX_TRACES}. */
-    public Builder maxTraces(int maxTraces) {
-      if (maxTraces < 0) {
-        throw new IllegalArgumentException("maxTraces must be >= 0, was " + maxTraces);
+    /**
+     * Most interactions kept; {@code >= 0}, default {@value TraceBuffer#DEFAULT_MAX_INTERACTIONS}.
+     */
+    public Builder maxInteractions(int maxInteractions) {
+      if (maxInteractions < 0) {
+        throw new IllegalArgumentException("maxInteractions must be >= 0, was " + maxInteractions);
       }
-      this.maxTraces = maxTraces;
+      this.maxInteractions = maxInteractions;
       return this;
     }
 
     /**
      * Most estimated bytes kept (content plus a fixed overhead per interaction). An interaction
-     * larger than this on its own is kept without its content ({@link LlmTrace#contentTruncated()}
-     * true) and counted in {@link TraceBuffer#oversizedCount()}. Default: no byte bound.
+     * larger than this on its own is kept without its content ({@link
+     * Interaction#contentTruncated()} true) and counted in {@link TraceBuffer#oversizedCount()}.
+     * Default: no byte bound.
      */
     public Builder maxBytes(long maxBytes) {
       if (maxBytes <= 0) {

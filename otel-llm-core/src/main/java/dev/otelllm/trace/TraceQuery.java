@@ -22,7 +22,7 @@ public final class TraceQuery {
   private final String metadataKey;
   private final Object metadataValue;
   private final boolean errorsOnly;
-  private final Predicate<LlmTrace> predicate;
+  private final Predicate<Interaction> predicate;
   private final int last;
   // The ids as numbers, parsed once per query; an id that is not hex matches nothing.
   private final boolean traceIdValid;
@@ -38,7 +38,7 @@ public final class TraceQuery {
       String metadataKey,
       Object metadataValue,
       boolean errorsOnly,
-      Predicate<LlmTrace> predicate,
+      Predicate<Interaction> predicate,
       int last) {
     this.traceId = traceId;
     this.spanId = spanId;
@@ -91,7 +91,7 @@ public final class TraceQuery {
   }
 
   /** Interactions the predicate accepts. */
-  public static TraceQuery where(Predicate<LlmTrace> predicate) {
+  public static TraceQuery where(Predicate<Interaction> predicate) {
     return ALL.andWhere(predicate);
   }
 
@@ -160,9 +160,9 @@ public final class TraceQuery {
         traceId, spanId, sessionId, metadataKey, metadataValue, true, predicate, last);
   }
 
-  public TraceQuery andWhere(Predicate<LlmTrace> predicate) {
+  public TraceQuery andWhere(Predicate<Interaction> predicate) {
     Objects.requireNonNull(predicate, "predicate");
-    Predicate<LlmTrace> combined =
+    Predicate<Interaction> combined =
         this.predicate == null ? predicate : this.predicate.and(predicate);
     return new TraceQuery(
         traceId, spanId, sessionId, metadataKey, metadataValue, errorsOnly, combined, last);
@@ -227,7 +227,7 @@ public final class TraceQuery {
   }
 
   /** Whether the trace meets every condition except the last-n bound. */
-  public boolean matches(LlmTrace t) {
+  public boolean matches(Interaction t) {
     if (traceId != null
         && !(traceIdValid && t.traceIdHigh() == traceIdHigh && t.traceIdLow() == traceIdLow)) {
       return false;

@@ -3,7 +3,7 @@ package dev.otelllm.trace;
 import dev.otelllm.Message;
 import dev.otelllm.Part;
 
-/** Estimates the heap an {@link LlmTrace} retains, for the buffer's byte bound. */
+/** Estimates the heap an {@link Interaction} retains, for the buffer's byte bound. */
 final class TraceSizes {
   private TraceSizes() {}
 
@@ -14,7 +14,7 @@ final class TraceSizes {
    */
   static final int FIXED_OVERHEAD = 600;
 
-  static int estimate(LlmTrace t) {
+  static int estimate(Interaction t) {
     long n = FIXED_OVERHEAD;
     n += t.systemPrompt().length();
     for (Message m : t.messages()) {
@@ -23,7 +23,7 @@ final class TraceSizes {
         n += partSize(p);
       }
     }
-    LlmTrace.Response r = t.response();
+    Interaction.Response r = t.response();
     n += r.content().length() + r.model().length() + r.id().length();
     for (Part p : r.toolCalls()) {
       n += partSize(p);

@@ -13,7 +13,7 @@ import dev.otelllm.ToolDefinition;
 import dev.otelllm.Usage;
 import dev.otelllm.WorkflowScope;
 import dev.otelllm.testing.DeterministicLlmProvider;
-import dev.otelllm.trace.LlmTrace;
+import dev.otelllm.trace.Interaction;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import java.time.Duration;
@@ -37,7 +37,7 @@ public final class SampleTraces implements AutoCloseable {
   public SampleTraces() {
     tracing =
         LlmTracing.builder()
-            .maxTraces(1000)
+            .maxInteractions(1000)
             .addSpanExporter(exporter)
             .exportContentCapture(ContentCapture.full())
             .build();
@@ -93,7 +93,7 @@ public final class SampleTraces implements AutoCloseable {
             .build());
   }
 
-  public List<LlmTrace> traces() {
+  public List<Interaction> traces() {
     return client.getTraces();
   }
 
@@ -103,7 +103,7 @@ public final class SampleTraces implements AutoCloseable {
   }
 
   /** A hand-made interaction with exact figures. */
-  public static LlmTrace trace(
+  public static Interaction trace(
       String spanId,
       long startMs,
       long durationMs,
@@ -114,33 +114,38 @@ public final class SampleTraces implements AutoCloseable {
       String step,
       String finish) {
     Map<String, Object> meta = step == null ? Map.of() : Map.of("step_type", step);
-    return new LlmTrace(
-        "0af7651916cd43dd8448eb211c80319c",
-        spanId,
-        "",
-        startMs * 1_000_000L,
-        durationMs * 1_000_000L,
-        "chat",
-        "openai",
-        "gpt",
-        LlmTrace.Server.NONE,
-        "",
-        List.of(Message.user("p")),
-        Map.of(),
-        List.of(),
-        new LlmTrace.Response(
-            "a",
-            List.of(),
-            finish,
-            in == null ? Optional.empty() : Optional.of(Usage.of(in, out)),
-            "",
-            "",
-            List.of()),
-        meta,
-        session,
-        failed ? Optional.of(new dev.otelllm.trace.TraceError("500", "boom")) : Optional.empty(),
-        "full",
-        false);
+    return Interaction.builder()
+        .traceId("0af7651916cd43dd8448eb211c80319c")
+        .spanId(spanId)
+        .parentSpanId("")
+        .startEpochNanos(startMs * 1_000_000L)
+        .durationNanos(durationMs * 1_000_000L)
+        .operation("chat")
+        .provider("openai")
+        .model("gpt")
+        .server(Interaction.Server.NONE)
+        .systemPrompt("")
+        .messages(List.of(Message.user("p")))
+        .parameters(Map.of())
+        .tools(List.of())
+        .response(
+            new Interaction.Response(
+                "a",
+                List.of(),
+                finish,
+                in == null ? Optional.empty() : Optional.of(Usage.of(in, out)),
+                "",
+                "",
+                List.of()))
+        .metadata(meta)
+        .sessionId(session)
+        .error(
+            failed
+                ? Optional.of(new dev.otelllm.trace.TraceError("500", "boom"))
+                : Optional.empty())
+        .contentCapture("full")
+        .contentTruncated(false)
+        .build();
   }
 
   @Override

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.otelllm.Message;
-import dev.otelllm.trace.LlmTrace;
+import dev.otelllm.trace.Interaction;
 import dev.otelllm.trace.TraceError;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -36,7 +36,7 @@ class TraceExportTest {
 
   @Test
   void jsonl_oneLinePerInteraction_eachEqualToTheMapForm() throws Exception {
-    List<LlmTrace> traces = samples.traces();
+    List<Interaction> traces = samples.traces();
     assertThat(traces).hasSize(6);
     String jsonl = TraceExport.toString(traces, TraceFormat.JSONL);
     assertThat(jsonl).endsWith("\n");
@@ -54,7 +54,7 @@ class TraceExportTest {
 
   @Test
   void json_isAnArrayOfTheMapForms() throws Exception {
-    List<LlmTrace> traces = samples.traces();
+    List<Interaction> traces = samples.traces();
     List<?> parsed = JSON.readValue(TraceExport.toString(traces, TraceFormat.JSON), List.class);
     assertThat(parsed).hasSize(traces.size());
     @SuppressWarnings("unchecked")
@@ -78,7 +78,7 @@ class TraceExportTest {
 
   @Test
   void unicode_survivesEveryFormat() throws Exception {
-    List<LlmTrace> traces = samples.traces();
+    List<Interaction> traces = samples.traces();
     for (TraceFormat f : TraceFormat.values()) {
       String out = TraceExport.toString(traces, f);
       assertThat(out).as(f.id()).contains("Zürich").contains("中文").contains("😀");
@@ -167,7 +167,7 @@ class TraceExportTest {
   @Test
   void writeJson_streamsFromAnIterator() throws Exception {
     var out = new java.io.ByteArrayOutputStream();
-    List<LlmTrace> many = new ArrayList<>();
+    List<Interaction> many = new ArrayList<>();
     for (int i = 0; i < 50; i++) {
       many.addAll(samples.traces());
     }
@@ -187,7 +187,7 @@ class TraceExportTest {
 
   @Test
   void markdown_showsAToolResultSentAfterThePrompt() {
-    LlmTrace t = samples.traces().get(4);
+    Interaction t = samples.traces().get(4);
     assertThat(t.messages())
         .extracting(dev.otelllm.Message::role)
         .containsExactly("user", "assistant", "tool");
@@ -217,29 +217,31 @@ class TraceExportTest {
    * An interaction with {@code a<c>b} in its prompt, answer, system prompt, session, step and
    * error.
    */
-  private static LlmTrace withBidi(char c) {
+  private static Interaction withBidi(char c) {
     String text = "a" + c + "b";
-    return new LlmTrace(
-        "0af7651916cd43dd8448eb211c80319c",
-        "0000000000000001",
-        "",
-        1_000_000_000L,
-        5_000_000L,
-        "chat",
-        "openai",
-        "gpt",
-        LlmTrace.Server.NONE,
-        "system " + text,
-        List.of(Message.user("prompt " + text)),
-        Map.of(),
-        List.of(),
-        new LlmTrace.Response(
-            "answer " + text, List.of(), "stop", Optional.empty(), "", "", List.of()),
-        Map.of("step_type", "step " + text),
-        "sess " + text,
-        Optional.of(new TraceError("500", "error " + text)),
-        "full",
-        false);
+    return Interaction.builder()
+        .traceId("0af7651916cd43dd8448eb211c80319c")
+        .spanId("0000000000000001")
+        .parentSpanId("")
+        .startEpochNanos(1_000_000_000L)
+        .durationNanos(5_000_000L)
+        .operation("chat")
+        .provider("openai")
+        .model("gpt")
+        .server(Interaction.Server.NONE)
+        .systemPrompt("system " + text)
+        .messages(List.of(Message.user("prompt " + text)))
+        .parameters(Map.of())
+        .tools(List.of())
+        .response(
+            new Interaction.Response(
+                "answer " + text, List.of(), "stop", Optional.empty(), "", "", List.of()))
+        .metadata(Map.of("step_type", "step " + text))
+        .sessionId("sess " + text)
+        .error(Optional.of(new TraceError("500", "error " + text)))
+        .contentCapture("full")
+        .contentTruncated(false)
+        .build();
   }
 
   @Test

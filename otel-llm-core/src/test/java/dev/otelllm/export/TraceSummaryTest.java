@@ -3,7 +3,7 @@ package dev.otelllm.export;
 import static dev.otelllm.export.SampleTraces.trace;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.otelllm.trace.LlmTrace;
+import dev.otelllm.trace.Interaction;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,7 +14,7 @@ class TraceSummaryTest {
 
   @Test
   void figures_matchHandComputedValues() {
-    List<LlmTrace> traces =
+    List<Interaction> traces =
         List.of(
             trace("0000000000000001", 1000, 100, 10L, 20L, false, "s1", "code_generation", "stop"),
             trace("0000000000000002", 2000, 300, 30L, 40L, false, "s1", "code_generation", "stop"),
@@ -80,7 +80,7 @@ class TraceSummaryTest {
 
   @Test
   void percentiles_overAHundred() {
-    List<LlmTrace> traces = new ArrayList<>();
+    List<Interaction> traces = new ArrayList<>();
     for (int i = 1; i <= 100; i++) {
       traces.add(trace(String.format("%016x", i), i, i, 1L, 1L, false, "", null, "stop"));
     }

@@ -13,7 +13,7 @@ import dev.otelllm.ProviderInfo;
 import dev.otelllm.ToolDefinition;
 import dev.otelllm.Usage;
 import dev.otelllm.testing.DeterministicLlmProvider;
-import dev.otelllm.trace.LlmTrace;
+import dev.otelllm.trace.Interaction;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
@@ -47,7 +47,7 @@ class ListenerSpansTest {
           .build();
 
   /** The interaction's map form without what differs between two runs (ids and times). */
-  private static Map<String, Object> comparable(LlmTrace t) {
+  private static Map<String, Object> comparable(Interaction t) {
     Map<String, Object> m = new LinkedHashMap<>(t.toMap());
     m.remove("trace_id");
     m.remove("timestamp");
@@ -57,7 +57,7 @@ class ListenerSpansTest {
     m.put("response", response);
     @SuppressWarnings("unchecked")
     Map<String, Object> metadata = new LinkedHashMap<>((Map<String, Object>) m.get("metadata"));
-    metadata.remove("span_id");
+    metadata.remove("otel_trace_id");
     m.put("metadata", metadata);
     return m;
   }
@@ -70,12 +70,12 @@ class ListenerSpansTest {
     try (LlmTracing decorated = LlmTracing.builder().contentPlacement(placement).build();
         LlmTracing listened = LlmTracing.builder().contentPlacement(placement).build()) {
       LlmClient.builder(provider).tracing(decorated).build().generate(REQUEST);
-      LlmTrace viaDecorator = decorated.traceBuffer().getTraces().get(0);
+      Interaction viaDecorator = decorated.traceBuffer().getTraces().get(0);
 
       ListenerSpans spans = new ListenerSpans(listened);
       ListenerSpans.Chat chat = spans.startChat(Context.root(), provider.info(), REQUEST, false);
       assertThat(chat.succeed(ANSWER)).isTrue();
-      LlmTrace viaListener = listened.traceBuffer().getTraces().get(0);
+      Interaction viaListener = listened.traceBuffer().getTraces().get(0);
 
       assertThat(viaListener.prompt()).isEqualTo("Weather in Paris?");
       assertThat(comparable(viaListener)).isEqualTo(comparable(viaDecorator));
@@ -113,7 +113,7 @@ class ListenerSpansTest {
               span.getAttributes()
                   .get(AttributeKey.doubleKey("gen_ai.response.time_to_first_chunk")))
           .isNotNull();
-      LlmTrace t = tracing.traceBuffer().getTraces().get(0);
+      Interaction t = tracing.traceBuffer().getTraces().get(0);
       assertThat(t.response().content()).as("the partial answer").isEqualTo("Hel");
       assertThat(t.response().finishReason()).isEqualTo("error");
     }

@@ -1,6 +1,6 @@
 package dev.otelllm.otlp;
 
-import dev.otelllm.trace.LlmTrace;
+import dev.otelllm.trace.Interaction;
 import java.nio.file.Path;
 
 /**
@@ -19,7 +19,7 @@ public final class LongLineMain {
             .onProblem(p -> System.out.println(p))
             .build();
     OtlpFileReader.Result r =
-        reader.read(Path.of(args[0]), (LlmTrace t) -> System.out.println(t.spanId()));
+        reader.read(Path.of(args[0]), (Interaction t) -> System.out.println(t.spanId()));
     System.out.println(
         "records="
             + r.records()

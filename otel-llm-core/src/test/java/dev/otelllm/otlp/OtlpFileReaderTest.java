@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.otelllm.export.SampleTraces;
 import dev.otelllm.export.TraceExport;
 import dev.otelllm.export.TraceFormat;
-import dev.otelllm.trace.LlmTrace;
+import dev.otelllm.trace.Interaction;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import java.io.ByteArrayInputStream;
@@ -63,7 +63,7 @@ class OtlpFileReaderTest {
   }
 
   private static String convert(Path file, List<ConversionProblem> problems) throws IOException {
-    List<LlmTrace> traces = new ArrayList<>();
+    List<Interaction> traces = new ArrayList<>();
     OtlpFileReader.builder().onProblem(problems::add).build().read(file, traces::add);
     return TraceExport.toString(traces, TraceFormat.JSONL);
   }
@@ -132,7 +132,7 @@ class OtlpFileReaderTest {
     Files.write(file, out.toByteArray());
 
     List<ConversionProblem> problems = new ArrayList<>();
-    List<LlmTrace> traces = new ArrayList<>();
+    List<Interaction> traces = new ArrayList<>();
     OtlpFileReader.Result r =
         OtlpFileReader.builder().onProblem(problems::add).build().read(file, traces::add);
     assertThat(problems)
@@ -167,7 +167,9 @@ class OtlpFileReaderTest {
   }
 
   private static long countInteractions(List<SpanData> batch) {
-    return batch.stream().filter(s -> LlmTrace.fromSpan(s).isPresent()).count();
+    return batch.stream()
+        .filter(s -> dev.otelllm.internal.SpanMapper.toTrace(s).isPresent())
+        .count();
   }
 
   @Test
@@ -185,7 +187,7 @@ class OtlpFileReaderTest {
     Path file = dir.resolve("cut.json.gz");
     Files.write(file, Arrays.copyOf(whole, whole.length * 2 / 3));
     List<ConversionProblem> problems = new ArrayList<>();
-    List<LlmTrace> traces = new ArrayList<>();
+    List<Interaction> traces = new ArrayList<>();
     OtlpFileReader.builder().onProblem(problems::add).build().read(file, traces::add);
     assertThat(problems).isNotEmpty();
     assertThat(problems.get(problems.size() - 1).message())
@@ -202,7 +204,7 @@ class OtlpFileReaderTest {
     Path cut = dir.resolve("cut.pb");
     Files.write(cut, Arrays.copyOf(bytes, bytes.length - 10));
     List<ConversionProblem> problems = new ArrayList<>();
-    List<LlmTrace> traces = new ArrayList<>();
+    List<Interaction> traces = new ArrayList<>();
     OtlpFileReader.builder().onProblem(problems::add).build().read(cut, traces::add);
     assertThat(problems).hasSize(1);
     assertThat(problems.get(0).location()).isEqualTo("record " + batches().size());
@@ -236,11 +238,11 @@ class OtlpFileReaderTest {
             + "\"end_time_unix_nano\":3000000,\"attributes\":[{\"key\":\"gen_ai.operation.name\",\"value\":{\"string_value\":\"chat\"}},"
             + "{\"key\":\"gen_ai.request.model\",\"value\":{\"stringValue\":\"m\"}},"
             + "{\"key\":\"gen_ai.usage.input_tokens\",\"value\":{\"intValue\":7}}],\"status\":{\"code\":\"STATUS_CODE_ERROR\",\"message\":\"bad\"}}]}]}]}";
-    List<LlmTrace> traces = new ArrayList<>();
+    List<Interaction> traces = new ArrayList<>();
     OtlpFileReader.create()
         .read(new ByteArrayInputStream(line.getBytes(StandardCharsets.UTF_8)), "x", traces::add);
     assertThat(traces).hasSize(1);
-    LlmTrace t = traces.get(0);
+    Interaction t = traces.get(0);
     assertThat(t.traceId()).isEqualTo("0af7651916cd43dd8448eb211c80319c");
     assertThat(t.spanId()).isEqualTo("0000000000000001");
     assertThat(t.generationTimeMs()).isEqualTo(2.0);
@@ -256,7 +258,7 @@ class OtlpFileReaderTest {
             + "{\"key\":\"gen_ai.operation.name\",\"value\":{\"stringValue\":\"chat\"}},"
             + "{\"key\":\"otel_llm.metadata.x\",\"value\":{}}]}]}]}]}\n";
     List<ConversionProblem> problems = new ArrayList<>();
-    List<LlmTrace> traces = new ArrayList<>();
+    List<Interaction> traces = new ArrayList<>();
     OtlpFileReader.builder()
         .onProblem(problems::add)
         .build()
@@ -357,7 +359,7 @@ class OtlpFileReaderTest {
     Files.write(file, out.toByteArray());
 
     List<ConversionProblem> problems = new ArrayList<>();
-    List<LlmTrace> traces = new ArrayList<>();
+    List<Interaction> traces = new ArrayList<>();
     OtlpFileReader.Result r =
         OtlpFileReader.builder()
             .maxRecordBytes(cap)
@@ -370,7 +372,7 @@ class OtlpFileReaderTest {
         .extracting(ConversionProblem::toString)
         .containsExactly(file + ": line 2: " + tooLong, file + ": line 4: " + tooLong);
     assertThat(traces)
-        .extracting(LlmTrace::spanId)
+        .extracting(Interaction::spanId)
         .containsExactlyElementsOf(interactionSpanIds(batches.get(0), batches.get(1)));
     assertThat(r)
         .isEqualTo(
@@ -416,7 +418,7 @@ class OtlpFileReaderTest {
     Files.write(file, out.toByteArray());
 
     List<ConversionProblem> problems = new ArrayList<>();
-    List<LlmTrace> traces = new ArrayList<>();
+    List<Interaction> traces = new ArrayList<>();
     OtlpFileReader.Result r =
         OtlpFileReader.builder()
             .maxRecordBytes(cap)
@@ -433,7 +435,7 @@ class OtlpFileReaderTest {
                 + cap
                 + " bytes (OtlpFileReader.Builder.maxRecordBytes): skipped");
     assertThat(traces)
-        .extracting(LlmTrace::spanId)
+        .extracting(Interaction::spanId)
         .containsExactlyElementsOf(interactionSpanIds(batches.get(0), batches.get(1)));
     assertThat(r.records()).isEqualTo(3);
   }
@@ -511,14 +513,14 @@ class OtlpFileReaderTest {
     out.write(padded(OtlpFiles.jsonLine(batches.get(1)), (2 << 16) + 1));
     out.write("\r\n".getBytes(StandardCharsets.UTF_8));
     List<ConversionProblem> problems = new ArrayList<>();
-    List<LlmTrace> traces = new ArrayList<>();
+    List<Interaction> traces = new ArrayList<>();
     OtlpFileReader.builder()
         .onProblem(problems::add)
         .build()
         .read(new ByteArrayInputStream(out.toByteArray()), "wide.json", traces::add);
     assertThat(problems).isEmpty();
     assertThat(traces)
-        .extracting(LlmTrace::spanId)
+        .extracting(Interaction::spanId)
         .containsExactlyElementsOf(interactionSpanIds(batches.get(0), batches.get(1)));
   }
 
@@ -550,7 +552,7 @@ class OtlpFileReaderTest {
     List<String> ids = new ArrayList<>();
     for (List<SpanData> batch : batches) {
       batch.stream()
-          .filter(s -> LlmTrace.fromSpan(s).isPresent())
+          .filter(s -> dev.otelllm.internal.SpanMapper.toTrace(s).isPresent())
           .forEach(s -> ids.add(s.getSpanId()));
     }
     return ids;

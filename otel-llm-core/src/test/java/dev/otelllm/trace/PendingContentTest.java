@@ -37,7 +37,7 @@ class PendingContentTest {
   private TraceBuffer buffer;
 
   private void setUp(Consumer<TraceBuffer.Builder> configure) {
-    TraceBuffer.Builder b = TraceBuffer.builder().maxTraces(10).clock(clock);
+    TraceBuffer.Builder b = TraceBuffer.builder().maxInteractions(10).clock(clock);
     configure.accept(b);
     buffer = b.build();
     SdkTracerProviderBuilder tp = SdkTracerProvider.builder();
@@ -90,7 +90,7 @@ class PendingContentTest {
             "message", Value.of(Map.of("content", Value.of(text)))));
   }
 
-  private LlmTrace only() {
+  private Interaction only() {
     assertThat(buffer.getTraces()).hasSize(1);
     return buffer.getTraces().get(0);
   }
@@ -107,7 +107,7 @@ class PendingContentTest {
     assertThat(buffer.pendingContentCount()).isEqualTo(1);
     span.end();
 
-    LlmTrace t = only();
+    Interaction t = only();
     assertThat(t.systemPrompt()).isEqualTo("Be brief.");
     assertThat(t.messages()).extracting(Message::role).containsExactly("user", "assistant", "user");
     assertThat(t.prompt()).isEqualTo("second");
@@ -145,7 +145,7 @@ class PendingContentTest {
     assertThat(buffer.pendingContentCount()).isEqualTo(1);
     slow.end();
     other.end();
-    assertThat(buffer.getTraces()).extracting(LlmTrace::prompt).containsExactly("", "fresh");
+    assertThat(buffer.getTraces()).extracting(Interaction::prompt).containsExactly("", "fresh");
     assertThat(buffer.getTraces().get(0).contentCapture()).isEqualTo("none");
   }
 
@@ -162,7 +162,7 @@ class PendingContentTest {
     first.end();
     second.end();
     assertThat(buffer.getTraces())
-        .extracting(LlmTrace::prompt)
+        .extracting(Interaction::prompt)
         .containsExactly("", "b".repeat(600));
   }
 
@@ -260,7 +260,7 @@ class PendingContentTest {
         .emit();
     span.end();
 
-    LlmTrace t = only();
+    Interaction t = only();
     assertThat(t.systemPrompt()).isEqualTo("Answer in French.");
     assertThat(t.prompt()).isEqualTo("Hello");
     assertThat(t.response().content()).isEqualTo("Bonjour");
@@ -314,7 +314,7 @@ class PendingContentTest {
             .build());
     span.end();
 
-    LlmTrace t = only();
+    Interaction t = only();
     assertThat(t.systemPrompt()).isEqualTo("Be kind.");
     assertThat(t.prompt()).isEqualTo("What is the weather?");
     assertThat(t.response().finishReason()).isEqualTo("tool_call");

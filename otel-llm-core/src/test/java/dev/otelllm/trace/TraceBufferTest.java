@@ -35,7 +35,9 @@ class TraceBufferTest {
     for (int i = 1; i <= 5; i++) {
       client.generate("p" + i);
     }
-    assertThat(buffer.getTraces()).extracting(LlmTrace::prompt).containsExactly("p3", "p4", "p5");
+    assertThat(buffer.getTraces())
+        .extracting(Interaction::prompt)
+        .containsExactly("p3", "p4", "p5");
     assertThat(buffer.size()).isEqualTo(3);
     assertThat(buffer.evictedCount()).isEqualTo(2);
   }
@@ -50,7 +52,7 @@ class TraceBufferTest {
       s.generate("b");
       client.generate("c");
       client.generate("d");
-      assertThat(buffer.getTrace(first.spanId().orElseThrow())).isEmpty();
+      assertThat(buffer.getInteraction(first.spanId().orElseThrow())).isEmpty();
       assertThat(buffer.getTraces(TraceQuery.traceId(first.traceId().orElseThrow()))).isEmpty();
       assertThat(buffer.getTraces(TraceQuery.session(s.id()))).isEmpty();
       assertThat(buffer.getTraces(TraceQuery.metadata("k", 1))).isEmpty();
@@ -59,7 +61,7 @@ class TraceBufferTest {
 
   @Test
   void evictsByEstimatedBytes_andNeverKeepsOneLargerThanTheBound() {
-    TraceBuffer buffer = TraceBuffer.builder().maxTraces(1000).maxBytes(10_000).build();
+    TraceBuffer buffer = TraceBuffer.builder().maxInteractions(1000).maxBytes(10_000).build();
     LlmClient client = client(buffer);
     String kb = "x".repeat(1000);
     for (int i = 0; i < 20; i++) {
@@ -74,7 +76,7 @@ class TraceBufferTest {
     client.generate(
         LlmRequest.builder().prompt("y".repeat(50_000)).metadata("step_type", "big").build());
     assertThat(buffer.estimatedBytes()).isLessThanOrEqualTo(10_000);
-    LlmTrace big = buffer.getTraces().get(buffer.size() - 1);
+    Interaction big = buffer.getTraces().get(buffer.size() - 1);
     assertThat(big.prompt()).isEmpty();
     assertThat(big.response().content()).isEmpty();
     assertThat(big.contentTruncated()).isTrue();
@@ -84,7 +86,7 @@ class TraceBufferTest {
   }
 
   @Test
-  void maxTracesZero_recordsSpansButKeepsNone() {
+  void maxInteractionsZero_recordsSpansButKeepsNone() {
     TraceBuffer buffer = TraceBuffer.create(0);
     LlmClient client = client(buffer);
     LlmResponse r = client.generate("x");
@@ -129,44 +131,45 @@ class TraceBufferTest {
     }
 
     assertThat(buffer.getTraces())
-        .extracting(LlmTrace::prompt)
+        .extracting(Interaction::prompt)
         .containsExactly("a", "b", "c", "d", "e");
-    assertThat(buffer.getTrace(b.spanId().orElseThrow()).orElseThrow().prompt()).isEqualTo("b");
-    assertThat(buffer.getTrace("0000000000000000")).isEmpty();
+    assertThat(buffer.getInteraction(b.spanId().orElseThrow()).orElseThrow().prompt())
+        .isEqualTo("b");
+    assertThat(buffer.getInteraction("0000000000000000")).isEmpty();
     assertThat(buffer.getTraces(TraceQuery.spanId(a.spanId().orElseThrow())))
-        .extracting(LlmTrace::prompt)
+        .extracting(Interaction::prompt)
         .containsExactly("a");
     assertThat(buffer.getTraces(TraceQuery.traceId(a.traceId().orElseThrow())))
-        .extracting(LlmTrace::prompt)
+        .extracting(Interaction::prompt)
         .containsExactly("a");
-    assertThat(buffer.last(2)).extracting(LlmTrace::prompt).containsExactly("d", "e");
+    assertThat(buffer.last(2)).extracting(Interaction::prompt).containsExactly("d", "e");
     assertThat(buffer.last(0)).isEmpty();
     assertThat(buffer.last(99)).hasSize(5);
     assertThat(buffer.getTraces(TraceQuery.last(3)))
-        .extracting(LlmTrace::prompt)
+        .extracting(Interaction::prompt)
         .containsExactly("c", "d", "e");
     assertThat(buffer.getTraces(TraceQuery.session(sessionId)))
-        .extracting(LlmTrace::prompt)
+        .extracting(Interaction::prompt)
         .containsExactly("d", "e");
     assertThat(buffer.getTraces(TraceQuery.metadata("step_type", "gen")))
-        .extracting(LlmTrace::prompt)
+        .extracting(Interaction::prompt)
         .containsExactly("a", "b");
     assertThat(buffer.getTraces(TraceQuery.metadata("attempt_number", 2)))
-        .extracting(LlmTrace::prompt)
+        .extracting(Interaction::prompt)
         .containsExactly("b");
     assertThat(buffer.getTraces(TraceQuery.metadata("step_type", "gen").andLast(1)))
-        .extracting(LlmTrace::prompt)
+        .extracting(Interaction::prompt)
         .containsExactly("b");
     assertThat(buffer.getTraces(TraceQuery.errorsOnly()))
-        .extracting(LlmTrace::prompt)
+        .extracting(Interaction::prompt)
         .containsExactly("c");
     assertThat(buffer.getTraces(TraceQuery.where(t -> t.prompt().compareTo("c") > 0)))
-        .extracting(LlmTrace::prompt)
+        .extracting(Interaction::prompt)
         .containsExactly("d", "e");
     assertThat(buffer.getTraces(TraceQuery.session(sessionId).andMetadata("step_type", "prose")))
-        .extracting(LlmTrace::prompt)
+        .extracting(Interaction::prompt)
         .containsExactly("e");
-    assertThat(client.getTraces(2)).extracting(LlmTrace::prompt).containsExactly("d", "e");
+    assertThat(client.getTraces(2)).extracting(Interaction::prompt).containsExactly("d", "e");
     assertThatThrownBy(() -> buffer.last(-1)).hasMessage("n must be >= 0, was -1");
     assertThatThrownBy(() -> TraceQuery.traceId("")).hasMessage("traceId must not be empty");
   }
@@ -178,14 +181,14 @@ class TraceBufferTest {
     LlmResponse r = client.generate("a");
     String traceId = r.traceId().orElseThrow();
     String spanId = r.spanId().orElseThrow();
-    assertThat(buffer.getTrace(spanId.toUpperCase(java.util.Locale.ROOT))).isPresent();
+    assertThat(buffer.getInteraction(spanId.toUpperCase(java.util.Locale.ROOT))).isPresent();
     assertThat(buffer.getTraces(TraceQuery.traceId(traceId.toUpperCase(java.util.Locale.ROOT))))
         .hasSize(1);
-    assertThat(buffer.getTrace("not-a-span-id")).isEmpty();
-    assertThat(buffer.getTrace(spanId + "0")).isEmpty();
+    assertThat(buffer.getInteraction("not-a-span-id")).isEmpty();
+    assertThat(buffer.getInteraction(spanId + "0")).isEmpty();
     assertThat(buffer.getTraces(TraceQuery.traceId("xyz"))).isEmpty();
     assertThat(buffer.getTraces(TraceQuery.spanId("xyz"))).isEmpty();
-    LlmTrace t = buffer.getTrace(spanId).orElseThrow();
+    Interaction t = buffer.getInteraction(spanId).orElseThrow();
     assertThat(t.traceId()).isEqualTo(traceId);
     assertThat(t.spanId()).isEqualTo(spanId);
     assertThat(t.parentSpanId()).isEmpty();
@@ -193,7 +196,7 @@ class TraceBufferTest {
 
   @Test
   void aTrace_rejectsIdsThatAreNotHexOfTheRightLength_namingTheField() {
-    LlmTrace t =
+    Interaction t =
         dev.otelllm.export.SampleTraces.trace(
             "b7ad6b7169203331", 1_000, 20, 5L, 7L, false, "s", "code_generation", "stop");
     assertThatThrownBy(() -> withIds(t, "abc", t.spanId(), ""))
@@ -205,7 +208,7 @@ class TraceBufferTest {
     assertThatThrownBy(() -> withIds(t, t.traceId(), t.spanId(), "12"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("parentSpanId");
-    LlmTrace upper =
+    Interaction upper =
         withIds(t, t.traceId().toUpperCase(java.util.Locale.ROOT), t.spanId(), "00F067AA0BA902B7");
     assertThat(upper.traceId()).isEqualTo(t.traceId());
     assertThat(upper.parentSpanId()).isEqualTo("00f067aa0ba902b7");
@@ -218,27 +221,28 @@ class TraceBufferTest {
     assertThat(upper).isNotEqualTo(t);
   }
 
-  private static LlmTrace withIds(LlmTrace t, String traceId, String spanId, String parent) {
-    return new LlmTrace(
-        traceId,
-        spanId,
-        parent,
-        t.startEpochNanos(),
-        t.durationNanos(),
-        t.operation(),
-        t.provider(),
-        t.model(),
-        t.server(),
-        t.systemPrompt(),
-        t.messages(),
-        t.parameters(),
-        t.tools(),
-        t.response(),
-        t.metadata(),
-        t.sessionId(),
-        t.error(),
-        t.contentCapture(),
-        t.contentTruncated());
+  private static Interaction withIds(Interaction t, String traceId, String spanId, String parent) {
+    return Interaction.builder()
+        .traceId(traceId)
+        .spanId(spanId)
+        .parentSpanId(parent)
+        .startEpochNanos(t.startEpochNanos())
+        .durationNanos(t.durationNanos())
+        .operation(t.operation())
+        .provider(t.provider())
+        .model(t.model())
+        .server(t.server())
+        .systemPrompt(t.systemPrompt())
+        .messages(t.messages())
+        .parameters(t.parameters())
+        .tools(t.tools())
+        .response(t.response())
+        .metadata(t.metadata())
+        .sessionId(t.sessionId())
+        .error(t.error())
+        .contentCapture(t.contentCapture())
+        .contentTruncated(t.contentTruncated())
+        .build();
   }
 
   @Test
@@ -246,7 +250,7 @@ class TraceBufferTest {
     TraceBuffer buffer = TraceBuffer.create(10);
     LlmClient client = client(buffer);
     client.generate("a");
-    List<LlmTrace> before = buffer.getTraces();
+    List<Interaction> before = buffer.getTraces();
     client.generate("b");
     assertThat(before).hasSize(1);
     assertThatThrownBy(() -> before.add(before.get(0)))
@@ -292,15 +296,15 @@ class TraceBufferTest {
     }
     pool.shutdown();
     assertThat(expected).hasSize(threads * calls);
-    List<LlmTrace> kept = buffer.getTraces();
+    List<Interaction> kept = buffer.getTraces();
     assertThat(kept).hasSize(threads * calls);
     Set<String> keptIds = new HashSet<>();
-    for (LlmTrace t : kept) {
+    for (Interaction t : kept) {
       keptIds.add(t.spanId());
     }
     assertThat(keptIds).isEqualTo(expected);
     for (int t = 0; t < threads; t++) {
-      List<LlmTrace> mine = buffer.getTraces(TraceQuery.metadata("thread", t));
+      List<Interaction> mine = buffer.getTraces(TraceQuery.metadata("thread", t));
       assertThat(mine).hasSize(calls);
       // Each thread's interactions are kept in the order that thread made them.
       for (int i = 0; i < calls; i++) {
@@ -351,7 +355,7 @@ class TraceBufferTest {
 
   @Test
   void byteEstimate_countsToolDefinitionsMetadataAndOtherParts() {
-    TraceBuffer buffer = TraceBuffer.builder().maxTraces(1000).maxBytes(200_000).build();
+    TraceBuffer buffer = TraceBuffer.builder().maxInteractions(1000).maxBytes(200_000).build();
     LlmClient client =
         LlmClient.builder(
                 DeterministicLlmProvider.builder("m")
@@ -384,7 +388,7 @@ class TraceBufferTest {
     LlmClient client = client(buffer);
     client.generate(
         LlmRequest.builder().prompt("p").metadata("cfg", java.util.Map.of("a", 1)).build());
-    LlmTrace t = buffer.getTraces().get(0);
+    Interaction t = buffer.getTraces().get(0);
     @SuppressWarnings("unchecked")
     java.util.Map<String, Object> cfg = (java.util.Map<String, Object>) t.metadata().get("cfg");
     assertThatThrownBy(() -> cfg.put("injected", true))

@@ -19,7 +19,7 @@ import dev.otelllm.Message;
 import dev.otelllm.Part;
 import dev.otelllm.ToolDefinition;
 import dev.otelllm.WorkflowScope;
-import dev.otelllm.trace.LlmTrace;
+import dev.otelllm.trace.Interaction;
 import dev.otelllm.trace.TraceQuery;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.SpanKind;
@@ -94,9 +94,9 @@ class AiServiceTest {
       RecordedRequest second = f.server.takeRequest(5, TimeUnit.SECONDS);
       assertThat(second.getBody().utf8()).contains("22 degrees and sunny");
 
-      List<LlmTrace> session = f.tracing.traceBuffer().getTraces(TraceQuery.session("user-42"));
+      List<Interaction> session = f.tracing.traceBuffer().getTraces(TraceQuery.session("user-42"));
       assertThat(session).hasSize(2);
-      LlmTrace call = session.get(0);
+      Interaction call = session.get(0);
       assertThat(call.systemPrompt()).isEqualTo("You are a weather assistant.");
       assertThat(call.prompt()).isEqualTo("What is the weather in Boston?");
       assertThat(call.tools())
@@ -126,7 +126,7 @@ class AiServiceTest {
           .containsEntry("ai_service", "Assistant.chat")
           .containsKey("ai_service_invocation_id");
 
-      LlmTrace followUp = session.get(1);
+      Interaction followUp = session.get(1);
       assertThat(followUp.response().content())
           .isEqualTo("It is 22 degrees and sunny in Boston, MA.");
       assertThat(followUp.metadata().get("ai_service_invocation_id"))
@@ -204,7 +204,7 @@ class AiServiceTest {
 
       service.chat("Hi");
 
-      LlmTrace t = f.tracing.traceBuffer().getTraces().get(0);
+      Interaction t = f.tracing.traceBuffer().getTraces().get(0);
       assertThat(t.sessionId()).isEmpty();
       assertThat(t.metadata()).containsEntry("ai_service", "Anonymous.chat");
     }
@@ -223,7 +223,7 @@ class AiServiceTest {
       assertThatThrownBy(() -> assistant.chat("user-9", "Hi"))
           .isInstanceOf(dev.langchain4j.exception.RateLimitException.class);
 
-      LlmTrace t = f.tracing.traceBuffer().getTraces(TraceQuery.session("user-9")).get(0);
+      Interaction t = f.tracing.traceBuffer().getTraces(TraceQuery.session("user-9")).get(0);
       assertThat(t.error()).isPresent();
       assertThat(f.listener.aiServices.tracked()).isZero();
     }

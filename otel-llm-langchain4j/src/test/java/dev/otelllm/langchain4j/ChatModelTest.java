@@ -19,7 +19,7 @@ import dev.otelllm.ContentPlacement;
 import dev.otelllm.LlmTracing;
 import dev.otelllm.Usage;
 import dev.otelllm.WorkflowScope;
-import dev.otelllm.trace.LlmTrace;
+import dev.otelllm.trace.Interaction;
 import dev.otelllm.trace.TraceQuery;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.SpanKind;
@@ -58,7 +58,7 @@ class ChatModelTest {
       RecordedRequest sent = f.server.takeRequest(5, TimeUnit.SECONDS);
       assertThat(sent.getHeaders().get("Authorization")).isEqualTo("Bearer " + FakeOpenAi.KEY);
 
-      LlmTrace t = f.tracing.traceBuffer().getTraces().get(0);
+      Interaction t = f.tracing.traceBuffer().getTraces().get(0);
       assertThat(f.tracing.traceBuffer().getTraces()).hasSize(1);
       assertThat(t.provider()).isEqualTo("openai");
       assertThat(t.model()).isEqualTo("gpt-4o-mini");
@@ -131,7 +131,7 @@ class ChatModelTest {
 
       assertThatThrownBy(() -> model.chat("Hi")).isInstanceOf(RateLimitException.class);
 
-      LlmTrace t = f.tracing.traceBuffer().getTraces(TraceQuery.errorsOnly()).get(0);
+      Interaction t = f.tracing.traceBuffer().getTraces(TraceQuery.errorsOnly()).get(0);
       assertThat(t.error()).isPresent();
       assertThat(t.error().get().type()).isEqualTo("429");
       assertThat(t.response().finishReason()).isEqualTo("error");
@@ -178,7 +178,7 @@ class ChatModelTest {
       assertThat(Spans.content(span, "gen_ai.input.messages")).isNull();
       assertThat(Spans.content(span, "gen_ai.output.messages")).isNull();
       assertThat(Spans.content(span, "gen_ai.system_instructions")).isNull();
-      LlmTrace t = f.tracing.traceBuffer().getTraces().get(0);
+      Interaction t = f.tracing.traceBuffer().getTraces().get(0);
       assertThat(t.prompt()).isEmpty();
       assertThat(t.response().finishReason()).isEqualTo("stop");
       assertThat(t.response().usage()).contains(new Usage(19, 10, 4, 0, 2));
@@ -194,7 +194,7 @@ class ChatModelTest {
       SpanData span = Spans.one(f.finished(), "chat ");
       assertThat(Spans.content(span, "gen_ai.input.messages")).isNull();
       assertThat(Spans.content(span, "gen_ai.output.messages")).isNull();
-      LlmTrace t = f.tracing.traceBuffer().getTraces().get(0);
+      Interaction t = f.tracing.traceBuffer().getTraces().get(0);
       assertThat(t.systemPrompt()).isEqualTo("Be nice.");
       assertThat(t.prompt()).isEqualTo("Hi");
       assertThat(t.response().content()).isEqualTo("Hello! How can I assist you today?");
@@ -222,7 +222,7 @@ class ChatModelTest {
               greeting(),
               OtelLlmListener.metadata(Map.of("step_type", "greeting", "attempt_number", 2)));
 
-      List<LlmTrace> found =
+      List<Interaction> found =
           f.tracing.traceBuffer().getTraces(TraceQuery.metadata("step_type", "greeting"));
       assertThat(found).hasSize(1);
       assertThat(found.get(0).metadata()).containsEntry("attempt_number", 2L);

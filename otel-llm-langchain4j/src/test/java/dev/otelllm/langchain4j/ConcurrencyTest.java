@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.StreamingChatModel;
 import dev.otelllm.WorkflowScope;
-import dev.otelllm.trace.LlmTrace;
+import dev.otelllm.trace.Interaction;
 import dev.otelllm.trace.SessionBaggageSpanProcessor;
 import io.opentelemetry.api.baggage.Baggage;
 import io.opentelemetry.api.common.AttributeKey;
@@ -95,7 +95,7 @@ class ConcurrencyTest {
         assertThat(chat.getAttributes().get(AttributeKey.stringKey("session.id")))
             .isEqualTo(sessionOfWorkflow.get(chat.getParentSpanId()));
       }
-      List<LlmTrace> kept = f.tracing.traceBuffer().getTraces();
+      List<Interaction> kept = f.tracing.traceBuffer().getTraces();
       assertThat(kept).hasSize(calls);
       assertThat(kept).allSatisfy(t -> assertThat(t.response().content()).startsWith("Hello"));
       assertThat(kept.stream().filter(t -> t.parameters().containsKey("stream")))

@@ -18,7 +18,7 @@ import dev.langchain4j.service.MemoryId;
 import dev.otelllm.LlmTracing;
 import dev.otelllm.Part;
 import dev.otelllm.WorkflowScope;
-import dev.otelllm.trace.LlmTrace;
+import dev.otelllm.trace.Interaction;
 import dev.otelllm.trace.TraceQuery;
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -75,7 +75,7 @@ public final class LangChain4jExample {
   }
 
   /** Runs the three steps and prints the table; returns the interactions of the workflow. */
-  List<LlmTrace> run() throws Exception {
+  List<Interaction> run() throws Exception {
     try (MockWebServer server = new MockWebServer();
         LlmTracing tracing = LlmTracing.create()) {
       server.setDispatcher(new CannedOpenAi());
@@ -124,7 +124,7 @@ public final class LangChain4jExample {
         stream(streaming, "Summarize the plan in one line.", "summary");
       }
 
-      List<LlmTrace> traces = tracing.traceBuffer().getTraces(TraceQuery.traceId(traceId));
+      List<Interaction> traces = tracing.traceBuffer().getTraces(TraceQuery.traceId(traceId));
       printTable(traces, traceId);
       out.println(
           "session traveller-1 (the AI service's memory id): "
@@ -159,7 +159,7 @@ public final class LangChain4jExample {
     out.println();
   }
 
-  private void printTable(List<LlmTrace> traces, String traceId) {
+  private void printTable(List<Interaction> traces, String traceId) {
     out.println();
     out.println("workflow trip_planner, trace " + traceId);
     out.printf(
@@ -174,7 +174,7 @@ public final class LangChain4jExample {
         "ttfc ms",
         "tool calls");
     int i = 1;
-    for (LlmTrace t : traces) {
+    for (Interaction t : traces) {
       Object step =
           t.metadata().getOrDefault("step_type", t.metadata().getOrDefault("ai_service", "-"));
       String tokens =

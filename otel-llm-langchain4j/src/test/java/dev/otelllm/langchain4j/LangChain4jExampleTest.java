@@ -2,7 +2,7 @@ package dev.otelllm.langchain4j;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.otelllm.trace.LlmTrace;
+import dev.otelllm.trace.Interaction;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -14,7 +14,7 @@ class LangChain4jExampleTest {
   @Test
   void example_runsOffline_andPrintsOneRowPerModelCall() throws Exception {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    List<LlmTrace> traces;
+    List<Interaction> traces;
     try (PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
       traces = new LangChain4jExample(out).run();
     }

@@ -17,7 +17,7 @@ import dev.langchain4j.model.output.FinishReason;
 import dev.langchain4j.model.output.TokenUsage;
 import dev.otelllm.LlmTracing;
 import dev.otelllm.WorkflowScope;
-import dev.otelllm.trace.LlmTrace;
+import dev.otelllm.trace.Interaction;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import java.util.Map;
@@ -68,7 +68,7 @@ class ListenerContractTest {
           .hasAttribute(
               AttributeKey.stringArrayKey("gen_ai.response.finish_reasons"),
               java.util.List.of("length"));
-      LlmTrace t = f.tracing.traceBuffer().getTraces().get(0);
+      Interaction t = f.tracing.traceBuffer().getTraces().get(0);
       assertThat(t.response().finishReason()).isEqualTo("length");
       assertThat(t.response().model()).isEqualTo("m-1-2026");
       assertThat(attributes).as("the span leaves the call's attributes").isEmpty();

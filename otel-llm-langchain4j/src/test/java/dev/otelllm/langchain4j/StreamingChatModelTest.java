@@ -12,7 +12,7 @@ import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 import dev.langchain4j.model.openai.OpenAiStreamingChatModel;
 import dev.otelllm.Usage;
 import dev.otelllm.WorkflowScope;
-import dev.otelllm.trace.LlmTrace;
+import dev.otelllm.trace.Interaction;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import java.util.List;
@@ -86,7 +86,7 @@ class StreamingChatModelTest {
               span.getAttributes()
                   .get(AttributeKey.doubleKey("otel_llm.response.time_to_first_text")))
           .isNotNull();
-      LlmTrace t = f.tracing.traceBuffer().getTraces().get(0);
+      Interaction t = f.tracing.traceBuffer().getTraces().get(0);
       assertThat(t.response().content()).isEqualTo("Hello there!");
       assertThat(t.response().usage()).contains(Usage.of(9, 3));
       assertThat(t.parameters()).containsEntry("stream", true);
@@ -156,7 +156,7 @@ class StreamingChatModelTest {
       model.chat("Weather in Paris?", handler);
       handler.await();
 
-      LlmTrace t = f.tracing.traceBuffer().getTraces().get(0);
+      Interaction t = f.tracing.traceBuffer().getTraces().get(0);
       assertThat(t.response().finishReason()).isEqualTo("tool_call");
       assertThat(t.response().toolCalls()).hasSize(1);
       assertThat(t.response().toolCalls().get(0).name()).isEqualTo("get_weather");

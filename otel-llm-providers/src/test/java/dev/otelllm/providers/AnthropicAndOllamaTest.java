@@ -14,7 +14,7 @@ import dev.otelllm.Part;
 import dev.otelllm.Session;
 import dev.otelllm.ToolDefinition;
 import dev.otelllm.Usage;
-import dev.otelllm.trace.LlmTrace;
+import dev.otelllm.trace.Interaction;
 import io.opentelemetry.api.common.AttributeKey;
 import java.util.ArrayList;
 import java.util.List;
@@ -158,7 +158,7 @@ class AnthropicAndOllamaTest {
               "{\"type\":\"redacted_thinking\",\"data\":\"EmwKAhgBEgy3va3pzix/LafPsn4aDFIT2Xlxh0L5L8rLVyIwxtE3rAFBa8cr3qpP\"}");
       assertThat(content.get(2).get("type").asText()).isEqualTo("tool_use");
       // The signature is sent to the model, never recorded: the span keeps the reasoning text only.
-      LlmTrace trace = client.getTraces().get(0);
+      Interaction trace = client.getTraces().get(0);
       assertThat(trace.response().otherParts())
           .contains(
               new Part.Reasoning(
@@ -214,7 +214,7 @@ class AnthropicAndOllamaTest {
                   Map.of("location", "San Francisco, CA")));
       assertThat(r.usage()).contains(new Usage(35, 15, 10, 0, 0));
       assertThat(r.finishReason()).contains("tool_call");
-      LlmTrace t = client.getTraces().get(0);
+      Interaction t = client.getTraces().get(0);
       assertThat(t.response().finishReason()).isEqualTo("tool_call");
       assertThat(
               f.finished()
@@ -279,7 +279,7 @@ class AnthropicAndOllamaTest {
       assertThat(tools.finishReason()).contains("tool_call");
       assertThat(tools.rawFinishReason()).contains("stop");
       assertThat(client.getTraces().get(2).response().finishReason()).isEqualTo("tool_call");
-      assertThat(client.getTraces()).extracting(LlmTrace::provider).containsOnly("ollama");
+      assertThat(client.getTraces()).extracting(Interaction::provider).containsOnly("ollama");
     }
   }
 

@@ -3,7 +3,7 @@ package dev.otelllm.providers;
 import dev.otelllm.LlmClient;
 import dev.otelllm.LlmException;
 import dev.otelllm.LlmRequest;
-import dev.otelllm.trace.LlmTrace;
+import dev.otelllm.trace.Interaction;
 
 /**
  * Asks an OpenAI-compatible server four times, traced, with the given caps, and prints how each
@@ -34,7 +34,7 @@ public final class EndlessAnswerMain {
       run("stream, endless answer", () -> client.stream(LlmRequest.of("Hi"), chunk -> {}));
       run("stream, endless line", () -> client.stream(LlmRequest.of("Hi"), chunk -> {}));
       System.out.println(
-          "failed traces: " + client.getTraces().stream().filter(LlmTrace::failed).count());
+          "failed traces: " + client.getTraces().stream().filter(Interaction::failed).count());
     }
   }
 

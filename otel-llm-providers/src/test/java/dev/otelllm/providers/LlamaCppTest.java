@@ -13,7 +13,7 @@ import dev.otelllm.Message;
 import dev.otelllm.Part;
 import dev.otelllm.Session;
 import dev.otelllm.StreamListener;
-import dev.otelllm.trace.LlmTrace;
+import dev.otelllm.trace.Interaction;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
@@ -82,9 +82,9 @@ class LlamaCppTest {
     assertThat(a.usage().orElseThrow().outputTokens()).isEqualTo(12);
     assertThat(a.usage().orElseThrow().inputTokens()).isPositive();
     assertThat(a.finishReason()).contains("length");
-    LlmTrace t = client.getTrace(a.spanId().orElseThrow()).orElseThrow();
+    Interaction t = client.getInteraction(a.spanId().orElseThrow()).orElseThrow();
     assertThat(t.provider()).isEqualTo("llama.cpp");
-    assertThat(t.server()).isEqualTo(LlmTrace.Server.NONE);
+    assertThat(t.server()).isEqualTo(Interaction.Server.NONE);
   }
 
   @Test
@@ -95,7 +95,7 @@ class LlamaCppTest {
             LlmRequest.builder().prompt("Stream please").maxTokens(10).build(), chunks::add);
     assertThat(chunks).hasSizeGreaterThan(1);
     assertThat(String.join("", chunks)).isEqualTo(r.content());
-    LlmTrace t = client.getTrace(r.spanId().orElseThrow()).orElseThrow();
+    Interaction t = client.getInteraction(r.spanId().orElseThrow()).orElseThrow();
     assertThat(t.response().timeToFirstChunkSeconds()).isPresent();
     tracing.forceFlush(Duration.ofSeconds(5));
     assertThat(spans.getFinishedSpanItems())
@@ -147,9 +147,9 @@ class LlamaCppTest {
         s.generate(
             "turn " + i, "chat", i, GenerationParams.builder().maxTokens(6).build(), Map.of());
       }
-      List<LlmTrace> history = s.getInteractionHistory();
+      List<Interaction> history = s.getInteractionHistory();
       assertThat(history)
-          .extracting(LlmTrace::prompt)
+          .extracting(Interaction::prompt)
           .containsExactly("turn 1", "turn 2", "turn 3");
       assertThat(history.get(2).messages()).hasSize(5);
       assertThat(history)

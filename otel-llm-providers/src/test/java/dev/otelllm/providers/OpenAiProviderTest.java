@@ -17,7 +17,7 @@ import dev.otelllm.Part;
 import dev.otelllm.Session;
 import dev.otelllm.ToolDefinition;
 import dev.otelllm.Usage;
-import dev.otelllm.trace.LlmTrace;
+import dev.otelllm.trace.Interaction;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.sdk.trace.data.SpanData;
@@ -148,7 +148,7 @@ class OpenAiProviderTest {
               "{\"role\":\"tool\",\"tool_call_id\":\"call_abc123\",\"content\":\"{\\\"temp_c\\\":21}\"}");
       JsonNode third = body(f.server.takeRequest(5, TimeUnit.SECONDS));
       assertThat(third.get("messages").size()).isEqualTo(6);
-      LlmTrace firstTrace =
+      Interaction firstTrace =
           f.client(LlmProviders.create("lmstudio", "qwen", f.options("/v1").build()))
               .getTraces()
               .get(0);
@@ -179,7 +179,7 @@ class OpenAiProviderTest {
               span.getAttributes()
                   .get(AttributeKey.doubleKey("gen_ai.response.time_to_first_chunk")))
           .isPositive();
-      LlmTrace t = client.getTraces().get(0);
+      Interaction t = client.getTraces().get(0);
       assertThat(t.response().content()).isEqualTo("Hello there!");
       assertThat(t.response().timeToFirstChunkSeconds()).isPresent();
       assertThat(t.parameters()).containsEntry("stream", true);
@@ -339,7 +339,7 @@ class OpenAiProviderTest {
           .first()
           .isEqualTo(new Part.Reasoning("9.11 vs 9.9: 0.90 > 0.11."));
       assertThat(r.usage()).contains(new Usage(15, 40, 0, 0, 30));
-      LlmTrace t = client.getTraces().get(0);
+      Interaction t = client.getTraces().get(0);
       assertThat(t.response().otherParts())
           .containsExactly(new Part.Reasoning("9.11 vs 9.9: 0.90 > 0.11."));
     }
@@ -356,7 +356,7 @@ class OpenAiProviderTest {
           .isInstanceOf(LlmTransportException.class)
           .hasMessage("openai: the stream ended before [DONE] (14 characters received)");
       assertThat(chunks).containsExactly("Partial ", "answer");
-      LlmTrace t = client.getTraces().get(0);
+      Interaction t = client.getTraces().get(0);
       assertThat(t.error().orElseThrow().type()).isEqualTo("invalid_response");
       assertThat(t.response().finishReason()).isEqualTo("error");
       assertThat(t.response().content()).isEqualTo("Partial answer");

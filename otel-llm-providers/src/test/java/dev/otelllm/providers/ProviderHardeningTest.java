@@ -257,12 +257,12 @@ class ProviderHardeningTest {
         plain.generate("Hi");
         assertThat(plain.isTracingEnabled()).isFalse();
       }
-      dev.otelllm.LlmTracing tracing = dev.otelllm.LlmTracing.builder().maxTraces(5).build();
+      dev.otelllm.LlmTracing tracing = dev.otelllm.LlmTracing.builder().maxInteractions(5).build();
       try (dev.otelllm.LlmClient traced =
           LlmProviders.client("openai", "gpt-4o-mini", options, tracing)) {
         traced.generate("Hi");
         assertThat(traced.getTraces()).hasSize(1);
-        assertThat(tracing.traceBuffer().maxTraces()).isEqualTo(5);
+        assertThat(tracing.traceBuffer().maxInteractions()).isEqualTo(5);
       }
     }
   }

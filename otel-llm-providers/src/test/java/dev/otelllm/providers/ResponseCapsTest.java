@@ -8,7 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.otelllm.LlmClient;
 import dev.otelllm.LlmRequest;
 import dev.otelllm.LlmResponse;
-import dev.otelllm.trace.LlmTrace;
+import dev.otelllm.trace.Interaction;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import java.nio.charset.StandardCharsets;
@@ -189,7 +189,7 @@ class ResponseCapsTest {
       // The chunk past the cap never reaches the caller; what did, and the answer's id and model,
       // are on the span.
       assertThat(chunks).containsExactly("Hello", " there");
-      LlmTrace cut = capped.getTraces().get(1);
+      Interaction cut = capped.getTraces().get(1);
       assertThat(cut.error().orElseThrow().type()).isEqualTo("invalid_response");
       assertThat(cut.response().content()).isEqualTo("Hello there");
       assertThat(cut.response().id()).isEqualTo("chatcmpl-123");

@@ -9,7 +9,7 @@ import dev.otelllm.LlmProvider;
 import dev.otelllm.LlmRequest;
 import dev.otelllm.StreamListener;
 import dev.otelllm.Usage;
-import dev.otelllm.trace.LlmTrace;
+import dev.otelllm.trace.Interaction;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import java.io.IOException;
@@ -234,7 +234,7 @@ class StreamReportsTest {
         SpanData span = f.finished().get(0);
         assertThat(span.getAttributes().get(RESPONSE_ID)).as(c.resource()).isEqualTo(c.id());
         assertThat(span.getAttributes().get(RESPONSE_MODEL)).as(c.resource()).isEqualTo(c.model());
-        LlmTrace trace = client.getTraces().get(0);
+        Interaction trace = client.getTraces().get(0);
         assertThat(trace.failed()).as(c.resource()).isTrue();
         assertThat(trace.response().id()).as(c.resource()).isEqualTo(c.id() == null ? "" : c.id());
         assertThat(trace.response().model()).as(c.resource()).isEqualTo(c.model());

@@ -59,13 +59,13 @@ public class OtelLlmAutoConfiguration {
   /** Public for Spring; use the beans, not this constructor. */
   public OtelLlmAutoConfiguration() {}
 
-  /** The in-memory store of interactions, bounded by {@code otel-llm.max-traces} and bytes. */
+  /** The in-memory store of interactions, bounded by {@code otel-llm.max-interactions} and bytes. */
   @Bean
   @ConditionalOnMissingBean
   public TraceBuffer otelLlmTraceBuffer(OtelLlmProperties properties) {
-    TraceBuffer.Builder b = TraceBuffer.builder().maxTraces(properties.getMaxTraces());
-    if (properties.getMaxTraceBytes() > 0) {
-      b.maxBytes(properties.getMaxTraceBytes());
+    TraceBuffer.Builder b = TraceBuffer.builder().maxInteractions(properties.getMaxInteractions());
+    if (properties.getMaxInteractionBytes() > 0) {
+      b.maxBytes(properties.getMaxInteractionBytes());
     }
     return b.build();
   }

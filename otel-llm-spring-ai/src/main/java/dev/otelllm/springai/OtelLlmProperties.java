@@ -19,8 +19,8 @@ public class OtelLlmProperties {
   public static final String PREFIX = "otel-llm";
 
   private boolean enabled = true;
-  private int maxTraces = TraceBuffer.DEFAULT_MAX_TRACES;
-  private long maxTraceBytes;
+  private int maxInteractions = TraceBuffer.DEFAULT_MAX_INTERACTIONS;
+  private long maxInteractionBytes;
   private final Content content = new Content("full");
   private final Content exportContent = new Content("none");
   private ContentPlacement contentPlacement = ContentPlacement.SPAN_ONLY;
@@ -51,29 +51,29 @@ public class OtelLlmProperties {
     this.recordDroppedGenai = recordDroppedGenai;
   }
 
-  /** {@code otel-llm.max-traces} (100): interactions the in-memory buffer keeps. */
-  public int getMaxTraces() {
-    return maxTraces;
+  /** {@code otel-llm.max-interactions} (100): interactions the in-memory buffer keeps. */
+  public int getMaxInteractions() {
+    return maxInteractions;
   }
 
-  public void setMaxTraces(int maxTraces) {
-    if (maxTraces < 0) {
-      throw new IllegalArgumentException("otel-llm.max-traces must be >= 0, was " + maxTraces);
+  public void setMaxInteractions(int maxInteractions) {
+    if (maxInteractions < 0) {
+      throw new IllegalArgumentException("otel-llm.max-interactions must be >= 0, was " + maxInteractions);
     }
-    this.maxTraces = maxTraces;
+    this.maxInteractions = maxInteractions;
   }
 
-  /** {@code otel-llm.max-trace-bytes} (0: no byte bound): the buffer's byte bound. */
-  public long getMaxTraceBytes() {
-    return maxTraceBytes;
+  /** {@code otel-llm.max-interaction-bytes} (0: no byte bound): the buffer's byte bound. */
+  public long getMaxInteractionBytes() {
+    return maxInteractionBytes;
   }
 
-  public void setMaxTraceBytes(long maxTraceBytes) {
-    if (maxTraceBytes < 0) {
+  public void setMaxInteractionBytes(long maxInteractionBytes) {
+    if (maxInteractionBytes < 0) {
       throw new IllegalArgumentException(
-          "otel-llm.max-trace-bytes must be >= 0, was " + maxTraceBytes);
+          "otel-llm.max-interaction-bytes must be >= 0, was " + maxInteractionBytes);
     }
-    this.maxTraceBytes = maxTraceBytes;
+    this.maxInteractionBytes = maxInteractionBytes;
   }
 
   /** {@code otel-llm.content.*}: what spans and the buffer carry (capture {@code full}). */

@@ -7,7 +7,7 @@ import dev.otelllm.ContentPlacement;
 import dev.otelllm.LlmTracing;
 import dev.otelllm.Message;
 import dev.otelllm.Part;
-import dev.otelllm.trace.LlmTrace;
+import dev.otelllm.trace.Interaction;
 import dev.otelllm.trace.TraceBuffer;
 import dev.otelllm.trace.TraceQuery;
 import io.opentelemetry.api.OpenTelemetry;
@@ -114,9 +114,9 @@ class SpringAiStarterTest {
                       .content();
 
               assertThat(answer).isEqualTo("Hello! How can I assist you today?");
-              List<LlmTrace> kept = buffer.getTraces(TraceQuery.session("sess-1"));
+              List<Interaction> kept = buffer.getTraces(TraceQuery.session("sess-1"));
               assertThat(kept).hasSize(1);
-              LlmTrace t = kept.get(0);
+              Interaction t = kept.get(0);
               assertThat(t.operation()).isEqualTo("chat");
               assertThat(t.provider()).isEqualTo("openai");
               assertThat(t.model()).isEqualTo("gpt-4o-mini");
@@ -172,9 +172,9 @@ class SpringAiStarterTest {
 
               String streamed = String.join("", chunks);
               assertThat(streamed).isNotEmpty();
-              List<LlmTrace> kept = buffer.getTraces(TraceQuery.session("sess-2"));
+              List<Interaction> kept = buffer.getTraces(TraceQuery.session("sess-2"));
               assertThat(kept).hasSize(1);
-              LlmTrace t = kept.get(0);
+              Interaction t = kept.get(0);
               assertThat(t.response().content()).isEqualTo(streamed);
               assertThat(t.response().timeToFirstChunkSeconds()).isPresent();
               assertThat(t.response().id()).isEqualTo("chatcmpl-123");
@@ -213,9 +213,9 @@ class SpringAiStarterTest {
                       .content();
 
               assertThat(answer).isEqualTo("Hello! How can I assist you today?");
-              List<LlmTrace> kept = buffer.getTraces(TraceQuery.session("sess-3"));
+              List<Interaction> kept = buffer.getTraces(TraceQuery.session("sess-3"));
               assertThat(kept).hasSize(2);
-              LlmTrace first = kept.get(0);
+              Interaction first = kept.get(0);
               assertThat(first.tools()).extracting(d -> d.name()).contains("get_current_weather");
               assertThat(first.response().toolCalls())
                   .singleElement()
@@ -226,7 +226,7 @@ class SpringAiStarterTest {
                         assertThat(c.arguments()).containsEntry("location", "Boston, MA");
                       });
               assertThat(first.response().finishReason()).isEqualTo("tool_call");
-              LlmTrace second = kept.get(1);
+              Interaction second = kept.get(1);
               assertThat(second.messages()).extracting(Message::role).contains("assistant", "tool");
               assertThat(second.messages().toString()).contains("22C");
               assertThat(second.response().content())
@@ -260,7 +260,7 @@ class SpringAiStarterTest {
                               .content())
                   .hasMessageContaining("Rate limit reached");
 
-              List<LlmTrace> kept = buffer.getTraces(TraceQuery.session("sess-4"));
+              List<Interaction> kept = buffer.getTraces(TraceQuery.session("sess-4"));
               assertThat(kept).hasSize(1);
               assertThat(kept.get(0).error())
                   .hasValueSatisfying(e -> assertThat(e.type()).isEqualTo("429"));
@@ -273,13 +273,13 @@ class SpringAiStarterTest {
     answer("chat_completion.json");
     runner()
         .withPropertyValues(
-            "otel-llm.max-traces=7",
+            "otel-llm.max-interactions=7",
             "otel-llm.content.capture=metadata",
             "otel-llm.content-placement=span-and-event")
         .run(
             context -> {
               TraceBuffer buffer = context.getBean(TraceBuffer.class);
-              assertThat(buffer.maxTraces()).isEqualTo(7);
+              assertThat(buffer.maxInteractions()).isEqualTo(7);
               assertThat(context.getBean(LlmTracing.class).contentPlacement())
                   .isEqualTo(ContentPlacement.SPAN_AND_EVENT);
               context
@@ -289,7 +289,7 @@ class SpringAiStarterTest {
                   .user("Secret plan.")
                   .call()
                   .content();
-              LlmTrace t = buffer.getTraces().get(0);
+              Interaction t = buffer.getTraces().get(0);
               assertThat(t.toString()).doesNotContain("Secret plan.").doesNotContain("assist you");
               assertThat(t.contentCapture()).isEqualTo("metadata");
             });
@@ -415,7 +415,7 @@ class SpringAiStarterTest {
                   .call()
                   .content();
 
-              List<LlmTrace> kept = tracing.traceBuffer().getTraces(TraceQuery.session("sess-6"));
+              List<Interaction> kept = tracing.traceBuffer().getTraces(TraceQuery.session("sess-6"));
               assertThat(kept).hasSize(1);
               assertThat(kept.get(0).response().content())
                   .isEqualTo("Hello! How can I assist you today?");

@@ -2,15 +2,15 @@ package dev.otelllm.testing.assertj;
 
 import dev.otelllm.Part;
 import dev.otelllm.Usage;
-import dev.otelllm.trace.LlmTrace;
+import dev.otelllm.trace.Interaction;
 import dev.otelllm.trace.TraceError;
 import java.util.Objects;
 import org.assertj.core.api.AbstractAssert;
 
 /** Fluent assertions on one kept interaction; failures name the interaction's span. */
-public final class InteractionAssert extends AbstractAssert<InteractionAssert, LlmTrace> {
+public final class InteractionAssert extends AbstractAssert<InteractionAssert, Interaction> {
 
-  InteractionAssert(LlmTrace actual) {
+  InteractionAssert(Interaction actual) {
     super(actual, InteractionAssert.class);
   }
 

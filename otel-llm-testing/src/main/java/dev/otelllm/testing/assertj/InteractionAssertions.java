@@ -2,7 +2,7 @@ package dev.otelllm.testing.assertj;
 
 import dev.otelllm.LlmClient;
 import dev.otelllm.LlmTracing;
-import dev.otelllm.trace.LlmTrace;
+import dev.otelllm.trace.Interaction;
 import dev.otelllm.trace.TraceBuffer;
 import java.util.List;
 
@@ -21,12 +21,12 @@ public final class InteractionAssertions {
   private InteractionAssertions() {}
 
   /** Assertions on one interaction. */
-  public static InteractionAssert assertThat(LlmTrace interaction) {
+  public static InteractionAssert assertThat(Interaction interaction) {
     return new InteractionAssert(interaction);
   }
 
   /** Assertions on interactions, oldest first. */
-  public static InteractionsAssert assertThat(List<LlmTrace> interactions) {
+  public static InteractionsAssert assertThat(List<Interaction> interactions) {
     return new InteractionsAssert(interactions);
   }
 

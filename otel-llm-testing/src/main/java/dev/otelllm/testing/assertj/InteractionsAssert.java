@@ -1,21 +1,21 @@
 package dev.otelllm.testing.assertj;
 
-import dev.otelllm.trace.LlmTrace;
+import dev.otelllm.trace.Interaction;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import org.assertj.core.api.AbstractAssert;
 
 /** Fluent assertions on interactions, oldest first. Selections return a new assertion. */
-public final class InteractionsAssert extends AbstractAssert<InteractionsAssert, List<LlmTrace>> {
+public final class InteractionsAssert extends AbstractAssert<InteractionsAssert, List<Interaction>> {
 
   private final String selection;
 
-  InteractionsAssert(List<LlmTrace> actual) {
+  InteractionsAssert(List<Interaction> actual) {
     this(actual, "the interactions");
   }
 
-  private InteractionsAssert(List<LlmTrace> actual, String selection) {
+  private InteractionsAssert(List<Interaction> actual, String selection) {
     super(actual == null ? null : List.copyOf(actual), InteractionsAssert.class);
     this.selection = selection;
   }
@@ -67,7 +67,7 @@ public final class InteractionsAssert extends AbstractAssert<InteractionsAssert,
   /** None of them failed. */
   public InteractionsAssert haveNoErrors() {
     isNotNull();
-    for (LlmTrace t : actual) {
+    for (Interaction t : actual) {
       if (t.failed()) {
         failWithMessage(
             "Expected %s to have no errors but span %s failed: %s",
@@ -91,9 +91,9 @@ public final class InteractionsAssert extends AbstractAssert<InteractionsAssert,
     return ofSession(sessionId).last();
   }
 
-  private static List<Object> steps(List<LlmTrace> traces) {
+  private static List<Object> steps(List<Interaction> traces) {
     List<Object> out = new ArrayList<>(traces.size());
-    for (LlmTrace t : traces) {
+    for (Interaction t : traces) {
       out.add(t.metadata().get("step_type"));
     }
     return out;

@@ -56,7 +56,7 @@ class LlmTracingExtensionTest {
         LlmTracingExtension.withTracing(
             () ->
                 LlmTracing.builder()
-                    .maxTraces(1)
+                    .maxInteractions(1)
                     .contentCapture(ContentCapture.metadataOnly())
                     .build());
 
@@ -64,7 +64,7 @@ class LlmTracingExtensionTest {
     void usesTheFactory(LlmTracing tracing) {
       SEEN.add(tracing);
       assertThat(tracing.contentCapture().mode()).isEqualTo(ContentCapture.Mode.METADATA);
-      assertThat(tracing.traceBuffer().maxTraces()).isEqualTo(1);
+      assertThat(tracing.traceBuffer().maxInteractions()).isEqualTo(1);
     }
   }
 

@@ -5,19 +5,17 @@ import dev.otelllm.Part;
 import dev.otelllm.ToolDefinition;
 import dev.otelllm.Usage;
 import dev.otelllm.internal.CompactMap;
-import dev.otelllm.internal.GenAiKeys;
 import dev.otelllm.internal.HexIds;
-import dev.otelllm.internal.SpanMapper;
-import io.opentelemetry.sdk.trace.data.SpanData;
+import dev.otelllm.internal.InteractionMaps;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One recorded LLM interaction: an immutable view of its GenAI span.
@@ -27,7 +25,7 @@ import java.util.OptionalDouble;
  * a collector receives and what an export shows cannot disagree. Content fields are empty when the
  * span was recorded without content. Ids are read back as lowercase hex.
  */
-public final class LlmTrace {
+public final class Interaction {
 
   // Ids as longs, not hex strings: about a hundred bytes less per kept interaction.
   private final long traceIdHigh;
@@ -52,35 +50,12 @@ public final class LlmTrace {
   private final String contentCapture;
   private final boolean contentTruncated;
 
-  /**
-   * One interaction.
-   *
-   * @throws IllegalArgumentException when an id is not hex of the right length, or the duration is
-   *     negative
-   */
-  public LlmTrace(
-      String traceId,
-      String spanId,
-      String parentSpanId,
-      long startEpochNanos,
-      long durationNanos,
-      String operation,
-      String provider,
-      String model,
-      Server server,
-      String systemPrompt,
-      List<Message> messages,
-      Map<String, Object> parameters,
-      List<ToolDefinition> tools,
-      Response response,
-      Map<String, Object> metadata,
-      String sessionId,
-      Optional<TraceError> error,
-      String contentCapture,
-      boolean contentTruncated) {
-    Objects.requireNonNull(traceId, "traceId");
-    Objects.requireNonNull(spanId, "spanId");
-    Objects.requireNonNull(parentSpanId, "parentSpanId");
+  private Interaction(Builder b) {
+    String traceId = require(b.traceId, "traceId");
+    String spanId = require(b.spanId, "spanId");
+    String parentSpanId = b.parentSpanId;
+    long durationNanos = b.durationNanos;
+    long startEpochNanos = b.startEpochNanos;
     // Parsing checks each digit; only the lengths need checking here.
     if (traceId.length() != 32) {
       throw new IllegalArgumentException("traceId must be 32 hex digits, was '" + traceId + "'");
@@ -105,20 +80,57 @@ public final class LlmTrace {
             : 0;
     this.startEpochNanos = startEpochNanos;
     this.durationNanos = durationNanos;
-    this.operation = Objects.requireNonNull(operation, "operation");
-    this.provider = Objects.requireNonNull(provider, "provider");
-    this.model = Objects.requireNonNull(model, "model");
-    this.server = Objects.requireNonNull(server, "server");
-    this.systemPrompt = Objects.requireNonNull(systemPrompt, "systemPrompt");
-    this.messages = List.copyOf(messages);
-    this.parameters = CompactMap.copyOf(parameters);
-    this.tools = List.copyOf(tools);
-    this.response = Objects.requireNonNull(response, "response");
-    this.metadata = CompactMap.copyOf(metadata);
-    this.sessionId = Objects.requireNonNull(sessionId, "sessionId");
-    this.error = Objects.requireNonNull(error, "error");
-    this.contentCapture = Objects.requireNonNull(contentCapture, "contentCapture");
-    this.contentTruncated = contentTruncated;
+    this.operation = b.operation;
+    this.provider = b.provider;
+    this.model = b.model;
+    this.server = b.server;
+    this.systemPrompt = b.systemPrompt;
+    this.messages = List.copyOf(b.messages);
+    this.parameters = CompactMap.copyOf(b.parameters);
+    this.tools = List.copyOf(b.tools);
+    this.response = b.response;
+    this.metadata = CompactMap.copyOf(b.metadata);
+    this.sessionId = b.sessionId;
+    this.error = b.error;
+    this.contentCapture = b.contentCapture;
+    this.contentTruncated = b.contentTruncated;
+  }
+
+  private static String require(@Nullable String value, String name) {
+    if (value == null) {
+      throw new IllegalStateException(name + " is required: set it on the builder");
+    }
+    return value;
+  }
+
+  /** A builder; the trace id and span id are required, everything else defaults to empty. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder that starts from this interaction. */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.traceId = traceId();
+    b.spanId = spanId();
+    b.parentSpanId = parentSpanId();
+    b.startEpochNanos = startEpochNanos;
+    b.durationNanos = durationNanos;
+    b.operation = operation;
+    b.provider = provider;
+    b.model = model;
+    b.server = server;
+    b.systemPrompt = systemPrompt;
+    b.messages = messages;
+    b.parameters = parameters;
+    b.tools = tools;
+    b.response = response;
+    b.metadata = metadata;
+    b.sessionId = sessionId;
+    b.error = error;
+    b.contentCapture = contentCapture;
+    b.contentTruncated = contentTruncated;
+    return b;
   }
 
   /**
@@ -127,7 +139,7 @@ public final class LlmTrace {
    * interaction larger than its byte bound on its own. Ids, timing, usage, parameters, metadata and
    * error stay.
    */
-  LlmTrace withoutContent() {
+  Interaction withoutContent() {
     List<Part.ToolCall> calls = new ArrayList<>(response.toolCalls().size());
     for (Part.ToolCall c : response.toolCalls()) {
       calls.add(new Part.ToolCall(c.id(), c.name(), Map.of()));
@@ -142,26 +154,13 @@ public final class LlmTrace {
             response.id(),
             List.of(),
             response.timeToFirstChunkSeconds());
-    return new LlmTrace(
-        traceId(),
-        spanId(),
-        parentSpanId(),
-        startEpochNanos,
-        durationNanos,
-        operation,
-        provider,
-        model,
-        server,
-        "",
-        List.of(),
-        parameters,
-        List.of(),
-        stripped,
-        metadata,
-        sessionId,
-        error,
-        contentCapture,
-        true);
+    return toBuilder()
+        .systemPrompt("")
+        .messages(List.of())
+        .tools(List.of())
+        .response(stripped)
+        .contentTruncated(true)
+        .build();
   }
 
   /** OpenTelemetry trace id, 32 lowercase hex digits; opens the interaction in Jaeger or Tempo. */
@@ -274,7 +273,7 @@ public final class LlmTrace {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof LlmTrace t
+    return o instanceof Interaction t
         && traceIdHigh == t.traceIdHigh
         && traceIdLow == t.traceIdLow
         && spanIdBits == t.spanIdBits
@@ -318,7 +317,7 @@ public final class LlmTrace {
 
   @Override
   public String toString() {
-    return "LlmTrace{traceId="
+    return "Interaction{traceId="
         + traceId()
         + ", spanId="
         + spanId()
@@ -393,6 +392,10 @@ public final class LlmTrace {
    */
   public static final class Response {
     private static final long NO_USAGE = -1;
+
+    /** No answer: no text, no tool calls, no finish reason, no usage. */
+    public static final Response EMPTY =
+        new Response("", List.of(), "", Optional.empty(), "", "", List.of());
 
     private final String content;
     private final List<Part.ToolCall> toolCalls;
@@ -542,15 +545,6 @@ public final class LlmTrace {
     }
   }
 
-  /**
-   * The interaction recorded in an ended span, or empty when the span is not a GenAI inference span
-   * (chat, text_completion, generate_content). Never throws for odd attribute values: what cannot
-   * be read is left empty.
-   */
-  public static Optional<LlmTrace> fromSpan(SpanData span) {
-    return SpanMapper.toTrace(span);
-  }
-
   /** When the call started. */
   public Instant timestamp() {
     return Instant.ofEpochSecond(0, startEpochNanos);
@@ -601,12 +595,15 @@ public final class LlmTrace {
   }
 
   /**
-   * The interaction as a plain map with the reference's keys, in this order: {@code trace_id,
-   * timestamp, provider, model, system_prompt, prompt, messages, tools, parameters,
+   * The interaction as a plain map with the reference's keys, in the reference's order: {@code
+   * trace_id, timestamp, provider, model, system_prompt, prompt, messages, tools, parameters,
    * response{content, raw_response, tool_calls, finish_reason, usage{prompt_tokens,
    * completion_tokens, total_tokens}, generation_time_ms}, metadata}.
    *
    * <ul>
+   *   <li>{@code trace_id} identifies this one interaction, as in the reference: it is the span id.
+   *       The OpenTelemetry trace id, which every call of one workflow shares and which opens the
+   *       trace in Jaeger or Tempo, is {@code metadata.otel_trace_id};
    *   <li>{@code messages} is {@link #history()}: what was sent before the prompt;
    *   <li>{@code tools} the tool definitions sent ({@code name, description, parameters}), null
    *       when none were;
@@ -616,86 +613,16 @@ public final class LlmTrace {
    *   <li>{@code raw_response} is null: the library records the parsed answer, not the provider's
    *       body;
    *   <li>{@code usage} is null when the provider reported none (not zeros);
-   *   <li>{@code metadata} holds {@code session_id} (when in a session), {@code span_id}, {@code
-   *       parent_span_id} (when nested), the call's own metadata, and {@code error_type} / {@code
-   *       error_message} for a failed call (a call's own metadata cannot use these keys).
+   *   <li>{@code metadata} holds {@code session_id} (when in a session), {@code otel_trace_id},
+   *       {@code parent_span_id} (when nested), the call's own metadata, and {@code error_type} /
+   *       {@code error_message} for a failed call (a call's own metadata cannot use these keys).
    * </ul>
    *
    * <p>The maps of the form itself are mutable copies; values nested in metadata and parameters are
-   * immutable. Changing it changes nothing recorded.
+   * immutable. Changing it changes nothing recorded. JSONL and JSON exports write this form.
    */
   public Map<String, Object> toMap() {
-    Map<String, Object> map = new LinkedHashMap<>();
-    map.put("trace_id", traceId());
-    map.put("timestamp", isoTimestamp());
-    map.put("provider", provider);
-    map.put("model", model);
-    map.put("system_prompt", systemPrompt);
-    map.put("prompt", prompt());
-    List<Message> sentBefore = history();
-    List<Object> msgs = new ArrayList<>(sentBefore.size());
-    for (Message m : sentBefore) {
-      msgs.add(messageMap(m));
-    }
-    map.put("messages", msgs);
-    if (tools.isEmpty()) {
-      map.put("tools", null);
-    } else {
-      List<Object> defs = new ArrayList<>(tools.size());
-      for (ToolDefinition d : tools) {
-        Map<String, Object> def = new LinkedHashMap<>();
-        def.put("name", d.name());
-        def.put("description", d.description());
-        def.put("parameters", d.parameters());
-        defs.add(def);
-      }
-      map.put("tools", defs);
-    }
-    Map<String, Object> params = new LinkedHashMap<>();
-    params.put("temperature", parameters.get("temperature"));
-    params.put("max_tokens", parameters.get("max_tokens"));
-    params.put("max_output_tokens", parameters.get("max_tokens"));
-    parameters.forEach(params::putIfAbsent);
-    map.put("parameters", params);
-
-    Map<String, Object> resp = new LinkedHashMap<>();
-    resp.put("content", response.content());
-    resp.put("raw_response", null);
-    resp.put("tool_calls", toolCallMaps(response.toolCalls()));
-    resp.put("finish_reason", response.finishReason());
-    Usage u = response.usage().orElse(null);
-    if (u == null) {
-      resp.put("usage", null);
-    } else {
-      Map<String, Object> usage = new LinkedHashMap<>();
-      usage.put("prompt_tokens", u.inputTokens());
-      usage.put("completion_tokens", u.outputTokens());
-      usage.put("total_tokens", u.totalTokens());
-      resp.put("usage", usage);
-    }
-    resp.put("generation_time_ms", generationTimeMs());
-    map.put("response", resp);
-
-    Map<String, Object> meta = new LinkedHashMap<>();
-    if (!sessionId.isEmpty()) {
-      meta.put("session_id", sessionId);
-    }
-    meta.put("span_id", spanId());
-    if (hasParent) {
-      meta.put("parent_span_id", parentSpanId());
-    }
-    for (Map.Entry<String, Object> e : metadata.entrySet()) {
-      if (!GenAiKeys.RESERVED_METADATA_KEYS.contains(e.getKey())) {
-        meta.put(e.getKey(), e.getValue());
-      }
-    }
-    error.ifPresent(
-        e -> {
-          meta.put("error_type", e.type());
-          meta.put("error_message", e.message());
-        });
-    map.put("metadata", meta);
-    return map;
+    return InteractionMaps.toMap(this);
   }
 
   /** {@link #toMap()} as compact JSON, keys in the same order. */
@@ -703,61 +630,141 @@ public final class LlmTrace {
     return dev.otelllm.internal.JsonTree.toJson(toMap());
   }
 
-  private static Map<String, Object> messageMap(Message m) {
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("role", m.role());
-    out.put("content", messageContent(m));
-    List<Part.ToolCall> calls = m.toolCalls();
-    if (!calls.isEmpty()) {
-      out.put("tool_calls", toolCallMaps(calls));
-    }
-    String callId = toolCallId(m);
-    if (callId != null) {
-      out.put("tool_call_id", callId);
-    }
-    if (!m.name().isEmpty()) {
-      out.put("name", m.name());
-    }
-    return out;
-  }
+  /** Builds an {@link Interaction}; mostly for tests and for readers of spans kept elsewhere. */
+  public static final class Builder {
+    private @Nullable String traceId;
+    private @Nullable String spanId;
+    private String parentSpanId = "";
+    private long startEpochNanos;
+    private long durationNanos;
+    private String operation = "chat";
+    private String provider = "";
+    private String model = "";
+    private Server server = Server.NONE;
+    private String systemPrompt = "";
+    private List<Message> messages = List.of();
+    private Map<String, Object> parameters = Map.of();
+    private List<ToolDefinition> tools = List.of();
+    private Response response = Response.EMPTY;
+    private Map<String, Object> metadata = Map.of();
+    private String sessionId = "";
+    private Optional<TraceError> error = Optional.empty();
+    private String contentCapture = "full";
+    private boolean contentTruncated;
 
-  /**
-   * A message's {@code content} in the map form: its text, or for a tool result the result (JSON
-   * text when structured). Shared with the streaming JSON writer so both forms agree.
-   */
-  public static String messageContent(Message m) {
-    String content = m.text();
-    for (Part p : m.parts()) {
-      if (p instanceof Part.ToolCallResponse r) {
-        content =
-            r.response() instanceof String s
-                ? s
-                : dev.otelllm.internal.JsonTree.toJson(r.response());
-      }
-    }
-    return content;
-  }
+    private Builder() {}
 
-  /** The id of the tool call a tool-result message answers, or null. */
-  public static String toolCallId(Message m) {
-    String id = null;
-    for (Part p : m.parts()) {
-      if (p instanceof Part.ToolCallResponse r) {
-        id = r.id();
-      }
+    /** The OpenTelemetry trace id, 32 hex digits (required). */
+    public Builder traceId(String traceId) {
+      this.traceId = Objects.requireNonNull(traceId, "traceId");
+      return this;
     }
-    return id;
-  }
 
-  private static List<Object> toolCallMaps(List<Part.ToolCall> calls) {
-    List<Object> out = new ArrayList<>(calls.size());
-    for (Part.ToolCall c : calls) {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("id", c.id());
-      m.put("name", c.name());
-      m.put("arguments", c.arguments());
-      out.add(m);
+    /** The span id, 16 hex digits (required): the interaction's own id. */
+    public Builder spanId(String spanId) {
+      this.spanId = Objects.requireNonNull(spanId, "spanId");
+      return this;
     }
-    return out;
+
+    /** The parent's span id, 16 hex digits, or {@code ""} (the default) for a root. */
+    public Builder parentSpanId(String parentSpanId) {
+      this.parentSpanId = Objects.requireNonNull(parentSpanId, "parentSpanId");
+      return this;
+    }
+
+    public Builder startEpochNanos(long startEpochNanos) {
+      this.startEpochNanos = startEpochNanos;
+      return this;
+    }
+
+    /** How long the call took; must not be negative. */
+    public Builder durationNanos(long durationNanos) {
+      this.durationNanos = durationNanos;
+      return this;
+    }
+
+    /** {@code gen_ai.operation.name}; {@code chat} by default. */
+    public Builder operation(String operation) {
+      this.operation = Objects.requireNonNull(operation, "operation");
+      return this;
+    }
+
+    public Builder provider(String provider) {
+      this.provider = Objects.requireNonNull(provider, "provider");
+      return this;
+    }
+
+    public Builder model(String model) {
+      this.model = Objects.requireNonNull(model, "model");
+      return this;
+    }
+
+    public Builder server(Server server) {
+      this.server = Objects.requireNonNull(server, "server");
+      return this;
+    }
+
+    public Builder systemPrompt(String systemPrompt) {
+      this.systemPrompt = Objects.requireNonNull(systemPrompt, "systemPrompt");
+      return this;
+    }
+
+    public Builder messages(List<Message> messages) {
+      this.messages = Objects.requireNonNull(messages, "messages");
+      return this;
+    }
+
+    public Builder parameters(Map<String, Object> parameters) {
+      this.parameters = Objects.requireNonNull(parameters, "parameters");
+      return this;
+    }
+
+    public Builder tools(List<ToolDefinition> tools) {
+      this.tools = Objects.requireNonNull(tools, "tools");
+      return this;
+    }
+
+    public Builder response(Response response) {
+      this.response = Objects.requireNonNull(response, "response");
+      return this;
+    }
+
+    public Builder metadata(Map<String, Object> metadata) {
+      this.metadata = Objects.requireNonNull(metadata, "metadata");
+      return this;
+    }
+
+    public Builder sessionId(String sessionId) {
+      this.sessionId = Objects.requireNonNull(sessionId, "sessionId");
+      return this;
+    }
+
+    /** Why the call failed; empty (the default) when it did not. */
+    public Builder error(Optional<TraceError> error) {
+      this.error = Objects.requireNonNull(error, "error");
+      return this;
+    }
+
+    /** How content was captured: none, metadata, full (the default) or truncated. */
+    public Builder contentCapture(String contentCapture) {
+      this.contentCapture = Objects.requireNonNull(contentCapture, "contentCapture");
+      return this;
+    }
+
+    public Builder contentTruncated(boolean contentTruncated) {
+      this.contentTruncated = contentTruncated;
+      return this;
+    }
+
+    /**
+     * The interaction.
+     *
+     * @throws IllegalStateException when the trace id or span id was not set
+     * @throws IllegalArgumentException when an id is not hex of the right length, or the duration
+     *     is negative
+     */
+    public Interaction build() {
+      return new Interaction(this);
+    }
   }
 }
