@@ -1,6 +1,6 @@
 package dev.otelllm;
 
-import dev.otelllm.testing.DeterministicLlmProvider;
+import dev.otelllm.internal.ScriptedProvider;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -46,8 +46,7 @@ public final class CollectorOutageMain {
                       .build())
               .closeTimeout(Duration.ofSeconds(1))
               .build();
-      LlmClient client =
-          LlmClient.builder(DeterministicLlmProvider.echo("m")).tracing(tracing).build();
+      LlmClient client = LlmClient.builder(ScriptedProvider.echo("m")).tracing(tracing).build();
       String prompt = "p".repeat(200_000);
       int calls = 0;
       for (int i = 0; i < 1000; i++) {

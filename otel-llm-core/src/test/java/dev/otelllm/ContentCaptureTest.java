@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.otelllm.internal.GenAiKeys;
 import dev.otelllm.internal.JsonTree;
-import dev.otelllm.testing.DeterministicLlmProvider;
+import dev.otelllm.internal.ScriptedProvider;
 import dev.otelllm.trace.Interaction;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
@@ -32,7 +32,7 @@ class ContentCaptureTest {
     out.tracing = t;
     LlmClient client =
         t.client(
-            DeterministicLlmProvider.builder("m")
+            ScriptedProvider.builder("m")
                 .answer(r -> LlmResponse.builder().content("answer: " + r.prompt()).build())
                 .repeatLast()
                 .build());
@@ -137,7 +137,7 @@ class ContentCaptureTest {
     return new LlmProvider() {
       @Override
       public ProviderInfo info() {
-        return DeterministicLlmProvider.echo("m").info();
+        return ScriptedProvider.echo("m").info();
       }
 
       @Override
@@ -257,7 +257,7 @@ class ContentCaptureTest {
   void workflowAndToolFailures_andExceptionsOnSpansThatDidNotFail_areRedactedToo() {
     try (TestTracing t =
         new TestTracing(b -> b.contentCapture(ContentCapture.full().withRedactor(MASK_CARDS)))) {
-      LlmClient client = t.client(DeterministicLlmProvider.echo("m"));
+      LlmClient client = t.client(ScriptedProvider.echo("m"));
       try (WorkflowScope w = client.workflow("w")) {
         w.recordFailure(new IllegalStateException("card 1234-5678 rejected"));
       }
@@ -331,7 +331,7 @@ class ContentCaptureTest {
         };
     try (TestTracing t =
         new TestTracing(b -> b.contentCapture(ContentCapture.full().withRedactor(broken)))) {
-      LlmClient client = t.client(DeterministicLlmProvider.echo("m"));
+      LlmClient client = t.client(ScriptedProvider.echo("m"));
       try (ToolScope tool =
           client.tool(new Part.ToolCall("c1", "pay", Map.of("card", "1234-5678")))) {
         tool.result("paid with 1234-5678");
@@ -432,7 +432,7 @@ class ContentCaptureTest {
   @Test
   void exportPolicy_defaultNone_keepsFullContentInMemoryOnly() {
     try (TestTracing t = new TestTracing(b -> b.exportContentCapture(ContentCapture.none()))) {
-      LlmClient client = t.client(DeterministicLlmProvider.echo("m"));
+      LlmClient client = t.client(ScriptedProvider.echo("m"));
       client.generate("private prompt");
       Attributes exported = t.onlySpan().getAttributes();
       for (String key : GenAiKeys.CONTENT_KEYS) {
@@ -448,7 +448,7 @@ class ContentCaptureTest {
   void exportPolicy_metadataOnly_andTruncatedJsonString() throws Exception {
     try (TestTracing meta =
         new TestTracing(b -> b.exportContentCapture(ContentCapture.metadataOnly()))) {
-      meta.client(DeterministicLlmProvider.echo("m")).generate("private prompt");
+      meta.client(ScriptedProvider.echo("m")).generate("private prompt");
       Attributes exported = meta.onlySpan().getAttributes();
       assertThat(json(exported, GenAiKeys.INPUT_MESSAGES))
           .isEqualTo("[{\"role\":\"user\",\"parts\":[{\"type\":\"text\"}]}]");
@@ -457,7 +457,7 @@ class ContentCaptureTest {
     try (TestTracing cut =
         new TestTracing(
             b -> b.exportContentCapture(ContentCapture.truncated(200).asJsonString()))) {
-      LlmClient client = cut.client(DeterministicLlmProvider.echo("m"));
+      LlmClient client = cut.client(ScriptedProvider.echo("m"));
       client.generate("z".repeat(3000));
       Attributes exported = cut.onlySpan().getAttributes();
       String json = exported.get(AttributeKey.stringKey(GenAiKeys.INPUT_MESSAGES));
@@ -473,7 +473,7 @@ class ContentCaptureTest {
   @Test
   void fromSpan_readsTheExportedSpanLikeTheBufferDoes() {
     try (TestTracing t = new TestTracing()) {
-      LlmClient client = t.client(DeterministicLlmProvider.echo("m"));
+      LlmClient client = t.client(ScriptedProvider.echo("m"));
       client.generate(
           LlmRequest.builder().systemPrompt("s").prompt("q").metadata("step_type", "x").build());
       Interaction fromExport = dev.otelllm.internal.SpanMapper.toTrace(t.onlySpan()).orElseThrow();
@@ -550,7 +550,7 @@ class ContentCaptureTest {
         new TestTracing(b -> b.contentCapture(ContentCapture.full().withRedactor(mask)))) {
       LlmClient client =
           t.client(
-              DeterministicLlmProvider.builder("m")
+              ScriptedProvider.builder("m")
                   .toolCall(new Part.ToolCall("c1", "charge", Map.of("card", "4111-1111")))
                   .build());
       client.generate(
@@ -575,7 +575,7 @@ class ContentCaptureTest {
             "image_url", Map.of("image_url", Map.of("url", "https://secret.example/x.png")));
     try (TestTracing t =
         new TestTracing(b -> b.exportContentCapture(ContentCapture.metadataOnly()))) {
-      t.client(DeterministicLlmProvider.echo("m"))
+      t.client(ScriptedProvider.echo("m"))
           .generate(
               LlmRequest.builder()
                   .message(Message.of("user", List.of(new Part.Text("look"), image)))
@@ -594,7 +594,7 @@ class ContentCaptureTest {
         new TestTracing(b -> b.exportContentCapture(ContentCapture.full().withRedactor(mask)))) {
       LlmClient client =
           t.client(
-              DeterministicLlmProvider.builder("m")
+              ScriptedProvider.builder("m")
                   .toolCall(new Part.ToolCall("c1", "lookup", Map.of("q", "secret plan")))
                   .build());
       client.generate("tell me the secret");
@@ -608,7 +608,7 @@ class ContentCaptureTest {
   void toolArgumentsAndResults_followTheExportPolicy() {
     Part.ToolCall call = new Part.ToolCall("c1", "lookup_patient", Map.of("ssn", "123-45-6789"));
     try (TestTracing none = new TestTracing(b -> b.exportContentCapture(ContentCapture.none()))) {
-      LlmClient client = none.client(DeterministicLlmProvider.echo("m"));
+      LlmClient client = none.client(ScriptedProvider.echo("m"));
       try (ToolScope tool = client.tool(call)) {
         tool.result("diagnosis: private");
       }
@@ -621,7 +621,7 @@ class ContentCaptureTest {
                 b.exportContentCapture(
                     ContentCapture.truncated(64)
                         .withRedactor(s -> s.replace("123-45-6789", "###"))))) {
-      LlmClient client = cut.client(DeterministicLlmProvider.echo("m"));
+      LlmClient client = cut.client(ScriptedProvider.echo("m"));
       try (ToolScope tool = client.tool(call)) {
         tool.result("x".repeat(500));
       }
@@ -662,13 +662,13 @@ class ContentCaptureTest {
                 b.exportContentCapture(
                     ContentCapture.none()
                         .withRedactor(x -> x.replace("ann@example.com", "[email]"))))) {
-      t.client(DeterministicLlmProvider.echo("m")).generate(request);
+      t.client(ScriptedProvider.echo("m")).generate(request);
       Attributes exported = t.onlySpan().getAttributes();
       assertThat(exported.get(AttributeKey.stringKey("otel_llm.metadata.user_email")))
           .isEqualTo("[email]");
       assertThat(exported.get(AttributeKey.stringArrayKey("otel_llm.metadata.tags")))
           .containsExactly("[email]", "vip");
-      assertThat(t.client(DeterministicLlmProvider.echo("m")).getTraces().get(0).metadata())
+      assertThat(t.client(ScriptedProvider.echo("m")).getTraces().get(0).metadata())
           .containsEntry("user_email", "ann@example.com");
     }
   }

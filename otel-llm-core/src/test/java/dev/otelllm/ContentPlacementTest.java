@@ -3,7 +3,7 @@ package dev.otelllm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.otelllm.testing.DeterministicLlmProvider;
+import dev.otelllm.internal.ScriptedProvider;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.logs.v1.LogRecord;
 import io.opentelemetry.proto.trace.v1.Span;
@@ -34,8 +34,7 @@ class ContentPlacementTest {
                     .scheduleDelay(Duration.ofMillis(20))
                     .build())
             .build();
-    LlmClient client =
-        LlmClient.builder(DeterministicLlmProvider.echo("m")).tracing(tracing).build();
+    LlmClient client = LlmClient.builder(ScriptedProvider.echo("m")).tracing(tracing).build();
     client.generate(
         LlmRequest.builder().systemPrompt("be brief").prompt("the secret prompt").build());
     tracing.close();
@@ -164,8 +163,7 @@ class ContentPlacementTest {
               "20");
       props.forEach(System::setProperty);
       try (LlmTracing tracing = LlmTracing.autoconfigured()) {
-        LlmClient client =
-            LlmClient.builder(DeterministicLlmProvider.echo("m")).tracing(tracing).build();
+        LlmClient client = LlmClient.builder(ScriptedProvider.echo("m")).tracing(tracing).build();
         client.generate("the secret prompt");
         assertThat(client.getTraces().get(0).prompt()).isEqualTo("the secret prompt");
       } finally {
@@ -192,8 +190,7 @@ class ContentPlacementTest {
               .sampler(io.opentelemetry.sdk.trace.samplers.Sampler.alwaysOff())
               .exportOtlp(OtlpExport.builder().endpoint(receiver.endpoint()).metrics(false).build())
               .build();
-      LlmClient client =
-          LlmClient.builder(DeterministicLlmProvider.echo("m")).tracing(tracing).build();
+      LlmClient client = LlmClient.builder(ScriptedProvider.echo("m")).tracing(tracing).build();
       client.generate("the secret prompt");
       tracing.close();
       assertThat(receiver.allSpans()).isEmpty();
@@ -217,10 +214,7 @@ class ContentPlacementTest {
                       .build())
               .build();
       try {
-        LlmClient.builder(DeterministicLlmProvider.echo("m"))
-            .tracing(tracing)
-            .build()
-            .generate("x");
+        LlmClient.builder(ScriptedProvider.echo("m")).tracing(tracing).build().generate("x");
         assertThat(tracing.forceFlush(Duration.ofSeconds(10))).isTrue();
         assertThat(receiver.allSpans()).hasSize(1);
         assertThat(receiver.allLogRecords()).hasSize(1);

@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.otelllm.export.TraceExport;
 import dev.otelllm.export.TraceFormat;
 import dev.otelllm.export.TraceSummary;
-import dev.otelllm.testing.DeterministicLlmProvider;
+import dev.otelllm.internal.ScriptedProvider;
 import dev.otelllm.trace.Interaction;
 import dev.otelllm.trace.TraceQuery;
 import io.opentelemetry.api.common.AttributeKey;
@@ -114,7 +114,7 @@ class EmbeddingsTest {
 
   @Test
   void aProviderWithoutEmbeddings_refuses_andBadRequestsAreRefusedAtOnce() {
-    LlmClient client = LlmClient.create(DeterministicLlmProvider.echo("m"));
+    LlmClient client = LlmClient.create(ScriptedProvider.echo("m"));
     assertThatThrownBy(() -> client.embed("x"))
         .isInstanceOf(UnsupportedOperationException.class)
         .hasMessage("deterministic offers no embeddings");

@@ -2,7 +2,7 @@ package dev.otelllm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.otelllm.testing.DeterministicLlmProvider;
+import dev.otelllm.internal.ScriptedProvider;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -47,8 +47,7 @@ class ExportFaultsTest {
 
   /** Generates n times; returns the client. Fails if any call throws. */
   private static LlmClient generate(LlmTracing tracing, int n) {
-    LlmClient client =
-        LlmClient.builder(DeterministicLlmProvider.echo("m")).tracing(tracing).build();
+    LlmClient client = LlmClient.builder(ScriptedProvider.echo("m")).tracing(tracing).build();
     for (int i = 0; i < n; i++) {
       client.generate("p" + i);
     }
@@ -112,8 +111,7 @@ class ExportFaultsTest {
                     ? OtlpReceiver.ok()
                     : new MockResponse.Builder().code(n % 4 == 1 ? 503 : 500).build())) {
       LlmTracing tracing = tracing(receiver.endpoint(), Duration.ofSeconds(5), 4096);
-      LlmClient client =
-          LlmClient.builder(DeterministicLlmProvider.echo("m")).tracing(tracing).build();
+      LlmClient client = LlmClient.builder(ScriptedProvider.echo("m")).tracing(tracing).build();
       int threads = 4;
       int perThread = 12_500;
       ExecutorService pool = Executors.newFixedThreadPool(threads);

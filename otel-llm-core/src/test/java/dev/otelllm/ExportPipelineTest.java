@@ -2,7 +2,7 @@ package dev.otelllm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.otelllm.testing.DeterministicLlmProvider;
+import dev.otelllm.internal.ScriptedProvider;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
@@ -73,7 +73,7 @@ class ExportPipelineTest {
     ScriptedExporter ok = new ScriptedExporter(spans -> CompletableResultCode.ofSuccess());
     try (LlmTracing t =
         tracing(ok, ContentCapture.none(), OtlpExport.defaults(), Duration.ofSeconds(10))) {
-      LlmClient client = LlmClient.builder(DeterministicLlmProvider.echo("m")).tracing(t).build();
+      LlmClient client = LlmClient.builder(ScriptedProvider.echo("m")).tracing(t).build();
       client.generate("secret ".repeat(1000));
       assertThat(t.forceFlush(Duration.ofSeconds(10))).isTrue();
       SpanData sent = ok.received.get(0);
@@ -94,7 +94,7 @@ class ExportPipelineTest {
     ScriptedExporter ok = new ScriptedExporter(spans -> CompletableResultCode.ofSuccess());
     try (LlmTracing t =
         tracing(ok, ContentCapture.none(), OtlpExport.defaults(), Duration.ofSeconds(10))) {
-      LlmClient client = LlmClient.builder(DeterministicLlmProvider.echo("m")).tracing(t).build();
+      LlmClient client = LlmClient.builder(ScriptedProvider.echo("m")).tracing(t).build();
       try (WorkflowScope run = client.workflow("notebook")) {
         client.generate(LlmRequest.builder().prompt("hi").metadata("step_type", "s").build());
       }
@@ -150,7 +150,7 @@ class ExportPipelineTest {
             .scheduleDelay(Duration.ofMillis(5))
             .build();
     try (LlmTracing t = tracing(silent, ContentCapture.full(), settings, Duration.ofMillis(200))) {
-      LlmClient client = LlmClient.builder(DeterministicLlmProvider.echo("m")).tracing(t).build();
+      LlmClient client = LlmClient.builder(ScriptedProvider.echo("m")).tracing(t).build();
       String prompt = "p".repeat(200_000);
       for (int i = 0; i < 100; i++) {
         client.generate(prompt);
@@ -173,7 +173,7 @@ class ExportPipelineTest {
             .scheduleDelay(Duration.ofMillis(5))
             .build();
     try (LlmTracing t = tracing(silent, ContentCapture.none(), settings, Duration.ofMillis(200))) {
-      LlmClient client = LlmClient.builder(DeterministicLlmProvider.echo("m")).tracing(t).build();
+      LlmClient client = LlmClient.builder(ScriptedProvider.echo("m")).tracing(t).build();
       for (int i = 0; i < 100; i++) {
         client.generate("x");
       }
@@ -188,7 +188,7 @@ class ExportPipelineTest {
     ScriptedExporter silent = new ScriptedExporter(spans -> new CompletableResultCode());
     LlmTracing t =
         tracing(silent, ContentCapture.none(), OtlpExport.defaults(), Duration.ofMillis(300));
-    LlmClient client = LlmClient.builder(DeterministicLlmProvider.echo("m")).tracing(t).build();
+    LlmClient client = LlmClient.builder(ScriptedProvider.echo("m")).tracing(t).build();
     for (int i = 0; i < 10; i++) {
       client.generate("x");
     }
@@ -212,7 +212,7 @@ class ExportPipelineTest {
                     : CompletableResultCode.ofSuccess());
     try (LlmTracing t =
         tracing(flaky, ContentCapture.none(), OtlpExport.defaults(), Duration.ofSeconds(10))) {
-      LlmClient client = LlmClient.builder(DeterministicLlmProvider.echo("m")).tracing(t).build();
+      LlmClient client = LlmClient.builder(ScriptedProvider.echo("m")).tracing(t).build();
       client.generate("first");
       assertThat(t.forceFlush(Duration.ofSeconds(10))).isFalse();
       client.generate("second");
@@ -226,7 +226,7 @@ class ExportPipelineTest {
     ScriptedExporter ok = new ScriptedExporter(spans -> CompletableResultCode.ofSuccess());
     try (LlmTracing t =
         tracing(ok, ContentCapture.none(), OtlpExport.defaults(), Duration.ofSeconds(10))) {
-      LlmClient client = LlmClient.builder(DeterministicLlmProvider.echo("m")).tracing(t).build();
+      LlmClient client = LlmClient.builder(ScriptedProvider.echo("m")).tracing(t).build();
       for (int i = 1; i <= 200; i++) {
         client.generate("x" + i);
         assertThat(t.forceFlush(Duration.ofSeconds(10))).isTrue();
@@ -248,7 +248,7 @@ class ExportPipelineTest {
             });
     try (LlmTracing t =
         tracing(broken, ContentCapture.none(), OtlpExport.defaults(), Duration.ofSeconds(10))) {
-      LlmClient client = LlmClient.builder(DeterministicLlmProvider.echo("m")).tracing(t).build();
+      LlmClient client = LlmClient.builder(ScriptedProvider.echo("m")).tracing(t).build();
       client.generate("first");
       assertThat(t.forceFlush(Duration.ofSeconds(10))).isFalse();
       client.generate("second");
@@ -294,7 +294,7 @@ class ExportPipelineTest {
     ScriptedExporter silent = new ScriptedExporter(spans -> new CompletableResultCode());
     OtlpExport settings = OtlpExport.builder().maxQueueBytes(100_000).build();
     try (LlmTracing t = tracing(silent, ContentCapture.none(), settings, Duration.ofMillis(200))) {
-      LlmClient client = LlmClient.builder(DeterministicLlmProvider.echo("m")).tracing(t).build();
+      LlmClient client = LlmClient.builder(ScriptedProvider.echo("m")).tracing(t).build();
       client.generate(
           LlmRequest.builder().prompt("x").metadata("docs", List.of("d".repeat(200_000))).build());
       assertThat(t.exportStats().dropped()).isEqualTo(1);
@@ -307,7 +307,7 @@ class ExportPipelineTest {
     OtlpExport settings = OtlpExport.builder().timeout(Duration.ofMillis(100)).build();
     LlmTracing t = tracing(silent, ContentCapture.none(), settings, Duration.ofMillis(200));
     try {
-      LlmClient client = LlmClient.builder(DeterministicLlmProvider.echo("m")).tracing(t).build();
+      LlmClient client = LlmClient.builder(ScriptedProvider.echo("m")).tracing(t).build();
       client.generate("x");
       assertThat(t.forceFlush(Duration.ofSeconds(30))).isFalse();
       // Given up on after the export's worst case: counted as failed, its room free again.

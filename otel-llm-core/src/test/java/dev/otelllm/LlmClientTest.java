@@ -10,7 +10,7 @@ import dev.otelllm.export.TraceExport;
 import dev.otelllm.export.TraceFormat;
 import dev.otelllm.internal.GenAiKeys;
 import dev.otelllm.internal.JsonTree;
-import dev.otelllm.testing.DeterministicLlmProvider;
+import dev.otelllm.internal.ScriptedProvider;
 import dev.otelllm.trace.Interaction;
 import dev.otelllm.trace.TraceQuery;
 import io.opentelemetry.api.common.AttributeKey;
@@ -43,7 +43,7 @@ class LlmClientTest {
 
   @Test
   void tracingIsOffByDefault_andTheProviderIsCalledDirectly() {
-    DeterministicLlmProvider provider = DeterministicLlmProvider.echo("m");
+    ScriptedProvider provider = ScriptedProvider.echo("m");
     try (LlmClient client = LlmClient.create(provider)) {
       LlmResponse response = client.generate("hi");
       assertThat(response.content()).isEqualTo("echo: hi");
@@ -58,8 +58,7 @@ class LlmClientTest {
 
   @Test
   void tracingOn_keepsFullContentInMemoryByDefault() {
-    try (LlmClient client =
-        LlmClient.builder(DeterministicLlmProvider.echo("m")).tracing(true).build()) {
+    try (LlmClient client = LlmClient.builder(ScriptedProvider.echo("m")).tracing(true).build()) {
       LlmResponse response =
           client.generate(
               LlmRequest.builder().systemPrompt("You are terse.").prompt("What is 2+2?").build());
@@ -79,7 +78,7 @@ class LlmClientTest {
     try (TestTracing t = new TestTracing()) {
       LlmProvider provider =
           remote(
-              DeterministicLlmProvider.builder("gpt-4o-mini")
+              ScriptedProvider.builder("gpt-4o-mini")
                   .answer(
                       r ->
                           LlmResponse.builder()
@@ -192,7 +191,7 @@ class LlmClientTest {
   @Test
   void inProcessModel_isAnInternalSpanWithoutServerAttributes() {
     try (TestTracing t = new TestTracing()) {
-      t.client(DeterministicLlmProvider.echo("tiny")).generate("x");
+      t.client(ScriptedProvider.echo("tiny")).generate("x");
       SpanData span = t.onlySpan();
       assertThat(span).hasKind(SpanKind.INTERNAL).hasName("chat tiny");
       assertThat(span.getAttributes().get(ServerAttributes.SERVER_ADDRESS)).isNull();
@@ -207,7 +206,7 @@ class LlmClientTest {
     IllegalStateException plain = new IllegalStateException("socket closed");
     try (TestTracing t = new TestTracing()) {
       LlmClient client =
-          t.client(remote(DeterministicLlmProvider.builder("gpt").fail(boom).fail(plain).build()));
+          t.client(remote(ScriptedProvider.builder("gpt").fail(boom).fail(plain).build()));
       assertThatThrownBy(() -> client.generate("a")).isSameAs(boom);
       assertThatThrownBy(() -> client.generate("b")).isSameAs(plain);
 
@@ -240,7 +239,7 @@ class LlmClientTest {
                   throw new IllegalArgumentException("redactor bug");
                 });
     try (TestTracing t = new TestTracing(b -> b.contentCapture(throwing))) {
-      LlmResponse response = t.client(DeterministicLlmProvider.echo("m")).generate("hello");
+      LlmResponse response = t.client(ScriptedProvider.echo("m")).generate("hello");
       assertThat(response.content()).isEqualTo("echo: hello");
       // The span still ends, with what could be recorded.
       assertThat(t.onlySpan()).hasName("chat m");
@@ -249,8 +248,8 @@ class LlmClientTest {
 
   @Test
   void mapForm_hasExactlyTheReferenceKeys_keyByKey() {
-    DeterministicLlmProvider provider =
-        DeterministicLlmProvider.builder("m").answer("first").answer("second").build();
+    ScriptedProvider provider =
+        ScriptedProvider.builder("m").answer("first").answer("second").build();
     ToolDefinition tool =
         new ToolDefinition("get_weather", "Weather by city", Map.of("type", "object"));
     try (LlmClient client = LlmClient.builder(provider).tracing(true).build();
@@ -386,7 +385,7 @@ class LlmClientTest {
     Part.ToolCall call = new Part.ToolCall("call_1", "get_weather", Map.of("city", "Paris"));
     try (TestTracing t = new TestTracing()) {
       LlmClient client =
-          t.client(DeterministicLlmProvider.builder("m").toolCall(call).answer("Sunny").build());
+          t.client(ScriptedProvider.builder("m").toolCall(call).answer("Sunny").build());
       ToolDefinition tool =
           new ToolDefinition(
               "get_weather",
@@ -443,7 +442,7 @@ class LlmClientTest {
     try (TestTracing t = new TestTracing()) {
       LlmProvider provider =
           remote(
-              DeterministicLlmProvider.builder("gpt-4o-mini")
+              ScriptedProvider.builder("gpt-4o-mini")
                   .answer(
                       r ->
                           LlmResponse.builder()
@@ -504,8 +503,7 @@ class LlmClientTest {
 
   @Test
   void builders_rejectBadValuesWithMessagesThatNameThem() {
-    assertThatThrownBy(
-            () -> LlmClient.builder(DeterministicLlmProvider.echo("m")).maxInteractions(-3))
+    assertThatThrownBy(() -> LlmClient.builder(ScriptedProvider.echo("m")).maxInteractions(-3))
         .hasMessage("maxInteractions must be >= 0, was -3");
     assertThatThrownBy(() -> GenerationParams.builder().temperature(-1))
         .hasMessage("temperature must be a finite number >= 0, was -1.0");
@@ -576,12 +574,12 @@ class LlmClientTest {
   @Test
   void tracingSettingsWithoutTracing_failAtBuild() {
     assertThatThrownBy(
-            () -> LlmClient.builder(DeterministicLlmProvider.echo("m")).maxInteractions(5).build())
+            () -> LlmClient.builder(ScriptedProvider.echo("m")).maxInteractions(5).build())
         .hasMessage("maxInteractions was set but tracing is off: call tracing(true)");
     try (LlmTracing shared = LlmTracing.create()) {
       assertThatThrownBy(
               () ->
-                  LlmClient.builder(DeterministicLlmProvider.echo("m"))
+                  LlmClient.builder(ScriptedProvider.echo("m"))
                       .tracing(shared)
                       .maxInteractions(5)
                       .build())

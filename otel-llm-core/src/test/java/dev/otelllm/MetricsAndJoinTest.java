@@ -4,7 +4,7 @@ import static io.opentelemetry.sdk.testing.assertj.OpenTelemetryAssertions.asser
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.otelllm.testing.DeterministicLlmProvider;
+import dev.otelllm.internal.ScriptedProvider;
 import dev.otelllm.trace.RecordGenAiSampler;
 import dev.otelllm.trace.TraceBuffer;
 import io.opentelemetry.api.common.AttributeKey;
@@ -27,7 +27,7 @@ class MetricsAndJoinTest {
     try (TestTracing t = new TestTracing()) {
       LlmClient client =
           t.client(
-              DeterministicLlmProvider.builder("m")
+              ScriptedProvider.builder("m")
                   .fixedUsage(Usage.of(100, 40))
                   .repeatLast()
                   .answer("a")
@@ -73,9 +73,7 @@ class MetricsAndJoinTest {
     try (TestTracing t = new TestTracing()) {
       LlmClient client =
           t.client(
-              DeterministicLlmProvider.builder("m")
-                  .fail(new LlmException("p", "timeout", "slow"))
-                  .build());
+              ScriptedProvider.builder("m").fail(new LlmException("p", "timeout", "slow")).build());
       try {
         client.generate("x");
       } catch (LlmException expected) {
@@ -110,8 +108,7 @@ class MetricsAndJoinTest {
     try (OpenTelemetrySdk appSdk =
         OpenTelemetrySdk.builder().setTracerProvider(appTracing.build()).build()) {
       LlmTracing tracing = LlmTracing.builder().joinOpenTelemetry(appSdk, buffer).build();
-      LlmClient client =
-          LlmClient.builder(DeterministicLlmProvider.echo("m")).tracing(tracing).build();
+      LlmClient client = LlmClient.builder(ScriptedProvider.echo("m")).tracing(tracing).build();
       client.generate("x");
       // The application's sampler drops everything: nothing is exported, yet the buffer has it.
       assertThat(appExporter.getFinishedSpanItems()).isEmpty();
@@ -131,7 +128,7 @@ class MetricsAndJoinTest {
     try (OpenTelemetrySdk appSdk =
         OpenTelemetrySdk.builder().setTracerProvider(recordOnly.build()).build()) {
       LlmClient client =
-          LlmClient.builder(DeterministicLlmProvider.echo("m"))
+          LlmClient.builder(ScriptedProvider.echo("m"))
               .tracing(LlmTracing.builder().joinOpenTelemetry(appSdk, buffer2).build())
               .build();
       LlmResponse r = client.generate("y");

@@ -334,7 +334,7 @@ class OpenAiJavaInstrumentationTest {
   void aSessionMadeCurrent_scopesTheOfficialInstrumentationsCalls() {
     try (LlmTracing tracing = LlmTracing.create();
         LlmClient ours =
-            LlmClient.builder(dev.otelllm.testing.DeterministicLlmProvider.echo("m"))
+            LlmClient.builder(dev.otelllm.internal.ScriptedProvider.echo("m"))
                 .tracing(tracing)
                 .build();
         Session session = ours.session().id("notebook-7").build()) {

@@ -3,7 +3,7 @@ package dev.otelllm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.otelllm.testing.DeterministicLlmProvider;
+import dev.otelllm.internal.ScriptedProvider;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.KeyValue;
@@ -22,7 +22,7 @@ class OtlpExportTest {
 
   /** A provider configured with a key, as a real one is; the key must never reach the wire. */
   static LlmProvider keyedProvider() {
-    DeterministicLlmProvider inner = DeterministicLlmProvider.echo("gpt-4o-mini");
+    ScriptedProvider inner = ScriptedProvider.echo("gpt-4o-mini");
     return new LlmProvider() {
       @SuppressWarnings("unused")
       private final String apiKey = API_KEY;

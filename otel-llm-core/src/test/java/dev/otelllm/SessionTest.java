@@ -3,7 +3,7 @@ package dev.otelllm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.otelllm.testing.DeterministicLlmProvider;
+import dev.otelllm.internal.ScriptedProvider;
 import dev.otelllm.trace.Interaction;
 import dev.otelllm.trace.TraceQuery;
 import io.opentelemetry.api.common.AttributeKey;
@@ -21,8 +21,8 @@ class SessionTest {
 
   @Test
   void sendsTheHistoryOnEachTurn_andKeepsItsInteractionsInOrder() {
-    DeterministicLlmProvider provider =
-        DeterministicLlmProvider.builder("m")
+    ScriptedProvider provider =
+        ScriptedProvider.builder("m")
             .answer(r -> LlmResponse.builder().content("turn " + r.messages().size()).build())
             .repeatLast()
             .build();
@@ -59,8 +59,8 @@ class SessionTest {
 
   @Test
   void failedTurn_isTracedButLeavesTheConversationUnchanged() {
-    DeterministicLlmProvider provider =
-        DeterministicLlmProvider.builder("m")
+    ScriptedProvider provider =
+        ScriptedProvider.builder("m")
             .answer("first")
             .fail(new LlmException("x", "timeout", "timed out"))
             .answer("retry ok")
@@ -82,7 +82,7 @@ class SessionTest {
   @Test
   void historySurvivesOtherSessionsFillingTheGlobalBuffer() {
     try (LlmClient client =
-            LlmClient.builder(DeterministicLlmProvider.echo("m"))
+            LlmClient.builder(ScriptedProvider.echo("m"))
                 .tracing(true)
                 .maxInteractions(10)
                 .build();
@@ -103,8 +103,7 @@ class SessionTest {
 
   @Test
   void sessionBound_isTheOneTheUserAskedFor() {
-    try (LlmClient client =
-            LlmClient.builder(DeterministicLlmProvider.echo("m")).tracing(true).build();
+    try (LlmClient client = LlmClient.builder(ScriptedProvider.echo("m")).tracing(true).build();
         Session session = client.session().maxHistory(2).build()) {
       session.generate("1");
       session.generate("2");
@@ -117,8 +116,7 @@ class SessionTest {
 
   @Test
   void sessionsAreIsolated() {
-    try (LlmClient client =
-            LlmClient.builder(DeterministicLlmProvider.echo("m")).tracing(true).build();
+    try (LlmClient client = LlmClient.builder(ScriptedProvider.echo("m")).tracing(true).build();
         Session a = client.newSession();
         Session b = client.session().id("chat-42").build()) {
       a.generate("for a");
@@ -202,8 +200,7 @@ class SessionTest {
 
   @Test
   void defaultParamsAndMetadata_applyToEveryTurn() {
-    try (LlmClient client =
-            LlmClient.builder(DeterministicLlmProvider.echo("m")).tracing(true).build();
+    try (LlmClient client = LlmClient.builder(ScriptedProvider.echo("m")).tracing(true).build();
         Session session =
             client
                 .session()
@@ -225,7 +222,7 @@ class SessionTest {
 
   @Test
   void tracingOff_sessionsStillConverse() {
-    try (LlmClient client = LlmClient.create(DeterministicLlmProvider.echo("m"));
+    try (LlmClient client = LlmClient.create(ScriptedProvider.echo("m"));
         Session session = client.newSession()) {
       assertThat(session.generate("x").content()).isEqualTo("echo: x");
       assertThat(session.getInteractionHistory()).isEmpty();
@@ -235,7 +232,7 @@ class SessionTest {
 
   @Test
   void badSessionIds_areRejected() {
-    LlmClient client = LlmClient.create(DeterministicLlmProvider.echo("m"));
+    LlmClient client = LlmClient.create(ScriptedProvider.echo("m"));
     assertThatThrownBy(() -> client.session().id("a b"))
         .hasMessage(
             "session id must be printable ASCII without spaces, commas, semicolons, quotes or backslashes: a b");
@@ -247,8 +244,7 @@ class SessionTest {
 
   @Test
   void upstreamBaggageNamingALiveSession_cannotWriteIntoItsHistory() {
-    try (LlmClient client =
-            LlmClient.builder(DeterministicLlmProvider.echo("m")).tracing(true).build();
+    try (LlmClient client = LlmClient.builder(ScriptedProvider.echo("m")).tracing(true).build();
         Session live = client.session().id("support-chat-1").build()) {
       live.generate("mine");
       io.opentelemetry.api.baggage.Baggage upstream =
@@ -268,8 +264,7 @@ class SessionTest {
 
   @Test
   void twoSessionsWithOneId_keepSeparateHistories_andClosingOneLeavesTheOther() {
-    try (LlmClient client =
-        LlmClient.builder(DeterministicLlmProvider.echo("m")).tracing(true).build()) {
+    try (LlmClient client = LlmClient.builder(ScriptedProvider.echo("m")).tracing(true).build()) {
       Session a = client.session().id("same").build();
       Session b = client.session().id("same").maxHistory(1).build();
       a.generate("a1");
@@ -288,8 +283,7 @@ class SessionTest {
 
   @Test
   void emptyParams_keepTheSessionDefaults() {
-    try (LlmClient client =
-            LlmClient.builder(DeterministicLlmProvider.echo("m")).tracing(true).build();
+    try (LlmClient client = LlmClient.builder(ScriptedProvider.echo("m")).tracing(true).build();
         Session s =
             client
                 .session()
@@ -304,8 +298,8 @@ class SessionTest {
 
   @Test
   void streamedTurns_belongToTheSession_withItsHistoryAndDefaults() {
-    DeterministicLlmProvider provider =
-        DeterministicLlmProvider.builder("m").answer("first").answer("second").build();
+    ScriptedProvider provider =
+        ScriptedProvider.builder("m").answer("first").answer("second").build();
     try (LlmClient client = LlmClient.builder(provider).tracing(true).build();
         Session session = client.session().systemPrompt("be brief").build()) {
       List<String> chunks = new java.util.ArrayList<>();
@@ -345,7 +339,7 @@ class SessionTest {
   @Test
   void aSessionKeepsAThousandInteractionsByDefault_theOldestDroppedPastThat() {
     try (LlmClient client =
-            LlmClient.builder(DeterministicLlmProvider.echo("m"))
+            LlmClient.builder(ScriptedProvider.echo("m"))
                 .tracing(true)
                 .maxInteractions(10)
                 .build();

@@ -3,7 +3,7 @@ package dev.otelllm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.otelllm.testing.DeterministicLlmProvider;
+import dev.otelllm.internal.ScriptedProvider;
 import dev.otelllm.trace.Interaction;
 import io.opentelemetry.api.baggage.Baggage;
 import io.opentelemetry.api.common.AttributeKey;
@@ -129,8 +129,7 @@ class StreamingTest {
   void defaultStream_deliversTheWholeAnswerAsOneChunk() {
     try (TestTracing t = new TestTracing()) {
       List<String> seen = new ArrayList<>();
-      LlmResponse r =
-          t.client(DeterministicLlmProvider.echo("m")).stream(LlmRequest.of("hi"), seen::add);
+      LlmResponse r = t.client(ScriptedProvider.echo("m")).stream(LlmRequest.of("hi"), seen::add);
       assertThat(seen).containsExactly("echo: hi");
       assertThat(r.content()).isEqualTo("echo: hi");
     }

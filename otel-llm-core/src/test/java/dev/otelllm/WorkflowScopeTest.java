@@ -3,7 +3,7 @@ package dev.otelllm;
 import static io.opentelemetry.sdk.testing.assertj.OpenTelemetryAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.otelllm.testing.DeterministicLlmProvider;
+import dev.otelllm.internal.ScriptedProvider;
 import dev.otelllm.trace.Interaction;
 import dev.otelllm.trace.TraceQuery;
 import io.opentelemetry.api.trace.Span;
@@ -19,7 +19,7 @@ class WorkflowScopeTest {
   @Test
   void stepsOfOneRun_formOneTreeUnderTheWorkflowSpan() {
     try (TestTracing t = new TestTracing()) {
-      LlmClient client = t.client(DeterministicLlmProvider.echo("m"));
+      LlmClient client = t.client(ScriptedProvider.echo("m"));
       String traceId;
       String workflowSpanId;
       try (WorkflowScope run = client.workflow("histogram");
@@ -64,7 +64,7 @@ class WorkflowScopeTest {
   @Test
   void recordFailure_marksTheWorkflowSpan() {
     try (TestTracing t = new TestTracing()) {
-      LlmClient client = t.client(DeterministicLlmProvider.echo("m"));
+      LlmClient client = t.client(ScriptedProvider.echo("m"));
       try (WorkflowScope run = client.workflow("w")) {
         run.recordFailure(new IllegalStateException("gave up after 3 attempts"));
       }
@@ -76,7 +76,7 @@ class WorkflowScopeTest {
 
   @Test
   void tracingOff_workflowIsANoop() {
-    LlmClient client = LlmClient.create(DeterministicLlmProvider.echo("m"));
+    LlmClient client = LlmClient.create(ScriptedProvider.echo("m"));
     try (WorkflowScope run = client.workflow("w")) {
       assertThat(run.traceId()).isEqualTo("00000000000000000000000000000000");
       assertThat(client.generate("x").traceId()).isEmpty();
@@ -86,7 +86,7 @@ class WorkflowScopeTest {
   @Test
   void toolExecution_isAnExecuteToolSpan_childOfTheCurrentContext() {
     try (TestTracing t = new TestTracing()) {
-      LlmClient client = t.client(DeterministicLlmProvider.echo("m"));
+      LlmClient client = t.client(ScriptedProvider.echo("m"));
       Part.ToolCall call =
           new Part.ToolCall("call_1", "get_weather", java.util.Map.of("city", "Paris"));
       String parent;
@@ -151,7 +151,7 @@ class WorkflowScopeTest {
   void toolContent_isAJsonString_whenTheCaptureAsksForStrings() {
     try (TestTracing t =
         new TestTracing(b -> b.contentCapture(ContentCapture.full().asJsonString()))) {
-      LlmClient client = t.client(DeterministicLlmProvider.echo("m"));
+      LlmClient client = t.client(ScriptedProvider.echo("m"));
       try (ToolScope tool =
           client.tool(
               new Part.ToolCall("call_1", "get_weather", java.util.Map.of("city", "Paris")))) {

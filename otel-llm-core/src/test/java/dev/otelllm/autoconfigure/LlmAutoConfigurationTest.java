@@ -6,7 +6,7 @@ import dev.otelllm.LlmClient;
 import dev.otelllm.LlmTracing;
 import dev.otelllm.OtlpReceiver;
 import dev.otelllm.Session;
-import dev.otelllm.testing.DeterministicLlmProvider;
+import dev.otelllm.internal.ScriptedProvider;
 import dev.otelllm.trace.TraceBuffer;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.trace.v1.Span;
@@ -50,7 +50,7 @@ class LlmAutoConfigurationTest {
       try (LlmTracing tracing =
               LlmTracing.builder().joinOpenTelemetry(sdk, TraceBuffer.create(10)).build();
           LlmClient client =
-              LlmClient.builder(DeterministicLlmProvider.echo("m")).tracing(tracing).build();
+              LlmClient.builder(ScriptedProvider.echo("m")).tracing(tracing).build();
           Session session = client.session().id("sess-host").build()) {
         session.generate("secret prompt");
       } finally {
@@ -97,8 +97,7 @@ class LlmAutoConfigurationTest {
   void autoconfigured_withTheSdkDisabled_keepsInteractionsInMemory_andExportsNothing() {
     System.setProperty("otel.sdk.disabled", "true");
     try (LlmTracing tracing = LlmTracing.autoconfigured();
-        LlmClient client =
-            LlmClient.builder(DeterministicLlmProvider.echo("m")).tracing(tracing).build()) {
+        LlmClient client = LlmClient.builder(ScriptedProvider.echo("m")).tracing(tracing).build()) {
       client.generate("x");
       assertThat(client.getTraces()).hasSize(1);
       assertThat(tracing.exportStats().total()).isZero();

@@ -12,7 +12,7 @@ import dev.otelllm.Session;
 import dev.otelllm.ToolDefinition;
 import dev.otelllm.Usage;
 import dev.otelllm.WorkflowScope;
-import dev.otelllm.testing.DeterministicLlmProvider;
+import dev.otelllm.internal.ScriptedProvider;
 import dev.otelllm.trace.Interaction;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.data.SpanData;
@@ -41,8 +41,8 @@ public final class SampleTraces implements AutoCloseable {
             .addSpanExporter(exporter)
             .exportContentCapture(ContentCapture.full())
             .build();
-    DeterministicLlmProvider provider =
-        DeterministicLlmProvider.builder("test-model")
+    ScriptedProvider provider =
+        ScriptedProvider.builder("test-model")
             .answer("```python\nprint('hi')\n```")
             .answer(
                 r ->

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.otelllm.ContentCapture;
 import dev.otelllm.ContentPlacement;
 import dev.otelllm.LlmRequest;
-import dev.otelllm.testing.DeterministicLlmProvider;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.sdk.common.CompletableResultCode;
@@ -30,7 +29,7 @@ class ContentEventsTest {
     SdkLoggerProvider logs = SdkLoggerProvider.builder().build();
     TracingLlmProvider traced =
         new TracingLlmProvider(
-            DeterministicLlmProvider.builder("m").answer("BOOM in the answer").repeatLast().build(),
+            ScriptedProvider.builder("m").answer("BOOM in the answer").repeatLast().build(),
             tracer.get("t"),
             new GenAiMetrics(SdkMeterProvider.builder().build().get("t")),
             ContentCapture.full()

@@ -12,7 +12,6 @@ import dev.otelllm.Part;
 import dev.otelllm.ProviderInfo;
 import dev.otelllm.ToolDefinition;
 import dev.otelllm.Usage;
-import dev.otelllm.testing.DeterministicLlmProvider;
 import dev.otelllm.trace.Interaction;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.context.Context;
@@ -65,8 +64,7 @@ class ListenerSpansTest {
   @ParameterizedTest
   @EnumSource(ContentPlacement.class)
   void chatSpan_recordsTheInteractionAsTheProviderDecoratorDoes(ContentPlacement placement) {
-    DeterministicLlmProvider provider =
-        DeterministicLlmProvider.builder("m").answer(request -> ANSWER).build();
+    ScriptedProvider provider = ScriptedProvider.builder("m").answer(request -> ANSWER).build();
     try (LlmTracing decorated = LlmTracing.builder().contentPlacement(placement).build();
         LlmTracing listened = LlmTracing.builder().contentPlacement(placement).build()) {
       LlmClient.builder(provider).tracing(decorated).build().generate(REQUEST);

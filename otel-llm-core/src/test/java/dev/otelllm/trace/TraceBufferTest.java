@@ -8,7 +8,7 @@ import dev.otelllm.LlmRequest;
 import dev.otelllm.LlmResponse;
 import dev.otelllm.LlmTracing;
 import dev.otelllm.Session;
-import dev.otelllm.testing.DeterministicLlmProvider;
+import dev.otelllm.internal.ScriptedProvider;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 class TraceBufferTest {
 
   private static LlmClient client(TraceBuffer buffer) {
-    return LlmClient.builder(DeterministicLlmProvider.echo("m"))
+    return LlmClient.builder(ScriptedProvider.echo("m"))
         .tracing(LlmTracing.builder().traceBuffer(buffer).build())
         .build();
   }
@@ -99,7 +99,7 @@ class TraceBufferTest {
     TraceBuffer buffer = TraceBuffer.create(100);
     LlmClient client =
         LlmClient.builder(
-                DeterministicLlmProvider.builder("m")
+                ScriptedProvider.builder("m")
                     .answer("ok")
                     .answer("ok")
                     .fail(new IllegalStateException("bad"))
@@ -358,7 +358,7 @@ class TraceBufferTest {
     TraceBuffer buffer = TraceBuffer.builder().maxInteractions(1000).maxBytes(200_000).build();
     LlmClient client =
         LlmClient.builder(
-                DeterministicLlmProvider.builder("m")
+                ScriptedProvider.builder("m")
                     .answer(
                         r ->
                             LlmResponse.builder()

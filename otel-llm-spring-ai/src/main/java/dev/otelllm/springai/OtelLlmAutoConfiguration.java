@@ -59,7 +59,9 @@ public class OtelLlmAutoConfiguration {
   /** Public for Spring; use the beans, not this constructor. */
   public OtelLlmAutoConfiguration() {}
 
-  /** The in-memory store of interactions, bounded by {@code otel-llm.max-interactions} and bytes. */
+  /**
+   * The in-memory store of interactions, bounded by {@code otel-llm.max-interactions} and bytes.
+   */
   @Bean
   @ConditionalOnMissingBean
   public TraceBuffer otelLlmTraceBuffer(OtelLlmProperties properties) {

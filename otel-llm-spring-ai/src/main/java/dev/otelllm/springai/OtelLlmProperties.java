@@ -58,7 +58,8 @@ public class OtelLlmProperties {
 
   public void setMaxInteractions(int maxInteractions) {
     if (maxInteractions < 0) {
-      throw new IllegalArgumentException("otel-llm.max-interactions must be >= 0, was " + maxInteractions);
+      throw new IllegalArgumentException(
+          "otel-llm.max-interactions must be >= 0, was " + maxInteractions);
     }
     this.maxInteractions = maxInteractions;
   }

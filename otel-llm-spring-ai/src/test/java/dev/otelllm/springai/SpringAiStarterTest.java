@@ -415,7 +415,8 @@ class SpringAiStarterTest {
                   .call()
                   .content();
 
-              List<Interaction> kept = tracing.traceBuffer().getTraces(TraceQuery.session("sess-6"));
+              List<Interaction> kept =
+                  tracing.traceBuffer().getTraces(TraceQuery.session("sess-6"));
               assertThat(kept).hasSize(1);
               assertThat(kept.get(0).response().content())
                   .isEqualTo("Hello! How can I assist you today?");

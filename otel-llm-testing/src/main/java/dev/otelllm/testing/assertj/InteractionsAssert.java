@@ -7,7 +7,8 @@ import java.util.Objects;
 import org.assertj.core.api.AbstractAssert;
 
 /** Fluent assertions on interactions, oldest first. Selections return a new assertion. */
-public final class InteractionsAssert extends AbstractAssert<InteractionsAssert, List<Interaction>> {
+public final class InteractionsAssert
+    extends AbstractAssert<InteractionsAssert, List<Interaction>> {
 
   private final String selection;
 

@@ -1,4 +1,4 @@
-package dev.otelllm.testing;
+package dev.otelllm.internal;
 
 import dev.otelllm.LlmProvider;
 import dev.otelllm.LlmRequest;
@@ -14,14 +14,15 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 /**
- * A fake model for tests and demos: no network, no randomness. It echoes the prompt, or plays a
- * script of answers (and failures) in order. Usage figures are deterministic: one token per four
- * characters (rounded up) of everything sent and of the answer, unless fixed with {@link
- * Builder#fixedUsage}. Its answers are not a model's: never use it to judge prompts.
+ * The engine of the deterministic stand-in model that {@code otel-llm-testing} offers users as
+ * {@code DeterministicLlmProvider}, and that this module's own tests call directly. It lives here
+ * rather than in the testing module so that there is one implementation for both. Not API.
  *
- * <p>Thread-safe: concurrent calls take the script's steps in call order.
+ * <p>No network, no randomness: it echoes the prompt, or plays a script of answers (and failures)
+ * in order. Usage is one token per four characters (rounded up) of everything sent and of the
+ * answer, unless fixed. Thread-safe: concurrent calls take the script's steps in call order.
  */
-public final class DeterministicLlmProvider implements LlmProvider {
+public final class ScriptedProvider implements LlmProvider {
 
   /** The provider name recorded for it ({@code gen_ai.provider.name}). */
   public static final String PROVIDER_NAME = "deterministic";
@@ -32,7 +33,7 @@ public final class DeterministicLlmProvider implements LlmProvider {
   private final Usage fixedUsage;
   private final AtomicLong calls = new AtomicLong();
 
-  private DeterministicLlmProvider(Builder b) {
+  private ScriptedProvider(Builder b) {
     this.info = ProviderInfo.inProcess(PROVIDER_NAME, b.model);
     this.script = List.copyOf(b.script);
     this.repeatLast = b.repeatLast;
@@ -40,12 +41,12 @@ public final class DeterministicLlmProvider implements LlmProvider {
   }
 
   /** Answers {@code "echo: <prompt>"}, forever. */
-  public static DeterministicLlmProvider echo(String model) {
+  public static ScriptedProvider echo(String model) {
     return builder(model).build();
   }
 
   /** Answers with these texts in order, then fails with an {@link IllegalStateException}. */
-  public static DeterministicLlmProvider scripted(String model, String... answers) {
+  public static ScriptedProvider scripted(String model, String... answers) {
     Builder b = builder(model);
     for (String a : answers) {
       b.answer(a);
@@ -114,7 +115,7 @@ public final class DeterministicLlmProvider implements LlmProvider {
     return (text.length() + 3) / 4;
   }
 
-  /** Builds a {@link DeterministicLlmProvider}. Not thread-safe. */
+  /** Builds a {@link ScriptedProvider}. Not thread-safe. */
   public static final class Builder {
     private final String model;
     private final List<Function<LlmRequest, LlmResponse>> script = new ArrayList<>();
@@ -171,8 +172,8 @@ public final class DeterministicLlmProvider implements LlmProvider {
       return this;
     }
 
-    public DeterministicLlmProvider build() {
-      return new DeterministicLlmProvider(this);
+    public ScriptedProvider build() {
+      return new ScriptedProvider(this);
     }
   }
 }
