@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The application's handle on one provider: generate, and, when tracing is on, read back the
@@ -173,80 +174,58 @@ public final class LlmClient implements AutoCloseable {
     }
   }
 
-  /** Builds {@link LlmClient}; setters validate at once. Not thread-safe. */
+  /**
+   * Builds {@link LlmClient}. Tracing is off unless one of the {@code tracing} setters turns it on:
+   * with defaults, with a tracing setup the client builds and owns, or with a shared one. Not
+   * thread-safe.
+   */
   public static final class Builder {
     private final LlmProvider provider;
-    private boolean tracingEnabled;
-    private LlmTracing sharedTracing;
-    private final LlmTracing.Builder tracingBuilder = LlmTracing.builder();
-    private String ownTracingSetting;
+    private @Nullable LlmTracing sharedTracing;
+    private LlmTracing.@Nullable Builder ownTracing;
 
     private Builder(LlmProvider provider) {
       this.provider = Objects.requireNonNull(provider, "provider");
     }
 
-    /** Turns tracing on or off; default off. */
+    /**
+     * Turns tracing on with defaults (100 interactions kept, full content in memory, nothing
+     * exported), or off (the default).
+     */
     public Builder tracing(boolean enabled) {
-      this.tracingEnabled = enabled;
-      return this;
-    }
-
-    /** Turns tracing on with a shared setup (its buffer, content policy and exporters). */
-    public Builder tracing(LlmTracing tracing) {
-      this.sharedTracing = Objects.requireNonNull(tracing, "tracing");
-      this.tracingEnabled = true;
-      return this;
-    }
-
-    /** Interactions kept in memory; default 100; 0 records spans but keeps none. */
-    public Builder maxInteractions(int maxInteractions) {
-      tracingBuilder.maxInteractions(maxInteractions);
-      ownTracingSetting = "maxInteractions";
-      return this;
-    }
-
-    /** Estimated bytes kept in memory; default no byte bound. */
-    public Builder maxInteractionBytes(long maxInteractionBytes) {
-      tracingBuilder.maxInteractionBytes(maxInteractionBytes);
-      ownTracingSetting = "maxInteractionBytes";
-      return this;
-    }
-
-    /** What spans and memory keep of the content; default full. */
-    public Builder contentCapture(ContentCapture capture) {
-      tracingBuilder.contentCapture(capture);
-      ownTracingSetting = "contentCapture";
-      return this;
-    }
-
-    /** Further settings of the tracing this client builds for itself. */
-    public Builder configureTracing(java.util.function.Consumer<LlmTracing.Builder> configurer) {
-      Objects.requireNonNull(configurer, "configurer").accept(tracingBuilder);
-      ownTracingSetting = "configureTracing";
+      this.sharedTracing = null;
+      this.ownTracing = enabled ? LlmTracing.builder() : null;
       return this;
     }
 
     /**
-     * @throws IllegalStateException when a tracing setting was given but tracing is off, or a
-     *     shared tracing was given too (its own settings apply)
+     * Turns tracing on with a setup this client builds and closes with itself, e.g. {@code
+     * tracing(LlmTracing.builder().maxInteractions(500))}.
      */
+    public Builder tracing(LlmTracing.Builder tracing) {
+      this.ownTracing = Objects.requireNonNull(tracing, "tracing");
+      this.sharedTracing = null;
+      return this;
+    }
+
+    /**
+     * Turns tracing on with a shared setup (its buffer, content policy and exporters), which the
+     * client does not close.
+     */
+    public Builder tracing(LlmTracing tracing) {
+      this.sharedTracing = Objects.requireNonNull(tracing, "tracing");
+      this.ownTracing = null;
+      return this;
+    }
+
     public LlmClient build() {
-      if (ownTracingSetting != null && !tracingEnabled) {
-        throw new IllegalStateException(
-            ownTracingSetting + " was set but tracing is off: call tracing(true)");
-      }
-      if (ownTracingSetting != null && sharedTracing != null) {
-        throw new IllegalStateException(
-            ownTracingSetting
-                + " does not apply to a shared LlmTracing: set it on that LlmTracing's builder");
-      }
-      if (!tracingEnabled) {
-        return new LlmClient(provider, null, false);
-      }
       if (sharedTracing != null) {
         return new LlmClient(provider, sharedTracing, false);
       }
-      return new LlmClient(provider, tracingBuilder.build(), true);
+      if (ownTracing != null) {
+        return new LlmClient(provider, ownTracing.build(), true);
+      }
+      return new LlmClient(provider, null, false);
     }
   }
 }

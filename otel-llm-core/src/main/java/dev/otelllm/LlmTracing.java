@@ -41,8 +41,8 @@ import java.util.concurrent.TimeUnit;
  * session-baggage processor, the buffer, and any exporters added to the builder, each behind the
  * export content policy and a batch processor; a logger provider whose only processor is the
  * buffer's, for instrumentations that emit GenAI content as log records), or it joins an {@link
- * OpenTelemetry} the application already has ({@link Builder#joinOpenTelemetry}). It registers
- * nothing globally unless {@link Builder#registerGlobal(boolean)} asks it to.
+ * OpenTelemetry} the application already has ({@link #joining}). It registers nothing globally
+ * unless {@link Builder#registerGlobal(boolean)} asks it to.
  *
  * <p>Two content settings: {@link Builder#contentCapture} decides what the spans carry, and so what
  * stays in memory (default: full content, the reference's complete transparency); {@link
@@ -117,23 +117,34 @@ public final class LlmTracing implements AutoCloseable {
           meters =
               new java.util.concurrent.atomic.AtomicReference<>(
                   io.opentelemetry.api.metrics.MeterProvider.noop());
-      List<SpanExporter> exporters = new ArrayList<>(b.exporters);
+      // Exporters added by hand get the default queue bounds and the SDK's usual exporter timeout;
+      // the OTLP exporter gets the queue of its own settings and a timeout that covers its retries.
+      for (SpanExporter exporter : b.exporters) {
+        addExportPipeline(
+            tracing,
+            ExportPipelines.batched(
+                exporter,
+                exportContentCapture,
+                b.queueSettings,
+                b.exporterTimeout,
+                meters::get));
+      }
       OtlpExport otlp = b.otlp;
       if (otlp != null) {
-        exporters.add(OtlpExporters.spans(otlp));
+        addExportPipeline(
+            tracing,
+            ExportPipelines.batched(
+                OtlpExporters.spans(otlp),
+                exportContentCapture,
+                otlp,
+                OtlpExporters.worstCase(otlp),
+                meters::get));
         if (otlp.exportsMetrics()) {
           metering.registerMetricReader(
               PeriodicMetricReader.builder(OtlpExporters.metrics(otlp))
                   .setInterval(otlp.metricInterval())
                   .build());
         }
-      }
-      for (SpanExporter exporter : exporters) {
-        OtlpExport settings = otlp != null ? otlp : b.queueSettings;
-        ExportPolicyProcessor processor =
-            ExportPipelines.batched(exporter, exportContentCapture, settings, meters::get);
-        exportProcessors.add(processor);
-        tracing.addSpanProcessor(processor);
       }
       if (otlp != null && b.contentPlacement.onEvent()) {
         // The content events leave like the spans: governed by the export content policy before
@@ -177,6 +188,11 @@ public final class LlmTracing implements AutoCloseable {
     this.metrics = new GenAiMetrics(openTelemetry.getMeter(INSTRUMENTATION_NAME));
   }
 
+  private void addExportPipeline(SdkTracerProviderBuilder tracing, ExportPolicyProcessor pipeline) {
+    exportProcessors.add(pipeline);
+    tracing.addSpanProcessor(pipeline);
+  }
+
   /**
    * The export content budget that fits what backends keep of an attribute by default (Grafana
    * Tempo keeps 2,048 bytes); see {@link ContentCapture#truncated(int)}.
@@ -188,7 +204,7 @@ public final class LlmTracing implements AutoCloseable {
    * environment variables and system properties ({@code OTEL_EXPORTER_OTLP_ENDPOINT}, {@code
    * OTEL_EXPORTER_OTLP_PROTOCOL}, {@code OTEL_EXPORTER_OTLP_HEADERS}, {@code OTEL_SERVICE_NAME},
    * {@code OTEL_RESOURCE_ATTRIBUTES}, {@code OTEL_TRACES_SAMPLER}, ...), with this library's buffer
-   * ({@code otel.llm.max.traces}, default 100; its log record processor goes on the logger
+   * ({@code otel.llm.max.interactions}, default 100; its log record processor goes on the logger
    * provider, so that content other instrumentations emit as log records is kept too), baggage
    * processor, export content policy and sampler wrapper added through the autoconfigure builder's
    * customizers. The OTLP protocol defaults to http/protobuf here (the JDK's HTTP client; gRPC
@@ -213,7 +229,8 @@ public final class LlmTracing implements AutoCloseable {
                     config.getString("otel.instrumentation.genai.capture-message-content");
                 buffer[0] =
                     TraceBuffer.create(
-                        config.getInt("otel.llm.max.traces", TraceBuffer.DEFAULT_MAX_INTERACTIONS));
+                        config.getInt(
+                            "otel.llm.max.interactions", TraceBuffer.DEFAULT_MAX_INTERACTIONS));
               }
               return buffer[0];
             };
@@ -253,7 +270,7 @@ public final class LlmTracing implements AutoCloseable {
       sdk.shutdown().join(10, TimeUnit.SECONDS);
       return builder().build();
     }
-    Builder b = builder().joinOpenTelemetry(sdk, buffer[0]);
+    Builder b = joining(sdk, buffer[0]).settings;
     String capture = captureSetting[0] == null ? "" : captureSetting[0].trim();
     if (capture.equalsIgnoreCase("NO_CONTENT") || capture.equalsIgnoreCase("false")) {
       b.contentCapture(ContentCapture.none());
@@ -276,16 +293,39 @@ public final class LlmTracing implements AutoCloseable {
     return builder().build();
   }
 
+  /**
+   * A builder of tracing with its own SDK: buffer bounds, content policies, exporters, OTLP,
+   * sampler, metric readers, service name. To record into an OpenTelemetry the application already
+   * has, use {@link #joining(OpenTelemetry, TraceBuffer)}.
+   */
   public static Builder builder() {
     return new Builder();
   }
 
   /**
+   * Records into the application's OpenTelemetry instead of building one, with {@code buffer} as
+   * the in-memory store; that buffer must have been added to the application's tracer provider (see
+   * {@link LlmTracing#addProcessors}), or it stays empty, and its log record processor to the
+   * logger provider for the content that other instrumentations emit as log records. Only the
+   * content settings apply: the application's pipeline decides what is exported, sampled and where
+   * metrics go.
+   *
+   * <p>Under the Java agent, {@code GlobalOpenTelemetry.get()} is the agent's SDK, which lives in
+   * the agent's class loader: the application cannot add a buffer to it, so this buffer stays empty
+   * (the agent extension jar adds the library's processors and export policy there). To query
+   * interactions in process under the agent, use {@link LlmTracing#autoconfigured()} instead: its
+   * spans are children of the agent's spans and are exported once, by the library.
+   */
+  public static JoinBuilder joining(OpenTelemetry openTelemetry, TraceBuffer buffer) {
+    return new JoinBuilder(openTelemetry, buffer);
+  }
+
+  /**
    * Adds the library's span processors (session baggage, then the buffer) to an application's own
    * tracer provider builder, so that its SDK feeds {@code buffer}. Pass the same buffer to {@link
-   * Builder#joinOpenTelemetry(OpenTelemetry, TraceBuffer)}. To keep the content that other
-   * instrumentations emit as log records too, use {@link #addProcessors(SdkTracerProviderBuilder,
-   * SdkLoggerProviderBuilder, TraceBuffer)}.
+   * #joining(OpenTelemetry, TraceBuffer)}. To keep the content that other instrumentations emit as
+   * log records too, use {@link #addProcessors(SdkTracerProviderBuilder, SdkLoggerProviderBuilder,
+   * TraceBuffer)}.
    */
   public static SdkTracerProviderBuilder addProcessors(
       SdkTracerProviderBuilder builder, TraceBuffer buffer) {
@@ -477,6 +517,7 @@ public final class LlmTracing implements AutoCloseable {
     private int maxInteractions = TraceBuffer.DEFAULT_MAX_INTERACTIONS;
     private long maxInteractionBytes = Long.MAX_VALUE;
     private TraceBuffer buffer;
+    private String boundSetting;
     private ContentCapture contentCapture = ContentCapture.full();
     private ContentCapture exportContentCapture = ContentCapture.none();
     private final List<SpanExporter> exporters = new ArrayList<>();
@@ -491,6 +532,7 @@ public final class LlmTracing implements AutoCloseable {
     private Duration closeTimeout = Duration.ofSeconds(10);
     private ContentPlacement contentPlacement = ContentPlacement.SPAN_ONLY;
     private OtlpExport queueSettings = OtlpExport.defaults();
+    private Duration exporterTimeout = Duration.ofSeconds(30);
     private OtlpExport otlp;
     private io.opentelemetry.sdk.trace.samplers.Sampler sampler;
 
@@ -498,6 +540,7 @@ public final class LlmTracing implements AutoCloseable {
 
     /** Interactions kept in memory; {@code >= 0}, default 100; 0 records spans but keeps none. */
     public Builder maxInteractions(int maxInteractions) {
+      refuseWithGivenBuffer("maxInteractions");
       if (maxInteractions < 0) {
         throw new IllegalArgumentException("maxInteractions must be >= 0, was " + maxInteractions);
       }
@@ -507,6 +550,7 @@ public final class LlmTracing implements AutoCloseable {
 
     /** Estimated bytes kept in memory; default no byte bound. */
     public Builder maxInteractionBytes(long maxInteractionBytes) {
+      refuseWithGivenBuffer("maxInteractionBytes");
       if (maxInteractionBytes <= 0) {
         throw new IllegalArgumentException(
             "maxInteractionBytes must be > 0, was " + maxInteractionBytes);
@@ -516,12 +560,31 @@ public final class LlmTracing implements AutoCloseable {
     }
 
     /**
-     * Use this buffer instead of building one (maxInteractions and maxInteractionBytes are then
-     * ignored).
+     * Use this buffer, with its own bounds, instead of building one.
+     *
+     * @throws IllegalStateException when {@link #maxInteractions} or {@link #maxInteractionBytes}
+     *     was set: those bound a buffer built here
      */
     public Builder traceBuffer(TraceBuffer buffer) {
-      this.buffer = Objects.requireNonNull(buffer, "buffer");
+      Objects.requireNonNull(buffer, "buffer");
+      if (boundSetting != null) {
+        throw new IllegalStateException(
+            boundSetting
+                + " bounds the buffer built here; a given traceBuffer has its own bounds:"
+                + " set them on TraceBuffer.builder()");
+      }
+      this.buffer = buffer;
       return this;
+    }
+
+    private void refuseWithGivenBuffer(String setting) {
+      if (buffer != null) {
+        throw new IllegalStateException(
+            setting
+                + " bounds the buffer built here; a given traceBuffer has its own bounds:"
+                + " set them on TraceBuffer.builder()");
+      }
+      boundSetting = setting;
     }
 
     /** What the spans carry of prompts and answers; default {@link ContentCapture#full()}. */
@@ -608,7 +671,22 @@ public final class LlmTracing implements AutoCloseable {
       return this;
     }
 
-    /** The queue settings of exporters added without {@link #exportOtlp}; for tests. */
+    /**
+     * How long one export through an exporter added with {@link #addSpanExporter} may take before
+     * its batch counts as failed and its room in the queue is freed; default 30 seconds, as the
+     * SDK's batch processor. OTLP export derives its own from its timeout and retries.
+     */
+    public Builder exporterTimeout(Duration exporterTimeout) {
+      Objects.requireNonNull(exporterTimeout, "exporterTimeout");
+      if (exporterTimeout.isNegative() || exporterTimeout.isZero()) {
+        throw new IllegalArgumentException(
+            "exporterTimeout must be positive, was " + exporterTimeout);
+      }
+      this.exporterTimeout = exporterTimeout;
+      return this;
+    }
+
+    /** The queue bounds of exporters added with {@link #addSpanExporter}; for tests. */
     Builder queueSettings(OtlpExport settings) {
       this.queueSettings = Objects.requireNonNull(settings, "settings");
       return this;
@@ -620,43 +698,43 @@ public final class LlmTracing implements AutoCloseable {
       return this;
     }
 
-    /**
-     * Records into the application's OpenTelemetry instead of building one, with {@code buffer} as
-     * the in-memory store; that buffer must have been added to the application's tracer provider
-     * (see {@link LlmTracing#addProcessors}), or it stays empty, and its log record processor to
-     * the logger provider for the content that other instrumentations emit as log records.
-     * Exporters, metric readers, service name and the export content policy of this builder do not
-     * apply: the application's pipeline decides.
-     *
-     * <p>Under the Java agent, {@code GlobalOpenTelemetry.get()} is the agent's SDK, which lives in
-     * the agent's class loader: the application cannot add a buffer to it, so this buffer stays
-     * empty (the agent extension jar adds the library's processors and export policy there). To
-     * query interactions in process under the agent, use {@link LlmTracing#autoconfigured()}
-     * instead: its spans are children of the agent's spans and are exported once, by the library.
-     */
-    public Builder joinOpenTelemetry(OpenTelemetry openTelemetry, TraceBuffer buffer) {
-      this.joined = Objects.requireNonNull(openTelemetry, "openTelemetry");
-      this.buffer = Objects.requireNonNull(buffer, "buffer");
-      return this;
-    }
-
     public LlmTracing build() {
-      if (joined != null
-          && (!exporters.isEmpty()
-              || !metricReaders.isEmpty()
-              || registerGlobal
-              || otlp != null
-              || sampler != null)) {
-        throw new IllegalStateException(
-            "exporters, OTLP export, metric readers, sampler and registerGlobal apply only "
-                + "to the SDK this builder makes, not to a joined OpenTelemetry");
-      }
       return new LlmTracing(this);
     }
 
     private static String defaultServiceName() {
       String env = System.getenv("OTEL_SERVICE_NAME");
       return env == null || env.isBlank() ? "otel-llm" : env;
+    }
+  }
+
+  /**
+   * Builds {@link LlmTracing} that records into an OpenTelemetry the application already has. Only
+   * content settings: everything about export belongs to the application's pipeline. Not
+   * thread-safe.
+   */
+  public static final class JoinBuilder {
+    private final Builder settings = new Builder();
+
+    private JoinBuilder(OpenTelemetry openTelemetry, TraceBuffer buffer) {
+      settings.joined = Objects.requireNonNull(openTelemetry, "openTelemetry");
+      settings.buffer = Objects.requireNonNull(buffer, "buffer");
+    }
+
+    /** What the spans carry of prompts and answers; default {@link ContentCapture#full()}. */
+    public JoinBuilder contentCapture(ContentCapture capture) {
+      settings.contentCapture(capture);
+      return this;
+    }
+
+    /** Where recorded content goes; see {@link Builder#contentPlacement}. */
+    public JoinBuilder contentPlacement(ContentPlacement placement) {
+      settings.contentPlacement(placement);
+      return this;
+    }
+
+    public LlmTracing build() {
+      return new LlmTracing(settings);
     }
   }
 }

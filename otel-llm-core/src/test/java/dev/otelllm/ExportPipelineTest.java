@@ -1,6 +1,7 @@
 package dev.otelllm;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.otelllm.internal.ScriptedProvider;
 import io.opentelemetry.sdk.common.CompletableResultCode;
@@ -304,8 +305,12 @@ class ExportPipelineTest {
   @Test
   void aBatchNeverAnswered_failsTheFlush_andFreesItsRoomLater() throws Exception {
     ScriptedExporter silent = new ScriptedExporter(spans -> new CompletableResultCode());
-    OtlpExport settings = OtlpExport.builder().timeout(Duration.ofMillis(100)).build();
-    LlmTracing t = tracing(silent, ContentCapture.none(), settings, Duration.ofMillis(200));
+    LlmTracing t =
+        LlmTracing.builder()
+            .addSpanExporter(silent)
+            .exporterTimeout(Duration.ofMillis(300))
+            .closeTimeout(Duration.ofMillis(200))
+            .build();
     try {
       LlmClient client = LlmClient.builder(ScriptedProvider.echo("m")).tracing(t).build();
       client.generate("x");
@@ -318,5 +323,42 @@ class ExportPipelineTest {
     } finally {
       t.close();
     }
+  }
+
+  @Test
+  void exporterTimeout_mustBePositive() {
+    assertThatThrownBy(() -> LlmTracing.builder().exporterTimeout(Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("exporterTimeout must be positive, was PT0S");
+  }
+
+  @Test
+  @Timeout(60)
+  void anAddedExporter_keepsTheDefaultQueue_notTheOtlpExportSettings() throws Exception {
+    ScriptedExporter ok = new ScriptedExporter(spans -> CompletableResultCode.ofSuccess());
+    int refusedPort;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      refusedPort = s.getLocalPort();
+    }
+    LlmTracing t =
+        LlmTracing.builder()
+            .addSpanExporter(ok)
+            .exportOtlp(
+                OtlpExport.builder()
+                    .endpoint("http://127.0.0.1:" + refusedPort)
+                    .metrics(false)
+                    .maxQueueSize(1)
+                    .maxBatchSize(1)
+                    .scheduleDelay(Duration.ofMinutes(1))
+                    .build())
+            .closeTimeout(Duration.ofSeconds(2))
+            .build();
+    LlmClient client = LlmClient.builder(ScriptedProvider.echo("m")).tracing(t).build();
+    for (int i = 0; i < 20; i++) {
+      client.generate("call " + i);
+    }
+    t.close();
+    // A queue of one span (the OTLP setting) would have dropped most of them.
+    assertThat(ok.received).hasSize(20);
   }
 }

@@ -12,6 +12,7 @@ import dev.otelllm.internal.GenAiKeys;
 import dev.otelllm.internal.JsonTree;
 import dev.otelllm.internal.ScriptedProvider;
 import dev.otelllm.trace.Interaction;
+import dev.otelllm.trace.TraceBuffer;
 import dev.otelllm.trace.TraceQuery;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Value;
@@ -503,7 +504,7 @@ class LlmClientTest {
 
   @Test
   void builders_rejectBadValuesWithMessagesThatNameThem() {
-    assertThatThrownBy(() -> LlmClient.builder(ScriptedProvider.echo("m")).maxInteractions(-3))
+    assertThatThrownBy(() -> LlmTracing.builder().maxInteractions(-3))
         .hasMessage("maxInteractions must be >= 0, was -3");
     assertThatThrownBy(() -> GenerationParams.builder().temperature(-1))
         .hasMessage("temperature must be a finite number >= 0, was -1.0");
@@ -572,20 +573,45 @@ class LlmClientTest {
   }
 
   @Test
-  void tracingSettingsWithoutTracing_failAtBuild() {
-    assertThatThrownBy(
-            () -> LlmClient.builder(ScriptedProvider.echo("m")).maxInteractions(5).build())
-        .hasMessage("maxInteractions was set but tracing is off: call tracing(true)");
+  void tracingSetters_theLastOneWins_andOnlyAnOwnSetupIsClosedWithTheClient() {
     try (LlmTracing shared = LlmTracing.create()) {
-      assertThatThrownBy(
-              () ->
-                  LlmClient.builder(ScriptedProvider.echo("m"))
-                      .tracing(shared)
-                      .maxInteractions(5)
-                      .build())
-          .hasMessage(
-              "maxInteractions does not apply to a shared LlmTracing: set it on that LlmTracing's builder");
+      LlmClient usesShared =
+          LlmClient.builder(ScriptedProvider.echo("m"))
+              .tracing(LlmTracing.builder().maxInteractions(5))
+              .tracing(shared)
+              .build();
+      assertThat(usesShared.tracing()).containsSame(shared);
+      usesShared.close();
+      // Not the client's to close: the shared setup still records.
+      LlmClient.builder(ScriptedProvider.echo("m")).tracing(shared).build().generate("still on");
+      assertThat(shared.traceBuffer().size()).isEqualTo(1);
     }
+    LlmClient own =
+        LlmClient.builder(ScriptedProvider.echo("m"))
+            .tracing(LlmTracing.builder().maxInteractions(5))
+            .build();
+    assertThat(own.traceBuffer().orElseThrow().maxInteractions()).isEqualTo(5);
+    own.close();
+    assertThat(
+            LlmClient.builder(ScriptedProvider.echo("m"))
+                .tracing(LlmTracing.builder())
+                .tracing(false)
+                .build()
+                .isTracingEnabled())
+        .isFalse();
+  }
+
+  @Test
+  void givenBuffer_andBoundsForABufferBuiltHere_areRefusedAtOnce() {
+    assertThatThrownBy(
+            () -> LlmTracing.builder().maxInteractions(5).traceBuffer(TraceBuffer.create(10)))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage(
+            "maxInteractions bounds the buffer built here; a given traceBuffer has its own bounds: set them on TraceBuffer.builder()");
+    assertThatThrownBy(
+            () -> LlmTracing.builder().traceBuffer(TraceBuffer.create(10)).maxInteractionBytes(9))
+        .hasMessage(
+            "maxInteractionBytes bounds the buffer built here; a given traceBuffer has its own bounds: set them on TraceBuffer.builder()");
   }
 
   @Test

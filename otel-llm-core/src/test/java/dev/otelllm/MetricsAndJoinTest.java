@@ -2,7 +2,6 @@ package dev.otelllm;
 
 import static io.opentelemetry.sdk.testing.assertj.OpenTelemetryAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.otelllm.internal.ScriptedProvider;
 import dev.otelllm.trace.RecordGenAiSampler;
@@ -107,7 +106,7 @@ class MetricsAndJoinTest {
     LlmTracing.addProcessors(appTracing, buffer);
     try (OpenTelemetrySdk appSdk =
         OpenTelemetrySdk.builder().setTracerProvider(appTracing.build()).build()) {
-      LlmTracing tracing = LlmTracing.builder().joinOpenTelemetry(appSdk, buffer).build();
+      LlmTracing tracing = LlmTracing.joining(appSdk, buffer).build();
       LlmClient client = LlmClient.builder(ScriptedProvider.echo("m")).tracing(tracing).build();
       client.generate("x");
       // The application's sampler drops everything: nothing is exported, yet the buffer has it.
@@ -129,26 +128,13 @@ class MetricsAndJoinTest {
         OpenTelemetrySdk.builder().setTracerProvider(recordOnly.build()).build()) {
       LlmClient client =
           LlmClient.builder(ScriptedProvider.echo("m"))
-              .tracing(LlmTracing.builder().joinOpenTelemetry(appSdk, buffer2).build())
+              .tracing(LlmTracing.joining(appSdk, buffer2).build())
               .build();
       LlmResponse r = client.generate("y");
       assertThat(sampled.getFinishedSpanItems()).hasSize(1);
       assertThat(client.getInteraction(r.spanId().orElseThrow()).orElseThrow().prompt())
           .isEqualTo("y");
     }
-  }
-
-  @Test
-  void joinMode_rejectsSettingsThatOnlyApplyToItsOwnSdk() {
-    TraceBuffer buffer = TraceBuffer.create();
-    assertThatThrownBy(
-            () ->
-                LlmTracing.builder()
-                    .joinOpenTelemetry(OpenTelemetrySdk.builder().build(), buffer)
-                    .addSpanExporter(InMemorySpanExporter.create())
-                    .build())
-        .hasMessage(
-            "exporters, OTLP export, metric readers, sampler and registerGlobal apply only to the SDK this builder makes, not to a joined OpenTelemetry");
   }
 
   @Test

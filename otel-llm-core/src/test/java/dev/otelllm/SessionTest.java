@@ -83,8 +83,7 @@ class SessionTest {
   void historySurvivesOtherSessionsFillingTheGlobalBuffer() {
     try (LlmClient client =
             LlmClient.builder(ScriptedProvider.echo("m"))
-                .tracing(true)
-                .maxInteractions(10)
+                .tracing(LlmTracing.builder().maxInteractions(10))
                 .build();
         Session mine = client.newSession()) {
       mine.generate("keep me 1");
@@ -340,8 +339,7 @@ class SessionTest {
   void aSessionKeepsAThousandInteractionsByDefault_theOldestDroppedPastThat() {
     try (LlmClient client =
             LlmClient.builder(ScriptedProvider.echo("m"))
-                .tracing(true)
-                .maxInteractions(10)
+                .tracing(LlmTracing.builder().maxInteractions(10))
                 .build();
         Session session = client.newSession()) {
       for (int i = 0; i < Session.DEFAULT_MAX_HISTORY + 5; i++) {

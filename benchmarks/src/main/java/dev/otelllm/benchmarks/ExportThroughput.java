@@ -85,9 +85,7 @@ public final class ExportThroughput {
                           .build());
           LlmTracing.addProcessors(tp, buffer);
           OpenTelemetrySdk sdk = OpenTelemetrySdk.builder().setTracerProvider(tp.build()).build();
-          return new Joined(
-              LlmTracing.builder().contentCapture(content).joinOpenTelemetry(sdk, buffer).build(),
-              sdk);
+          return new Joined(LlmTracing.joining(sdk, buffer).contentCapture(content).build(), sdk);
         });
     System.exit(0);
   }

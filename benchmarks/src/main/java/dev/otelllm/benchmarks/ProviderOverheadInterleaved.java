@@ -4,6 +4,7 @@ import dev.otelllm.ContentCapture;
 import dev.otelllm.LlmClient;
 import dev.otelllm.LlmProvider;
 import dev.otelllm.LlmRequest;
+import dev.otelllm.LlmTracing;
 import dev.otelllm.providers.LlmProviders;
 import dev.otelllm.providers.ProviderOptions;
 import java.util.Arrays;
@@ -40,8 +41,7 @@ public final class ProviderOverheadInterleaved {
                     "openai",
                     "gpt-4o-mini",
                     ProviderOptions.builder().baseUrl(base).apiKey("k").build()))
-            .tracing(true)
-            .contentCapture(ContentCapture.none())
+            .tracing(LlmTracing.builder().contentCapture(ContentCapture.none()))
             .build();
     LlmClient noPropagation =
         LlmClient.builder(

@@ -42,7 +42,10 @@ public class TruncateLongHistoryBenchmark {
   @Setup(Level.Trial)
   public void setUp() {
     tracing =
-        LlmTracing.builder().maxInteractions(10).contentCapture(ContentCapture.truncated(4096)).build();
+        LlmTracing.builder()
+            .maxInteractions(10)
+            .contentCapture(ContentCapture.truncated(4096))
+            .build();
     client = LlmClient.builder(new Fixtures.InstantProvider()).tracing(tracing).build();
     LlmRequest.Builder b = LlmRequest.builder();
     String kb2 = "h".repeat(2048);

@@ -60,8 +60,7 @@ public final class AgentApp {
       // 2. Joined to the agent's pipeline: the extension's processors and export policy apply
       // there.
       TraceBuffer notFed = TraceBuffer.create();
-      LlmTracing joined =
-          LlmTracing.builder().joinOpenTelemetry(GlobalOpenTelemetry.get(), notFed).build();
+      LlmTracing joined = LlmTracing.joining(GlobalOpenTelemetry.get(), notFed).build();
       LlmClient agentLlm =
           LlmClient.builder(DeterministicLlmProvider.echo("gpt-4o-mini")).tracing(joined).build();
       try (Session session = agentLlm.session().id("sess-agent").build()) {

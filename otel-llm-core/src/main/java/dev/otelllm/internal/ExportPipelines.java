@@ -15,22 +15,28 @@ import io.opentelemetry.sdk.trace.export.SpanExporter;
 public final class ExportPipelines {
   private ExportPipelines() {}
 
-  /** A pipeline for one exporter of an SDK this library builds. */
+  /**
+   * A pipeline for one exporter of an SDK this library builds.
+   *
+   * @param settings the queue's bounds and batching (only those fields are read)
+   * @param exporterTimeout how long one export may take, its retries included, before the batch
+   *     counts as failed
+   */
   public static ExportPolicyProcessor batched(
       SpanExporter exporter,
       ContentCapture policy,
       OtlpExport settings,
+      java.time.Duration exporterTimeout,
       java.util.function.Supplier<MeterProvider> meterProvider) {
     BatchSpanProcessor batches =
-        BatchSpanProcessor.builder(
-                new SettlingSpanExporter(exporter, OtlpExporters.worstCase(settings)))
+        BatchSpanProcessor.builder(new SettlingSpanExporter(exporter, exporterTimeout))
             // The budget admits at most maxQueueSize spans, so the SDK's queue, one larger, never
             // drops
             // one that the budget counted as queued.
             .setMaxQueueSize(settings.maxQueueSize() + 1)
             .setMaxExportBatchSize(settings.maxBatchSize())
             .setScheduleDelay(settings.scheduleDelay())
-            .setExporterTimeout(OtlpExporters.worstCase(settings))
+            .setExporterTimeout(exporterTimeout)
             .setMeterProvider(meterProvider)
             .build();
     return new ExportPolicyProcessor(

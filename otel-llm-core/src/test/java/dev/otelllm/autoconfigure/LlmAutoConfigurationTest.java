@@ -47,8 +47,7 @@ class LlmAutoConfigurationTest {
                   "http/protobuf",
                   "otel.llm.export.content",
                   "none"));
-      try (LlmTracing tracing =
-              LlmTracing.builder().joinOpenTelemetry(sdk, TraceBuffer.create(10)).build();
+      try (LlmTracing tracing = LlmTracing.joining(sdk, TraceBuffer.create(10)).build();
           LlmClient client =
               LlmClient.builder(ScriptedProvider.echo("m")).tracing(tracing).build();
           Session session = client.session().id("sess-host").build()) {
@@ -103,6 +102,32 @@ class LlmAutoConfigurationTest {
       assertThat(tracing.exportStats().total()).isZero();
     } finally {
       System.clearProperty("otel.sdk.disabled");
+    }
+  }
+
+  @Test
+  void autoconfigured_boundsItsBufferByTheLibrarySetting() {
+    System.setProperty("otel.traces.exporter", "none");
+    System.setProperty("otel.metrics.exporter", "none");
+    System.setProperty("otel.logs.exporter", "none");
+    System.setProperty("otel.llm.max.interactions", "2");
+    try (LlmTracing tracing = LlmTracing.autoconfigured();
+        LlmClient client = LlmClient.builder(ScriptedProvider.echo("m")).tracing(tracing).build()) {
+      client.generate("one");
+      client.generate("two");
+      client.generate("three");
+      assertThat(tracing.traceBuffer().maxInteractions()).isEqualTo(2);
+      assertThat(client.getTraces()).extracting(t -> t.prompt()).containsExactly("two", "three");
+    } finally {
+      for (String key :
+          new String[] {
+            "otel.traces.exporter",
+            "otel.metrics.exporter",
+            "otel.logs.exporter",
+            "otel.llm.max.interactions"
+          }) {
+        System.clearProperty(key);
+      }
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.otelllm.springai;
 
+import dev.otelllm.ContentCapture;
 import dev.otelllm.LlmTracing;
 import dev.otelllm.OtlpExport;
 import dev.otelllm.trace.RecordGenAiSampler;
@@ -105,15 +106,19 @@ public class OtelLlmAutoConfiguration {
       TraceBuffer buffer,
       ObjectProvider<OpenTelemetry> openTelemetry,
       Environment environment) {
-    LlmTracing.Builder b =
-        LlmTracing.builder()
-            .contentCapture(
-                properties.getContent().toCapture(OtelLlmProperties.PREFIX + ".content"))
-            .contentPlacement(properties.getContentPlacement());
+    ContentCapture capture =
+        properties.getContent().toCapture(OtelLlmProperties.PREFIX + ".content");
     OpenTelemetry host = openTelemetry.getIfUnique();
     if (host != null) {
-      return b.joinOpenTelemetry(host, buffer).build();
+      return LlmTracing.joining(host, buffer)
+          .contentCapture(capture)
+          .contentPlacement(properties.getContentPlacement())
+          .build();
     }
+    LlmTracing.Builder b =
+        LlmTracing.builder()
+            .contentCapture(capture)
+            .contentPlacement(properties.getContentPlacement());
     b.traceBuffer(buffer)
         .exportContentCapture(
             properties.getExportContent().toCapture(OtelLlmProperties.PREFIX + ".export-content"));
