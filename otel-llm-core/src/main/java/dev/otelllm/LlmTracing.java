@@ -123,11 +123,7 @@ public final class LlmTracing implements AutoCloseable {
         addExportPipeline(
             tracing,
             ExportPipelines.batched(
-                exporter,
-                exportContentCapture,
-                b.queueSettings,
-                b.exporterTimeout,
-                meters::get));
+                exporter, exportContentCapture, b.queueSettings, b.exporterTimeout, meters::get));
       }
       OtlpExport otlp = b.otlp;
       if (otlp != null) {

@@ -371,7 +371,8 @@ public final class Interaction {
       Objects.requireNonNull(address, "address");
     }
 
-    // Interactions of one client share a server: reuse the last instance instead of one each.
+    // Interactions of one client share a server: reuse the last instance instead of one each
+    // (part of the 136 B per kept interaction that SpanMapper's caches save, measured there).
     private static volatile Server last = NONE;
 
     /** A server equal to {@code new Server(address, port)}, shared when it repeats. */
