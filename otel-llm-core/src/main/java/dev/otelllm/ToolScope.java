@@ -1,11 +1,10 @@
 package dev.otelllm;
 
+import dev.otelllm.internal.GenAiSpans;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Scope;
-import io.opentelemetry.semconv.incubating.GenAiIncubatingAttributes;
 import java.util.Objects;
 
 /**
@@ -45,20 +44,7 @@ public final class ToolScope implements AutoCloseable {
   static ToolScope open(
       Tracer tracer, Part.ToolCall call, String description, ContentCapture capture) {
     Objects.requireNonNull(call, "call");
-    io.opentelemetry.api.trace.SpanBuilder builder =
-        tracer
-            .spanBuilder("execute_tool " + call.name())
-            .setSpanKind(SpanKind.INTERNAL)
-            .setAttribute(GenAiIncubatingAttributes.GEN_AI_OPERATION_NAME, "execute_tool")
-            .setAttribute(GenAiIncubatingAttributes.GEN_AI_TOOL_NAME, call.name())
-            .setAttribute(GenAiIncubatingAttributes.GEN_AI_TOOL_TYPE, "function");
-    if (description != null && !description.isEmpty()) {
-      builder.setAttribute(GenAiIncubatingAttributes.GEN_AI_TOOL_DESCRIPTION, description);
-    }
-    Span span = builder.startSpan();
-    if (!call.id().isEmpty()) {
-      span.setAttribute(GenAiIncubatingAttributes.GEN_AI_TOOL_CALL_ID, call.id());
-    }
+    Span span = GenAiSpans.toolBuilder(tracer, call, description).startSpan();
     ToolScope scope = new ToolScope(span, span.makeCurrent(), capture);
     if (scope.content) {
       scope.record(ARGUMENTS, call.arguments());

@@ -1,12 +1,11 @@
 package dev.otelllm;
 
 import dev.otelllm.internal.ErrorTexts;
+import dev.otelllm.internal.GenAiSpans;
 import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Scope;
 import io.opentelemetry.semconv.ErrorAttributes;
-import io.opentelemetry.semconv.incubating.GenAiIncubatingAttributes;
 import java.util.Objects;
 import java.util.function.UnaryOperator;
 
@@ -36,13 +35,7 @@ public final class WorkflowScope implements AutoCloseable {
     if (name.isBlank()) {
       throw new IllegalArgumentException("workflow name must not be blank");
     }
-    Span span =
-        tracer
-            .spanBuilder("invoke_workflow " + name)
-            .setSpanKind(SpanKind.INTERNAL)
-            .setAttribute(GenAiIncubatingAttributes.GEN_AI_OPERATION_NAME, "invoke_workflow")
-            .setAttribute(GenAiIncubatingAttributes.GEN_AI_WORKFLOW_NAME, name)
-            .startSpan();
+    Span span = GenAiSpans.workflowBuilder(tracer, name).startSpan();
     return new WorkflowScope(span, span.makeCurrent(), name, redactor);
   }
 

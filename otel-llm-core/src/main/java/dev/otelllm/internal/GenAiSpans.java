@@ -17,16 +17,51 @@ import io.opentelemetry.semconv.ServerAttributes;
 import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
+import org.jspecify.annotations.Nullable;
 
 /**
- * What every GenAI model-call span gets, whoever records the call: this library's provider
- * decorator ({@link TracingLlmProvider}) and the framework adapters' observer callbacks ({@link
- * ListenerSpans}). One place for the span's name and kind, its request, answer and failure
- * attributes and the identity of its content event, so both record the same thing. Static and
- * stateless. Not API.
+ * The one place that starts the library's GenAI spans — model calls ({@code chat}, {@code
+ * embeddings}), tool executions ({@code execute_tool}) and workflows ({@code invoke_workflow}) —
+ * and says what a model-call span gets, whoever records the call: this library's provider decorator
+ * ({@link TracingLlmProvider}), the framework adapters' observer callbacks ({@link ListenerSpans})
+ * and the public scopes ({@code WorkflowScope}, {@code ToolScope}). One place for the span's name
+ * and kind, its request, answer and failure attributes and the identity of its content event, so
+ * both record the same thing. Static and stateless. Not API.
  */
-final class GenAiSpans {
+public final class GenAiSpans {
   private GenAiSpans() {}
+
+  /**
+   * A span builder for one tool execution: {@code "execute_tool {name}"}, INTERNAL, with the tool's
+   * name, type, call id and description (when there is one). Arguments and result are content,
+   * recorded by the caller under its capture policy.
+   */
+  public static SpanBuilder toolBuilder(
+      Tracer tracer, dev.otelllm.Part.ToolCall call, @Nullable String description) {
+    SpanBuilder b =
+        tracer
+            .spanBuilder("execute_tool " + call.name())
+            .setSpanKind(SpanKind.INTERNAL)
+            .setAttribute(GEN_AI_OPERATION_NAME, "execute_tool")
+            .setAttribute(GEN_AI_TOOL_NAME, call.name())
+            .setAttribute(GEN_AI_TOOL_TYPE, "function");
+    if (!call.id().isEmpty()) {
+      b.setAttribute(GEN_AI_TOOL_CALL_ID, call.id());
+    }
+    if (description != null && !description.isEmpty()) {
+      b.setAttribute(GEN_AI_TOOL_DESCRIPTION, description);
+    }
+    return b;
+  }
+
+  /** A span builder for a workflow: {@code "invoke_workflow {name}"}, INTERNAL, with its name. */
+  public static SpanBuilder workflowBuilder(Tracer tracer, String name) {
+    return tracer
+        .spanBuilder("invoke_workflow " + name)
+        .setSpanKind(SpanKind.INTERNAL)
+        .setAttribute(GEN_AI_OPERATION_NAME, "invoke_workflow")
+        .setAttribute(GEN_AI_WORKFLOW_NAME, name);
+  }
 
   /**
    * A span builder for {@code operation} ({@code chat}, {@code embeddings}) on this provider and

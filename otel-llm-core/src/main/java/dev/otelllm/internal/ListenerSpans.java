@@ -14,7 +14,6 @@ import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanContext;
-import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
@@ -47,7 +46,6 @@ public final class ListenerSpans {
   private static final ThrottledLogger failures = new ThrottledLogger(logger);
 
   private static final String CHAT = "chat";
-  private static final String EXECUTE_TOOL = "execute_tool";
   private static final AttributeKey<String> TOOL_ARGUMENTS =
       AttributeKey.stringKey(GenAiKeys.TOOL_CALL_ARGUMENTS);
   private static final AttributeKey<String> TOOL_RESULT =
@@ -277,20 +275,7 @@ public final class ListenerSpans {
     Objects.requireNonNull(call, "call");
     Span span;
     try {
-      SpanBuilder b =
-          tracer
-              .spanBuilder(EXECUTE_TOOL + " " + call.name())
-              .setParent(parent)
-              .setSpanKind(SpanKind.INTERNAL)
-              .setAttribute(GEN_AI_OPERATION_NAME, EXECUTE_TOOL)
-              .setAttribute(GEN_AI_TOOL_NAME, call.name())
-              .setAttribute(GEN_AI_TOOL_TYPE, "function");
-      if (!call.id().isEmpty()) {
-        b.setAttribute(GEN_AI_TOOL_CALL_ID, call.id());
-      }
-      if (description != null && !description.isEmpty()) {
-        b.setAttribute(GEN_AI_TOOL_DESCRIPTION, description);
-      }
+      SpanBuilder b = GenAiSpans.toolBuilder(tracer, call, description).setParent(parent);
       span = b.startSpan();
     } catch (RuntimeException e) {
       failures.log(Level.WARNING, "could not start the span of a tool execution", e);
