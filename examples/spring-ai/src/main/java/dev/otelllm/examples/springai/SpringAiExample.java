@@ -2,7 +2,9 @@ package dev.otelllm.examples.springai;
 
 import dev.otelllm.LlmTracing;
 import dev.otelllm.WorkflowScope;
-import dev.otelllm.examples.springai.FakeOpenAiServer.Rule;
+import dev.otelllm.examples.support.FakeOpenAiServer;
+import dev.otelllm.examples.support.FakeOpenAiServer.Rule;
+import dev.otelllm.examples.support.StepTable;
 import dev.otelllm.springai.OtelLlmAdvisor;
 import dev.otelllm.trace.Interaction;
 import dev.otelllm.trace.TraceBuffer;

@@ -1,4 +1,4 @@
-package dev.otelllm.examples.springai;
+package dev.otelllm.examples.support;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -24,13 +24,13 @@ import java.util.function.Predicate;
  * <p>Built on the JDK's own HTTP server, so the example jar carries no server library. One request
  * at a time; {@link #close()} stops it.
  */
-final class FakeOpenAiServer implements AutoCloseable {
+public final class FakeOpenAiServer implements AutoCloseable {
 
   /**
    * Answers with {@code resource} (under {@code /openai/}) when {@code accepts} the request body.
    */
-  record Rule(Predicate<String> accepts, String resource) {
-    Rule {
+  public record Rule(Predicate<String> accepts, String resource) {
+    public Rule {
       Objects.requireNonNull(accepts, "accepts");
       Objects.requireNonNull(resource, "resource");
       if (FakeOpenAiServer.class.getResource("/openai/" + resource) == null) {
@@ -52,7 +52,7 @@ final class FakeOpenAiServer implements AutoCloseable {
   }
 
   /** A started server answering by {@code rules}, first match wins. */
-  static FakeOpenAiServer start(List<Rule> rules) throws IOException {
+  public static FakeOpenAiServer start(List<Rule> rules) throws IOException {
     // Headers and body are separate writes: without TCP_NODELAY, Nagle's algorithm and the client's
     // delayed ACK would add some 40 ms to every answer, and the table would show the fake's lag.
     System.setProperty("sun.net.httpserver.nodelay", "true");
@@ -65,7 +65,7 @@ final class FakeOpenAiServer implements AutoCloseable {
   }
 
   /** The base URL an OpenAI client is given: {@code http://127.0.0.1:<port>/v1}. */
-  String baseUrl() {
+  public String baseUrl() {
     return "http://127.0.0.1:" + server.getAddress().getPort() + "/v1";
   }
 

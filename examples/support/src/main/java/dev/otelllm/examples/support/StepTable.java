@@ -1,4 +1,4 @@
-package dev.otelllm.examples.langchain4j;
+package dev.otelllm.examples.support;
 
 import dev.otelllm.Message;
 import dev.otelllm.Part;
@@ -13,14 +13,14 @@ import java.util.stream.Collectors;
  * per model call (step, attempt, the model that answered, tokens in and out, milliseconds, finish
  * reason, what was sent last), then the totals and the tool calls.
  */
-final class StepTable {
+public final class StepTable {
 
   private static final String HEADER = "%-3s %-22s %7s %-24s %6s %6s %9s %-10s  %s%n";
   private static final String ROW = "%-3d %-22s %7s %-24s %6s %6s %9.1f %-10s  %s%n";
 
   private StepTable() {}
 
-  static void print(List<Interaction> interactions, PrintStream out) {
+  public static void print(List<Interaction> interactions, PrintStream out) {
     out.printf(
         Locale.ROOT, HEADER, "#", "step", "attempt", "model", "in", "out", "ms", "finish", "sent");
     long in = 0;
@@ -61,7 +61,7 @@ final class StepTable {
         toolCalls.isEmpty() ? "none" : toolCalls);
   }
 
-  /** The step type, else the AI service method that made the call. */
+  /** The step type, else the LangChain4j AI service method that made the call. */
   private static Object step(Interaction t) {
     return t.metadata().getOrDefault("step_type", t.metadata().getOrDefault("ai_service", "-"));
   }
