@@ -18,6 +18,14 @@ public interface LlmProvider {
   LlmResponse generate(LlmRequest request);
 
   /**
+   * As {@link #generate(LlmRequest)}, reporting retries to {@code listener}. Providers that retry
+   * override it; the default ignores the listener.
+   */
+  default LlmResponse generate(LlmRequest request, CallListener listener) {
+    return generate(request);
+  }
+
+  /**
    * The generation parameters this provider sends for {@code request}; tracing records these as the
    * request's, so that a span never shows a parameter the server did not get. The default is the
    * request's own. A provider that leaves some out (its API has no seed, or refuses two of them
@@ -47,10 +55,10 @@ public interface LlmProvider {
    * the server's first chunk arrives and the response id, model and usage as the stream carries
    * them, so that tracing records them even when the stream fails later. The default ignores the
    * listener; tracing then takes the first text chunk as the first chunk. A provider that
-   * implements this implements the two-argument form as this with {@link StreamListener#NONE}.
+   * implements this implements the two-argument form as this with {@link CallListener#NONE}.
    */
   default LlmResponse stream(
-      LlmRequest request, java.util.function.Consumer<String> onChunk, StreamListener listener) {
+      LlmRequest request, java.util.function.Consumer<String> onChunk, CallListener listener) {
     return stream(request, onChunk);
   }
 
@@ -61,5 +69,13 @@ public interface LlmProvider {
    */
   default EmbeddingResponse embed(EmbeddingRequest request) {
     throw new UnsupportedOperationException(info().providerName() + " offers no embeddings");
+  }
+
+  /**
+   * As {@link #embed(EmbeddingRequest)}, reporting retries to {@code listener}. Providers that
+   * retry override it; the default ignores the listener.
+   */
+  default EmbeddingResponse embed(EmbeddingRequest request, CallListener listener) {
+    return embed(request);
   }
 }

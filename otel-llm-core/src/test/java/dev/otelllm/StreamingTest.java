@@ -145,7 +145,7 @@ class StreamingTest {
    * answer}.
    */
   static LlmProvider reporting(
-      BiConsumer<Consumer<String>, StreamListener> body, LlmResponse answer) {
+      BiConsumer<Consumer<String>, CallListener> body, LlmResponse answer) {
     return new LlmProvider() {
       @Override
       public ProviderInfo info() {
@@ -159,12 +159,12 @@ class StreamingTest {
 
       @Override
       public LlmResponse stream(LlmRequest request, Consumer<String> onChunk) {
-        return stream(request, onChunk, StreamListener.NONE);
+        return stream(request, onChunk, CallListener.NONE);
       }
 
       @Override
       public LlmResponse stream(
-          LlmRequest request, Consumer<String> onChunk, StreamListener listener) {
+          LlmRequest request, Consumer<String> onChunk, CallListener listener) {
         body.accept(onChunk, listener);
         return answer;
       }
@@ -328,8 +328,8 @@ class StreamingTest {
 
       // Reports reach a listener the caller of the traced provider passes, in order.
       List<String> passedOn = new ArrayList<>();
-      StreamListener outer =
-          new StreamListener() {
+      CallListener outer =
+          new CallListener() {
             @Override
             public void firstChunk() {
               passedOn.add("first");

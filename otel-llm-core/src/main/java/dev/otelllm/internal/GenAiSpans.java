@@ -85,6 +85,27 @@ public final class GenAiSpans {
     return b;
   }
 
+  /**
+   * One retry of the call as an {@code otel_llm.request.retry} event (the GenAI conventions define
+   * none): the failed attempt, the wait, and the HTTP status, or for an error inside a stream its
+   * {@code error.type}.
+   */
+  public static void recordRetry(
+      Span span,
+      int failedAttempt,
+      java.time.Duration delay,
+      int httpStatusCode,
+      String errorType) {
+    AttributesBuilder event = Attributes.builder().put("otel_llm.retry.attempt", failedAttempt);
+    if (httpStatusCode > 0) {
+      event.put("http.response.status_code", httpStatusCode);
+    } else {
+      event.put(ErrorAttributes.ERROR_TYPE, errorType);
+    }
+    span.addEvent(
+        "otel_llm.request.retry", event.put("otel_llm.retry.delay_ms", delay.toMillis()).build());
+  }
+
   /** The request parameters that were sent. */
   static void recordParams(Span span, GenerationParams p) {
     p.temperature().ifPresent(v -> span.setAttribute(GEN_AI_REQUEST_TEMPERATURE, v));

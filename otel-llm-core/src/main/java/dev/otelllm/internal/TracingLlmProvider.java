@@ -2,6 +2,7 @@ package dev.otelllm.internal;
 
 import static io.opentelemetry.semconv.incubating.GenAiIncubatingAttributes.*;
 
+import dev.otelllm.CallListener;
 import dev.otelllm.ContentCapture;
 import dev.otelllm.GenerationParams;
 import dev.otelllm.LlmException;
@@ -9,7 +10,6 @@ import dev.otelllm.LlmProvider;
 import dev.otelllm.LlmRequest;
 import dev.otelllm.LlmResponse;
 import dev.otelllm.ProviderInfo;
-import dev.otelllm.StreamListener;
 import dev.otelllm.Usage;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
@@ -83,13 +83,18 @@ public final class TracingLlmProvider implements LlmProvider {
 
   @Override
   public LlmResponse generate(LlmRequest request) {
+    return generate(request, CallListener.NONE);
+  }
+
+  @Override
+  public LlmResponse generate(LlmRequest request, CallListener listener) {
     ProviderInfo info = delegate.info();
     String model = request.model().orElse(info.model());
     long start = System.nanoTime();
     Span span = start(info, model, request);
     LlmResponse response;
     try (Scope ignored = span.makeCurrent()) {
-      response = delegate.generate(request);
+      response = delegate.generate(request, new SpanRetries(span, listener));
     } catch (Throwable e) {
       // Checked exceptions thrown sneakily (Kotlin, Lombok) end the span too, and rethrow as is.
       fail(span, info, model, e, start);
@@ -115,13 +120,19 @@ public final class TracingLlmProvider implements LlmProvider {
    */
   @Override
   public dev.otelllm.EmbeddingResponse embed(dev.otelllm.EmbeddingRequest request) {
+    return embed(request, CallListener.NONE);
+  }
+
+  @Override
+  public dev.otelllm.EmbeddingResponse embed(
+      dev.otelllm.EmbeddingRequest request, CallListener listener) {
     ProviderInfo info = delegate.info();
     String model = request.model().orElse(info.model());
     long start = System.nanoTime();
     Span span = startEmbeddings(info, model, request);
     dev.otelllm.EmbeddingResponse response;
     try (Scope ignored = span.makeCurrent()) {
-      response = delegate.embed(request);
+      response = delegate.embed(request, new SpanRetries(span, listener));
     } catch (Throwable e) {
       fail(span, info, model, e, start, EMBEDDINGS, null, null);
       throw TracingLlmProvider.<RuntimeException>sneaky(e);
@@ -177,7 +188,7 @@ public final class TracingLlmProvider implements LlmProvider {
 
   @Override
   public LlmResponse stream(LlmRequest request, java.util.function.Consumer<String> onChunk) {
-    return stream(request, onChunk, StreamListener.NONE);
+    return stream(request, onChunk, CallListener.NONE);
   }
 
   /**
@@ -186,13 +197,14 @@ public final class TracingLlmProvider implements LlmProvider {
    */
   @Override
   public LlmResponse stream(
-      LlmRequest request, java.util.function.Consumer<String> onChunk, StreamListener listener) {
+      LlmRequest request, java.util.function.Consumer<String> onChunk, CallListener listener) {
     ProviderInfo info = delegate.info();
     String model = request.model().orElse(info.model());
     long start = System.nanoTime();
     io.opentelemetry.context.Context caller = io.opentelemetry.context.Context.current();
     Span span = start(info, model, request);
-    StreamProgress progress = new StreamProgress(info, model, metrics, listener);
+    StreamProgress progress =
+        new StreamProgress(info, model, metrics, new SpanRetries(span, listener));
     try {
       if (span.isRecording()) {
         span.setAttribute(GEN_AI_REQUEST_STREAM, true);
@@ -245,16 +257,63 @@ public final class TracingLlmProvider implements LlmProvider {
   }
 
   /**
+   * Records the provider's retries as events on the call's span, then passes every report on to the
+   * caller's listener.
+   */
+  private static final class SpanRetries implements CallListener {
+    private final Span span;
+    private final CallListener next;
+
+    SpanRetries(Span span, CallListener next) {
+      this.span = span;
+      this.next = next;
+    }
+
+    @Override
+    public void retrying(
+        int failedAttempt, java.time.Duration delay, int httpStatusCode, String errorType) {
+      try {
+        if (span.isRecording()) {
+          GenAiSpans.recordRetry(span, failedAttempt, delay, httpStatusCode, errorType);
+        }
+      } catch (RuntimeException e) {
+        failures.log(Level.WARNING, "could not record a retry", e);
+      }
+      next.retrying(failedAttempt, delay, httpStatusCode, errorType);
+    }
+
+    @Override
+    public void firstChunk() {
+      next.firstChunk();
+    }
+
+    @Override
+    public void responseId(String id) {
+      next.responseId(id);
+    }
+
+    @Override
+    public void responseModel(String model) {
+      next.responseModel(model);
+    }
+
+    @Override
+    public void usage(Usage usage) {
+      next.usage(usage);
+    }
+  }
+
+  /**
    * Timing, text and reported answer fields of a stream so far; chunks and reports arrive on one
    * thread at a time. The first chunk is the one the delegate reports, or, from a delegate that
    * reports none, the first text.
    */
-  private static final class StreamProgress implements StreamListener {
+  private static final class StreamProgress implements CallListener {
     long start;
     private final ProviderInfo info;
     private final String requestModel;
     private final GenAiMetrics metrics;
-    private final StreamListener next;
+    private final CallListener next;
     private long firstChunk = -1;
     private long firstText = -1;
     private long last;
@@ -264,7 +323,7 @@ public final class TracingLlmProvider implements LlmProvider {
     Usage usage;
 
     StreamProgress(
-        ProviderInfo info, String requestModel, GenAiMetrics metrics, StreamListener next) {
+        ProviderInfo info, String requestModel, GenAiMetrics metrics, CallListener next) {
       this.info = info;
       this.requestModel = requestModel;
       this.metrics = metrics;
@@ -285,6 +344,12 @@ public final class TracingLlmProvider implements LlmProvider {
     public void responseId(String id) {
       responseId = id;
       next.responseId(id);
+    }
+
+    @Override
+    public void retrying(
+        int failedAttempt, java.time.Duration delay, int httpStatusCode, String errorType) {
+      next.retrying(failedAttempt, delay, httpStatusCode, errorType);
     }
 
     @Override

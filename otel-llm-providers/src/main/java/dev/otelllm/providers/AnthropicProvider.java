@@ -3,6 +3,7 @@ package dev.otelllm.providers;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.otelllm.CallListener;
 import dev.otelllm.GenerationParams;
 import dev.otelllm.LlmProvider;
 import dev.otelllm.LlmRequest;
@@ -10,7 +11,6 @@ import dev.otelllm.LlmResponse;
 import dev.otelllm.Message;
 import dev.otelllm.Part;
 import dev.otelllm.ProviderInfo;
-import dev.otelllm.StreamListener;
 import dev.otelllm.ToolDefinition;
 import dev.otelllm.Usage;
 import java.util.Map;
@@ -96,7 +96,12 @@ final class AnthropicProvider implements LlmProvider {
 
   @Override
   public LlmResponse generate(LlmRequest request) {
-    JsonNode answer = http.post(url, body(request, false));
+    return generate(request, CallListener.NONE);
+  }
+
+  @Override
+  public LlmResponse generate(LlmRequest request, CallListener listener) {
+    JsonNode answer = http.post(url, body(request, false), listener);
     if (!answer.path("content").isArray()) {
       throw http.invalidAnswer("content array", answer);
     }
@@ -143,11 +148,11 @@ final class AnthropicProvider implements LlmProvider {
    */
   @Override
   public LlmResponse stream(LlmRequest request, Consumer<String> onChunk) {
-    return stream(request, onChunk, StreamListener.NONE);
+    return stream(request, onChunk, CallListener.NONE);
   }
 
   @Override
-  public LlmResponse stream(LlmRequest request, Consumer<String> onChunk, StreamListener listener) {
+  public LlmResponse stream(LlmRequest request, Consumer<String> onChunk, CallListener listener) {
     // A new attempt for every retry: nothing read before an error in the stream is kept.
     return http.stream(
             url, body(request, true), true, listener, () -> new StreamAttempt(onChunk, listener))
@@ -159,7 +164,7 @@ final class AnthropicProvider implements LlmProvider {
    */
   private final class StreamAttempt implements HttpCore.EventHandler {
     private final Consumer<String> onChunk;
-    private final StreamListener listener;
+    private final CallListener listener;
     private final HttpCore.Answer answer = http.answer();
     private final LlmResponse.Builder out = LlmResponse.builder();
     private final StringBuilder text = new StringBuilder();
@@ -173,7 +178,7 @@ final class AnthropicProvider implements LlmProvider {
     private boolean stopped;
     private boolean delivered;
 
-    StreamAttempt(Consumer<String> onChunk, StreamListener listener) {
+    StreamAttempt(Consumer<String> onChunk, CallListener listener) {
       this.onChunk = onChunk;
       this.listener = listener;
     }

@@ -3,13 +3,10 @@ package dev.otelllm.providers;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.otelllm.StreamListener;
+import dev.otelllm.CallListener;
 import io.opentelemetry.api.baggage.Baggage;
 import io.opentelemetry.api.baggage.BaggageBuilder;
 import io.opentelemetry.api.baggage.propagation.W3CBaggagePropagator;
-import io.opentelemetry.api.common.Attributes;
-import io.opentelemetry.api.common.AttributesBuilder;
-import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapSetter;
@@ -115,9 +112,10 @@ final class HttpCore {
             .build();
   }
 
-  /** POSTs JSON and returns the JSON answer, retrying 429 and 5xx. */
-  JsonNode post(String url, ObjectNode body) {
-    try (Response response = execute(client, url, bytes(body), new Retries(options.timeout()))) {
+  /** POSTs JSON and returns the JSON answer, retrying 429 and 5xx, each retry told to listener. */
+  JsonNode post(String url, ObjectNode body, CallListener listener) {
+    try (Response response =
+        execute(client, url, bytes(body), new Retries(options.timeout(), listener))) {
       String text;
       try {
         text = text(response.body());
@@ -159,23 +157,23 @@ final class HttpCore {
    * telling {@code listener} when the first one arrived.
    */
   void stream(
-      String url, ObjectNode body, boolean sse, StreamListener listener, EventHandler handler) {
+      String url, ObjectNode body, boolean sse, CallListener listener, EventHandler handler) {
     stream(url, body, sse, listener, () -> handler);
   }
 
   /**
-   * As {@link #stream(String, ObjectNode, boolean, StreamListener, EventHandler)}, with a new
-   * handler from {@code attempts} for every attempt, so that a retry starts from nothing. An error
-   * the handler reports from inside the stream by throwing an {@link LlmHttpException} is retried
-   * as that status would be, within the same retries and deadline, unless the handler already
+   * As {@link #stream(String, ObjectNode, boolean, CallListener, EventHandler)}, with a new handler
+   * from {@code attempts} for every attempt, so that a retry starts from nothing. An error the
+   * handler reports from inside the stream by throwing an {@link LlmHttpException} is retried as
+   * that status would be, within the same retries and deadline, unless the handler already
    * {@linkplain EventHandler#delivered() delivered} something. Each attempt reports its first event
    * or line to {@code listener}, whatever it carries. Returns the handler of the attempt that
    * ended.
    */
   <H extends EventHandler> H stream(
-      String url, ObjectNode body, boolean sse, StreamListener listener, Supplier<H> attempts) {
+      String url, ObjectNode body, boolean sse, CallListener listener, Supplier<H> attempts) {
     byte[] bytes = bytes(body);
-    Retries retries = new Retries(options.streamTimeout());
+    Retries retries = new Retries(options.streamTimeout(), listener);
     while (true) {
       H handler = attempts.get();
       Response response = execute(streamingClient, url, bytes, retries);
@@ -209,8 +207,7 @@ final class HttpCore {
     }
   }
 
-  private void read(
-      BufferedSource source, boolean sse, StreamListener listener, EventHandler handler)
+  private void read(BufferedSource source, boolean sse, CallListener listener, EventHandler handler)
       throws IOException {
     Lines lines = new Lines(source);
     if (sse) {
@@ -233,7 +230,7 @@ final class HttpCore {
     }
   }
 
-  private void readSse(Lines lines, StreamListener listener, EventHandler handler)
+  private void readSse(Lines lines, CallListener listener, EventHandler handler)
       throws IOException {
     long cap = options.maxStreamEventBytes();
     boolean first = true;
@@ -384,16 +381,18 @@ final class HttpCore {
    */
   private final class Retries {
     private final long deadline;
+    private final CallListener listener;
     private int attempt = 1;
 
-    Retries(Duration timeout) {
+    Retries(Duration timeout, CallListener listener) {
       this.deadline = System.nanoTime() + timeout.toNanos();
+      this.listener = listener;
     }
 
     /**
-     * Waits before the next attempt, recording it on the current span; throws {@code failure}
-     * instead when its status is not retried (only 429 and 5xx are), the retries are used up, or
-     * the wait would end past the deadline.
+     * Waits before the next attempt, after telling the listener; throws {@code failure} instead
+     * when its status is not retried (only 429 and 5xx are), the retries are used up, or the wait
+     * would end past the deadline.
      */
     void await(LlmHttpException failure, Response response, boolean inStream) {
       int code = failure.statusCode();
@@ -403,16 +402,16 @@ final class HttpCore {
       if (delay < 0 || System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delay) >= deadline) {
         throw failure;
       }
-      // The library's own namespace: the GenAI conventions define no retry event.
-      AttributesBuilder event = Attributes.builder().put("otel_llm.retry.attempt", attempt);
-      if (inStream) {
-        // The HTTP status was 200: the error's type says what the stream reported.
-        event.put("error.type", failure.errorType());
-      } else {
-        event.put("http.response.status_code", code);
+      try {
+        // The HTTP status was 200 for an error inside a stream: its type says what it reported.
+        listener.retrying(
+            attempt,
+            Duration.ofMillis(delay),
+            inStream ? 0 : code,
+            inStream ? failure.errorType() : "");
+      } catch (RuntimeException e) {
+        // A listener that throws loses its report, not the call.
       }
-      Span.current()
-          .addEvent("otel_llm.request.retry", event.put("otel_llm.retry.delay_ms", delay).build());
       try {
         options.sleeper.sleep(delay);
       } catch (InterruptedException e) {

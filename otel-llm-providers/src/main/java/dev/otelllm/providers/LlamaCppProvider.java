@@ -5,6 +5,7 @@ import de.kherud.llama.LlamaModel;
 import de.kherud.llama.LlamaOutput;
 import de.kherud.llama.ModelParameters;
 import de.kherud.llama.Pair;
+import dev.otelllm.CallListener;
 import dev.otelllm.GenerationParams;
 import dev.otelllm.LlmProvider;
 import dev.otelllm.LlmRequest;
@@ -12,7 +13,6 @@ import dev.otelllm.LlmResponse;
 import dev.otelllm.Message;
 import dev.otelllm.Part;
 import dev.otelllm.ProviderInfo;
-import dev.otelllm.StreamListener;
 import dev.otelllm.Usage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -154,12 +154,12 @@ final class LlamaCppProvider implements LlmProvider, AutoCloseable {
 
   @Override
   public LlmResponse stream(LlmRequest request, Consumer<String> onChunk) {
-    return stream(request, onChunk, StreamListener.NONE);
+    return stream(request, onChunk, CallListener.NONE);
   }
 
   /** Streams the answer; the first chunk is the first token generated, with or without text. */
   @Override
-  public LlmResponse stream(LlmRequest request, Consumer<String> onChunk, StreamListener listener) {
+  public LlmResponse stream(LlmRequest request, Consumer<String> onChunk, CallListener listener) {
     GenerationParams p = request.params();
     int predict = p.maxTokens().orElse(DEFAULT_PREDICT);
     InferenceParameters ip =

@@ -3,6 +3,7 @@ package dev.otelllm.providers;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.otelllm.CallListener;
 import dev.otelllm.GenerationParams;
 import dev.otelllm.LlmProvider;
 import dev.otelllm.LlmRequest;
@@ -10,7 +11,6 @@ import dev.otelllm.LlmResponse;
 import dev.otelllm.Message;
 import dev.otelllm.Part;
 import dev.otelllm.ProviderInfo;
-import dev.otelllm.StreamListener;
 import dev.otelllm.ToolDefinition;
 import dev.otelllm.Usage;
 import java.util.Map;
@@ -48,6 +48,12 @@ final class OllamaProvider implements LlmProvider {
   /** {@code POST /api/embed}: {@code embeddings} in input order, {@code prompt_eval_count}. */
   @Override
   public dev.otelllm.EmbeddingResponse embed(dev.otelllm.EmbeddingRequest request) {
+    return embed(request, CallListener.NONE);
+  }
+
+  @Override
+  public dev.otelllm.EmbeddingResponse embed(
+      dev.otelllm.EmbeddingRequest request, CallListener listener) {
     com.fasterxml.jackson.databind.node.ObjectNode body = WireFormat.object();
     body.put("model", request.model().orElse(info.model()));
     com.fasterxml.jackson.databind.node.ArrayNode input = body.putArray("input");
@@ -60,7 +66,7 @@ final class OllamaProvider implements LlmProvider {
               + request.encodingFormat().get()
               + " is not supported, use float");
     }
-    JsonNode answer = http.post(embedUrl, body);
+    JsonNode answer = http.post(embedUrl, body, listener);
     if (!answer.path("embeddings").isArray()) {
       throw http.invalidAnswer("embeddings array", answer);
     }
@@ -89,7 +95,12 @@ final class OllamaProvider implements LlmProvider {
 
   @Override
   public LlmResponse generate(LlmRequest request) {
-    JsonNode answer = http.post(url, body(request, false));
+    return generate(request, CallListener.NONE);
+  }
+
+  @Override
+  public LlmResponse generate(LlmRequest request, CallListener listener) {
+    JsonNode answer = http.post(url, body(request, false), listener);
     if (!answer.path("message").isObject()) {
       throw http.invalidAnswer("message", answer);
     }
@@ -106,11 +117,11 @@ final class OllamaProvider implements LlmProvider {
 
   @Override
   public LlmResponse stream(LlmRequest request, Consumer<String> onChunk) {
-    return stream(request, onChunk, StreamListener.NONE);
+    return stream(request, onChunk, CallListener.NONE);
   }
 
   @Override
-  public LlmResponse stream(LlmRequest request, Consumer<String> onChunk, StreamListener listener) {
+  public LlmResponse stream(LlmRequest request, Consumer<String> onChunk, CallListener listener) {
     HttpCore.Answer answer = http.answer();
     LlmResponse.Builder out = LlmResponse.builder();
     StringBuilder text = new StringBuilder();

@@ -3,6 +3,7 @@ package dev.otelllm.providers;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.otelllm.CallListener;
 import dev.otelllm.GenerationParams;
 import dev.otelllm.LlmProvider;
 import dev.otelllm.LlmRequest;
@@ -10,7 +11,6 @@ import dev.otelllm.LlmResponse;
 import dev.otelllm.Message;
 import dev.otelllm.Part;
 import dev.otelllm.ProviderInfo;
-import dev.otelllm.StreamListener;
 import dev.otelllm.ToolDefinition;
 import dev.otelllm.Usage;
 import java.util.List;
@@ -64,6 +64,12 @@ final class OpenAiCompatibleProvider implements LlmProvider {
    */
   @Override
   public dev.otelllm.EmbeddingResponse embed(dev.otelllm.EmbeddingRequest request) {
+    return embed(request, CallListener.NONE);
+  }
+
+  @Override
+  public dev.otelllm.EmbeddingResponse embed(
+      dev.otelllm.EmbeddingRequest request, CallListener listener) {
     com.fasterxml.jackson.databind.node.ObjectNode body = WireFormat.object();
     body.put("model", request.model().orElse(info.model()));
     com.fasterxml.jackson.databind.node.ArrayNode input = body.putArray("input");
@@ -83,7 +89,7 @@ final class OpenAiCompatibleProvider implements LlmProvider {
               body.put("encoding_format", f);
             });
     request.dimensions().ifPresent(d -> body.put("dimensions", d));
-    JsonNode answer = http.post(embeddingsUrl, body);
+    JsonNode answer = http.post(embeddingsUrl, body, listener);
     if (!answer.path("data").isArray()) {
       throw http.invalidAnswer("data array", answer);
     }
@@ -154,7 +160,12 @@ final class OpenAiCompatibleProvider implements LlmProvider {
 
   @Override
   public LlmResponse generate(LlmRequest request) {
-    JsonNode answer = http.post(url, body(request, false));
+    return generate(request, CallListener.NONE);
+  }
+
+  @Override
+  public LlmResponse generate(LlmRequest request, CallListener listener) {
+    JsonNode answer = http.post(url, body(request, false), listener);
     LlmResponse.Builder out = parse(answer);
     requestAttributes(request, out);
     return out.build();
@@ -192,11 +203,11 @@ final class OpenAiCompatibleProvider implements LlmProvider {
 
   @Override
   public LlmResponse stream(LlmRequest request, Consumer<String> onChunk) {
-    return stream(request, onChunk, StreamListener.NONE);
+    return stream(request, onChunk, CallListener.NONE);
   }
 
   @Override
-  public LlmResponse stream(LlmRequest request, Consumer<String> onChunk, StreamListener listener) {
+  public LlmResponse stream(LlmRequest request, Consumer<String> onChunk, CallListener listener) {
     HttpCore.Answer answer = http.answer();
     StringBuilder content = new StringBuilder();
     // Reasoning that servers such as vLLM, DeepSeek and OpenRouter stream beside the answer.

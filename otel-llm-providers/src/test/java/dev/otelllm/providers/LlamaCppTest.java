@@ -3,6 +3,7 @@ package dev.otelllm.providers;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.otelllm.CallListener;
 import dev.otelllm.GenerationParams;
 import dev.otelllm.LlmClient;
 import dev.otelllm.LlmProvider;
@@ -12,7 +13,6 @@ import dev.otelllm.LlmTracing;
 import dev.otelllm.Message;
 import dev.otelllm.Part;
 import dev.otelllm.Session;
-import dev.otelllm.StreamListener;
 import dev.otelllm.trace.Interaction;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.SpanKind;
@@ -112,7 +112,7 @@ class LlamaCppTest {
       tiny.stream(
           LlmRequest.builder().prompt("Stream please").maxTokens(4).build(),
           c -> seen.add("text"),
-          new StreamListener() {
+          new CallListener() {
             @Override
             public void firstChunk() {
               seen.add("first chunk");

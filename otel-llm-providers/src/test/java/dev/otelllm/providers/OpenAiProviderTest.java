@@ -395,6 +395,31 @@ class OpenAiProviderTest {
   }
 
   @Test
+  void retries_areReportedToTheCallersListener_withoutAnySpan() throws Exception {
+    try (Fixtures f = new Fixtures()) {
+      f.server.enqueue(
+          new MockResponse.Builder(json(429, "openai/error_429.json"))
+              .addHeader("Retry-After", "1")
+              .build());
+      f.server.enqueue(json(200, "openai/chat_completion.json"));
+      List<String> reports = new java.util.ArrayList<>();
+      dev.otelllm.CallListener listener =
+          new dev.otelllm.CallListener() {
+            @Override
+            public void retrying(
+                int failedAttempt, java.time.Duration delay, int status, String errorType) {
+              reports.add(failedAttempt + " " + delay.toMillis() + " " + status + " " + errorType);
+            }
+          };
+      LlmResponse r =
+          LlmProviders.create("openai", "gpt-4o-mini", f.options("/v1").build())
+              .generate(dev.otelllm.LlmRequest.of("Hi"), listener);
+      assertThat(r.content()).startsWith("Hello!");
+      assertThat(reports).containsExactly("1 1000 429 ");
+    }
+  }
+
+  @Test
   void serverErrors_retriedWithBackoff_thenTyped() throws Exception {
     try (Fixtures f = new Fixtures()) {
       for (int i = 0; i < 3; i++) {

@@ -4,10 +4,10 @@ import static dev.otelllm.providers.Fixtures.sse;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.otelllm.CallListener;
 import dev.otelllm.LlmClient;
 import dev.otelllm.LlmProvider;
 import dev.otelllm.LlmRequest;
-import dev.otelllm.StreamListener;
 import dev.otelllm.Usage;
 import dev.otelllm.trace.Interaction;
 import io.opentelemetry.api.common.AttributeKey;
@@ -37,7 +37,7 @@ class StreamReportsTest {
       AttributeKey.stringKey("gen_ai.response.model");
 
   /** Every report and every text chunk, in the order they came. */
-  private static final class Recorder implements StreamListener {
+  private static final class Recorder implements CallListener {
     final List<String> seen = new ArrayList<>();
 
     @Override
