@@ -23,11 +23,12 @@ import java.util.Locale;
  * in the export content policy, and wraps the sampler so that GenAI spans it drops are still
  * recorded (see {@link RecordGenAiSampler}). It changes none of the host SDK's defaults.
  *
- * <p>It adds no in-memory buffer to a host SDK: nothing in the application could read one. For the
- * same reason it adds nothing to a host SDK's logger provider: the GenAI log record processor feeds
- * a buffer, and there is none. {@link LlmTracing#autoconfigured()} builds an SDK of its own that
- * has the buffer, on its tracer provider and its logger provider; this provider then stands aside,
- * so nothing is added twice.
+ * <p>It adds no in-memory buffer to a host SDK, and so nothing to its logger provider (the GenAI
+ * log record processor feeds a buffer). Under the Java agent, the extension jar registers a second
+ * provider, {@code dev.otelllm.internal.AgentBufferCustomizer}, that adds one and publishes it for
+ * {@code dev.otelllm.trace.AgentInteractions}. {@link LlmTracing#autoconfigured()} builds an SDK of
+ * its own that has the buffer, on its tracer provider and its logger provider; this provider then
+ * stands aside, so nothing is added twice.
  *
  * <p>Configuration (system properties or environment variables, as autoconfigure reads them):
  *

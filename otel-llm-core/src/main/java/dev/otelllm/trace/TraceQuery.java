@@ -211,6 +211,23 @@ public final class TraceQuery {
     return sessionId;
   }
 
+  String metadataKeyOrNull() {
+    return metadataKey;
+  }
+
+  Object metadataValueOrNull() {
+    return metadataValue;
+  }
+
+  boolean errorsOnlyCondition() {
+    return errorsOnly;
+  }
+
+  /** True when {@link #andWhere} set a predicate, which only this JVM's code can apply. */
+  boolean hasPredicate() {
+    return predicate != null;
+  }
+
   /** The newest-n bound, or -1 for none. */
   int lastOrNone() {
     return last;
