@@ -238,26 +238,23 @@ public final class LlmTracing implements AutoCloseable {
                     java.util.Map.of(
                         "otel.exporter.otlp.protocol",
                         "http/protobuf",
-                        dev.otelllm.autoconfigure.LlmAutoConfiguration.BUILT_BY_LIBRARY,
+                        dev.otelllm.internal.LlmAutoConfiguration.BUILT_BY_LIBRARY,
                         "true"))
             .addTracerProviderCustomizer(
                 (builder, config) -> addProcessors(builder, bufferOf.apply(config)))
             .addLoggerProviderCustomizer(
                 (builder, config) -> addProcessors(builder, bufferOf.apply(config)))
-            .addSpanExporterCustomizer(
-                dev.otelllm.autoconfigure.LlmAutoConfiguration::settlingExporter)
+            .addSpanExporterCustomizer(dev.otelllm.internal.LlmAutoConfiguration::settlingExporter)
             .addLogRecordExporterCustomizer(
-                dev.otelllm.autoconfigure.LlmAutoConfiguration::governedLogExporter)
+                dev.otelllm.internal.LlmAutoConfiguration::governedLogExporter)
             .addSpanProcessorCustomizer(
                 (processor, config) -> {
                   ExportPolicyProcessor p =
-                      dev.otelllm.autoconfigure.LlmAutoConfiguration.boundedProcessor(
-                          processor, config);
+                      dev.otelllm.internal.LlmAutoConfiguration.boundedProcessor(processor, config);
                   pipelines.add(p);
                   return p;
                 })
-            .addSamplerCustomizer(
-                dev.otelllm.autoconfigure.LlmAutoConfiguration::recordDroppedGenAi)
+            .addSamplerCustomizer(dev.otelllm.internal.LlmAutoConfiguration::recordDroppedGenAi)
             .build();
     OpenTelemetrySdk sdk = auto.getOpenTelemetrySdk();
     if (buffer[0] == null) {

@@ -1,10 +1,8 @@
-package dev.otelllm.autoconfigure;
+package dev.otelllm.internal;
 
 import dev.otelllm.ContentCapture;
 import dev.otelllm.LlmTracing;
 import dev.otelllm.OtlpExport;
-import dev.otelllm.internal.ExportPipelines;
-import dev.otelllm.internal.ExportPolicyProcessor;
 import dev.otelllm.trace.RecordGenAiSampler;
 import dev.otelllm.trace.SessionBaggageSpanProcessor;
 import io.opentelemetry.sdk.autoconfigure.spi.AutoConfigurationCustomizer;
@@ -21,7 +19,8 @@ import java.util.Locale;
  * when this jar is an extension): registered as an {@link AutoConfigurationCustomizerProvider}
  * service, it adds the session-baggage processor to the tracer provider, wraps every span exporter
  * in the export content policy, and wraps the sampler so that GenAI spans it drops are still
- * recorded (see {@link RecordGenAiSampler}). It changes none of the host SDK's defaults.
+ * recorded (see {@link RecordGenAiSampler}). It changes none of the host SDK's defaults. Public
+ * only because the service loader needs it; not API.
  *
  * <p>It adds no in-memory buffer to a host SDK, and so nothing to its logger provider (the GenAI
  * log record processor feeds a buffer). Under the Java agent, the extension jar registers a second

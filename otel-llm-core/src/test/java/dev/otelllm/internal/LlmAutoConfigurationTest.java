@@ -1,4 +1,4 @@
-package dev.otelllm.autoconfigure;
+package dev.otelllm.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,7 +6,6 @@ import dev.otelllm.LlmClient;
 import dev.otelllm.LlmTracing;
 import dev.otelllm.OtlpReceiver;
 import dev.otelllm.Session;
-import dev.otelllm.internal.ScriptedProvider;
 import dev.otelllm.trace.TraceBuffer;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.trace.v1.Span;
