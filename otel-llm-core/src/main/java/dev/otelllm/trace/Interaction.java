@@ -20,10 +20,10 @@ import org.jspecify.annotations.Nullable;
 /**
  * One recorded LLM interaction: an immutable view of its GenAI span.
  *
- * <p>Every field is derived from the span by {@link #fromSpan(SpanData)}, the single mapping used
- * by the in-memory buffer and by everything that reads spans back, so what the program reads, what
- * a collector receives and what an export shows cannot disagree. Content fields are empty when the
- * span was recorded without content. Ids are read back as lowercase hex.
+ * <p>Every field is derived from the span by one mapping (internal), used by the in-memory buffer
+ * and by everything that reads spans back, so what the program reads, what a collector receives and
+ * what an export shows cannot disagree. Content fields are empty when the span was recorded without
+ * content. Ids are read back as lowercase hex.
  */
 public final class Interaction {
 
