@@ -21,12 +21,13 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The one place that starts the library's GenAI spans — model calls ({@code chat}, {@code
- * embeddings}), tool executions ({@code execute_tool}) and workflows ({@code invoke_workflow}) —
- * and says what a model-call span gets, whoever records the call: this library's provider decorator
- * ({@link TracingLlmProvider}), the framework adapters' observer callbacks ({@link ListenerSpans})
- * and the public scopes ({@code WorkflowScope}, {@code ToolScope}). One place for the span's name
- * and kind, its request, answer and failure attributes and the identity of its content event, so
- * both record the same thing. Static and stateless. Not API.
+ * embeddings}), tool executions ({@code execute_tool}), agent invocations ({@code invoke_agent})
+ * and workflows ({@code invoke_workflow}) — and says what a model-call span gets, whoever records
+ * the call: this library's provider decorator ({@link TracingLlmProvider}), the framework adapters'
+ * observer callbacks ({@link ListenerSpans}) and the public scopes ({@code WorkflowScope}, {@code
+ * ToolScope}). One place for the span's name and kind, its request, answer and failure attributes
+ * and the identity of its content event, so both record the same thing. Static and stateless. Not
+ * API.
  */
 public final class GenAiSpans {
   private GenAiSpans() {}
@@ -50,6 +51,26 @@ public final class GenAiSpans {
     }
     if (description != null && !description.isEmpty()) {
       b.setAttribute(GEN_AI_TOOL_DESCRIPTION, description);
+    }
+    return b;
+  }
+
+  /**
+   * A span builder for one invocation of an agent that runs in this process: {@code "invoke_agent
+   * {name}"}, INTERNAL, with the agent's name, the provider it calls and, when known, the model.
+   * Its children are the invocation's model calls and tool executions; content is recorded by the
+   * caller under its capture policy.
+   */
+  public static SpanBuilder agentBuilder(Tracer tracer, String name, ProviderInfo info) {
+    SpanBuilder b =
+        tracer
+            .spanBuilder("invoke_agent " + name)
+            .setSpanKind(SpanKind.INTERNAL)
+            .setAttribute(GEN_AI_OPERATION_NAME, "invoke_agent")
+            .setAttribute(GEN_AI_AGENT_NAME, name)
+            .setAttribute(GEN_AI_PROVIDER_NAME, info.providerName());
+    if (!info.model().isEmpty()) {
+      b.setAttribute(GEN_AI_REQUEST_MODEL, info.model());
     }
     return b;
   }

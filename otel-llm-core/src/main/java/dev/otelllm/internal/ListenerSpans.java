@@ -9,6 +9,8 @@ import dev.otelllm.LlmResponse;
 import dev.otelllm.LlmTracing;
 import dev.otelllm.Part;
 import dev.otelllm.ProviderInfo;
+import dev.otelllm.trace.SessionBaggageSpanProcessor;
+import io.opentelemetry.api.baggage.Baggage;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
@@ -33,7 +35,9 @@ import org.jspecify.annotations.Nullable;
  * a call of its own — name, kind, attributes, metadata, content under the tracing's content
  * capture, usage, finish reasons, error texts, stream timings and the client metrics — so the
  * interaction lands in the buffer the same way. Execute-tool spans record what {@code ToolScope}
- * does, without becoming current (a framework hook cannot promise to close a scope).
+ * does, without becoming current (a framework hook cannot promise to close a scope). Agent spans
+ * ({@code invoke_agent}) group one invocation of a framework's agent: its model calls and tool
+ * executions start under the agent's context; they are not interactions and stay out of the buffer.
  *
  * <p>Recording never throws: failures are logged (throttled) and the call goes on. Each span ends
  * exactly once, whichever callback comes first. Thread-safe.
@@ -55,6 +59,9 @@ public final class ListenerSpans {
   private final GenAiMetrics metrics;
   private final ContentCapture capture;
   private final ContentRecorder content;
+  // Agent content goes on the span only, as the content event is defined for inference calls; null
+  // when the placement keeps content off spans.
+  private final @Nullable ContentRecorder agentContent;
 
   /** Spans and metrics of {@code tracing}, under its content capture and placement. */
   public ListenerSpans(LlmTracing tracing) {
@@ -71,6 +78,7 @@ public final class ListenerSpans {
             placement.onEvent()
                 ? tracing.openTelemetry().getLogsBridge().get(LlmTracing.INSTRUMENTATION_NAME)
                 : null);
+    this.agentContent = placement.onSpan() ? new ContentRecorder(capture) : null;
   }
 
   /**
@@ -359,6 +367,146 @@ public final class ListenerSpans {
       span.setAttribute(
           stringKey,
           capture.maxBytes() > 0 ? ContentTruncator.cut(text, capture.maxBytes()) : text);
+    }
+  }
+
+  /**
+   * Starts the {@code invoke_agent {name}} span (INTERNAL) of one agent invocation as a child of
+   * {@code parent}, without making it current: the invocation's model calls and tool executions
+   * start under {@link Agent#context()}. The span gets {@code gen_ai.conversation.id} from the
+   * parent's baggage when it has one. Of {@code input}, the metadata is recorded as a call's is;
+   * system instructions and input messages are content, recorded under the content capture when the
+   * placement puts content on spans.
+   *
+   * @param info the provider and model the agent calls (the model may be empty)
+   */
+  public Agent startAgent(
+      Context parent, String name, ProviderInfo info, @Nullable LlmRequest input) {
+    Objects.requireNonNull(parent, "parent");
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(info, "info");
+    Span span;
+    try {
+      SpanBuilder b = GenAiSpans.agentBuilder(tracer, name, info).setParent(parent);
+      String conversation =
+          Baggage.fromContext(parent).getEntryValue(SessionBaggageSpanProcessor.CONVERSATION_ID);
+      if (conversation != null && !conversation.isEmpty()) {
+        b.setAttribute(GEN_AI_CONVERSATION_ID, conversation);
+      }
+      span = b.startSpan();
+    } catch (RuntimeException e) {
+      failures.log(Level.WARNING, "could not start the span of an agent invocation", e);
+      span = Span.getInvalid();
+    }
+    try {
+      if (input != null && span.isRecording()) {
+        GenAiSpans.recordMetadata(span, input.metadata(), content.redactor());
+        if (agentContent != null) {
+          agentContent.recordInput(span, input);
+        }
+      }
+    } catch (RuntimeException e) {
+      failures.log(Level.WARNING, "could not record the input of an agent invocation", e);
+    }
+    return new Agent(span, parent.with(span));
+  }
+
+  /**
+   * The span of one agent invocation in flight. {@link #succeed} and both {@code fail} methods end
+   * it, from any thread; only the first of them records anything.
+   */
+  public final class Agent {
+    private final Span span;
+    private final Context context;
+    private final AtomicBoolean ended = new AtomicBoolean();
+
+    private Agent(Span span, Context context) {
+      this.span = span;
+      this.context = context;
+    }
+
+    /** The parent context with this span: the parent of the invocation's own spans. */
+    public Context context() {
+      return context;
+    }
+
+    /** The span's context, invalid when the span could not be started. */
+    public SpanContext spanContext() {
+      return span.getSpanContext();
+    }
+
+    /** True once the span has ended. */
+    public boolean isEnded() {
+      return ended.get();
+    }
+
+    /**
+     * Ends the span of an invocation that completed, with its answer as output content when there
+     * is one (under the content capture, on the span).
+     *
+     * @return false when the span had already ended (nothing recorded)
+     */
+    public boolean succeed(@Nullable LlmResponse output) {
+      if (!ended.compareAndSet(false, true)) {
+        return false;
+      }
+      try {
+        if (output != null && agentContent != null && span.isRecording()) {
+          agentContent.recordOutput(span, output);
+        }
+      } catch (RuntimeException e) {
+        failures.log(Level.WARNING, "could not record the answer of an agent invocation", e);
+      }
+      endQuietly(span);
+      return true;
+    }
+
+    /**
+     * Ends the span of a failed invocation: {@code error.type}, ERROR status and the exception
+     * event, its texts through the redactor.
+     *
+     * @param errorType a low-cardinality code ({@code 429}, {@code timeout}) or the exception class
+     * @return false when the span had already ended (nothing recorded)
+     */
+    public boolean fail(Throwable error, String errorType) {
+      Objects.requireNonNull(error, "error");
+      Objects.requireNonNull(errorType, "errorType");
+      if (!ended.compareAndSet(false, true)) {
+        return false;
+      }
+      try {
+        if (span.isRecording()) {
+          GenAiSpans.recordFailure(span, error, errorType, false, capture.redactor());
+        }
+      } catch (RuntimeException e) {
+        failures.log(Level.WARNING, "could not record the failure of an agent invocation", e);
+      }
+      endQuietly(span);
+      return true;
+    }
+
+    /**
+     * Ends the span of an invocation that failed without an exception to show (one that never
+     * reported its end): {@code error.type} and ERROR status whose description is {@code message}.
+     *
+     * @return false when the span had already ended (nothing recorded)
+     */
+    public boolean fail(String errorType, String message) {
+      Objects.requireNonNull(errorType, "errorType");
+      Objects.requireNonNull(message, "message");
+      if (!ended.compareAndSet(false, true)) {
+        return false;
+      }
+      try {
+        if (span.isRecording()) {
+          span.setAttribute(ErrorAttributes.ERROR_TYPE, errorType);
+          span.setStatus(StatusCode.ERROR, message);
+        }
+      } catch (RuntimeException e) {
+        failures.log(Level.WARNING, "could not record the failure of an agent invocation", e);
+      }
+      endQuietly(span);
+      return true;
     }
   }
 

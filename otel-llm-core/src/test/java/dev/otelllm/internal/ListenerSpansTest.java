@@ -13,7 +13,10 @@ import dev.otelllm.ProviderInfo;
 import dev.otelllm.ToolDefinition;
 import dev.otelllm.Usage;
 import dev.otelllm.trace.Interaction;
+import io.opentelemetry.api.baggage.Baggage;
 import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.data.SpanData;
@@ -114,6 +117,91 @@ class ListenerSpansTest {
       Interaction t = tracing.traceBuffer().getTraces().get(0);
       assertThat(t.response().content()).as("the partial answer").isEqualTo("Hel");
       assertThat(t.response().finishReason()).isEqualTo("error");
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(ContentPlacement.class)
+  void agentSpan_parentOfItsCalls_contentOnlyOnTheSpan_notKept_endsOnce(
+      ContentPlacement placement) {
+    InMemorySpanExporter exporter = InMemorySpanExporter.create();
+    try (LlmTracing tracing =
+        LlmTracing.builder()
+            .contentPlacement(placement)
+            .addSpanExporter(exporter)
+            .exportContentCapture(ContentCapture.full())
+            .build()) {
+      ListenerSpans spans = new ListenerSpans(tracing);
+      Context parent =
+          Context.root().with(Baggage.builder().put("gen_ai.conversation.id", "conv-1").build());
+      ListenerSpans.Agent agent =
+          spans.startAgent(parent, "Assistant", ProviderInfo.inProcess("openai", "m"), REQUEST);
+      ListenerSpans.Chat chat =
+          spans.startChat(
+              agent.context(), ProviderInfo.remote("openai", "m", "host", 443), REQUEST, false);
+      chat.succeed(ANSWER);
+      assertThat(agent.succeed(LlmResponse.builder().content("done").build())).isTrue();
+      assertThat(agent.fail(new IllegalStateException("late"), "500")).isFalse();
+      assertThat(agent.fail("incomplete", "never ended")).isFalse();
+      assertThat(agent.isEnded()).isTrue();
+      tracing.forceFlush(Duration.ofSeconds(5));
+
+      List<SpanData> exported = exporter.getFinishedSpanItems();
+      assertThat(exported).hasSize(2);
+      SpanData span =
+          exported.stream().filter(s -> s.getName().startsWith("invoke_agent")).findFirst().get();
+      assertThat(span.getName()).isEqualTo("invoke_agent Assistant");
+      assertThat(span.getKind()).isEqualTo(SpanKind.INTERNAL);
+      assertThat(span.getStatus().getStatusCode()).isEqualTo(StatusCode.UNSET);
+      assertThat(span.getAttributes().get(AttributeKey.stringKey("gen_ai.operation.name")))
+          .isEqualTo("invoke_agent");
+      assertThat(span.getAttributes().get(AttributeKey.stringKey("gen_ai.agent.name")))
+          .isEqualTo("Assistant");
+      assertThat(span.getAttributes().get(AttributeKey.stringKey("gen_ai.provider.name")))
+          .isEqualTo("openai");
+      assertThat(span.getAttributes().get(AttributeKey.stringKey("gen_ai.request.model")))
+          .isEqualTo("m");
+      assertThat(span.getAttributes().get(AttributeKey.stringKey("gen_ai.conversation.id")))
+          .isEqualTo("conv-1");
+      assertThat(span.getAttributes().get(AttributeKey.stringKey("otel_llm.metadata.step_type")))
+          .isEqualTo("plan");
+      boolean onSpan = placement.onSpan();
+      assertThat(span.getAttributes().get(AttributeKey.valueKey("gen_ai.input.messages")) != null)
+          .isEqualTo(onSpan);
+      assertThat(span.getAttributes().get(AttributeKey.valueKey("gen_ai.output.messages")) != null)
+          .isEqualTo(onSpan);
+      List<Interaction> kept = tracing.traceBuffer().getTraces();
+      assertThat(kept).as("only the model call is an interaction").hasSize(1);
+      assertThat(kept.get(0).parentSpanId()).isEqualTo(span.getSpanId());
+    }
+  }
+
+  @Test
+  void agentSpan_failed_hasErrorTypeStatusAndException() {
+    InMemorySpanExporter exporter = InMemorySpanExporter.create();
+    try (LlmTracing tracing = LlmTracing.builder().addSpanExporter(exporter).build()) {
+      ListenerSpans spans = new ListenerSpans(tracing);
+      ListenerSpans.Agent failed =
+          spans.startAgent(Context.root(), "A", ProviderInfo.inProcess("openai", ""), null);
+      ListenerSpans.Agent abandoned =
+          spans.startAgent(Context.root(), "B", ProviderInfo.inProcess("openai", ""), null);
+      assertThat(failed.fail(new IllegalStateException("boom"), "429")).isTrue();
+      assertThat(abandoned.fail("incomplete", "never ended")).isTrue();
+      assertThat(abandoned.succeed(null)).isFalse();
+      tracing.forceFlush(Duration.ofSeconds(5));
+
+      List<SpanData> exported = exporter.getFinishedSpanItems();
+      SpanData a =
+          exported.stream().filter(s -> s.getName().equals("invoke_agent A")).findFirst().get();
+      assertThat(a.getAttributes().get(AttributeKey.stringKey("gen_ai.request.model"))).isNull();
+      assertThat(a.getAttributes().get(AttributeKey.stringKey("error.type"))).isEqualTo("429");
+      assertThat(a.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
+      assertThat(a.getEvents()).extracting(e -> e.getName()).containsExactly("exception");
+      SpanData b =
+          exported.stream().filter(s -> s.getName().equals("invoke_agent B")).findFirst().get();
+      assertThat(b.getAttributes().get(AttributeKey.stringKey("error.type")))
+          .isEqualTo("incomplete");
+      assertThat(b.getStatus().getDescription()).isEqualTo("never ended");
     }
   }
 

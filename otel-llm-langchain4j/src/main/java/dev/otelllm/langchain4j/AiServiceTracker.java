@@ -1,9 +1,18 @@
 package dev.otelllm.langchain4j;
 
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
+import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.ChatMessage;
+import dev.langchain4j.data.message.SystemMessage;
+import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.invocation.InvocationContext;
 import dev.langchain4j.model.chat.request.ChatRequest;
+import dev.langchain4j.model.chat.request.ChatRequestParameters;
+import dev.langchain4j.model.chat.response.ChatResponse;
+import dev.langchain4j.service.Result;
+import dev.otelllm.LlmRequest;
+import dev.otelllm.LlmResponse;
+import dev.otelllm.ProviderInfo;
 import dev.otelllm.internal.ListenerSpans;
 import dev.otelllm.trace.SessionBaggageSpanProcessor;
 import io.opentelemetry.api.baggage.Baggage;
@@ -16,21 +25,29 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
 import java.util.logging.Level;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What an AI service invocation tells the listener that a model call alone cannot: its chat-memory
- * id (the session id of its spans), the context of the thread that invoked it (the parent of every
- * span of the invocation, also of model calls and tool executions LangChain4j runs on other
- * threads, as a streaming service does), and its tool executions.
+ * What an AI service invocation tells the listener that a model call alone cannot: the invocation
+ * itself (its {@code invoke_agent} span, the parent of every span of the invocation, also of model
+ * calls and tool executions LangChain4j runs on other threads, as a streaming service does), its
+ * chat-memory id (the session id of its spans), and its tool executions.
  *
- * <p>LangChain4j fires {@code AiServiceRequestIssuedEvent} on the thread that calls the model, just
- * before the call; the listener's {@code onRequest} follows on that thread. The event leaves a
- * handoff in a one-slot thread local that {@code onRequest} takes when the request's last message
- * is the event's (the model copies the list, not the messages), so a handoff never reaches another
- * call. The per-invocation state lives from the first model request to the invocation's completed
- * or error event, bounded in number. Thread-safe.
+ * <p>LangChain4j fires {@code AiServiceStartedEvent} on the thread that invoked the service, so the
+ * agent span's parent is that thread's context; the completed or error event ends it, on the
+ * caller's thread for a synchronous service and on the stream's thread for a {@code TokenStream}.
+ * {@code AiServiceRequestIssuedEvent} comes on the thread that calls the model, just before the
+ * call; the listener's {@code onRequest} follows on that thread. The event leaves a handoff in a
+ * one-slot thread local that {@code onRequest} takes when the request's last message is the event's
+ * (the model copies the list, not the messages), so a handoff never reaches another call.
+ *
+ * <p>The per-invocation state lives from the started event to the completed or error event, bounded
+ * in number: when the bound is reached, invocations older than the stale age (a token stream never
+ * started, an error LangChain4j was told to ignore) end with {@code error.type=incomplete} and go;
+ * if none is that old, a new invocation is not tracked and its spans have the current context as
+ * parent. Thread-safe.
  */
 final class AiServiceTracker {
 
@@ -41,19 +58,70 @@ final class AiServiceTracker {
   private static final String DEFAULT_MEMORY_ID = "default";
 
   static final int MAX_INVOCATIONS = 10_000;
-  private static final long STALE_NANOS = 10L * 60 * 1_000_000_000L;
+  static final long STALE_NANOS = 10L * 60 * 1_000_000_000L;
 
   private final ListenerSpans spans;
+  private final String providerName;
+  private final int maxInvocations;
+  private final long staleNanos;
+  private final LongSupplier nanoClock;
   private final ConcurrentHashMap<UUID, Invocation> invocations = new ConcurrentHashMap<>();
   private final ThreadLocal<Handoff> handoff = new ThreadLocal<>();
 
-  AiServiceTracker(ListenerSpans spans) {
+  /**
+   * @param providerName {@code gen_ai.provider.name} of the agent spans, empty for the one of the
+   *     service's model
+   * @param maxInvocations the bound of invocations tracked at once
+   * @param staleNanos the age after which an invocation that never ended may be dropped
+   */
+  AiServiceTracker(
+      ListenerSpans spans,
+      String providerName,
+      int maxInvocations,
+      long staleNanos,
+      LongSupplier nanoClock) {
     this.spans = spans;
+    this.providerName = providerName;
+    this.maxInvocations = maxInvocations;
+    this.staleNanos = staleNanos;
+    this.nanoClock = nanoClock;
   }
 
   /** Invocations tracked now; for tests. */
   int tracked() {
     return invocations.size();
+  }
+
+  /**
+   * The invocation started, on the thread that invoked the service: its agent span starts, under
+   * that thread's context with the memory id as session.
+   */
+  void started(InvocationContext ic, @Nullable SystemMessage system, @Nullable UserMessage user) {
+    UUID id = ic.invocationId();
+    if (id == null || invocations.containsKey(id) || !hasRoom()) {
+      return;
+    }
+    invocations.computeIfAbsent(id, k -> startInvocation(ic, system, user));
+  }
+
+  /** The invocation completed: its agent span ends with the result as output content. */
+  void completed(InvocationContext ic, @Nullable Object result) {
+    Invocation inv = release(ic);
+    if (inv != null && inv.agent != null) {
+      inv.agent.succeed(output(result));
+    }
+  }
+
+  /**
+   * The invocation failed: its agent span ends with the error. An invocation that failed before it
+   * started (a template that could not be filled) gets an agent span that starts and fails now.
+   */
+  void failed(InvocationContext ic, Throwable error) {
+    Invocation inv = release(ic);
+    ListenerSpans.Agent agent = inv != null ? inv.agent : startInvocation(ic, null, null).agent;
+    if (agent != null) {
+      agent.fail(error, ChatConversion.errorType(error));
+    }
   }
 
   /** Before the invocation's model is called, on the thread that calls it. */
@@ -114,18 +182,20 @@ final class AiServiceTracker {
     tool.end();
   }
 
-  /** The invocation completed or failed: its state goes, a tool span still open ends failed. */
-  void finished(InvocationContext ic) {
+  /** The invocation ended: its state goes, a tool span still open ends failed. */
+  private @Nullable Invocation release(InvocationContext ic) {
     Handoff h = handoff.get();
     if (h != null) {
       handoff.remove();
     }
-    Invocation inv = invocations.remove(ic.invocationId());
+    Invocation inv = ic.invocationId() == null ? null : invocations.remove(ic.invocationId());
     if (inv != null) {
       inv.endOpenTools();
     }
+    return inv;
   }
 
+  /** The invocation of a model request or tool call, tracked from here on if it was not yet. */
   private Invocation invocation(InvocationContext ic) {
     UUID id = ic.invocationId();
     if (id == null) {
@@ -135,44 +205,74 @@ final class AiServiceTracker {
     if (inv != null) {
       return inv;
     }
-    if (invocations.size() >= MAX_INVOCATIONS) {
-      sweep();
-      if (invocations.size() >= MAX_INVOCATIONS) {
-        OtelLlmListener.failures.log(
-            Level.WARNING,
-            "more than "
-                + MAX_INVOCATIONS
-                + " AI service invocations in flight; this one's spans have the current context"
-                + " as parent",
-            null);
-        return newInvocation(ic);
-      }
+    if (!hasRoom()) {
+      return newInvocation(ic);
     }
     return invocations.computeIfAbsent(id, k -> newInvocation(ic));
   }
 
+  /** True when one more invocation may be tracked, after dropping stale ones if needed. */
+  private boolean hasRoom() {
+    if (invocations.size() < maxInvocations) {
+      return true;
+    }
+    sweep();
+    if (invocations.size() < maxInvocations) {
+      return true;
+    }
+    OtelLlmListener.failures.log(
+        Level.WARNING,
+        "more than "
+            + maxInvocations
+            + " AI service invocations in flight; a new one has no invoke_agent span and its"
+            + " spans have the current context as parent",
+        null);
+    return false;
+  }
+
   /** Drops invocations that never completed (a token stream never started, a lost answer). */
   private void sweep() {
-    long now = System.nanoTime();
+    long now = nanoClock.getAsLong();
     for (Map.Entry<UUID, Invocation> e : invocations.entrySet()) {
-      if (now - e.getValue().created > STALE_NANOS
-          && invocations.remove(e.getKey(), e.getValue())) {
-        e.getValue().endOpenTools();
+      Invocation inv = e.getValue();
+      if (now - inv.created > staleNanos && invocations.remove(e.getKey(), inv)) {
+        inv.endOpenTools();
+        if (inv.agent != null) {
+          inv.agent.fail("incomplete", "the AI service invocation never reported its end");
+        }
       }
     }
   }
 
-  private static Invocation newInvocation(InvocationContext ic) {
-    Context parent = Context.current();
+  private Invocation startInvocation(
+      InvocationContext ic, @Nullable SystemMessage system, @Nullable UserMessage user) {
+    Context parent = sessionContext(Context.current(), ic);
+    Map<String, Object> metadata = metadata(ic);
+    ListenerSpans.Agent agent =
+        spans.startAgent(parent, agentName(ic), providerInfo(ic), input(system, user, metadata));
+    return new Invocation(agent.context(), metadata, agent, nanoClock.getAsLong());
+  }
+
+  /** An invocation without an agent span (its started event was missed): the caller's context. */
+  private Invocation newInvocation(InvocationContext ic) {
+    return new Invocation(
+        sessionContext(Context.current(), ic), metadata(ic), null, nanoClock.getAsLong());
+  }
+
+  private static Context sessionContext(Context parent, InvocationContext ic) {
     String session = sessionId(ic.chatMemoryId());
-    if (session != null) {
-      Baggage baggage =
-          Baggage.fromContext(parent).toBuilder()
-              .put(SessionBaggageSpanProcessor.SESSION_ID, session)
-              .put(SessionBaggageSpanProcessor.CONVERSATION_ID, session)
-              .build();
-      parent = parent.with(baggage);
+    if (session == null) {
+      return parent;
     }
+    Baggage baggage =
+        Baggage.fromContext(parent).toBuilder()
+            .put(SessionBaggageSpanProcessor.SESSION_ID, session)
+            .put(SessionBaggageSpanProcessor.CONVERSATION_ID, session)
+            .build();
+    return parent.with(baggage);
+  }
+
+  private static Map<String, Object> metadata(InvocationContext ic) {
     Map<String, Object> metadata = new LinkedHashMap<>(4);
     if (ic.interfaceName() != null && ic.methodName() != null) {
       metadata.put("ai_service", simpleName(ic.interfaceName()) + "." + ic.methodName());
@@ -180,7 +280,56 @@ final class AiServiceTracker {
     if (ic.invocationId() != null) {
       metadata.put("ai_service_invocation_id", ic.invocationId().toString());
     }
-    return new Invocation(parent, Collections.unmodifiableMap(metadata));
+    return Collections.unmodifiableMap(metadata);
+  }
+
+  /**
+   * The AI service interface's simple name: the service is the agent, its methods are what it is
+   * asked to do (in the {@code ai_service} metadata).
+   */
+  private static String agentName(InvocationContext ic) {
+    return ic.interfaceName() == null ? "ai_service" : simpleName(ic.interfaceName());
+  }
+
+  private ProviderInfo providerInfo(InvocationContext ic) {
+    String provider =
+        providerName.isEmpty() ? OtelLlmListener.providerName(ic.modelProvider()) : providerName;
+    ChatRequestParameters defaults = ic.defaultRequestParameters();
+    String model = defaults == null || defaults.modelName() == null ? "" : defaults.modelName();
+    return new ProviderInfo(provider, model, "", -1, false);
+  }
+
+  /** What the service was asked: its system message and user message (content), its metadata. */
+  private static @Nullable LlmRequest input(
+      @Nullable SystemMessage system, @Nullable UserMessage user, Map<String, Object> metadata) {
+    if (user == null) {
+      return null;
+    }
+    LlmRequest.Builder b = LlmRequest.builder().message(ChatConversion.message(user));
+    if (system != null && system.text() != null) {
+      b.systemPrompt(system.text());
+    }
+    return b.metadata(metadata).build();
+  }
+
+  /**
+   * The invocation's answer as output content: a text result, or the text of the answer message (a
+   * streaming service's {@code ChatResponse}, a {@code Result}); none for a structured result.
+   */
+  static @Nullable LlmResponse output(@Nullable Object result) {
+    Object r = result instanceof Result<?> wrapped ? wrapped.content() : result;
+    if (r instanceof ChatResponse response) {
+      r = response.aiMessage();
+    }
+    String text;
+    if (r instanceof String s) {
+      text = s;
+    } else if (r instanceof AiMessage message && message.text() != null) {
+      text = message.text();
+    } else {
+      return null;
+    }
+    return LlmResponse.builder().content(text).build();
   }
 
   /**
@@ -205,16 +354,25 @@ final class AiServiceTracker {
 
   /** One AI service invocation in flight. */
   private static final class Invocation {
+    /** The parent of the invocation's spans: its agent span's context, or the caller's. */
     final Context parent;
+
     final Map<String, Object> metadata;
-    final long created = System.nanoTime();
+    final ListenerSpans.@Nullable Agent agent;
+    final long created;
     // By identity: LangChain4j hands the same request object to the before and after hooks, while
     // two calls of one round may be equal.
     final Map<ToolExecutionRequest, ListenerSpans.Tool> tools = new IdentityHashMap<>(4);
 
-    Invocation(Context parent, Map<String, Object> metadata) {
+    Invocation(
+        Context parent,
+        Map<String, Object> metadata,
+        ListenerSpans.@Nullable Agent agent,
+        long created) {
       this.parent = parent;
       this.metadata = metadata;
+      this.agent = agent;
+      this.created = created;
     }
 
     void endOpenTools() {

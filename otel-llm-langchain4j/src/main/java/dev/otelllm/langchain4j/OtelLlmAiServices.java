@@ -4,6 +4,7 @@ import dev.langchain4j.observability.api.listener.AiServiceCompletedListener;
 import dev.langchain4j.observability.api.listener.AiServiceErrorListener;
 import dev.langchain4j.observability.api.listener.AiServiceListener;
 import dev.langchain4j.observability.api.listener.AiServiceRequestIssuedListener;
+import dev.langchain4j.observability.api.listener.AiServiceStartedListener;
 import dev.langchain4j.service.AiServices;
 import dev.langchain4j.service.tool.BeforeToolExecution;
 import dev.langchain4j.service.tool.ToolExecution;
@@ -17,20 +18,32 @@ import java.util.logging.Level;
  * dev.langchain4j:langchain4j} on the classpath):
  *
  * <ul>
- *   <li>the service's chat-memory id ({@code @MemoryId}) becomes the session id of its spans
+ *   <li>each invocation of the service becomes an {@code invoke_agent {Service}} span (INTERNAL,
+ *       named after the service interface, {@code gen_ai.agent.name}, the provider and model of its
+ *       model, {@code gen_ai.conversation.id}, the metadata {@code ai_service} ({@code
+ *       Assistant.chat}) and {@code ai_service_invocation_id}; the system and user message and a
+ *       text answer as content under the content capture, when content goes on spans; {@code
+ *       error.type} and ERROR status when the invocation fails). It is a child of the context that
+ *       invoked the service and ends when LangChain4j reports the invocation completed or failed,
+ *       for a {@code TokenStream} after the stream, on whichever thread that is;
+ *   <li>every model call of the invocation is a child of its agent span, also when LangChain4j
+ *       makes the call on another thread (a streaming service's tool loop), and carries the same
+ *       metadata;
+ *   <li>the service's chat-memory id ({@code @MemoryId}) becomes the session id of these spans
  *       ({@code session.id} and {@code gen_ai.conversation.id}, so {@code
  *       getTraces(TraceQuery.session(memoryId))} finds them); a service without one keeps the
  *       caller's session, if any;
- *   <li>every model call of one invocation is a child of the context that invoked the service, also
- *       when LangChain4j makes the call on another thread (a streaming service's tool loop), and
- *       carries the metadata {@code ai_service} ({@code Assistant.chat}) and {@code
- *       ai_service_invocation_id};
  *   <li>each tool execution becomes an {@code execute_tool {name}} span (tool name, call id,
  *       arguments and result under full content capture, {@code error.type=tool_error} when the
- *       tool failed), a sibling of the model calls. It is not made current while the tool runs
- *       (LangChain4j's hooks cannot promise to close a scope when a tool's error handler throws),
- *       so spans the tool starts itself are not its children.
+ *       tool failed), a child of the agent span next to the model calls. It is not made current
+ *       while the tool runs (LangChain4j's hooks cannot promise to close a scope when a tool's
+ *       error handler throws), so spans the tool starts itself are not its children.
  * </ul>
+ *
+ * <p>The agent span is not an interaction: the buffer keeps the model calls, whose parent span id
+ * is the agent span's. An invocation that never ends (a {@code TokenStream} never started, an error
+ * the stream was told to ignore) stays open until the tracked invocations reach their bound
+ * (10,000) and it is older than ten minutes; then it ends with {@code error.type=incomplete}.
  *
  * <pre>{@code
  * Assistant assistant = OtelLlmAiServices.instrument(AiServices.builder(Assistant.class), listener)
@@ -61,18 +74,29 @@ public final class OtelLlmAiServices {
   }
 
   /**
-   * The AI service listeners that pass each invocation's memory id and context to {@code listener}
-   * and release them when the invocation completes or fails.
+   * The AI service listeners that start each invocation's {@code invoke_agent} span, pass its
+   * memory id and context to {@code listener}'s model calls and end the span when the invocation
+   * completes or fails.
    */
   public static List<AiServiceListener<?>> listeners(OtelLlmListener listener) {
     AiServiceTracker tracker = Objects.requireNonNull(listener, "listener").aiServices;
+    AiServiceStartedListener started =
+        event ->
+            quietly(
+                () ->
+                    tracker.started(
+                        event.invocationContext(),
+                        event.systemMessage().orElse(null),
+                        event.userMessage()));
     AiServiceRequestIssuedListener issued =
         event -> quietly(() -> tracker.requestIssued(event.invocationContext(), event.request()));
     AiServiceCompletedListener completed =
-        event -> quietly(() -> tracker.finished(event.invocationContext()));
+        event ->
+            quietly(
+                () -> tracker.completed(event.invocationContext(), event.result().orElse(null)));
     AiServiceErrorListener failed =
-        event -> quietly(() -> tracker.finished(event.invocationContext()));
-    return List.of(issued, completed, failed);
+        event -> quietly(() -> tracker.failed(event.invocationContext(), event.error()));
+    return List.of(started, issued, completed, failed);
   }
 
   /** The hook that starts the {@code execute_tool} span of a tool call. */

@@ -18,6 +18,7 @@ import io.opentelemetry.context.Context;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.LongSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -37,10 +38,11 @@ import java.util.logging.Logger;
  *
  * <p>The span is a child of the context current on the thread that calls the model (a workflow
  * span, a session's baggage), and ends exactly once, on whichever thread LangChain4j reports the
- * answer or the error. Calls of an AI service get the service's chat-memory id as their session id
- * when the service is instrumented with {@link OtelLlmAiServices}. The listener API has no callback
- * per chunk: streams are marked as such, with time to first chunk, when the model is {@linkplain
- * #wrap(StreamingChatModel) wrapped}.
+ * answer or the error. When an AI service is instrumented with {@link OtelLlmAiServices}, each of
+ * its invocations is an {@code invoke_agent} span, the parent of its calls, which get the service's
+ * chat-memory id as their session id. The listener API has no callback per chunk: streams are
+ * marked as such, with time to first chunk, when the model is {@linkplain #wrap(StreamingChatModel)
+ * wrapped}.
  *
  * <p>One instance serves any number of models and threads; it keeps nothing between calls. It never
  * throws into LangChain4j: a recording failure is logged (at most once a minute per kind).
@@ -69,7 +71,9 @@ public final class OtelLlmListener implements ChatModelListener {
     this.providerName = b.providerName;
     this.serverAddress = b.serverAddress;
     this.serverPort = b.serverPort;
-    this.aiServices = new AiServiceTracker(spans);
+    this.aiServices =
+        new AiServiceTracker(
+            spans, b.providerName, b.maxInvocations, b.staleInvocationNanos, b.nanoClock);
   }
 
   /**
@@ -259,6 +263,9 @@ public final class OtelLlmListener implements ChatModelListener {
     private String providerName = "";
     private String serverAddress = "";
     private int serverPort = -1;
+    private int maxInvocations = AiServiceTracker.MAX_INVOCATIONS;
+    private long staleInvocationNanos = AiServiceTracker.STALE_NANOS;
+    private LongSupplier nanoClock = System::nanoTime;
 
     private Builder(LlmTracing tracing) {
       this.tracing = Objects.requireNonNull(tracing, "tracing");
@@ -294,6 +301,17 @@ public final class OtelLlmListener implements ChatModelListener {
       }
       this.serverAddress = address;
       this.serverPort = port;
+      return this;
+    }
+
+    /**
+     * The bound of AI service invocations tracked at once and the age after which one that never
+     * ended may be dropped, on {@code nanoClock}; for tests.
+     */
+    Builder aiServiceBound(int maxInvocations, long staleInvocationNanos, LongSupplier nanoClock) {
+      this.maxInvocations = maxInvocations;
+      this.staleInvocationNanos = staleInvocationNanos;
+      this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
       return this;
     }
 

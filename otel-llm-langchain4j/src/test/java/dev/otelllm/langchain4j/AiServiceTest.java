@@ -15,6 +15,7 @@ import dev.langchain4j.service.MemoryId;
 import dev.langchain4j.service.SystemMessage;
 import dev.langchain4j.service.TokenStream;
 import dev.langchain4j.service.UserMessage;
+import dev.langchain4j.service.V;
 import dev.otelllm.Message;
 import dev.otelllm.Part;
 import dev.otelllm.ToolDefinition;
@@ -22,14 +23,17 @@ import dev.otelllm.WorkflowScope;
 import dev.otelllm.trace.Interaction;
 import dev.otelllm.trace.TraceQuery;
 import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.SpanId;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.sdk.trace.data.EventData;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import mockwebserver3.RecordedRequest;
 import org.junit.jupiter.api.Test;
 
@@ -69,7 +73,8 @@ class AiServiceTest {
   }
 
   @Test
-  void toolRoundTrip_twoChatSpansAndAnExecuteToolSpan_inTheMemoryIdsSession() throws Exception {
+  void toolRoundTrip_isAnAgentSpanOverTwoChatSpansAndAnExecuteToolSpan_inTheMemoryIdsSession()
+      throws Exception {
     try (FakeOpenAi f = new FakeOpenAi()) {
       f.server.enqueue(json(200, "openai/tool_calls.json"));
       f.server.enqueue(json(200, "openai/weather_answer.json"));
@@ -140,14 +145,47 @@ class AiServiceTest {
           .containsExactly(new Part.ToolCallResponse("call_abc123", "22 degrees and sunny"));
 
       List<SpanData> spans = f.finished();
+      SpanData agent = Spans.one(spans, "invoke_agent");
+      assertThat(agent)
+          .hasName("invoke_agent Assistant")
+          .hasKind(SpanKind.INTERNAL)
+          .hasParentSpanId(workflowSpan)
+          .hasAttribute(AttributeKey.stringKey("gen_ai.operation.name"), "invoke_agent")
+          .hasAttribute(AttributeKey.stringKey("gen_ai.agent.name"), "Assistant")
+          .hasAttribute(AttributeKey.stringKey("gen_ai.provider.name"), "openai")
+          .hasAttribute(AttributeKey.stringKey("gen_ai.request.model"), "gpt-4o-mini")
+          .hasAttribute(AttributeKey.stringKey("gen_ai.conversation.id"), "user-42")
+          .hasAttribute(AttributeKey.stringKey("session.id"), "user-42")
+          .hasAttribute(AttributeKey.stringKey("otel_llm.metadata.ai_service"), "Assistant.chat")
+          .hasAttribute(
+              AttributeKey.stringKey("otel_llm.metadata.ai_service_invocation_id"),
+              (String) call.metadata().get("ai_service_invocation_id"));
+      assertThat(agent.getStatus().getStatusCode()).isEqualTo(StatusCode.UNSET);
+      assertThat(Spans.content(agent, "gen_ai.system_instructions"))
+          .isEqualTo("[{\"type\":\"text\",\"content\":\"You are a weather assistant.\"}]");
+      assertThat(Spans.content(agent, "gen_ai.input.messages"))
+          .isEqualTo(
+              "[{\"role\":\"user\",\"parts\":[{\"type\":\"text\","
+                  + "\"content\":\"What is the weather in Boston?\"}]}]");
+      assertThat(Spans.content(agent, "gen_ai.output.messages"))
+          .contains("It is 22 degrees and sunny in Boston, MA.");
       List<SpanData> chats = Spans.named(spans, "chat ");
       assertThat(chats).hasSize(2);
       for (SpanData chat : chats) {
         assertThat(chat)
-            .hasParentSpanId(workflowSpan)
+            .hasParentSpanId(agent.getSpanId())
             .hasAttribute(AttributeKey.stringKey("session.id"), "user-42")
             .hasAttribute(AttributeKey.stringKey("gen_ai.conversation.id"), "user-42");
       }
+      assertThat(session)
+          .as("the kept interactions point at the agent span")
+          .extracting(Interaction::parentSpanId)
+          .containsOnly(agent.getSpanId());
+      assertThat(f.tracing.traceBuffer().getTraces())
+          .as("the agent span is not an interaction")
+          .hasSize(2);
+      assertThat(agent.getStartEpochNanos()).isLessThanOrEqualTo(chats.get(0).getStartEpochNanos());
+      assertThat(agent.getEndEpochNanos()).isGreaterThanOrEqualTo(chats.get(1).getEndEpochNanos());
       assertThat(chats.get(0))
           .hasAttribute(
               AttributeKey.stringArrayKey("gen_ai.response.finish_reasons"), List.of("tool_calls"));
@@ -155,7 +193,7 @@ class AiServiceTest {
       assertThat(tool)
           .hasName("execute_tool get_current_weather")
           .hasKind(SpanKind.INTERNAL)
-          .hasParentSpanId(workflowSpan)
+          .hasParentSpanId(agent.getSpanId())
           .hasAttribute(AttributeKey.stringKey("gen_ai.operation.name"), "execute_tool")
           .hasAttribute(AttributeKey.stringKey("gen_ai.tool.name"), "get_current_weather")
           .hasAttribute(AttributeKey.stringKey("gen_ai.tool.call.id"), "call_abc123")
@@ -211,7 +249,7 @@ class AiServiceTest {
   }
 
   @Test
-  void failedInvocation_releasesItsState() throws Exception {
+  void failedInvocation_isAFailedAgentSpan_andReleasesItsState() throws Exception {
     try (FakeOpenAi f = new FakeOpenAi()) {
       f.server.enqueue(json(429, "openai/error_429.json"));
       Assistant assistant =
@@ -226,6 +264,17 @@ class AiServiceTest {
       Interaction t = f.tracing.traceBuffer().getTraces(TraceQuery.session("user-9")).get(0);
       assertThat(t.error()).isPresent();
       assertThat(f.listener.aiServices.tracked()).isZero();
+      List<SpanData> spans = f.finished();
+      SpanData agent = Spans.one(spans, "invoke_agent");
+      assertThat(agent)
+          .hasName("invoke_agent Assistant")
+          .hasParentSpanId(SpanId.getInvalid())
+          .hasAttribute(AttributeKey.stringKey("error.type"), "429")
+          .hasAttribute(AttributeKey.stringKey("gen_ai.conversation.id"), "user-9");
+      assertThat(agent.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
+      assertThat(agent.getEvents()).extracting(EventData::getName).containsExactly("exception");
+      assertThat(Spans.one(spans, "chat ")).hasParentSpanId(agent.getSpanId());
+      assertThat(t.parentSpanId()).isEqualTo(agent.getSpanId());
     }
   }
 
@@ -257,20 +306,120 @@ class AiServiceTest {
       assertThat(tools.asked).containsExactly("Paris");
 
       List<SpanData> spans = f.finished();
+      SpanData agent = Spans.one(spans, "invoke_agent");
+      assertThat(agent)
+          .hasName("invoke_agent StreamingAssistant")
+          .hasParentSpanId(workflowSpan)
+          .hasAttribute(AttributeKey.stringKey("gen_ai.conversation.id"), "user-5");
+      assertThat(agent.getStatus().getStatusCode()).isEqualTo(StatusCode.UNSET);
+      assertThat(Spans.content(agent, "gen_ai.output.messages")).contains("Hello there!");
       List<SpanData> chats = Spans.named(spans, "chat ");
       assertThat(chats).hasSize(2);
       for (SpanData chat : chats) {
         assertThat(chat)
-            .hasParentSpanId(workflowSpan)
+            .hasParentSpanId(agent.getSpanId())
             .hasAttribute(AttributeKey.booleanKey("gen_ai.request.stream"), true)
             .hasAttribute(AttributeKey.stringKey("session.id"), "user-5");
       }
+      assertThat(agent.getEndEpochNanos())
+          .as("the agent span ends after the stream")
+          .isGreaterThanOrEqualTo(chats.get(0).getEndEpochNanos())
+          .isGreaterThanOrEqualTo(chats.get(1).getEndEpochNanos());
       assertThat(Spans.one(spans, "execute_tool"))
           .hasName("execute_tool get_weather")
-          .hasParentSpanId(workflowSpan)
+          .hasParentSpanId(agent.getSpanId())
           .hasAttribute(AttributeKey.stringKey("gen_ai.tool.call.id"), "call_1");
       assertThat(f.tracing.traceBuffer().getTraces(TraceQuery.session("user-5"))).hasSize(2);
       assertThat(f.listener.aiServices.tracked()).isZero();
+    }
+  }
+
+  interface Greeter {
+    @UserMessage("Greet {{name}}")
+    String greet(@V("nickname") String nickname);
+  }
+
+  @Test
+  void invocationFailingBeforeItStarts_isStillOneFailedAgentSpan() throws Exception {
+    try (FakeOpenAi f = new FakeOpenAi()) {
+      Greeter greeter =
+          OtelLlmAiServices.instrument(AiServices.builder(Greeter.class), f.listener)
+              .chatModel(f.chatModel().build())
+              .build();
+
+      assertThatThrownBy(() -> greeter.greet("Bob")).isInstanceOf(RuntimeException.class);
+
+      SpanData agent = Spans.one(f.finished(), "invoke_agent");
+      assertThat(agent).hasName("invoke_agent Greeter");
+      assertThat(agent.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
+      assertThat(agent.getAttributes().get(AttributeKey.stringKey("error.type"))).isNotBlank();
+      assertThat(f.server.getRequestCount()).isZero();
+      assertThat(f.listener.aiServices.tracked()).isZero();
+    }
+  }
+
+  @Test
+  void failingStream_endsTheAgentSpanWithTheStreamsError() throws Exception {
+    try (FakeOpenAi f = new FakeOpenAi()) {
+      f.server.enqueue(json(500, "openai/error_500.json"));
+      StreamingAssistant assistant =
+          OtelLlmAiServices.instrument(AiServices.builder(StreamingAssistant.class), f.listener)
+              .streamingChatModel(f.streamingModel().build())
+              .chatMemoryProvider(id -> MessageWindowChatMemory.withMaxMessages(20))
+              .build();
+
+      CompletableFuture<Throwable> failed = new CompletableFuture<>();
+      assistant
+          .chat("user-3", "Hi")
+          .onPartialResponse(chunk -> {})
+          .onCompleteResponse(r -> failed.complete(null))
+          .onError(failed::complete)
+          .start();
+      assertThat(failed.get(10, TimeUnit.SECONDS)).isNotNull();
+
+      List<SpanData> spans = f.finished();
+      SpanData agent = Spans.one(spans, "invoke_agent");
+      assertThat(agent)
+          .hasName("invoke_agent StreamingAssistant")
+          .hasAttribute(AttributeKey.stringKey("error.type"), "500");
+      assertThat(agent.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
+      assertThat(Spans.one(spans, "chat ")).hasParentSpanId(agent.getSpanId());
+      assertThat(f.listener.aiServices.tracked()).isZero();
+    }
+  }
+
+  @Test
+  void invocationsThatNeverEnd_stayWithinTheBound_andEndIncompleteWhenStale() throws Exception {
+    try (FakeOpenAi f = new FakeOpenAi()) {
+      AtomicLong clock = new AtomicLong();
+      OtelLlmListener listener =
+          OtelLlmListener.builder(f.tracing).aiServiceBound(3, 1_000, clock::get).build();
+      StreamingAssistant assistant =
+          OtelLlmAiServices.instrument(AiServices.builder(StreamingAssistant.class), listener)
+              .streamingChatModel(f.streamingModel().build())
+              .chatMemoryProvider(id -> MessageWindowChatMemory.withMaxMessages(20))
+              .build();
+
+      // A token stream that is never started: LangChain4j never reports the invocation's end.
+      for (int i = 0; i < 4; i++) {
+        assistant.chat("user-" + i, "Hi");
+      }
+      assertThat(listener.aiServices.tracked()).as("the bound holds").isEqualTo(3);
+      assertThat(Spans.named(f.finished(), "invoke_agent")).as("none stale yet").isEmpty();
+
+      clock.addAndGet(1_001);
+      assistant.chat("user-4", "Hi");
+
+      assertThat(listener.aiServices.tracked()).as("the stale ones went").isEqualTo(1);
+      List<SpanData> ended = Spans.named(f.finished(), "invoke_agent");
+      assertThat(ended).hasSize(3);
+      for (SpanData agent : ended) {
+        assertThat(agent).hasAttribute(AttributeKey.stringKey("error.type"), "incomplete");
+        assertThat(agent.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
+      }
+      assertThat(ended)
+          .extracting(a -> a.getAttributes().get(AttributeKey.stringKey("gen_ai.conversation.id")))
+          .containsExactlyInAnyOrder("user-0", "user-1", "user-2");
     }
   }
 }
