@@ -3,7 +3,8 @@ package dev.otelllm;
 import dev.otelllm.internal.JsonTree;
 import dev.otelllm.trace.Interaction;
 import dev.otelllm.trace.SessionBaggageSpanProcessor;
-import dev.otelllm.trace.SessionHistory;
+import dev.otelllm.trace.TraceBuffer;
+import dev.otelllm.trace.TraceQuery;
 import io.opentelemetry.api.baggage.Baggage;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
@@ -15,16 +16,21 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A conversation with a model: an id, a system prompt, and a history that is sent with every turn.
  *
  * <p>Each turn runs with the session id in OpenTelemetry baggage ({@code session.id}, and {@code
  * gen_ai.conversation.id} when the application chose the id), so its span, and any span other
- * instrumentation starts in that context, carries the id. With tracing on, the session keeps its
- * own interactions apart from the client's ring buffer, up to {@link Builder#maxHistory} (default:
- * {@value #DEFAULT_MAX_HISTORY}, the oldest dropped past it), so that other sessions filling the
- * buffer never erase them; {@link #close()} releases them, and so does dropping the session.
+ * instrumentation starts in that context, carries the id. Its interaction history is what the
+ * client's {@link TraceBuffer} holds for that id, the same list as {@code
+ * TraceQuery.session(id())}: with tracing on, an open session is retained by the buffer ({@link
+ * TraceBuffer#retainSession}), which keeps its newest {@link Builder#maxHistory} interactions
+ * (default {@value #DEFAULT_MAX_HISTORY}) after other traffic pushed them out of the ring, within
+ * the buffer's bounds on retained sessions and bytes. {@link #close()} releases them; a session
+ * never closed is forgotten once the buffer retains {@code maxSessions} newer ones. Sessions that
+ * share an id share one history.
  *
  * <p>A failed turn is traced but leaves the conversation history unchanged, so a retry sends the
  * same context. Thread-safe: concurrent turns are allowed, each sees the history as it was when it
@@ -34,7 +40,8 @@ public final class Session implements AutoCloseable {
 
   /**
    * Interactions a session keeps by default: a long conversation fits, and a server that opens a
-   * session per request and never closes it holds at most this many per live session.
+   * session per request and never closes it holds at most this many for each of the buffer's {@code
+   * maxSessions} most recently active sessions.
    */
   public static final int DEFAULT_MAX_HISTORY = 1000;
 
@@ -50,7 +57,10 @@ public final class Session implements AutoCloseable {
   private final String systemPrompt;
   private final GenerationParams defaultParams;
   private final Map<String, Object> defaultMetadata;
-  private final SessionHistory interactions;
+  private final int maxHistory;
+  // Null with tracing off.
+  private final @Nullable TraceBuffer buffer;
+  private final TraceBuffer.@Nullable SessionHold hold;
   private final Baggage baggageEntries;
 
   private final Object lock = new Object();
@@ -64,8 +74,9 @@ public final class Session implements AutoCloseable {
     this.systemPrompt = b.systemPrompt;
     this.defaultParams = b.defaultParams;
     this.defaultMetadata = new LinkedHashMap<>(b.defaultMetadata);
-    this.interactions =
-        client.traceBuffer().map(buf -> buf.newSessionHistory(id, b.maxHistory)).orElse(null);
+    this.maxHistory = b.maxHistory;
+    this.buffer = client.traceBuffer().orElse(null);
+    this.hold = buffer == null ? null : buffer.retainSession(id, maxHistory);
     var baggage = Baggage.builder().put(SessionBaggageSpanProcessor.SESSION_ID, id);
     if (idGiven) {
       baggage.put(SessionBaggageSpanProcessor.CONVERSATION_ID, id);
@@ -241,12 +252,11 @@ public final class Session implements AutoCloseable {
     return context().makeCurrent();
   }
 
-  /** The current context with this session's baggage and history in it. */
+  /** The current context with this session's baggage in it. */
   private Context context() {
     var builder = Baggage.current().toBuilder();
     baggageEntries.forEach((key, entry) -> builder.put(key, entry.getValue(), entry.getMetadata()));
-    Context context = Context.current().with(builder.build());
-    return interactions != null ? interactions.storeIn(context) : context;
+    return Context.current().with(builder.build());
   }
 
   private LlmResponse send(LlmRequest request, Consumer<String> onChunk, Message... sent) {
@@ -263,11 +273,15 @@ public final class Session implements AutoCloseable {
   }
 
   /**
-   * This session's interactions, oldest first: every turn since it was created, up to {@link
-   * Builder#maxHistory}; empty with tracing off.
+   * This session's interactions, oldest first: the newest {@link Builder#maxHistory} of those the
+   * client's buffer holds with this session's id (its own turns, and calls made by other clients
+   * under {@link #makeCurrent()}); empty with tracing off. After {@link #close()}, only those still
+   * in the buffer's ring.
    */
   public List<Interaction> getInteractionHistory() {
-    return interactions == null ? List.of() : interactions.traces();
+    return buffer == null
+        ? List.of()
+        : buffer.getTraces(TraceQuery.session(id).andLast(maxHistory));
   }
 
   /** {@link #getInteractionHistory()} in the reference's plain-map form. */
@@ -280,11 +294,14 @@ public final class Session implements AutoCloseable {
     return out;
   }
 
-  /** Releases the interactions kept for this session. Idempotent. */
+  /**
+   * Releases this session's hold on its history: interactions outside the buffer's ring are dropped
+   * unless another open session with the same id still holds it. Idempotent.
+   */
   @Override
   public void close() {
-    if (interactions != null) {
-      interactions.close();
+    if (hold != null) {
+      hold.close();
     }
   }
 
@@ -330,8 +347,9 @@ public final class Session implements AutoCloseable {
     }
 
     /**
-     * Most interactions this session keeps for {@link #getInteractionHistory()}, the oldest dropped
-     * past it; default {@value Session#DEFAULT_MAX_HISTORY}.
+     * Most interactions {@link #getInteractionHistory()} returns and the buffer keeps for this
+     * session beyond its ring, the oldest dropped past it; default {@value
+     * Session#DEFAULT_MAX_HISTORY}.
      */
     public Builder maxHistory(int maxHistory) {
       if (maxHistory < 0) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.otelllm.internal.ScriptedProvider;
 import dev.otelllm.trace.Interaction;
+import dev.otelllm.trace.TraceBuffer;
 import dev.otelllm.trace.TraceQuery;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Tracer;
@@ -242,7 +243,7 @@ class SessionTest {
   }
 
   @Test
-  void upstreamBaggageNamingALiveSession_cannotWriteIntoItsHistory() {
+  void theSessionHistory_isWhatTheBufferHoldsForItsId_whoeverSetTheId() {
     try (LlmClient client = LlmClient.builder(ScriptedProvider.echo("m")).tracing(true).build();
         Session live = client.session().id("support-chat-1").build()) {
       live.generate("mine");
@@ -251,19 +252,23 @@ class SessionTest {
               .put("session.id", "support-chat-1")
               .build();
       try (io.opentelemetry.context.Scope s = Context.current().with(upstream).makeCurrent()) {
-        client.generate("attacker prompt");
+        client.generate("from the same conversation, another request");
       }
+      // One session model: the span's session id decides, for the query and the history alike.
       assertThat(live.getInteractionHistory())
           .extracting(Interaction::prompt)
-          .containsExactly("mine");
-      // The span still carries the id the baggage gave it: it is the caller's context.
-      assertThat(client.getTraces(TraceQuery.session("support-chat-1"))).hasSize(2);
+          .containsExactly("mine", "from the same conversation, another request");
+      assertThat(client.getTraces(TraceQuery.session("support-chat-1")))
+          .isEqualTo(live.getInteractionHistory());
     }
   }
 
   @Test
-  void twoSessionsWithOneId_keepSeparateHistories_andClosingOneLeavesTheOther() {
-    try (LlmClient client = LlmClient.builder(ScriptedProvider.echo("m")).tracing(true).build()) {
+  void twoSessionsWithOneId_shareOneHistory_retainedUntilBothAreClosed() {
+    try (LlmClient client =
+        LlmClient.builder(ScriptedProvider.echo("m"))
+            .tracing(LlmTracing.builder().maxInteractions(1))
+            .build()) {
       Session a = client.session().id("same").build();
       Session b = client.session().id("same").maxHistory(1).build();
       a.generate("a1");
@@ -272,12 +277,45 @@ class SessionTest {
       a.generate("a2");
       b.close();
       a.generate("a3");
+      client.generate("noise");
       assertThat(a.getInteractionHistory())
           .extracting(Interaction::prompt)
-          .containsExactly("a1", "a2", "a3");
-      assertThat(b.getInteractionHistory()).isEmpty();
+          .containsExactly("a1", "b1", "b2", "a2", "a3");
+      // Each session reads its own bound of the one history.
+      assertThat(b.getInteractionHistory()).extracting(Interaction::prompt).containsExactly("a3");
       a.close();
+      assertThat(a.getInteractionHistory()).isEmpty();
     }
+  }
+
+  @Test
+  void sessionsNeverClosed_holdNoMoreThanTheBuffersBounds() {
+    TraceBuffer few = forgetSessions(200);
+    TraceBuffer many = forgetSessions(2_000);
+    // At most 10 in the ring and 5 for each of the 20 most recently active sessions: what is held
+    // does not grow with the number of sessions left open.
+    int bound = 10 + 20 * 5;
+    assertThat(2_000 * 3 - many.evictedCount()).isLessThanOrEqualTo(bound);
+    assertThat(200 * 3 - few.evictedCount()).isEqualTo(2_000 * 3 - many.evictedCount());
+    // Equal but for a few digits of ids and timings.
+    assertThat(many.estimatedBytes())
+        .isCloseTo(few.estimatedBytes(), org.assertj.core.data.Percentage.withPercentage(1));
+    assertThat(many.size()).isEqualTo(10);
+  }
+
+  private static TraceBuffer forgetSessions(int sessions) {
+    TraceBuffer buffer = TraceBuffer.builder().maxInteractions(10).maxSessions(20).build();
+    LlmClient client =
+        LlmClient.builder(ScriptedProvider.echo("m"))
+            .tracing(LlmTracing.builder().traceBuffer(buffer).build())
+            .build();
+    for (int i = 0; i < sessions; i++) {
+      Session forgotten = client.session().maxHistory(5).build(); // never closed
+      for (int turn = 0; turn < 3; turn++) {
+        forgotten.generate("turn " + turn);
+      }
+    }
+    return buffer;
   }
 
   @Test

@@ -1,7 +1,6 @@
 package dev.otelllm.trace;
 
 import dev.otelllm.internal.EventContent;
-import dev.otelllm.internal.HexIds;
 import dev.otelllm.internal.SpanMapper;
 import dev.otelllm.internal.ThrottledLogger;
 import io.opentelemetry.api.trace.SpanKind;
@@ -13,16 +12,9 @@ import io.opentelemetry.sdk.trace.ReadableSpan;
 import io.opentelemetry.sdk.trace.SpanProcessor;
 import io.opentelemetry.semconv.incubating.GenAiIncubatingAttributes;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -35,14 +27,21 @@ import java.util.logging.Logger;
  * it is sampled for export. Other spans are ignored.
  *
  * <p>Thread-safe. {@link #onEnd} does the span-to-record mapping on the ending thread without a
- * lock, then holds a private lock only for O(1) work (append, evict the oldest, update the span,
- * trace and session indexes); it never throws. Reads copy what they return under the same lock, in
- * time proportional to their result, so they never block writers for long. Lookups by span id,
- * trace id and session id use indexes.
+ * lock, then holds a private lock only for amortised O(1) work (append, evict the oldest, update
+ * the span, trace and session indexes); it never throws. Reads copy what they return under the same
+ * lock, in time proportional to their result, so they never block writers for long. Lookups by span
+ * id, trace id and session id use indexes.
  *
- * <p>A live session can have its interactions kept apart from the ring ({@link
- * #newSessionHistory}), so that other sessions filling the buffer cannot erase its history. Queries
- * by session on the buffer itself see only what the ring still holds.
+ * <p><b>Sessions.</b> An interaction belongs to the session its span names ({@code session.id},
+ * which {@code Session} and the session-baggage processor put there); {@link
+ * TraceQuery#session(String)} returns every one the buffer holds, and that is also what {@code
+ * Session.getInteractionHistory()} returns. A retained session ({@link #retainSession}; {@code
+ * Session} retains its own while open) keeps its newest interactions after they leave the ring, so
+ * that other traffic filling the buffer cannot erase them. At most {@link Builder#maxSessions}
+ * sessions are retained at once (the least recently active one gives way), and what they keep is
+ * counted in {@link #estimatedBytes()} and bounded by {@link Builder#maxBytes}: an application that
+ * opens sessions and never closes them holds no more than these bounds. Nothing is kept per span
+ * while it runs.
  *
  * <p><b>Content reported in log records.</b> Other instrumentations (the official openai-java one,
  * for instance) record the span without its content and emit the prompt and the answer as log
@@ -68,34 +67,17 @@ public final class TraceBuffer implements SpanProcessor {
   /** The {@code maxInteractions} of {@link #create()}. */
   public static final int DEFAULT_MAX_INTERACTIONS = 100;
 
-  private final int maxInteractions;
-  private final long maxBytes;
-  private final java.util.concurrent.atomic.AtomicLong oversized =
-      new java.util.concurrent.atomic.AtomicLong();
+  /** The default of {@link Builder#maxSessions}. */
+  public static final int DEFAULT_MAX_SESSIONS = 100;
 
-  private final Object lock = new Object();
-  // Guarded by lock: a circular array, oldest at head.
-  private Interaction[] ring;
-  private int[] sizes;
-  private int head;
-  private int count;
-  private long bytes;
-  private long evicted;
-  // Span id -> interaction, trace id -> interaction(s), session id -> interaction(s). A key with
-  // several interactions maps to a deque of them, oldest first (see Entries).
-  private final IdTable bySpan = new IdTable();
-  private final IdTable byTrace = new IdTable();
-  private final HashMap<String, Object> bySession = new HashMap<>();
-
-  // Interaction spans started in a context that carries a session history, until they end.
-  private final Map<String, SessionHistory> startedInSession = new ConcurrentHashMap<>();
+  // The ring, the session histories, the indexes and the byte accounting.
+  private final InteractionStore store;
 
   // Content that other instrumentations emitted as log records, until its span ends.
   private final PendingContent pending;
 
   private TraceBuffer(Builder b) {
-    this.maxInteractions = b.maxInteractions;
-    this.maxBytes = b.maxBytes;
+    this.store = new InteractionStore(b.maxInteractions, b.maxBytes, b.maxSessions);
     long timeoutNanos;
     try {
       timeoutNanos = b.pendingTimeout.toNanos();
@@ -103,9 +85,6 @@ public final class TraceBuffer implements SpanProcessor {
       timeoutNanos = Long.MAX_VALUE;
     }
     this.pending = new PendingContent(b.maxPendingBytes, timeoutNanos, b.clock);
-    int initial = Math.min(maxInteractions, 64);
-    this.ring = new Interaction[initial];
-    this.sizes = new int[initial];
   }
 
   /** A buffer of the last {@value #DEFAULT_MAX_INTERACTIONS} interactions. */
@@ -127,55 +106,35 @@ public final class TraceBuffer implements SpanProcessor {
     return new Builder();
   }
 
-  /** Most interactions kept. */
+  /** Most interactions kept in the ring. */
   public int maxInteractions() {
-    return maxInteractions;
+    return store.maxInteractions();
   }
 
   /** The byte bound, or {@code Long.MAX_VALUE} for none. */
   public long maxBytes() {
-    return maxBytes;
+    return store.maxBytes();
   }
 
   // ---- SpanProcessor -----------------------------------------------------------------------
 
   @Override
-  public void onStart(Context parentContext, ReadWriteSpan span) {
-    try {
-      SessionHistory history = parentContext.get(SessionHistory.CONTEXT_KEY);
-      if (history != null && history.belongsTo(this) && isInference(span)) {
-        startedInSession.put(span.getSpanContext().getSpanId(), history);
-      }
-    } catch (RuntimeException e) {
-      failures.log(Level.WARNING, "could not note the session of an interaction", e);
-    }
-  }
+  public void onStart(Context parentContext, ReadWriteSpan span) {}
 
   @Override
   public boolean isStartRequired() {
-    return true;
+    return false;
   }
 
   @Override
   public void onEnd(ReadableSpan span) {
     try {
-      SessionHistory history =
-          startedInSession.isEmpty()
-              ? null
-              : startedInSession.remove(span.getSpanContext().getSpanId());
       // Taken for every span that ends, kept or not, so that nothing waits for a span that is gone.
       EventContent reported = pending.take(span.getSpanContext());
-      if ((maxInteractions == 0 && history == null) || !isInference(span)) {
+      if (store.keepsNothing() || !isInference(span)) {
         return;
       }
-      Interaction trace = SpanMapper.toTrace(span.toSpanData(), reported).orElse(null);
-      if (trace == null) {
-        return;
-      }
-      if (history != null) {
-        history.add(trace);
-      }
-      add(trace);
+      SpanMapper.toTrace(span.toSpanData(), reported).ifPresent(store::add);
     } catch (Throwable t) {
       failures.log(Level.WARNING, "could not keep an interaction in memory", t);
     }
@@ -219,303 +178,90 @@ public final class TraceBuffer implements SpanProcessor {
     return pending.droppedCount();
   }
 
-  // ---- writing -----------------------------------------------------------------------------
-
-  /**
-   * Keeps one interaction, evicting the oldest ones past the bounds. Normally called by {@link
-   * #onEnd}; public so that interactions read back from elsewhere can be queried the same way.
-   */
-  public void add(Interaction trace) {
-    Objects.requireNonNull(trace, "trace");
-    if (maxInteractions == 0) {
-      return;
-    }
-    int size = TraceSizes.estimate(trace);
-    if (size > maxBytes) {
-      // Alone larger than the bound: kept without its content (and marked truncated), never whole.
-      trace = trace.withoutContent();
-      size = TraceSizes.estimate(trace);
-      oversized.incrementAndGet();
-    }
-    synchronized (lock) {
-      if (count == maxInteractions) {
-        evictOldest();
-      }
-      if (count == ring.length) {
-        grow();
-      }
-      int slot = (head + count) % ring.length;
-      ring[slot] = trace;
-      sizes[slot] = size;
-      count++;
-      bytes += size;
-      bySpan.put(0, trace.spanIdBits(), trace);
-      Object ofTrace = byTrace.putIfAbsent(trace.traceIdHigh(), trace.traceIdLow(), trace);
-      if (ofTrace != null) {
-        Object appended = Entries.append(ofTrace, trace);
-        if (appended != ofTrace) {
-          byTrace.put(trace.traceIdHigh(), trace.traceIdLow(), appended);
-        }
-      }
-      if (!trace.sessionId().isEmpty()) {
-        Object ofSession = bySession.get(trace.sessionId());
-        Object withTrace = Entries.append(ofSession, trace);
-        if (withTrace != ofSession) {
-          bySession.put(trace.sessionId(), withTrace);
-        }
-      }
-      while (bytes > maxBytes && count > 1) {
-        evictOldest();
-      }
-    }
-  }
-
-  // Guarded by lock. The oldest entry of the ring is also the oldest of its trace and session
-  // deques, because every deque is appended in ring order: removal is O(1).
-  private void evictOldest() {
-    Interaction old = ring[head];
-    ring[head] = null;
-    bytes -= sizes[head];
-    head = (head + 1) % ring.length;
-    count--;
-    evicted++;
-    // One probe per index: find the slot, then change or empty it.
-    int spanSlot = bySpan.find(0, old.spanIdBits());
-    if (spanSlot >= 0 && bySpan.valueAt(spanSlot) == old) {
-      bySpan.removeAt(spanSlot);
-    }
-    int traceSlot = byTrace.find(old.traceIdHigh(), old.traceIdLow());
-    if (traceSlot >= 0) {
-      Object rest = Entries.removeOldest(byTrace.valueAt(traceSlot), old);
-      if (rest == null) {
-        byTrace.removeAt(traceSlot);
-      } else {
-        byTrace.setAt(traceSlot, rest);
-      }
-    }
-    if (!old.sessionId().isEmpty()) {
-      if (Entries.removeOldest(bySession.get(old.sessionId()), old) == null) {
-        bySession.remove(old.sessionId());
-      }
-    }
-  }
-
-  private void grow() {
-    int newLength = (int) Math.min((long) maxInteractions, Math.max(16L, ring.length * 2L));
-    Interaction[] newRing = new Interaction[newLength];
-    int[] newSizes = new int[newLength];
-    for (int i = 0; i < count; i++) {
-      int from = (head + i) % ring.length;
-      newRing[i] = ring[from];
-      newSizes[i] = sizes[from];
-    }
-    ring = newRing;
-    sizes = newSizes;
-    head = 0;
-  }
-
-  /** Drops every kept interaction (retained sessions keep theirs). */
+  /** Drops every kept interaction, session histories included; retained sessions stay so. */
   public void clear() {
-    synchronized (lock) {
-      Arrays.fill(ring, null);
-      head = 0;
-      count = 0;
-      bytes = 0;
-      bySpan.clear();
-      byTrace.clear();
-      bySession.clear();
-    }
+    store.clear();
   }
 
   // ---- reading -----------------------------------------------------------------------------
 
-  /** Every kept interaction, oldest first. */
+  /** Every interaction in the ring, oldest first. */
   public List<Interaction> getTraces() {
-    return last(Integer.MAX_VALUE);
-  }
-
-  /** The kept interactions that match, oldest first. */
-  public List<Interaction> getTraces(TraceQuery query) {
-    Objects.requireNonNull(query, "query");
-    int last = query.lastOrNone();
-    if (query.isPlain()) {
-      return last < 0 ? getTraces() : last(last);
-    }
-    List<Interaction> candidates;
-    if (query.spanIdOrNull() != null) {
-      Interaction one = query.spanIdValid() ? bySpanId(query.spanIdBits()) : null;
-      candidates = one == null ? List.of() : List.of(one);
-    } else if (query.traceIdOrNull() != null) {
-      if (!query.traceIdValid()) {
-        return List.of();
-      }
-      synchronized (lock) {
-        candidates = Entries.list(byTrace.get(query.traceIdHigh(), query.traceIdLow()));
-      }
-    } else if (query.sessionIdOrNull() != null) {
-      synchronized (lock) {
-        candidates = Entries.list(bySession.get(query.sessionIdOrNull()));
-      }
-    } else {
-      candidates = getTraces();
-    }
-    List<Interaction> out = new ArrayList<>(candidates.size());
-    for (Interaction t : candidates) {
-      if (query.matches(t)) {
-        out.add(t);
-      }
-    }
-    if (last >= 0 && out.size() > last) {
-      out = out.subList(out.size() - last, out.size());
-    }
-    return Collections.unmodifiableList(out);
-  }
-
-  /** The interaction with this span id, if it is still kept. */
-  public Optional<Interaction> getInteraction(String spanId) {
-    Objects.requireNonNull(spanId, "spanId");
-    if (!HexIds.isHex(spanId, 16)) {
-      return Optional.empty();
-    }
-    return Optional.ofNullable(bySpanId(HexIds.parse(spanId, 0, "spanId")));
-  }
-
-  private Interaction bySpanId(long bits) {
-    synchronized (lock) {
-      return (Interaction) bySpan.get(0, bits);
-    }
-  }
-
-  /** The newest {@code n} interactions, oldest first. */
-  public List<Interaction> last(int n) {
-    if (n < 0) {
-      throw new IllegalArgumentException("n must be >= 0, was " + n);
-    }
-    Interaction[] out;
-    synchronized (lock) {
-      int k = Math.min(n, count);
-      if (k == 0) {
-        return List.of();
-      }
-      out = new Interaction[k];
-      int start = head + count - k;
-      int length = ring.length;
-      int first = Math.min(k, length - (start % length));
-      System.arraycopy(ring, start % length, out, 0, first);
-      if (first < k) {
-        System.arraycopy(ring, 0, out, first, k - first);
-      }
-    }
-    return Collections.unmodifiableList(Arrays.asList(out));
+    return store.last(Integer.MAX_VALUE);
   }
 
   /**
-   * The value an index keeps for a key: most keys (trace ids outside workflows) have one
-   * interaction, stored as the value itself; a deque, oldest first, appears only for a second one,
-   * which saves a deque per kept interaction. Guarded by the buffer's lock.
+   * The kept interactions that match, oldest first. Queries by span id, trace id or session see
+   * retained session histories too; the others look at the ring.
    */
-  private static final class Entries {
-    private Entries() {}
-
-    /** The value after appending {@code trace} to {@code existing} (null: none yet). */
-    @SuppressWarnings("unchecked")
-    static Object append(Object existing, Interaction trace) {
-      if (existing == null) {
-        return trace;
-      }
-      if (existing instanceof Interaction one) {
-        ArrayDeque<Interaction> deque = new ArrayDeque<>(4);
-        deque.addLast(one);
-        deque.addLast(trace);
-        return deque;
-      }
-      ((ArrayDeque<Interaction>) existing).addLast(trace);
-      return existing;
-    }
-
-    /** The value after removing {@code old}, normally the oldest: O(1); null when none is left. */
-    @SuppressWarnings("unchecked")
-    static Object removeOldest(Object existing, Interaction old) {
-      if (existing == old) {
-        return null;
-      }
-      if (existing instanceof ArrayDeque<?> d) {
-        ArrayDeque<Interaction> deque = (ArrayDeque<Interaction>) d;
-        if (deque.peekFirst() == old) {
-          deque.pollFirst();
-        } else {
-          deque.remove(old);
-        }
-        return deque.isEmpty() ? null : deque;
-      }
-      return existing;
-    }
-
-    static List<Interaction> list(Object existing) {
-      if (existing == null) {
-        return List.of();
-      }
-      if (existing instanceof Interaction one) {
-        return List.of(one);
-      }
-      return Collections.unmodifiableList(
-          Arrays.asList(((ArrayDeque<?>) existing).toArray(new Interaction[0])));
-    }
+  public List<Interaction> getTraces(TraceQuery query) {
+    return store.query(query);
   }
 
-  /** How many interactions are kept. */
+  /** The interaction with this span id, if it is still kept (in the ring or a session history). */
+  public Optional<Interaction> getInteraction(String spanId) {
+    return store.byHexSpanId(spanId);
+  }
+
+  /** The newest {@code n} interactions of the ring, oldest first. */
+  public List<Interaction> last(int n) {
+    return store.last(n);
+  }
+
+  /** How many interactions the ring holds. */
   public int size() {
-    synchronized (lock) {
-      return count;
-    }
+    return store.size();
   }
 
   /**
    * Interactions that were larger than {@link #maxBytes()} on their own and kept without content.
    */
   public long oversizedCount() {
-    return oversized.get();
+    return store.oversizedCount();
   }
 
-  /** Estimated bytes of the kept interactions. */
+  /** Estimated bytes of every kept interaction, in the ring and in retained session histories. */
   public long estimatedBytes() {
-    synchronized (lock) {
-      return bytes;
-    }
+    return store.estimatedBytes();
   }
 
-  /** How many interactions were evicted since creation. */
+  /** How many interactions were dropped (from the ring and from every history) since creation. */
   public long evictedCount() {
-    synchronized (lock) {
-      return evicted;
-    }
+    return store.evictedCount();
   }
 
   // ---- sessions ----------------------------------------------------------------------------
 
   /**
-   * A history that keeps a session's interactions apart from the ring, up to {@code maxKept} of
-   * them (the oldest are dropped past that), until it is closed. Interactions join it when they
-   * start in a context from {@link SessionHistory#storeIn}; {@code Session} does this for every
-   * turn.
+   * Retains a session until the returned hold is closed: its newest {@code maxKept} interactions
+   * stay after they leave the ring, so {@link TraceQuery#session(String)} keeps finding them while
+   * other traffic fills the buffer. {@code Session} does this while it is open; call it for
+   * sessions the library did not open (a chat-memory id, a {@code session.id} that arrived in
+   * baggage). Holds on one id share one history, bounded by the largest {@code maxKept}; it ends
+   * when the last hold is closed, or earlier when {@link Builder#maxSessions} newer sessions are
+   * retained. Its interactions still in the ring stay there. Never blocks beyond a short lock.
+   *
+   * @param maxKept {@code >= 0}; 0 keeps nothing beyond the ring
    */
-  public SessionHistory newSessionHistory(String sessionId, int maxKept) {
-    Objects.requireNonNull(sessionId, "sessionId");
-    if (sessionId.isEmpty()) {
-      throw new IllegalArgumentException("sessionId must not be empty");
-    }
-    if (maxKept < 0) {
-      throw new IllegalArgumentException("maxKept must be >= 0, was " + maxKept);
-    }
-    return new SessionHistory(this, sessionId, maxKept);
+  public SessionHold retainSession(String sessionId, int maxKept) {
+    return store.retain(sessionId, maxKept)::close;
+  }
+
+  /**
+   * A hold on a retained session ({@link #retainSession}); closing it releases the hold, once
+   * (later calls do nothing). Thread-safe.
+   */
+  public interface SessionHold extends AutoCloseable {
+    @Override
+    void close();
   }
 
   @Override
   public String toString() {
     return "TraceBuffer{maxInteractions="
-        + maxInteractions
+        + maxInteractions()
         + ", maxBytes="
-        + maxBytes
+        + maxBytes()
         + ", size="
         + size()
         + "}";
@@ -531,6 +277,7 @@ public final class TraceBuffer implements SpanProcessor {
   public static final class Builder {
     private int maxInteractions = DEFAULT_MAX_INTERACTIONS;
     private long maxBytes = Long.MAX_VALUE;
+    private int maxSessions = DEFAULT_MAX_SESSIONS;
     private long maxPendingBytes = DEFAULT_MAX_PENDING_BYTES;
     private Duration pendingTimeout = DEFAULT_PENDING_TIMEOUT;
     private Clock clock = Clock.getDefault();
@@ -549,10 +296,26 @@ public final class TraceBuffer implements SpanProcessor {
     }
 
     /**
-     * Most estimated bytes kept (content plus a fixed overhead per interaction). An interaction
-     * larger than this on its own is kept without its content ({@link
-     * Interaction#contentTruncated()} true) and counted in {@link TraceBuffer#oversizedCount()}.
-     * Default: no byte bound.
+     * Most sessions retained at once ({@link TraceBuffer#retainSession}, which every open {@code
+     * Session} does); retaining one more ends the retention of the least recently active one, whose
+     * interactions outside the ring are then dropped. {@code >= 0}; 0 retains none. Default {@value
+     * TraceBuffer#DEFAULT_MAX_SESSIONS}.
+     */
+    public Builder maxSessions(int maxSessions) {
+      if (maxSessions < 0) {
+        throw new IllegalArgumentException("maxSessions must be >= 0, was " + maxSessions);
+      }
+      this.maxSessions = maxSessions;
+      return this;
+    }
+
+    /**
+     * Most estimated bytes kept (content plus a fixed overhead per interaction), in the ring and in
+     * retained session histories together. Past it the ring's oldest go first, down to the newest
+     * one (a retained session's interactions stay in its history), then the oldest of the least
+     * recently active session's history. An interaction larger than this on its own is kept without
+     * its content ({@link Interaction#contentTruncated()} true) and counted in {@link
+     * TraceBuffer#oversizedCount()}. Default: no byte bound.
      */
     public Builder maxBytes(long maxBytes) {
       if (maxBytes <= 0) {

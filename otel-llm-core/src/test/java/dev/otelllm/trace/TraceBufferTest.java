@@ -345,12 +345,67 @@ class TraceBufferTest {
   }
 
   @Test
-  void sessionHistory_validatesItsArguments() {
+  void retainSession_validatesItsArguments() {
     TraceBuffer buffer = TraceBuffer.create(1);
-    assertThatThrownBy(() -> buffer.newSessionHistory("", 1))
-        .hasMessage("sessionId must not be empty");
-    assertThatThrownBy(() -> buffer.newSessionHistory("s", -1))
+    assertThatThrownBy(() -> buffer.retainSession("", 1)).hasMessage("sessionId must not be empty");
+    assertThatThrownBy(() -> buffer.retainSession("s", -1))
         .hasMessage("maxKept must be >= 0, was -1");
+    assertThatThrownBy(() -> TraceBuffer.builder().maxSessions(-1))
+        .hasMessage("maxSessions must be >= 0, was -1");
+  }
+
+  @Test
+  void retainSession_keepsTheHistoryOfASessionTheLibraryDidNotOpen() {
+    TraceBuffer buffer = TraceBuffer.create(2);
+    LlmClient client = client(buffer);
+    io.opentelemetry.api.baggage.Baggage memoryId =
+        io.opentelemetry.api.baggage.Baggage.builder().put("session.id", "memory-7").build();
+    try (TraceBuffer.SessionHold hold = buffer.retainSession("memory-7", 10)) {
+      try (io.opentelemetry.context.Scope s =
+          io.opentelemetry.context.Context.current().with(memoryId).makeCurrent()) {
+        client.generate("remember 1");
+        client.generate("remember 2");
+      }
+      client.generate("x");
+      client.generate("y");
+      assertThat(buffer.getTraces(TraceQuery.session("memory-7")))
+          .extracting(Interaction::prompt)
+          .containsExactly("remember 1", "remember 2");
+      assertThat(buffer.estimatedBytes())
+          .isEqualTo(
+              java.util.stream.Stream.concat(
+                      buffer.getTraces().stream(),
+                      buffer.getTraces(TraceQuery.session("memory-7")).stream())
+                  .mapToLong(TraceSizes::estimate)
+                  .sum());
+    }
+    assertThat(buffer.getTraces(TraceQuery.session("memory-7"))).isEmpty();
+  }
+
+  @Test
+  void spansThatNeverEnd_leaveNothingInTheBuffer() {
+    TraceBuffer buffer = TraceBuffer.create(10);
+    LlmTracing tracing = LlmTracing.builder().traceBuffer(buffer).build();
+    LlmClient client = LlmClient.builder(ScriptedProvider.echo("m")).tracing(tracing).build();
+    io.opentelemetry.api.trace.Tracer tracer = tracing.openTelemetry().getTracer("other");
+    try (Session session = client.newSession();
+        io.opentelemetry.context.Scope ignored = session.makeCurrent()) {
+      for (int i = 0; i < 10_000; i++) {
+        tracer
+            .spanBuilder("chat m")
+            .setSpanKind(io.opentelemetry.api.trace.SpanKind.CLIENT)
+            .setAttribute("gen_ai.operation.name", "chat")
+            .startSpan(); // never ended
+      }
+      // The buffer asks for no start callback: nothing is noted per running span.
+      assertThat(buffer.isStartRequired()).isFalse();
+      assertThat(buffer.size()).isZero();
+      assertThat(buffer.estimatedBytes()).isZero();
+      assertThat(buffer.pendingContentCount()).isZero();
+      session.generate("one that ends");
+      assertThat(session.getInteractionHistory()).hasSize(1);
+    }
+    tracing.close();
   }
 
   @Test
