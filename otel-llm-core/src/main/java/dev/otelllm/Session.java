@@ -76,7 +76,8 @@ public final class Session implements AutoCloseable {
     this.defaultMetadata = new LinkedHashMap<>(b.defaultMetadata);
     this.maxHistory = b.maxHistory;
     this.buffer = client.traceBuffer().orElse(null);
-    this.hold = buffer == null ? null : buffer.retainSession(id, maxHistory);
+    // A session that keeps no history takes none of the buffer's retained-session places.
+    this.hold = buffer == null || maxHistory == 0 ? null : buffer.retainSession(id, maxHistory);
     var baggage = Baggage.builder().put(SessionBaggageSpanProcessor.SESSION_ID, id);
     if (idGiven) {
       baggage.put(SessionBaggageSpanProcessor.CONVERSATION_ID, id);
