@@ -6,11 +6,14 @@ import dev.otelllm.OtlpExport;
 import dev.otelllm.trace.RecordGenAiSampler;
 import dev.otelllm.trace.SessionBaggageSpanProcessor;
 import dev.otelllm.trace.TraceBuffer;
+import io.micrometer.observation.ObservationHandler;
+import io.micrometer.observation.ObservationRegistry;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.sdk.logs.LogRecordProcessor;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
 import org.springframework.ai.chat.client.ChatClient;
 import org.springframework.ai.chat.client.ChatClientCustomizer;
+import org.springframework.ai.tool.execution.ToolExecutionExceptionProcessor;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -21,13 +24,18 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.core.env.Environment;
 
 /**
  * Spring Boot auto-configuration of otel-llm for Spring AI: an {@link LlmTracing} and its {@link
- * TraceBuffer} as beans, and an {@link OtelLlmAdvisor} added to every {@code ChatClient.Builder}
- * that Spring AI's auto-configuration hands out, so each chat call is this library's GenAI span
- * with content under the {@code otel-llm.*} content policy, kept in the buffer.
+ * TraceBuffer} as beans, an {@link OtelLlmObservationHandler} on the {@code ObservationRegistry}
+ * Spring AI builds its models and clients with (Spring Boot's, else one of its own), and an {@link
+ * OtelLlmAdvisor} added to every {@code ChatClient.Builder} that Spring AI's auto-configuration
+ * hands out. So each model call, through a {@code ChatClient} or on a bare {@code ChatModel}, is
+ * this library's GenAI span with content under the {@code otel-llm.*} content policy, each tool
+ * execution an {@code execute_tool} span, kept in the buffer.
  *
  * <p>The {@code LlmTracing}: when the application has an {@link OpenTelemetry} bean (Spring Boot's
  * own OpenTelemetry SDK, or the application's), the library joins it and records through it; the
@@ -41,6 +49,8 @@ import org.springframework.core.env.Environment;
  */
 @AutoConfiguration(
     afterName = {
+      "org.springframework.boot.micrometer.tracing.autoconfigure.MicrometerTracingAutoConfiguration",
+      "org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration",
       "org.springframework.boot.opentelemetry.autoconfigure.OpenTelemetrySdkAutoConfiguration",
       "org.springframework.boot.actuate.autoconfigure.opentelemetry.OpenTelemetryAutoConfiguration",
       "org.springframework.boot.micrometer.tracing.opentelemetry.autoconfigure.OpenTelemetryTracingAutoConfiguration",
@@ -160,20 +170,84 @@ public class OtelLlmAutoConfiguration {
     };
   }
 
-  /** Spring AI's side: the advisor, and a customizer that puts it on every ChatClient builder. */
+  /**
+   * Spring AI's side: the observation handler that records every model call and tool execution, the
+   * registry it needs when the application has none, and the advisor on every ChatClient builder
+   * for the advisor params and streamed chunks.
+   */
   @Configuration(proxyBeanMethods = false)
   @ConditionalOnClass(ChatClient.class)
-  static class ChatClientConfiguration {
+  static class SpringAiConfiguration {
+
+    /**
+     * Spring Boot's observation auto-configuration registers every {@code ObservationHandler} bean,
+     * this one too, on the registry it builds.
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    OtelLlmObservationHandler otelLlmObservationHandler(
+        LlmTracing tracing, OtelLlmProperties properties) {
+      String provider = properties.getProviderName();
+      return provider != null && !provider.isBlank()
+          ? OtelLlmObservationHandler.create(tracing, provider)
+          : OtelLlmObservationHandler.create(tracing);
+    }
+
+    /**
+     * Without Spring Boot's observation support (no actuator), Spring AI's auto-configurations
+     * build its models and clients with a no-op registry, whose observations no handler sees: this
+     * registry has the handler and nothing else.
+     */
+    @Bean
+    @ConditionalOnMissingBean(ObservationRegistry.class)
+    ObservationRegistry otelLlmObservationRegistry(
+        OtelLlmObservationHandler handler, ObjectProvider<ObservationHandler<?>> handlers) {
+      // Created first, so that a Micrometer tracing member has taken the calls over by now.
+      handlers.orderedStream().forEach(h -> {});
+      ObservationRegistry registry = ObservationRegistry.create();
+      registry.observationConfig().observationHandler(handler);
+      // Micrometer tracing without Spring Boot's observations: nothing else would register it.
+      ObservationHandler<?> calls = handler.callHandler();
+      if (calls != null) {
+        registry.observationConfig().observationHandler(calls);
+      }
+      return registry;
+    }
+
+    /**
+     * With Micrometer tracing, the handler goes first in its tracing handler group, so that Spring
+     * AI's model and tool observations are this library's spans and not also Micrometer's.
+     */
+    @Bean
+    @Order(Ordered.HIGHEST_PRECEDENCE)
+    @ConditionalOnClass(name = "io.micrometer.tracing.handler.TracingObservationHandler")
+    @ConditionalOnBean(type = "io.micrometer.tracing.Tracer")
+    ObservationHandler<?> otelLlmMicrometerTracingHandler(
+        OtelLlmObservationHandler handler, ObjectProvider<io.micrometer.tracing.Tracer> tracer) {
+      return new MicrometerTracingHandler(handler, tracer.getObject());
+    }
+
+    /**
+     * Tool exceptions that Spring AI hands to the model as results still mark their span failed.
+     */
+    @Bean
+    static BeanPostProcessor otelLlmToolFailureReporter(
+        ObjectProvider<OtelLlmObservationHandler> handler) {
+      return new BeanPostProcessor() {
+        @Override
+        public Object postProcessAfterInitialization(Object bean, String beanName) {
+          return bean instanceof ToolExecutionExceptionProcessor p
+                  && !(bean instanceof ToolFailureReporter)
+              ? new ToolFailureReporter(p, handler::getIfUnique)
+              : bean;
+        }
+      };
+    }
 
     @Bean
     @ConditionalOnMissingBean
-    OtelLlmAdvisor otelLlmAdvisor(LlmTracing tracing, OtelLlmProperties properties) {
-      OtelLlmAdvisor.Builder b = OtelLlmAdvisor.builder(tracing);
-      String provider = properties.getProviderName();
-      if (provider != null && !provider.isBlank()) {
-        b.providerName(provider);
-      }
-      return b.build();
+    OtelLlmAdvisor otelLlmAdvisor() {
+      return OtelLlmAdvisor.create();
     }
 
     @Bean

@@ -8,6 +8,7 @@ import dev.otelllm.Part;
 import dev.otelllm.ToolDefinition;
 import dev.otelllm.Usage;
 import dev.otelllm.internal.JsonTree;
+import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -133,8 +134,13 @@ final class SpringAiConversion {
   }
 
   static Part.ToolCall toolCall(AssistantMessage.ToolCall t) {
-    String raw = orEmpty(t.arguments());
-    return new Part.ToolCall(orEmpty(t.id()), orEmpty(t.name()), arguments(raw), raw);
+    return toolCall(t.id(), t.name(), t.arguments());
+  }
+
+  /** A tool call from its id, name and arguments as the model wrote them (JSON text). */
+  static Part.ToolCall toolCall(@Nullable String id, @Nullable String name, @Nullable String args) {
+    String raw = orEmpty(args);
+    return new Part.ToolCall(orEmpty(id), orEmpty(name), arguments(raw), raw);
   }
 
   private static Map<String, Object> arguments(String raw) {
@@ -206,6 +212,87 @@ final class SpringAiConversion {
   /** The provider's word in lower case ({@code STOP} and {@code stop} alike), null when none. */
   static @Nullable String finishReason(@Nullable String reason) {
     return reason == null || reason.isBlank() ? null : reason.toLowerCase(Locale.ROOT);
+  }
+
+  /** {@code gen_ai.provider.name} from the options' class: {@code OpenAiChatOptions} is openai. */
+  static String providerName(@Nullable ChatOptions options) {
+    if (options == null) {
+      return "spring_ai";
+    }
+    String name = options.getClass().getSimpleName();
+    if (name.startsWith("AzureOpenAi")) {
+      return "azure.ai.openai";
+    }
+    if (name.startsWith("OpenAi")) {
+      return "openai";
+    }
+    if (name.startsWith("Anthropic")) {
+      return "anthropic";
+    }
+    if (name.startsWith("Ollama")) {
+      return "ollama";
+    }
+    if (name.startsWith("MistralAi")) {
+      return "mistral_ai";
+    }
+    if (name.startsWith("DeepSeek")) {
+      return "deepseek";
+    }
+    if (name.startsWith("VertexAiGemini") || name.startsWith("GoogleGenAi")) {
+      return "gcp.gen_ai";
+    }
+    if (name.startsWith("Bedrock")) {
+      return "aws.bedrock";
+    }
+    return "spring_ai";
+  }
+
+  /**
+   * The HTTP status of the first exception in the chain that carries one (openai-java's {@code
+   * statusCode()}, Spring's {@code getStatusCode().value()}), {@code timeout} for a timeout, else
+   * the exception's class.
+   */
+  static String errorType(Throwable error) {
+    for (Throwable t = error; t != null; t = t.getCause()) {
+      Integer status = status(t);
+      if (status != null && status > 0) {
+        return Integer.toString(status);
+      }
+      if (t.getClass().getSimpleName().contains("Timeout")) {
+        return "timeout";
+      }
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    return error.getClass().getName();
+  }
+
+  private static @Nullable Integer status(Throwable t) {
+    try {
+      for (String name : new String[] {"statusCode", "getStatusCode"}) {
+        Method m;
+        try {
+          m = t.getClass().getMethod(name);
+        } catch (NoSuchMethodException e) {
+          continue;
+        }
+        Object v = m.invoke(t);
+        if (v instanceof Integer i) {
+          return i;
+        }
+        if (v != null) {
+          Method value = v.getClass().getMethod("value");
+          Object code = value.invoke(v);
+          if (code instanceof Integer i) {
+            return i;
+          }
+        }
+      }
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      // No readable status: the caller falls back to the exception class.
+    }
+    return null;
   }
 
   static String orEmpty(@Nullable String s) {

@@ -34,6 +34,8 @@ import org.springframework.ai.model.openai.autoconfigure.OpenAiChatAutoConfigura
 import org.springframework.ai.model.tool.autoconfigure.ToolCallingAutoConfiguration;
 import org.springframework.ai.tool.annotation.Tool;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration;
+import org.springframework.boot.micrometer.tracing.autoconfigure.MicrometerTracingAutoConfiguration;
 import org.springframework.boot.micrometer.tracing.opentelemetry.autoconfigure.OpenTelemetryTracingAutoConfiguration;
 import org.springframework.boot.opentelemetry.autoconfigure.OpenTelemetrySdkAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -424,6 +426,72 @@ class SpringAiStarterTest {
               // Boot's export stays as its sampler decides: sampled out here, so nothing leaves.
               assertThat(context.getBean(InMemorySpanExporter.class).getFinishedSpanItems())
                   .isEmpty();
+            });
+  }
+
+  /**
+   * With Spring Boot's observations and Micrometer tracing on the same SDK, Spring AI's model and
+   * tool observations are the library's spans only: no second, empty {@code chat} span for the
+   * buffer to keep, and the library's spans sit under Micrometer's {@code ChatClient} span.
+   */
+  @Test
+  void oneSpanPerModelAndToolCallWithSpringBootsObservationsAndTracing() {
+    answer("tool_calls.json");
+    answer("chat_completion.json");
+    runner()
+        .withConfiguration(
+            AutoConfigurations.of(
+                ObservationAutoConfiguration.class,
+                MicrometerTracingAutoConfiguration.class,
+                OpenTelemetrySdkAutoConfiguration.class,
+                OpenTelemetryTracingAutoConfiguration.class))
+        .withUserConfiguration(Exporter.class)
+        .withPropertyValues("management.tracing.sampling.probability=1.0")
+        .run(
+            context -> {
+              context
+                  .getBean(ChatClient.Builder.class)
+                  .build()
+                  .prompt()
+                  .user("Weather in Boston?")
+                  .tools(new Weather())
+                  .advisors(OtelLlmAdvisor.session("sess-8"))
+                  .call()
+                  .content();
+
+              List<Interaction> kept = context.getBean(TraceBuffer.class).getTraces();
+              assertThat(kept)
+                  .hasSize(2)
+                  .allSatisfy(t -> assertThat(t.sessionId()).isEqualTo("sess-8"));
+              assertThat(kept.get(1).response().content())
+                  .isEqualTo("Hello! How can I assist you today?");
+              context.getBean(SdkTracerProvider.class).forceFlush().join(10, TimeUnit.SECONDS);
+              List<SpanData> spans =
+                  context.getBean(InMemorySpanExporter.class).getFinishedSpanItems();
+              List<SpanData> ours =
+                  spans.stream()
+                      .filter(s -> s.getInstrumentationScopeInfo().getName().equals("dev.otelllm"))
+                      .toList();
+              assertThat(ours)
+                  .extracting(SpanData::getName)
+                  .containsExactlyInAnyOrder(
+                      "chat gpt-4o-mini", "execute_tool get_current_weather", "chat gpt-4o-mini");
+              assertThat(spans)
+                  .filteredOn(
+                      s ->
+                          s.getName().startsWith("chat ") || s.getName().startsWith("execute_tool"))
+                  .hasSize(3);
+              String traceId = ours.get(0).getTraceId();
+              assertThat(spans).allSatisfy(s -> assertThat(s.getTraceId()).isEqualTo(traceId));
+              SpanData client =
+                  spans.stream()
+                      .filter(s -> !s.getInstrumentationScopeInfo().getName().equals("dev.otelllm"))
+                      .filter(s -> !s.getParentSpanContext().isValid())
+                      .findFirst()
+                      .orElseThrow();
+              assertThat(ours)
+                  .allSatisfy(s -> assertThat(s.getParentSpanContext().isValid()).isTrue());
+              assertThat(client.getName()).contains("chat_client");
             });
   }
 }

@@ -1,0 +1,100 @@
+package dev.otelllm.springai;
+
+import dev.otelllm.internal.ListenerSpans;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.ContextKey;
+import java.util.concurrent.CancellationException;
+import org.jspecify.annotations.Nullable;
+import org.springframework.ai.chat.client.ChatClientResponse;
+import org.springframework.ai.chat.model.ChatResponse;
+import org.springframework.ai.chat.model.Generation;
+import org.springframework.ai.chat.observation.ChatModelObservationContext;
+
+/**
+ * Hands the chunks of one streamed {@code ChatClient} round to the span the observation handler
+ * started for it, for time to first chunk, time per chunk and the partial answer of a stream that
+ * fails. Spring AI's model observation sees only the aggregated answer; the advisor sees each
+ * chunk. The advisor puts the relay in the context it subscribes the model in; the handler attaches
+ * the span when the model's observation starts there. Chunks come from one thread at a time.
+ */
+final class ChunkRelay {
+
+  private static final ContextKey<ChunkRelay> KEY = ContextKey.named("otel-llm spring-ai chunks");
+
+  // Set on the subscribing thread, read on the thread that delivers chunks.
+  private volatile ListenerSpans.@Nullable Chat chat;
+  private volatile @Nullable ChatModelObservationContext observation;
+
+  static @Nullable ChunkRelay fromContext(Context context) {
+    return context.get(KEY);
+  }
+
+  Context storeIn(Context context) {
+    return context.with(KEY, this);
+  }
+
+  /** The span of this round; only the first one counts (a round is one model call). */
+  void attach(ListenerSpans.Chat chat, ChatModelObservationContext observation) {
+    if (this.chat == null) {
+      this.observation = observation;
+      this.chat = chat;
+    }
+  }
+
+  void onChunk(ChatClientResponse chunk) {
+    ListenerSpans.Chat c = chat;
+    if (c == null) {
+      return;
+    }
+    try {
+      ChatResponse response = chunk.chatResponse();
+      Generation g = response == null ? null : response.getResult();
+      String text = g == null ? null : g.getOutput().getText();
+      if (text != null && !text.isEmpty()) {
+        c.text(text);
+      } else {
+        c.chunk();
+      }
+    } catch (RuntimeException e) {
+      // A chunk this adapter cannot read must not break the stream; the span goes on without it.
+    }
+  }
+
+  /**
+   * The round's flux completed here, downstream of the model: the span ends now with the answer
+   * Spring AI aggregated, before the caller sees the completion. Spring AI stops its observation
+   * only after passing the completion on, on the model's thread, which would end the span a moment
+   * after the caller could already look for it; the observation's own stop then finds it ended.
+   */
+  void complete() {
+    ListenerSpans.Chat c = chat;
+    ChatModelObservationContext o = observation;
+    if (c == null || o == null) {
+      return;
+    }
+    try {
+      ChatResponse response = o.getResponse();
+      if (response != null && o.getError() == null) {
+        c.succeed(SpringAiConversion.response(response));
+      }
+    } catch (RuntimeException e) {
+      // Left to the observation's stop.
+    }
+  }
+
+  /** The round failed here: the span ends failed, as the observation's stop would end it. */
+  void fail(Throwable error) {
+    ListenerSpans.Chat c = chat;
+    if (c != null) {
+      c.fail(error, SpringAiConversion.errorType(error));
+    }
+  }
+
+  /** The caller cancelled the round. */
+  void cancel() {
+    ListenerSpans.Chat c = chat;
+    if (c != null) {
+      c.fail(new CancellationException("stream cancelled"), "cancelled");
+    }
+  }
+}
