@@ -13,9 +13,12 @@ import org.springframework.ai.chat.observation.ChatModelObservationContext;
 /**
  * Hands the chunks of one streamed {@code ChatClient} round to the span the observation handler
  * started for it, for time to first chunk, time per chunk and the partial answer of a stream that
- * fails. Spring AI's model observation sees only the aggregated answer; the advisor sees each
- * chunk. The advisor puts the relay in the context it subscribes the model in; the handler attaches
- * the span when the model's observation starts there. Chunks come from one thread at a time.
+ * fails, and ends that span where the round completes, fails or is cancelled. Spring AI's model
+ * observation sees only the aggregated answer, and it stops on the model's thread, past a {@code
+ * publishOn}: before the chunks reach the advisor, or after the caller has seen the completion. So
+ * once a relay has the span, the relay alone ends it. The advisor puts the relay in the context it
+ * subscribes the model in; the handler attaches the span when the model's observation starts there.
+ * Chunks come from one thread at a time.
  */
 final class ChunkRelay {
 
@@ -33,12 +36,16 @@ final class ChunkRelay {
     return context.with(KEY, this);
   }
 
-  /** The span of this round; only the first one counts (a round is one model call). */
-  void attach(ListenerSpans.Chat chat, ChatModelObservationContext observation) {
-    if (this.chat == null) {
-      this.observation = observation;
-      this.chat = chat;
+  /**
+   * The span of this round; only the first one counts (a round is one model call). True if taken.
+   */
+  boolean attach(ListenerSpans.Chat chat, ChatModelObservationContext observation) {
+    if (this.chat != null) {
+      return false;
     }
+    this.observation = observation;
+    this.chat = chat;
+    return true;
   }
 
   void onChunk(ChatClientResponse chunk) {
@@ -62,9 +69,8 @@ final class ChunkRelay {
 
   /**
    * The round's flux completed here, downstream of the model: the span ends now with the answer
-   * Spring AI aggregated, before the caller sees the completion. Spring AI stops its observation
-   * only after passing the completion on, on the model's thread, which would end the span a moment
-   * after the caller could already look for it; the observation's own stop then finds it ended.
+   * Spring AI aggregated (set before the completion reached this advisor), after every chunk has
+   * passed and before the caller sees the completion.
    */
   void complete() {
     ListenerSpans.Chat c = chat;
@@ -72,14 +78,18 @@ final class ChunkRelay {
     if (c == null || o == null) {
       return;
     }
-    try {
-      ChatResponse response = o.getResponse();
-      if (response != null && o.getError() == null) {
-        c.succeed(SpringAiConversion.response(response));
-      }
-    } catch (RuntimeException e) {
-      // Left to the observation's stop.
+    Throwable error = o.getError();
+    if (error != null) {
+      c.fail(error, SpringAiConversion.errorType(error));
+      return;
     }
+    ChatResponse response;
+    try {
+      response = o.getResponse();
+    } catch (RuntimeException e) {
+      response = null;
+    }
+    c.succeed(SpringAiConversion.response(response));
   }
 
   /** The round failed here: the span ends failed, as the observation's stop would end it. */

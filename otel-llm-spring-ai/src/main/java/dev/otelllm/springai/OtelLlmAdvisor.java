@@ -36,7 +36,9 @@ import reactor.core.publisher.Flux;
  * one, so they reach the tool spans and every round of a streamed tool loop too. The advisor makes
  * them current around the model call as well, which is what a {@code ChatClient} built without an
  * {@code ObservationRegistry} still has. Its order is just before Spring AI's model-calling
- * advisor, after the tool-calling and memory advisors, so it sees each round's chunks.
+ * advisor, after the tool-calling and memory advisors, so it sees each round's chunks; where a
+ * streamed round completes, fails or is cancelled, it ends the round's span, before the caller sees
+ * the completion (Spring AI stops the model's observation only afterwards).
  *
  * <p>Stateless between calls and thread-safe; one instance serves every client. It never throws
  * into Spring AI.

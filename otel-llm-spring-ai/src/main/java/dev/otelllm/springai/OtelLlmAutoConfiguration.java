@@ -206,25 +206,20 @@ public class OtelLlmAutoConfiguration {
       handlers.orderedStream().forEach(h -> {});
       ObservationRegistry registry = ObservationRegistry.create();
       registry.observationConfig().observationHandler(handler);
+      // Other components that take the registry bean (HTTP server and clients) would otherwise
+      // make real observations of their own, for no handler. Spring AI's all stay: the handler
+      // finds the caller's context through the chain of its client, advisor and model ones.
+      registry
+          .observationConfig()
+          .observationPredicate(
+              (name, context) ->
+                  context.getClass().getName().startsWith("org.springframework.ai."));
       // Micrometer tracing without Spring Boot's observations: nothing else would register it.
       ObservationHandler<?> calls = handler.callHandler();
       if (calls != null) {
         registry.observationConfig().observationHandler(calls);
       }
       return registry;
-    }
-
-    /**
-     * With Micrometer tracing, the handler goes first in its tracing handler group, so that Spring
-     * AI's model and tool observations are this library's spans and not also Micrometer's.
-     */
-    @Bean
-    @Order(Ordered.HIGHEST_PRECEDENCE)
-    @ConditionalOnClass(name = "io.micrometer.tracing.handler.TracingObservationHandler")
-    @ConditionalOnBean(type = "io.micrometer.tracing.Tracer")
-    ObservationHandler<?> otelLlmMicrometerTracingHandler(
-        OtelLlmObservationHandler handler, ObjectProvider<io.micrometer.tracing.Tracer> tracer) {
-      return new MicrometerTracingHandler(handler, tracer.getObject());
     }
 
     /**
@@ -253,6 +248,27 @@ public class OtelLlmAutoConfiguration {
     @Bean
     ChatClientCustomizer otelLlmChatClientCustomizer(OtelLlmAdvisor advisor) {
       return builder -> builder.defaultAdvisors(advisor);
+    }
+  }
+
+  /**
+   * With Micrometer tracing, the handler goes first in its tracing handler group, so that Spring
+   * AI's model and tool observations are this library's spans and not also Micrometer's.
+   */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(
+      name = {
+        "io.micrometer.tracing.handler.TracingObservationHandler",
+        "org.springframework.ai.chat.client.ChatClient"
+      })
+  @ConditionalOnBean(type = "io.micrometer.tracing.Tracer")
+  static class MicrometerTracingConfiguration {
+
+    @Bean
+    @Order(Ordered.HIGHEST_PRECEDENCE)
+    ObservationHandler<?> otelLlmMicrometerTracingHandler(
+        OtelLlmObservationHandler handler, io.micrometer.tracing.Tracer tracer) {
+      return new MicrometerTracingHandler(handler, tracer);
     }
   }
 }

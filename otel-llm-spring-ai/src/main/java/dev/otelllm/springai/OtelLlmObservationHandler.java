@@ -46,23 +46,37 @@ import org.springframework.ai.tool.observation.ToolCallingObservationContext;
  * rounds run on Reactor's threads), else the context current where the model's observation starts.
  * The {@code ChatClient} call's advisor params ({@link OtelLlmAdvisor#SESSION_ID}, step type,
  * attempt number, metadata; Spring AI's chat-memory conversation id) name the session and metadata
- * of its chat and tool spans. {@link OtelLlmAdvisor} hands a stream's chunks to its span, for time
- * to first chunk and the partial answer of a failed stream; a bare {@code ChatModel.stream} has
- * neither, only the aggregated answer.
+ * of its chat and tool spans, and the parent too with Micrometer tracing: Spring AI makes the
+ * enclosing observation's span current where a model or tool call starts, and that span of the
+ * caller's trace is then the parent.
+ *
+ * <p><b>Streams.</b> {@link OtelLlmAdvisor} hands a {@code ChatClient} stream's chunks to its span,
+ * for time to first chunk and the partial answer of a failed stream, and ends the span where the
+ * round completes, before the caller sees the completion: Spring AI stops a stream's observation
+ * only after passing its last signal on. A bare {@code ChatModel.stream} has only the aggregated
+ * answer, and its span ends when Spring AI stops the observation.
+ *
+ * <p><b>Micrometer tracing.</b> Spring Boot groups tracing handlers so that the first one that
+ * supports an observation handles it alone. The starter puts this handler first there for model and
+ * tool observations ({@code MicrometerTracingHandler}): otherwise Micrometer would also make its
+ * own {@code chat {model}} span of each call, without content, and the buffer would keep it as a
+ * second interaction. Micrometer still traces the {@code ChatClient} and its advisors.
  *
  * <p>It needs the {@code ObservationRegistry} that Spring AI's models, tool-calling manager and
  * chat clients are built with; the starter registers it there (see {@link
  * OtelLlmAutoConfiguration}). For a registry of your own: {@code
  * registry.observationConfig().observationHandler(OtelLlmObservationHandler.create(tracing))}.
  *
- * <p>Thread-safe; one instance serves every observation. It never throws into Spring AI: a
- * recording failure is logged, and the call's own exception reaches the caller unchanged.
+ * <p>Thread-safe; one instance serves every observation. It never throws into Spring AI: a span
+ * that cannot be recorded is skipped (core logs its own failures), and the call's own exception
+ * reaches the caller unchanged.
  */
 public final class OtelLlmObservationHandler implements ObservationHandler<Observation.Context> {
 
   private static final Class<Context> CALLER = Context.class;
   private static final Class<ListenerSpans.Chat> CHAT = ListenerSpans.Chat.class;
   private static final Class<ListenerSpans.Tool> TOOL = ListenerSpans.Tool.class;
+  private static final Object RELAYED = new Object();
 
   private final ListenerSpans spans;
   private final @Nullable String providerName;
@@ -177,14 +191,15 @@ public final class OtelLlmObservationHandler implements ObservationHandler<Obser
     ListenerSpans.Chat chat = spans.startChat(parent, info, request, context.isStreaming());
     context.put(CHAT, chat);
     ChunkRelay relay = ChunkRelay.fromContext(Context.current());
-    if (relay != null && context.isStreaming()) {
-      relay.attach(chat, context);
+    if (relay != null && context.isStreaming() && relay.attach(chat, context)) {
+      context.put(RELAYED, Boolean.TRUE);
     }
   }
 
   private void stopChat(ChatModelObservationContext context) {
     ListenerSpans.Chat chat = context.get(CHAT);
-    if (chat == null) {
+    if (chat == null || context.containsKey(RELAYED)) {
+      // A relayed stream's span ends where the advisor sees the round end (see ChunkRelay).
       return;
     }
     Throwable error = context.getError();

@@ -131,7 +131,8 @@ public class OtelLlmProperties {
 
   /**
    * {@code otel-llm.provider-name} (unset: from the chat options' class, {@code openai} for {@code
-   * OpenAiChatOptions}): {@code gen_ai.provider.name} of Spring AI calls.
+   * OpenAiChatOptions}, else Spring AI's provider name): {@code gen_ai.provider.name} of Spring AI
+   * model calls.
    */
   public @Nullable String getProviderName() {
     return providerName;

@@ -500,4 +500,30 @@ class SpringAiModelCallsTest {
                   .hasValueSatisfying(e -> assertThat(e.type()).isEqualTo("429"));
             });
   }
+
+  @Test
+  void keepsAChatClientStreamTheCallerCancelsAsCancelled() {
+    stream("stream.sse");
+    runner()
+        .run(
+            context -> {
+              String first =
+                  context
+                      .getBean(ChatClient.Builder.class)
+                      .build()
+                      .prompt()
+                      .user("Stream a greeting.")
+                      .stream()
+                      .content()
+                      .take(1)
+                      .blockLast();
+
+              assertThat(first).isNotEmpty();
+              List<Interaction> kept = context.getBean(TraceBuffer.class).getTraces();
+              assertThat(kept).hasSize(1);
+              assertThat(kept.get(0).error())
+                  .hasValueSatisfying(e -> assertThat(e.type()).isEqualTo("cancelled"));
+              assertThat(kept.get(0).response().content()).startsWith(first);
+            });
+  }
 }

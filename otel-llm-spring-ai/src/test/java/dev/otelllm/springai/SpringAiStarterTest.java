@@ -10,6 +10,8 @@ import dev.otelllm.Part;
 import dev.otelllm.trace.Interaction;
 import dev.otelllm.trace.TraceBuffer;
 import dev.otelllm.trace.TraceQuery;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
@@ -29,6 +31,9 @@ import mockwebserver3.junit5.StartStop;
 import org.junit.jupiter.api.Test;
 import org.springframework.ai.chat.client.ChatClient;
 import org.springframework.ai.chat.memory.ChatMemory;
+import org.springframework.ai.chat.model.ChatModel;
+import org.springframework.ai.chat.observation.ChatModelObservationContext;
+import org.springframework.ai.chat.prompt.Prompt;
 import org.springframework.ai.model.chat.client.autoconfigure.ChatClientAutoConfiguration;
 import org.springframework.ai.model.openai.autoconfigure.OpenAiChatAutoConfiguration;
 import org.springframework.ai.model.tool.autoconfigure.ToolCallingAutoConfiguration;
@@ -38,6 +43,7 @@ import org.springframework.boot.micrometer.observation.autoconfigure.Observation
 import org.springframework.boot.micrometer.tracing.autoconfigure.MicrometerTracingAutoConfiguration;
 import org.springframework.boot.micrometer.tracing.opentelemetry.autoconfigure.OpenTelemetryTracingAutoConfiguration;
 import org.springframework.boot.opentelemetry.autoconfigure.OpenTelemetrySdkAutoConfiguration;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -492,6 +498,54 @@ class SpringAiStarterTest {
               assertThat(ours)
                   .allSatisfy(s -> assertThat(s.getParentSpanContext().isValid()).isTrue());
               assertThat(client.getName()).contains("chat_client");
+            });
+  }
+
+  @Test
+  void withoutSpringBootsObservationsProvidesARegistryThatObservesOnlySpringAi() {
+    runner()
+        .run(
+            context -> {
+              ObservationRegistry registry = context.getBean(ObservationRegistry.class);
+              assertThat(
+                      Observation.createNotStarted(
+                              "http.server.requests", Observation.Context::new, registry)
+                          .isNoop())
+                  .isTrue();
+              ChatModelObservationContext chat =
+                  ChatModelObservationContext.builder()
+                      .prompt(new Prompt("hi"))
+                      .provider("openai")
+                      .build();
+              assertThat(
+                      Observation.createNotStarted("gen_ai.client.operation", () -> chat, registry)
+                          .isNoop())
+                  .isFalse();
+            });
+  }
+
+  @Test
+  void refusesABlankProviderName() {
+    LlmTracing tracing = LlmTracing.builder().build();
+    try {
+      assertThatThrownBy(() -> OtelLlmObservationHandler.create(tracing, " "))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("providerName must not be blank");
+    } finally {
+      tracing.close();
+    }
+  }
+
+  @Test
+  void recordsWithoutMicrometerTracingOnTheClassPath() {
+    answer("chat_completion.json");
+    runner()
+        .withClassLoader(new FilteredClassLoader("io.micrometer.tracing"))
+        .run(
+            context -> {
+              assertThat(context).hasNotFailed();
+              context.getBean(ChatModel.class).call(new Prompt("Say hello."));
+              assertThat(context.getBean(TraceBuffer.class).getTraces()).hasSize(1);
             });
   }
 }
