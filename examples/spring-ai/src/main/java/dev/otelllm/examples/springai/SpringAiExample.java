@@ -28,9 +28,10 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * A Spring Boot application with Spring AI's real OpenAI chat model, traced by the otel-llm starter
- * (its auto-configuration puts {@link OtelLlmAdvisor} on every {@code ChatClient.Builder}), against
- * a fake OpenAI server on the loopback interface that answers with canned Chat Completions bodies:
- * no network, no key. A notebook cell runs in one session ({@code analysis-7}) inside one workflow
+ * (it records every model call and tool execution from Spring AI's own observations, and puts
+ * {@link OtelLlmAdvisor} on every {@code ChatClient.Builder} for the step params), against a fake
+ * OpenAI server on the loopback interface that answers with canned Chat Completions bodies: no
+ * network, no key. A notebook cell runs in one session ({@code analysis-7}) inside one workflow
  * span, each call naming its session, step type and attempt number through advisor params:
  *
  * <ol>
