@@ -24,6 +24,14 @@ import java.util.Arrays;
 public final class FaultMatrix {
   private FaultMatrix() {}
 
+  /**
+   * The healthy case with the SDK's batch processor alone on the caller's side and the content
+   * policy applied on the export thread: what the library would cost if it let content wait in the
+   * queue. The library applies the policy before the queue so that prompts never wait there; this
+   * case measures the price of that choice.
+   */
+  static final String POLICY_AFTER_QUEUE = "healthy, policy after queue";
+
   private static final int WARMUP = 30_000;
   private static final int MEASURED = 100_000;
 
@@ -44,7 +52,15 @@ public final class FaultMatrix {
     String[] cases =
         args.length > 0
             ? args
-            : new String[] {"healthy", "connection refused", "slow (30 s)", "500", "429", "413"};
+            : new String[] {
+              "healthy",
+              POLICY_AFTER_QUEUE,
+              "connection refused",
+              "slow (30 s)",
+              "500",
+              "429",
+              "413"
+            };
     // A first round that is not reported: the JIT compiles the whole path before any case counts.
     String[] rounds = new String[cases.length + 1];
     rounds[0] = "warm-up";
@@ -63,7 +79,7 @@ public final class FaultMatrix {
         default -> {
           LoopbackReceiver.Mode mode =
               switch (c) {
-                case "healthy" -> LoopbackReceiver.Mode.OK;
+                case "healthy", POLICY_AFTER_QUEUE -> LoopbackReceiver.Mode.OK;
                 case "slow (30 s)" -> LoopbackReceiver.Mode.SLOW_30S;
                 case "500" -> LoopbackReceiver.Mode.STATUS_500;
                 case "429" -> LoopbackReceiver.Mode.STATUS_429;
@@ -72,7 +88,8 @@ public final class FaultMatrix {
                     throw new IllegalArgumentException(
                         "unknown case '"
                             + c
-                            + "': healthy, connection refused, slow (30 s), 500, 429 or 413");
+                            + "': healthy, connection refused, slow (30 s), 500, 429, 413 or "
+                            + POLICY_AFTER_QUEUE);
               };
           receiver = new LoopbackReceiver(mode);
           endpoint = receiver.endpoint();
@@ -87,7 +104,12 @@ public final class FaultMatrix {
                 .metrics(false)
                 .build());
       }
-      LlmTracing tracing = b.build();
+      LlmTracing tracing;
+      if (c.equals(POLICY_AFTER_QUEUE)) {
+        tracing = policyAfterQueue(endpoint);
+      } else {
+        tracing = b.build();
+      }
       LlmTracing twinTracing = LlmTracing.builder().maxInteractions(WARMUP + MEASURED).build();
       LlmClient client = LlmClient.builder(new Fixtures.InstantProvider()).tracing(tracing).build();
       LlmClient twin =
@@ -123,6 +145,10 @@ public final class FaultMatrix {
       int inMemory = client.getTraces().size();
       long closeStart = System.nanoTime();
       tracing.close();
+      if (c.equals(POLICY_AFTER_QUEUE)) {
+        // Its counts are not tracked: the library's own pipeline is not in it.
+        policyAfterQueueSdk.shutdown().join(10, java.util.concurrent.TimeUnit.SECONDS);
+      }
       long closeMs = (System.nanoTime() - closeStart) / 1_000_000;
       twinTracing.close();
       Arrays.sort(t);
@@ -161,4 +187,31 @@ public final class FaultMatrix {
     }
     System.exit(0);
   }
+
+  private static LlmTracing policyAfterQueue(String endpoint) {
+    io.opentelemetry.sdk.trace.export.SpanExporter exporter =
+        new dev.otelllm.internal.ContentPolicyExporter(
+            dev.otelllm.internal.OtlpExporters.spans(
+                OtlpExport.builder()
+                    .endpoint(endpoint)
+                    .timeout(Duration.ofSeconds(2))
+                    .metrics(false)
+                    .build()),
+            dev.otelllm.ContentCapture.none());
+    dev.otelllm.trace.TraceBuffer buffer = dev.otelllm.trace.TraceBuffer.create(WARMUP + MEASURED);
+    io.opentelemetry.sdk.trace.SdkTracerProviderBuilder provider =
+        io.opentelemetry.sdk.trace.SdkTracerProvider.builder()
+            .addSpanProcessor(
+                io.opentelemetry.sdk.trace.export.BatchSpanProcessor.builder(exporter)
+                    .setMaxQueueSize(OtlpExport.defaults().maxQueueSize())
+                    .build());
+    LlmTracing.addProcessors(provider, buffer);
+    io.opentelemetry.sdk.OpenTelemetrySdk sdk =
+        io.opentelemetry.sdk.OpenTelemetrySdk.builder().setTracerProvider(provider.build()).build();
+    policyAfterQueueSdk = sdk;
+    return LlmTracing.joining(sdk, buffer).build();
+  }
+
+  // The SDK of the policy-after-queue case, which the joined tracing leaves running on close.
+  private static io.opentelemetry.sdk.OpenTelemetrySdk policyAfterQueueSdk;
 }
