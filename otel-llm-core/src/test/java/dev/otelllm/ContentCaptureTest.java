@@ -471,7 +471,7 @@ class ContentCaptureTest {
   }
 
   @Test
-  void fromSpan_readsTheExportedSpanLikeTheBufferDoes() {
+  void theMapping_readsTheExportedSpanLikeTheBufferDoes() {
     try (TestTracing t = new TestTracing()) {
       LlmClient client = t.client(ScriptedProvider.echo("m"));
       client.generate(

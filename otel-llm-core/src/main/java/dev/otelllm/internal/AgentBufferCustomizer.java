@@ -46,15 +46,15 @@ public final class AgentBufferCustomizer implements AutoConfigurationCustomizerP
   }
 
   private static TraceBuffer create(ConfigProperties config) {
-    int maxTraces =
+    int maxInteractions =
         config.getInt("otel.llm.max.interactions", TraceBuffer.DEFAULT_MAX_INTERACTIONS);
-    if (maxTraces < 0) {
-      throw new ConfigurationException("otel.llm.max.interactions must be >= 0, was " + maxTraces);
+    if (maxInteractions < 0) {
+      throw new ConfigurationException("otel.llm.max.interactions must be >= 0, was " + maxInteractions);
     }
-    if (maxTraces == 0) {
+    if (maxInteractions == 0) {
       return null;
     }
-    TraceBuffer buffer = TraceBuffer.create(maxTraces);
+    TraceBuffer buffer = TraceBuffer.create(maxInteractions);
     BufferBridge.publish(buffer);
     return buffer;
   }

@@ -71,7 +71,7 @@ class AgentInteractionsTest {
   }
 
   @Test
-  void maxTracesZero_addsNoBuffer_andPublishesNothing() {
+  void maxInteractionsZero_addsNoBuffer_andPublishesNothing() {
     hostSdk(Map.of("otel.llm.max.interactions", "0"));
     assertThat(AgentInteractions.find()).isEmpty();
   }
