@@ -17,10 +17,6 @@ import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -34,9 +30,6 @@ import org.springframework.ai.chat.memory.ChatMemory;
 import org.springframework.ai.chat.model.ChatModel;
 import org.springframework.ai.chat.observation.ChatModelObservationContext;
 import org.springframework.ai.chat.prompt.Prompt;
-import org.springframework.ai.model.chat.client.autoconfigure.ChatClientAutoConfiguration;
-import org.springframework.ai.model.openai.autoconfigure.OpenAiChatAutoConfiguration;
-import org.springframework.ai.model.tool.autoconfigure.ToolCallingAutoConfiguration;
 import org.springframework.ai.tool.annotation.Tool;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration;
@@ -57,38 +50,11 @@ class SpringAiStarterTest {
   @StartStop final MockWebServer server = new MockWebServer();
 
   private ApplicationContextRunner runner() {
-    return new ApplicationContextRunner()
-        .withConfiguration(
-            AutoConfigurations.of(
-                OpenAiChatAutoConfiguration.class,
-                ToolCallingAutoConfiguration.class,
-                ChatClientAutoConfiguration.class,
-                OtelLlmAutoConfiguration.class))
-        .withPropertyValues(
-            "spring.ai.openai.base-url=http://127.0.0.1:" + server.getPort() + "/v1",
-            "spring.ai.openai.api-key=sk-test-SECRET-0123456789",
-            "spring.ai.openai.chat.model=gpt-4o-mini",
-            "spring.ai.openai.max-retries=0");
-  }
-
-  private static String resource(String name) {
-    try (InputStream in = SpringAiStarterTest.class.getResourceAsStream("/openai/" + name)) {
-      if (in == null) {
-        throw new IllegalStateException("no test resource " + name);
-      }
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return FakeOpenAi.runner(server);
   }
 
   private void answer(String file) {
-    server.enqueue(
-        new MockResponse.Builder()
-            .code(200)
-            .setHeader("Content-Type", "application/json")
-            .body(resource(file))
-            .build());
+    FakeOpenAi.answer(server, file);
   }
 
   private static String text(Message m) {
@@ -159,7 +125,7 @@ class SpringAiStarterTest {
         new MockResponse.Builder()
             .code(200)
             .setHeader("Content-Type", "text/event-stream")
-            .body(resource("stream.sse"))
+            .body(FakeOpenAi.resource("stream.sse"))
             .build());
     runner()
         .run(
@@ -249,7 +215,7 @@ class SpringAiStarterTest {
         new MockResponse.Builder()
             .code(429)
             .setHeader("Content-Type", "application/json")
-            .body(resource("error_429.json"))
+            .body(FakeOpenAi.resource("error_429.json"))
             .build());
     runner()
         .run(
