@@ -49,7 +49,8 @@ public final class AgentBufferCustomizer implements AutoConfigurationCustomizerP
     int maxInteractions =
         config.getInt("otel.llm.max.interactions", TraceBuffer.DEFAULT_MAX_INTERACTIONS);
     if (maxInteractions < 0) {
-      throw new ConfigurationException("otel.llm.max.interactions must be >= 0, was " + maxInteractions);
+      throw new ConfigurationException(
+          "otel.llm.max.interactions must be >= 0, was " + maxInteractions);
     }
     if (maxInteractions == 0) {
       return null;
