@@ -24,8 +24,10 @@ import java.util.logging.Logger;
 /**
  * A {@link SpanExporter} decorator that applies the export-side {@link ContentCapture} to the
  * content attributes before spans leave the process, so that full content can stay in memory while
- * a collector gets none, the structure only, or a truncated copy. Runs on the export thread, never
- * on the application's. Spans without content attributes pass through untouched. Not API.
+ * a collector gets none, the structure only, or a truncated copy. Spans without content attributes
+ * pass through untouched. {@link ExportPolicyProcessor} applies it ({@link #apply}) when a span
+ * ends, before the span waits in the export queue, so that no prompt waits there; as an exporter it
+ * guards autoconfigure's exporters, whose spans may not have passed that processor. Not API.
  */
 public final class ContentPolicyExporter implements SpanExporter {
 

@@ -270,6 +270,115 @@ class SpringAiStarterTest {
   }
 
   @Test
+  void withoutAnApplicationSdk_theExportPropertiesShapeWhatTheCollectorGets() throws Exception {
+    try (dev.otelllm.OtlpReceiver collector = dev.otelllm.OtlpReceiver.alwaysOk()) {
+      answer("chat_completion.json");
+      runner()
+          .withPropertyValues(
+              "otel-llm.max-interaction-bytes=5000000",
+              "otel-llm.export-content.capture=full",
+              "otel-llm.service-name=trip-service",
+              "spring.application.name=not-this-one",
+              "otel-llm.otlp-endpoint=" + collector.endpoint(),
+              "otel-llm.provider-name=acme-gateway")
+          .run(
+              context -> {
+                LlmTracing tracing = context.getBean(LlmTracing.class);
+                assertThat(context.getBean(TraceBuffer.class).maxBytes()).isEqualTo(5_000_000);
+                context
+                    .getBean(ChatClient.Builder.class)
+                    .build()
+                    .prompt()
+                    .user("Plan a trip.")
+                    .call()
+                    .content();
+                assertThat(tracing.forceFlush(java.time.Duration.ofSeconds(10))).isTrue();
+                assertThat(tracing.traceBuffer().getTraces().get(0).provider())
+                    .isEqualTo("acme-gateway");
+              });
+      io.opentelemetry.proto.trace.v1.ResourceSpans sent =
+          collector.accepted.get(0).getResourceSpans(0);
+      assertThat(sent.getResource().getAttributesList())
+          .anySatisfy(
+              kv -> {
+                assertThat(kv.getKey()).isEqualTo("service.name");
+                assertThat(kv.getValue().getStringValue()).isEqualTo("trip-service");
+              });
+      io.opentelemetry.proto.trace.v1.Span chat = collector.allSpans().get(0);
+      assertThat(chat.getName()).isEqualTo("chat gpt-4o-mini");
+      // Export content "full": the prompt leaves the process.
+      assertThat(chat.getAttributesList())
+          .anySatisfy(
+              kv -> {
+                assertThat(kv.getKey()).isEqualTo("gen_ai.input.messages");
+                assertThat(kv.getValue().toString()).contains("Plan a trip.");
+              });
+    }
+  }
+
+  @Test
+  void theServiceNameFallsBackToTheSpringApplicationName_andExportKeepsNoContentByDefault()
+      throws Exception {
+    try (dev.otelllm.OtlpReceiver collector = dev.otelllm.OtlpReceiver.alwaysOk()) {
+      answer("chat_completion.json");
+      runner()
+          .withPropertyValues(
+              "spring.application.name=notebook-app",
+              "otel-llm.otlp-endpoint=" + collector.endpoint())
+          .run(
+              context -> {
+                context
+                    .getBean(ChatClient.Builder.class)
+                    .build()
+                    .prompt()
+                    .user("Plan a trip.")
+                    .call()
+                    .content();
+                assertThat(
+                        context
+                            .getBean(LlmTracing.class)
+                            .forceFlush(java.time.Duration.ofSeconds(10)))
+                    .isTrue();
+              });
+      assertThat(collector.accepted.get(0).getResourceSpans(0).getResource().getAttributesList())
+          .anySatisfy(
+              kv -> {
+                assertThat(kv.getKey()).isEqualTo("service.name");
+                assertThat(kv.getValue().getStringValue()).isEqualTo("notebook-app");
+              });
+      assertThat(collector.allSpans().get(0).getAttributesList())
+          .noneSatisfy(kv -> assertThat(kv.getKey()).isEqualTo("gen_ai.input.messages"));
+    }
+  }
+
+  @Test
+  void recordDroppedGenaiFalse_leavesTheApplicationsSamplerAsItIs() {
+    runner()
+        .withConfiguration(
+            AutoConfigurations.of(
+                OpenTelemetrySdkAutoConfiguration.class,
+                OpenTelemetryTracingAutoConfiguration.class))
+        .withUserConfiguration(Exporter.class)
+        .withPropertyValues(
+            "management.tracing.sampling.probability=0.0", "otel-llm.record-dropped-genai=false")
+        .run(
+            context ->
+                assertThat(context.getBean(io.opentelemetry.sdk.trace.samplers.Sampler.class))
+                    .isNotInstanceOf(dev.otelllm.trace.RecordGenAiSampler.class));
+    runner()
+        .withConfiguration(
+            AutoConfigurations.of(
+                OpenTelemetrySdkAutoConfiguration.class,
+                OpenTelemetryTracingAutoConfiguration.class))
+        .withUserConfiguration(Exporter.class)
+        .withPropertyValues("management.tracing.sampling.probability=0.0")
+        .run(
+            context ->
+                assertThat(context.getBean(io.opentelemetry.sdk.trace.samplers.Sampler.class))
+                    .isInstanceOf(dev.otelllm.trace.RecordGenAiSampler.class));
+  }
+
+  @Test
   void refusesAnUnknownContentCapture() {
     runner()
         .withPropertyValues("otel-llm.content.capture=everything")
