@@ -78,25 +78,29 @@ final class ChunkRelay {
     if (c == null || o == null) {
       return;
     }
-    Throwable error = o.getError();
-    if (error != null) {
-      c.fail(error, SpringAiConversion.errorType(error));
-      return;
-    }
-    ChatResponse response;
+    // Runs inside the stream's completion signal: whatever goes wrong here must not turn the
+    // caller's successful stream into an error. The span still ends, with what could be read.
     try {
-      response = o.getResponse();
+      Throwable error = o.getError();
+      if (error != null) {
+        c.fail(error, SpringAiConversion.errorType(error));
+        return;
+      }
+      c.succeed(SpringAiConversion.response(o.getResponse()));
     } catch (RuntimeException e) {
-      response = null;
+      endQuietly(c, e);
     }
-    c.succeed(SpringAiConversion.response(response));
   }
 
   /** The round failed here: the span ends failed, as the observation's stop would end it. */
   void fail(Throwable error) {
     ListenerSpans.Chat c = chat;
     if (c != null) {
-      c.fail(error, SpringAiConversion.errorType(error));
+      try {
+        c.fail(error, SpringAiConversion.errorType(error));
+      } catch (RuntimeException e) {
+        endQuietly(c, e);
+      }
     }
   }
 
@@ -104,7 +108,20 @@ final class ChunkRelay {
   void cancel() {
     ListenerSpans.Chat c = chat;
     if (c != null) {
-      c.fail(new CancellationException("stream cancelled"), "cancelled");
+      try {
+        c.fail(new CancellationException("stream cancelled"), "cancelled");
+      } catch (RuntimeException e) {
+        endQuietly(c, e);
+      }
+    }
+  }
+
+  /** Ends the span as failed by this adapter when reading the answer failed; never throws. */
+  private static void endQuietly(ListenerSpans.Chat c, RuntimeException cause) {
+    try {
+      c.fail(cause, cause.getClass().getName());
+    } catch (RuntimeException ignored) {
+      // Nothing more can be recorded; the application's stream goes on.
     }
   }
 }

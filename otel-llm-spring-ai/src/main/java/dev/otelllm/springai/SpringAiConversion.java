@@ -206,6 +206,10 @@ final class SpringAiConversion {
     Integer out = u.getCompletionTokens();
     long input = in == null ? 0 : in;
     long output = out == null ? 0 : out;
+    if (input < 0 || output < 0) {
+      // Not a count a server can mean: recorded as not reported rather than as a wrong number.
+      return null;
+    }
     return input == 0 && output == 0 ? null : Usage.of(input, output);
   }
 

@@ -486,4 +486,34 @@ class SpringAiModelCallsTest {
               assertThat(kept.get(0).response().content()).startsWith(first);
             });
   }
+
+  @Test
+  void aStreamWhoseAnswerCannotBeReadFully_stillCompletesForTheCaller() {
+    // A usage count no server can mean: the caller's stream is untouched, the span ends once.
+    stream("stream_negative_usage.sse");
+    runner()
+        .run(
+            context -> {
+              String all =
+                  String.join(
+                      "",
+                      context
+                          .getBean(ChatClient.Builder.class)
+                          .build()
+                          .prompt()
+                          .user("Stream a greeting.")
+                          .stream()
+                          .content()
+                          .collectList()
+                          .block());
+
+              assertThat(all).isNotEmpty();
+              List<Interaction> kept = awaitKept(context.getBean(TraceBuffer.class), 1);
+              assertThat(kept.get(0).error()).isEmpty();
+              assertThat(kept.get(0).response().content()).isEqualTo(all);
+              // Never a negative count: what could be read is kept.
+              assertThat(kept.get(0).response().usage())
+                  .hasValueSatisfying(u -> assertThat(u.inputTokens()).isNotNegative());
+            });
+  }
 }
