@@ -219,6 +219,33 @@ class StreamingTest {
   }
 
   @Test
+  void aRetriedStreamThatFailsAgain_keepsNothingTheFailedAttemptSaidOfItsAnswer() {
+    IllegalStateException second = new IllegalStateException("overloaded again");
+    try (TestTracing t = new TestTracing()) {
+      LlmClient client =
+          t.client(
+              reporting(
+                  (onChunk, listener) -> {
+                    listener.firstChunk();
+                    listener.responseId("msg_attempt_1");
+                    listener.responseModel("model-of-attempt-1");
+                    listener.usage(Usage.of(10, 1));
+                    listener.retrying(1, java.time.Duration.ofMillis(5), 0, "overloaded_error");
+                    throw second;
+                  },
+                  LlmResponse.builder().content("never").build()));
+      assertThatThrownBy(() -> client.stream(LlmRequest.of("x"), c -> {})).isSameAs(second);
+      var span = t.onlySpan();
+      assertThat(span.getEvents()).extracting(e -> e.getName()).contains("otel_llm.request.retry");
+      assertThat(span.getAttributes().get(AttributeKey.stringKey("gen_ai.response.id"))).isNull();
+      assertThat(span.getAttributes().get(AttributeKey.stringKey("gen_ai.response.model")))
+          .isNull();
+      assertThat(span.getAttributes().get(AttributeKey.longKey("gen_ai.usage.input_tokens")))
+          .isNull();
+    }
+  }
+
+  @Test
   void aStreamOfToolCallsOnly_hasATimeToFirstChunk_andNoTimeToFirstText() {
     try (TestTracing t = new TestTracing()) {
       Part.ToolCall call = new Part.ToolCall("call_1", "f", java.util.Map.of());

@@ -349,6 +349,11 @@ public final class TracingLlmProvider implements LlmProvider {
     @Override
     public void retrying(
         int failedAttempt, java.time.Duration delay, int httpStatusCode, String errorType) {
+      // What the failed attempt said of its answer is not the answer: the next attempt reports
+      // its own, and a span that fails again keeps none of the failed one's.
+      responseId = null;
+      model = null;
+      usage = null;
       next.retrying(failedAttempt, delay, httpStatusCode, errorType);
     }
 
