@@ -13,6 +13,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where a {@link TraceBuffer} keeps its interactions: a ring of the newest ones, the histories of
@@ -171,11 +172,24 @@ final class InteractionStore {
         touch(retention);
         trimHistory(retention);
       }
-      while (bytes > maxBytes && count > 1) {
-        evictOldest();
-      }
-      while (bytes > maxBytes && dropOldestRetained()) {
-        // the least recently active session's oldest interaction went
+      // Over the byte bound, the older of two goes first: the ring's oldest interaction, or the
+      // oldest kept-only interaction of the least recently active retained session when that
+      // session was last active before the ring's oldest started. So a session left open and idle
+      // gives way to new traffic, and an active one is not emptied for it.
+      while (bytes > maxBytes) {
+        Retention idle = leastRecentlyActiveWithHistory();
+        boolean ringFirst =
+            count > 1
+                && (idle == null
+                    || ring[head].startEpochNanos()
+                        <= Entries.newest(bySession.get(idle.sessionId)).startEpochNanos());
+        if (ringFirst) {
+          evictOldest();
+        } else if (idle != null) {
+          forgetOldestOf(idle.sessionId);
+        } else {
+          break;
+        }
       }
     }
   }
@@ -252,14 +266,15 @@ final class InteractionStore {
   // Guarded by lock: over the byte bound with one interaction left in the ring, histories give
   // way, the least recently active session first. False when no history holds anything outside
   // the ring.
-  private boolean dropOldestRetained() {
+  // Guarded by lock: the least recently active retained session that keeps interactions the ring
+  // no longer holds, or null.
+  private @Nullable Retention leastRecentlyActiveWithHistory() {
     for (Retention retention : retained.values()) {
       if (Entries.size(bySession.get(retention.sessionId)) > retention.inRing) {
-        forgetOldestOf(retention.sessionId);
-        return true;
+        return retention;
       }
     }
-    return false;
+    return null;
   }
 
   // Guarded by lock: makes the session the most recently active.
@@ -546,6 +561,12 @@ final class InteractionStore {
         return 0;
       }
       return existing instanceof Interaction ? 1 : ((ArrayDeque<?>) existing).size();
+    }
+
+    static Interaction newest(Object existing) {
+      return existing instanceof Interaction one
+          ? one
+          : (Interaction) ((ArrayDeque<?>) existing).peekLast();
     }
 
     static Interaction oldest(Object existing) {

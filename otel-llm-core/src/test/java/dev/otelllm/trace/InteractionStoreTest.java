@@ -267,4 +267,52 @@ class InteractionStoreTest {
     assertThatThrownBy(() -> store.retain("", 1)).hasMessage("sessionId must not be empty");
     assertThatThrownBy(() -> store.retain("s", -1)).hasMessage("maxKept must be >= 0, was -1");
   }
+
+  private static Interaction at(long startNanos, String session, String prompt) {
+    return Interaction.builder()
+        .traceId(TRACE_A)
+        .spanId(String.format("%016x", nextSpan++))
+        .startEpochNanos(startNanos)
+        .messages(List.of(Message.user(prompt)))
+        .sessionId(session)
+        .build();
+  }
+
+  @Test
+  void overTheByteBound_aSessionLeftOpenAndIdle_givesWayToNewTraffic() {
+    long one = TraceSizes.estimate(at(0, "idle", "x00"));
+    InteractionStore store = new InteractionStore(100, 20 * one, 100);
+    store.retain("idle", 100); // never closed
+    long t = 0;
+    for (int i = 0; i < 18; i++) {
+      store.add(at(++t, "idle", String.format("i%02d", i)));
+    }
+    for (int i = 0; i < 200; i++) {
+      store.add(at(++t, "", String.format("n%02d", i % 100)));
+    }
+
+    // The newest traffic fills the bound; the idle session's old turns went first.
+    assertThat(store.last(100)).hasSizeGreaterThanOrEqualTo(18);
+    assertThat(store.query(TraceQuery.session("idle")).size()).isLessThan(18);
+    assertThat(store.estimatedBytes()).isLessThanOrEqualTo(20 * one);
+  }
+
+  @Test
+  void overTheByteBound_anActiveSessionKeepsItsHistory_andTheRingGivesWay() {
+    long one = TraceSizes.estimate(at(0, "live", "x00"));
+    InteractionStore store = new InteractionStore(100, 20 * one, 100);
+    store.retain("live", 100);
+    long t = 0;
+    for (int i = 0; i < 60; i++) {
+      // Old unrelated traffic, then the session keeps talking, interleaved with newer traffic.
+      store.add(at(++t, "", String.format("n%02d", i)));
+    }
+    for (int i = 0; i < 10; i++) {
+      store.add(at(++t, "live", String.format("l%02d", i)));
+      store.add(at(++t, "", String.format("m%02d", i)));
+    }
+
+    assertThat(store.query(TraceQuery.session("live"))).hasSize(10);
+    assertThat(store.estimatedBytes()).isLessThanOrEqualTo(20 * one);
+  }
 }
