@@ -508,7 +508,7 @@ public final class LlmTracing implements AutoCloseable {
   /** Builds {@link LlmTracing}; setters validate at once. Not thread-safe. */
   public static final class Builder {
     private int maxInteractions = TraceBuffer.DEFAULT_MAX_INTERACTIONS;
-    private long maxInteractionBytes = Long.MAX_VALUE;
+    private long maxInteractionBytes = TraceBuffer.DEFAULT_MAX_BYTES;
     private TraceBuffer buffer;
     private String boundSetting;
     private ContentCapture contentCapture = ContentCapture.full();
@@ -541,7 +541,10 @@ public final class LlmTracing implements AutoCloseable {
       return this;
     }
 
-    /** Estimated bytes kept in memory; default no byte bound. */
+    /**
+     * Estimated bytes kept in memory, ring and session histories together; default {@value
+     * TraceBuffer#DEFAULT_MAX_BYTES} (64 MiB), {@code Long.MAX_VALUE} for no byte bound.
+     */
     public Builder maxInteractionBytes(long maxInteractionBytes) {
       refuseWithGivenBuffer("maxInteractionBytes");
       if (maxInteractionBytes <= 0) {

@@ -52,7 +52,7 @@ public class BufferQueryBenchmark {
 
   @Setup(Level.Trial)
   public void fill() {
-    buffer = TraceBuffer.create(size);
+    buffer = TraceBuffer.builder().maxInteractions(size).maxBytes(Long.MAX_VALUE).build();
     LlmTracing tracing = LlmTracing.builder().traceBuffer(buffer).build();
     LlmClient client = LlmClient.builder(new Fixtures.InstantProvider()).tracing(tracing).build();
     spanIds = new ArrayList<>();

@@ -95,7 +95,12 @@ public final class FaultMatrix {
           endpoint = receiver.endpoint();
         }
       }
-      LlmTracing.Builder b = LlmTracing.builder().maxInteractions(WARMUP + MEASURED);
+      // Every interaction stays in memory, past the default byte bound: the check below counts
+      // them.
+      LlmTracing.Builder b =
+          LlmTracing.builder()
+              .maxInteractions(WARMUP + MEASURED)
+              .maxInteractionBytes(Long.MAX_VALUE);
       if (endpoint != null) {
         b.exportOtlp(
             OtlpExport.builder()
@@ -110,7 +115,11 @@ public final class FaultMatrix {
       } else {
         tracing = b.build();
       }
-      LlmTracing twinTracing = LlmTracing.builder().maxInteractions(WARMUP + MEASURED).build();
+      LlmTracing twinTracing =
+          LlmTracing.builder()
+              .maxInteractions(WARMUP + MEASURED)
+              .maxInteractionBytes(Long.MAX_VALUE)
+              .build();
       LlmClient client = LlmClient.builder(new Fixtures.InstantProvider()).tracing(tracing).build();
       LlmClient twin =
           LlmClient.builder(new Fixtures.InstantProvider()).tracing(twinTracing).build();
@@ -198,7 +207,11 @@ public final class FaultMatrix {
                     .metrics(false)
                     .build()),
             dev.otelllm.ContentCapture.none());
-    dev.otelllm.trace.TraceBuffer buffer = dev.otelllm.trace.TraceBuffer.create(WARMUP + MEASURED);
+    dev.otelllm.trace.TraceBuffer buffer =
+        dev.otelllm.trace.TraceBuffer.builder()
+            .maxInteractions(WARMUP + MEASURED)
+            .maxBytes(Long.MAX_VALUE)
+            .build();
     io.opentelemetry.sdk.trace.SdkTracerProviderBuilder provider =
         io.opentelemetry.sdk.trace.SdkTracerProvider.builder()
             .addSpanProcessor(

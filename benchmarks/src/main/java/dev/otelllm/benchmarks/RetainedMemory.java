@@ -33,7 +33,7 @@ public final class RetainedMemory {
    * buffer.
    */
   private static void reportFromLogRecords(String label, int n) {
-    TraceBuffer buffer = TraceBuffer.create(n);
+    TraceBuffer buffer = TraceBuffer.builder().maxInteractions(n).maxBytes(Long.MAX_VALUE).build();
     io.opentelemetry.sdk.trace.SdkTracerProviderBuilder tp =
         io.opentelemetry.sdk.trace.SdkTracerProvider.builder();
     io.opentelemetry.sdk.logs.SdkLoggerProviderBuilder lp =
@@ -90,7 +90,7 @@ public final class RetainedMemory {
   }
 
   private static void report(String label, int n, String prompt, boolean session) {
-    TraceBuffer buffer = TraceBuffer.create(n);
+    TraceBuffer buffer = TraceBuffer.builder().maxInteractions(n).maxBytes(Long.MAX_VALUE).build();
     LlmTracing tracing = LlmTracing.builder().traceBuffer(buffer).build();
     // Each answer a distinct string, as from a real model, so that none is shared between records.
     java.util.concurrent.atomic.AtomicLong calls = new java.util.concurrent.atomic.AtomicLong();

@@ -87,13 +87,20 @@ public final class TraceBuffer implements SpanProcessor {
     this.pending = new PendingContent(b.maxPendingBytes, timeoutNanos, b.clock);
   }
 
+  /**
+   * The default byte bound of a buffer, ring and retained session histories together: 64 MiB (about
+   * 13,000 interactions of 2 KB prompt and 2 KB answer).
+   */
+  public static final long DEFAULT_MAX_BYTES = 64L << 20;
+
   /** A buffer of the last {@value #DEFAULT_MAX_INTERACTIONS} interactions. */
   public static TraceBuffer create() {
     return create(DEFAULT_MAX_INTERACTIONS);
   }
 
   /**
-   * A buffer of the last {@code maxInteractions} interactions, with no byte bound.
+   * A buffer of the last {@code maxInteractions} interactions, within the default byte bound
+   * ({@value #DEFAULT_MAX_BYTES} bytes, 64 MiB).
    *
    * @param maxInteractions {@code >= 0}; 0 keeps nothing in the ring (retained sessions still keep
    *     theirs)
@@ -111,7 +118,9 @@ public final class TraceBuffer implements SpanProcessor {
     return store.maxInteractions();
   }
 
-  /** The byte bound, or {@code Long.MAX_VALUE} for none. */
+  /**
+   * The byte bound ({@value #DEFAULT_MAX_BYTES} unless set), or {@code Long.MAX_VALUE} for none.
+   */
   public long maxBytes() {
     return store.maxBytes();
   }
@@ -276,7 +285,7 @@ public final class TraceBuffer implements SpanProcessor {
   /** Builds a {@link TraceBuffer}. Not thread-safe. */
   public static final class Builder {
     private int maxInteractions = DEFAULT_MAX_INTERACTIONS;
-    private long maxBytes = Long.MAX_VALUE;
+    private long maxBytes = DEFAULT_MAX_BYTES;
     private int maxSessions = DEFAULT_MAX_SESSIONS;
     private long maxPendingBytes = DEFAULT_MAX_PENDING_BYTES;
     private Duration pendingTimeout = DEFAULT_PENDING_TIMEOUT;
@@ -315,7 +324,9 @@ public final class TraceBuffer implements SpanProcessor {
      * one (a retained session's interactions stay in its history), then the oldest of the least
      * recently active session's history. An interaction larger than this on its own is kept without
      * its content ({@link Interaction#contentTruncated()} true) and counted in {@link
-     * TraceBuffer#oversizedCount()}. Default: no byte bound.
+     * TraceBuffer#oversizedCount()}. Default {@value TraceBuffer#DEFAULT_MAX_BYTES} (64 MiB), so
+     * that sessions left open and long conversations cannot grow without end; {@code
+     * Long.MAX_VALUE} for no byte bound.
      */
     public Builder maxBytes(long maxBytes) {
       if (maxBytes <= 0) {

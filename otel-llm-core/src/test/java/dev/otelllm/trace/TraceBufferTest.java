@@ -453,4 +453,15 @@ class TraceBufferTest {
     meta.put("extra", 1);
     assertThat(buffer.getTraces().get(0).toMap().get("metadata")).isNotEqualTo(meta);
   }
+
+  @Test
+  void byDefault_theBufferIsBoundedInBytesToo() throws Exception {
+    assertThat(TraceBuffer.create().maxBytes()).isEqualTo(64L << 20);
+    assertThat(TraceBuffer.create(5).maxBytes()).isEqualTo(TraceBuffer.DEFAULT_MAX_BYTES);
+    try (dev.otelllm.LlmTracing tracing = dev.otelllm.LlmTracing.create()) {
+      assertThat(tracing.traceBuffer().maxBytes()).isEqualTo(TraceBuffer.DEFAULT_MAX_BYTES);
+    }
+    assertThat(TraceBuffer.builder().maxBytes(Long.MAX_VALUE).build().maxBytes())
+        .isEqualTo(Long.MAX_VALUE);
+  }
 }

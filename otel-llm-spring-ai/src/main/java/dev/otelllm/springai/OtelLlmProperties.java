@@ -64,7 +64,10 @@ public class OtelLlmProperties {
     this.maxInteractions = maxInteractions;
   }
 
-  /** {@code otel-llm.max-interaction-bytes} (0: no byte bound): the buffer's byte bound. */
+  /**
+   * {@code otel-llm.max-interaction-bytes} (0: the buffer's default, 64 MiB): the buffer's byte
+   * bound.
+   */
   public long getMaxInteractionBytes() {
     return maxInteractionBytes;
   }
