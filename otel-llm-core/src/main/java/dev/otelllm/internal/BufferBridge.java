@@ -35,8 +35,10 @@ import javax.management.ReflectionException;
  * #VERSION_KEY} and the matching interactions in {@link InteractionForm}. It is registered in an
  * MBean server of its own, created with {@link MBeanServerFactory#createMBeanServer(String)}: other
  * code in the JVM finds it with {@link MBeanServerFactory#findMBeanServer}, while the platform
- * MBean server (the one JConsole, local attach and a remote JMX connector show) never holds it. Not
- * API.
+ * MBean server (the one JConsole, local attach and a remote JMX connector show) never holds it. The
+ * platform server is made first, so that code taking the first listed server (Tomcat, Spring's JMX
+ * support) still gets the platform one. A JMX-over-HTTP bridge that lists every server (Jolokia)
+ * can see this one, as it can see everything else in the process. Not API.
  */
 public final class BufferBridge implements DynamicMBean {
 
@@ -100,6 +102,18 @@ public final class BufferBridge implements DynamicMBean {
               "an otel-llm interaction buffer is already published in this JVM; keeping it");
           return false;
         }
+        if (System.getProperty("javax.management.builder.initial") != null) {
+          // The application server builds the platform MBean server its own way, later: making it
+          // now would break that, and without it this server would come first (below).
+          logger.info(
+              "javax.management.builder.initial is set: the otel-llm interaction buffer is not"
+                  + " published, AgentInteractions will not find it");
+          return false;
+        }
+        // Code that takes "the" MBean server takes the first one listed (Tomcat's registry,
+        // Spring's JmxUtils): the platform server must be that one, not this buffer's. Making it
+        // first puts it ahead in the list for good.
+        java.lang.management.ManagementFactory.getPlatformMBeanServer();
         MBeanServer server = MBeanServerFactory.createMBeanServer(DOMAIN);
         server.registerMBean(new BufferBridge(buffer), NAME);
         published = server;

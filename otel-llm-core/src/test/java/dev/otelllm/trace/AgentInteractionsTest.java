@@ -207,4 +207,23 @@ class AgentInteractionsTest {
         .isFalse();
     assertThat(AgentInteractions.find()).isPresent();
   }
+
+  @Test
+  void codeThatTakesTheFirstListedMBeanServer_stillGetsThePlatformOne() {
+    // As Tomcat's registry and Spring's JmxUtils do.
+    BufferBridge.publish(TraceBuffer.create(5));
+    assertThat(javax.management.MBeanServerFactory.findMBeanServer(null).get(0))
+        .isSameAs(java.lang.management.ManagementFactory.getPlatformMBeanServer());
+  }
+
+  @Test
+  void withACustomMBeanServerBuilder_nothingIsPublished() {
+    System.setProperty("javax.management.builder.initial", "com.example.AppServerBuilder");
+    try {
+      assertThat(BufferBridge.publish(TraceBuffer.create(5))).isFalse();
+      assertThat(AgentInteractions.find()).isEmpty();
+    } finally {
+      System.clearProperty("javax.management.builder.initial");
+    }
+  }
 }
