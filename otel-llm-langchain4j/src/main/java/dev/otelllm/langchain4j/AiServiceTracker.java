@@ -67,6 +67,10 @@ final class AiServiceTracker {
   private final LongSupplier nanoClock;
   private final ConcurrentHashMap<UUID, Invocation> invocations = new ConcurrentHashMap<>();
   private final ThreadLocal<Handoff> handoff = new ThreadLocal<>();
+  // Tool spans of invocations that are not tracked (past the bound, or without an id), until their
+  // end is reported.
+  private final ConcurrentHashMap<ToolExecutionRequest, ListenerSpans.Tool> untrackedTools =
+      new ConcurrentHashMap<>();
 
   /**
    * @param providerName {@code gen_ai.provider.name} of the agent spans, empty for the one of the
@@ -149,6 +153,20 @@ final class AiServiceTracker {
   void toolStarted(InvocationContext ic, ToolExecutionRequest request) {
     Invocation inv = invocation(ic);
     ListenerSpans.Tool tool = spans.startTool(inv.parent, ChatConversion.toolCall(request), null);
+    UUID id = ic.invocationId();
+    if (id == null || invocations.get(id) != inv) {
+      // An invocation past the bound is not tracked: its tools wait here for their end instead,
+      // bounded too (a tool span beyond it ends at once rather than never).
+      if (untrackedTools.size() >= maxInvocations) {
+        tool.end();
+        return;
+      }
+      ListenerSpans.Tool stale = untrackedTools.put(request, tool);
+      if (stale != null) {
+        stale.end();
+      }
+      return;
+    }
     Object previous;
     synchronized (inv.tools) {
       previous = inv.tools.put(request, tool);
@@ -170,6 +188,9 @@ final class AiServiceTracker {
       synchronized (inv.tools) {
         tool = inv.tools.remove(request);
       }
+    }
+    if (tool == null) {
+      tool = untrackedTools.remove(request);
     }
     if (tool == null) {
       return;

@@ -422,4 +422,34 @@ class AiServiceTest {
           .containsExactlyInAnyOrder("user-0", "user-1", "user-2");
     }
   }
+
+  @Test
+  void aToolOfAnInvocationPastTheBound_stillEndsItsSpan() throws Exception {
+    try (FakeOpenAi f = new FakeOpenAi()) {
+      OtelLlmListener listener =
+          OtelLlmListener.builder(f.tracing).aiServiceBound(1, Long.MAX_VALUE, () -> 0L).build();
+      // A token stream never started holds the one place for good.
+      OtelLlmAiServices.instrument(AiServices.builder(StreamingAssistant.class), listener)
+          .streamingChatModel(f.streamingModel().build())
+          .chatMemoryProvider(id -> MessageWindowChatMemory.withMaxMessages(20))
+          .build()
+          .chat("user-0", "Hi");
+      assertThat(listener.aiServices.tracked()).isEqualTo(1);
+
+      f.server.enqueue(json(200, "openai/tool_calls.json"));
+      f.server.enqueue(json(200, "openai/weather_answer.json"));
+      Assistant assistant =
+          OtelLlmAiServices.instrument(AiServices.builder(Assistant.class), listener)
+              .chatModel(f.chatModel().build())
+              .chatMemoryProvider(id -> MessageWindowChatMemory.withMaxMessages(20))
+              .tools(new WeatherTools())
+              .build();
+      assertThat(assistant.chat("user-42", "What is the weather in Boston?"))
+          .isEqualTo("It is 22 degrees and sunny in Boston, MA.");
+
+      SpanData tool = Spans.one(f.finished(), "execute_tool");
+      assertThat(tool).hasName("execute_tool get_current_weather");
+      assertThat(listener.aiServices.tracked()).isEqualTo(1);
+    }
+  }
 }
