@@ -24,13 +24,13 @@ import org.jspecify.annotations.Nullable;
  * <p>Each turn runs with the session id in OpenTelemetry baggage ({@code session.id}, and {@code
  * gen_ai.conversation.id} when the application chose the id), so its span, and any span other
  * instrumentation starts in that context, carries the id. Its interaction history is what the
- * client's {@link TraceBuffer} holds for that id, the same list as {@code
- * TraceQuery.session(id())}: with tracing on, an open session is retained by the buffer ({@link
- * TraceBuffer#retainSession}), which keeps its newest {@link Builder#maxHistory} interactions
- * (default {@value #DEFAULT_MAX_HISTORY}) after other traffic pushed them out of the ring, within
- * the buffer's bounds on retained sessions and bytes. {@link #close()} releases them; a session
- * never closed is forgotten once the buffer retains {@code maxSessions} newer ones. Sessions that
- * share an id share one history.
+ * client's {@link TraceBuffer} holds for that id: the newest {@link Builder#maxHistory} of {@code
+ * TraceQuery.session(id())}, never another list. With tracing on, an open session is retained by
+ * the buffer ({@link TraceBuffer#retainSession}), which keeps its newest {@link Builder#maxHistory}
+ * interactions (default {@value #DEFAULT_MAX_HISTORY}) after other traffic pushed them out of the
+ * ring, within the buffer's bounds on retained sessions and bytes. {@link #close()} releases them;
+ * a session never closed is forgotten once the buffer retains {@code maxSessions} newer ones.
+ * Sessions that share an id share one history.
  *
  * <p>A failed turn is traced but leaves the conversation history unchanged, so a retry sends the
  * same context. Thread-safe: concurrent turns are allowed, each sees the history as it was when it

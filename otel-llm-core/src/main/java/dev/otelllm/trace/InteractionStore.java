@@ -73,6 +73,9 @@ final class InteractionStore {
     final String sessionId;
     int maxKept;
     int holders;
+    // The bound of each open hold: the history keeps the largest, and shrinks to the next largest
+    // when that hold is released.
+    final List<Integer> bounds = new ArrayList<>(1);
     int inRing;
     boolean ended;
 
@@ -263,9 +266,6 @@ final class InteractionStore {
     forget(old, TraceSizes.estimate(old));
   }
 
-  // Guarded by lock: over the byte bound with one interaction left in the ring, histories give
-  // way, the least recently active session first. False when no history holds anything outside
-  // the ring.
   // Guarded by lock: the least recently active retained session that keeps interactions the ring
   // no longer holds, or null.
   private @Nullable Retention leastRecentlyActiveWithHistory() {
@@ -344,15 +344,26 @@ final class InteractionStore {
         touch(retention);
       }
       retention.holders++;
+      retention.bounds.add(maxKept);
       retainedCount = retained.size();
-      return new Hold(this, retention);
+      return new Hold(this, retention, maxKept);
     }
   }
 
-  private void release(Retention retention) {
+  private void release(Retention retention, int bound) {
     synchronized (lock) {
-      if (!retention.ended && --retention.holders == 0) {
-        end(retention);
+      retention.bounds.remove(Integer.valueOf(bound));
+      if (!retention.ended) {
+        if (--retention.holders == 0) {
+          end(retention);
+        } else {
+          int largest = 0;
+          for (int b : retention.bounds) {
+            largest = Math.max(largest, b);
+          }
+          retention.maxKept = largest;
+          trimHistory(retention);
+        }
       }
       retainedCount = retained.size();
     }
@@ -371,17 +382,19 @@ final class InteractionStore {
   static final class Hold implements AutoCloseable {
     private final InteractionStore store;
     private final Retention retention;
+    private final int bound;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private Hold(InteractionStore store, Retention retention) {
+    private Hold(InteractionStore store, Retention retention, int bound) {
       this.store = store;
       this.retention = retention;
+      this.bound = bound;
     }
 
     @Override
     public void close() {
       if (closed.compareAndSet(false, true)) {
-        store.release(retention);
+        store.release(retention, bound);
       }
     }
   }

@@ -34,14 +34,14 @@ import java.util.logging.Logger;
  *
  * <p><b>Sessions.</b> An interaction belongs to the session its span names ({@code session.id},
  * which {@code Session} and the session-baggage processor put there); {@link
- * TraceQuery#session(String)} returns every one the buffer holds, and that is also what {@code
- * Session.getInteractionHistory()} returns. A retained session ({@link #retainSession}; {@code
- * Session} retains its own while open) keeps its newest interactions after they leave the ring, so
- * that other traffic filling the buffer cannot erase them. At most {@link Builder#maxSessions}
- * sessions are retained at once (the least recently active one gives way), and what they keep is
- * counted in {@link #estimatedBytes()} and bounded by {@link Builder#maxBytes}: an application that
- * opens sessions and never closes them holds no more than these bounds. Nothing is kept per span
- * while it runs.
+ * TraceQuery#session(String)} returns every one the buffer holds, and {@code
+ * Session.getInteractionHistory()} returns the newest of those, up to the session's bound. A
+ * retained session ({@link #retainSession}; {@code Session} retains its own while open) keeps its
+ * newest interactions after they leave the ring, so that other traffic filling the buffer cannot
+ * erase them. At most {@link Builder#maxSessions} sessions are retained at once (the least recently
+ * active one gives way), and what they keep is counted in {@link #estimatedBytes()} and bounded by
+ * {@link Builder#maxBytes}: an application that opens sessions and never closes them holds no more
+ * than these bounds. Nothing is kept per span while it runs.
  *
  * <p><b>Content reported in log records.</b> Other instrumentations (the official openai-java one,
  * for instance) record the span without its content and emit the prompt and the answer as log
@@ -246,9 +246,10 @@ public final class TraceBuffer implements SpanProcessor {
    * stay after they leave the ring, so {@link TraceQuery#session(String)} keeps finding them while
    * other traffic fills the buffer. {@code Session} does this while it is open; call it for
    * sessions the library did not open (a chat-memory id, a {@code session.id} that arrived in
-   * baggage). Holds on one id share one history, bounded by the largest {@code maxKept}; it ends
-   * when the last hold is closed, or earlier when {@link Builder#maxSessions} newer sessions are
-   * retained. Its interactions still in the ring stay there. Never blocks beyond a short lock.
+   * baggage). Holds on one id share one history, bounded by the largest {@code maxKept} still held;
+   * it ends when the last hold is closed, or earlier when {@link Builder#maxSessions} newer
+   * sessions are retained. Its interactions still in the ring stay there. Never blocks beyond a
+   * short lock.
    *
    * @param maxKept {@code >= 0}; 0 keeps nothing beyond the ring
    */

@@ -121,7 +121,7 @@ class InteractionStoreTest {
   }
 
   @Test
-  void twoHoldsOnOneId_shareOneHistory_withTheLargerBound_untilTheLastIsClosed() {
+  void twoHoldsOnOneId_shareOneHistory_withTheLargerBound_whileItIsHeld() {
     InteractionStore store = new InteractionStore(1, Long.MAX_VALUE, 10);
     InteractionStore.Hold small = store.retain("s", 1);
     InteractionStore.Hold large = store.retain("s", 3);
@@ -131,7 +131,7 @@ class InteractionStoreTest {
     store.add(interaction("", "x"));
     assertThat(prompts(store.query(TraceQuery.session("s")))).containsExactly("s2", "s3", "s4");
     large.close();
-    assertThat(prompts(store.query(TraceQuery.session("s")))).containsExactly("s2", "s3", "s4");
+    assertThat(prompts(store.query(TraceQuery.session("s")))).containsExactly("s4");
     small.close();
     assertThat(store.query(TraceQuery.session("s"))).isEmpty();
   }
@@ -314,5 +314,24 @@ class InteractionStoreTest {
 
     assertThat(store.query(TraceQuery.session("live"))).hasSize(10);
     assertThat(store.estimatedBytes()).isLessThanOrEqualTo(20 * one);
+  }
+
+  @Test
+  void aSharedHistory_shrinksToTheLargestBoundStillHeld_whenTheLargerHoldCloses() {
+    InteractionStore store = new InteractionStore(1, Long.MAX_VALUE, 10);
+    InteractionStore.Hold large = store.retain("s", 1000);
+    InteractionStore.Hold small = store.retain("s", 2);
+    for (int i = 0; i < 10; i++) {
+      store.add(interaction("s", "s" + i));
+    }
+    assertThat(store.query(TraceQuery.session("s"))).hasSize(10);
+
+    large.close();
+    assertThat(prompts(store.query(TraceQuery.session("s")))).containsExactly("s8", "s9");
+    for (int i = 10; i < 60; i++) {
+      store.add(interaction("s", "s" + i));
+    }
+    assertThat(prompts(store.query(TraceQuery.session("s")))).containsExactly("s58", "s59");
+    small.close();
   }
 }
