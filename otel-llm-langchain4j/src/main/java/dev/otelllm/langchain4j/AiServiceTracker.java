@@ -67,6 +67,16 @@ final class AiServiceTracker {
   private final LongSupplier nanoClock;
   private final ConcurrentHashMap<UUID, Invocation> invocations = new ConcurrentHashMap<>();
   private final ThreadLocal<Handoff> handoff = new ThreadLocal<>();
+  // Ids of invocations dropped as stale, so that their late end starts nothing; the newest
+  // maxInvocations of them.
+  private final Map<UUID, Boolean> swept =
+      java.util.Collections.synchronizedMap(
+          new java.util.LinkedHashMap<>(16, 0.75f, false) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<UUID, Boolean> eldest) {
+              return size() > maxInvocations;
+            }
+          });
   // Tool spans of invocations that are not tracked (past the bound, or without an id), until their
   // end is reported.
   private final ConcurrentHashMap<ToolExecutionRequest, ListenerSpans.Tool> untrackedTools =
@@ -111,6 +121,9 @@ final class AiServiceTracker {
   /** The invocation completed: its agent span ends with the result as output content. */
   void completed(InvocationContext ic, @Nullable Object result) {
     Invocation inv = release(ic);
+    if (inv == null && ic.invocationId() != null) {
+      swept.remove(ic.invocationId());
+    }
     if (inv != null && inv.agent != null) {
       inv.agent.succeed(output(result));
     }
@@ -122,6 +135,10 @@ final class AiServiceTracker {
    */
   void failed(InvocationContext ic, Throwable error) {
     Invocation inv = release(ic);
+    if (inv == null && ic.invocationId() != null && swept.remove(ic.invocationId()) != null) {
+      // Its agent span already ended as incomplete: a late error must not start a second one.
+      return;
+    }
     ListenerSpans.Agent agent = inv != null ? inv.agent : startInvocation(ic, null, null).agent;
     if (agent != null) {
       agent.fail(error, ChatConversion.errorType(error));
@@ -257,6 +274,7 @@ final class AiServiceTracker {
     for (Map.Entry<UUID, Invocation> e : invocations.entrySet()) {
       Invocation inv = e.getValue();
       if (now - inv.created > staleNanos && invocations.remove(e.getKey(), inv)) {
+        swept.put(e.getKey(), Boolean.TRUE);
         inv.endOpenTools();
         if (inv.agent != null) {
           inv.agent.fail("incomplete", "the AI service invocation never reported its end");

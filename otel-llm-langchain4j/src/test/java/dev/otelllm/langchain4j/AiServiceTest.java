@@ -452,4 +452,38 @@ class AiServiceTest {
       assertThat(listener.aiServices.tracked()).isEqualTo(1);
     }
   }
+
+  @Test
+  void aLateErrorOfAnInvocationDroppedAsStale_startsNoSecondAgentSpan() throws Exception {
+    try (FakeOpenAi f = new FakeOpenAi()) {
+      AtomicLong clock = new AtomicLong();
+      OtelLlmListener listener =
+          OtelLlmListener.builder(f.tracing).aiServiceBound(1, 1_000, clock::get).build();
+      dev.langchain4j.invocation.InvocationContext first =
+          dev.langchain4j.invocation.InvocationContext.builder()
+              .invocationId(java.util.UUID.randomUUID())
+              .interfaceName("Assistant")
+              .methodName("chat")
+              .build();
+      dev.langchain4j.invocation.InvocationContext second =
+          dev.langchain4j.invocation.InvocationContext.builder()
+              .invocationId(java.util.UUID.randomUUID())
+              .interfaceName("Assistant")
+              .methodName("chat")
+              .build();
+      listener.aiServices.started(first, null, dev.langchain4j.data.message.UserMessage.from("Hi"));
+      clock.addAndGet(1_001);
+      // The one place is needed again: the first, stale, is dropped and ends incomplete.
+      listener.aiServices.started(
+          second, null, dev.langchain4j.data.message.UserMessage.from("Hello"));
+      listener.aiServices.failed(first, new IllegalStateException("too late"));
+      listener.aiServices.completed(second, "ok");
+
+      List<SpanData> agents = Spans.named(f.finished(), "invoke_agent");
+      assertThat(agents).hasSize(2);
+      assertThat(agents)
+          .extracting(a -> a.getAttributes().get(AttributeKey.stringKey("error.type")))
+          .containsExactlyInAnyOrder("incomplete", null);
+    }
+  }
 }
