@@ -93,6 +93,7 @@ public final class LlmTracing implements AutoCloseable {
               : TraceBuffer.builder()
                   .maxInteractions(b.maxInteractions)
                   .maxBytes(b.maxInteractionBytes)
+                  .maxSessions(b.maxSessions)
                   .build();
       Resource resource =
           Resource.getDefault()
@@ -223,10 +224,7 @@ public final class LlmTracing implements AutoCloseable {
               if (buffer[0] == null) {
                 captureSetting[0] =
                     config.getString("otel.instrumentation.genai.capture-message-content");
-                buffer[0] =
-                    TraceBuffer.create(
-                        config.getInt(
-                            "otel.llm.max.interactions", TraceBuffer.DEFAULT_MAX_INTERACTIONS));
+                buffer[0] = dev.otelllm.internal.BufferSettings.buffer(config);
               }
               return buffer[0];
             };
@@ -509,6 +507,7 @@ public final class LlmTracing implements AutoCloseable {
   public static final class Builder {
     private int maxInteractions = TraceBuffer.DEFAULT_MAX_INTERACTIONS;
     private long maxInteractionBytes = TraceBuffer.DEFAULT_MAX_BYTES;
+    private int maxSessions = TraceBuffer.DEFAULT_MAX_SESSIONS;
     private TraceBuffer buffer;
     private String boundSetting;
     private ContentCapture contentCapture = ContentCapture.full();
@@ -556,10 +555,24 @@ public final class LlmTracing implements AutoCloseable {
     }
 
     /**
+     * Open sessions whose histories the buffer keeps beyond its ring at once; default {@value
+     * TraceBuffer#DEFAULT_MAX_SESSIONS}, {@code >= 0}. One more ends the retention of the least
+     * recently active one.
+     */
+    public Builder maxSessions(int maxSessions) {
+      refuseWithGivenBuffer("maxSessions");
+      if (maxSessions < 0) {
+        throw new IllegalArgumentException("maxSessions must be >= 0, was " + maxSessions);
+      }
+      this.maxSessions = maxSessions;
+      return this;
+    }
+
+    /**
      * Use this buffer, with its own bounds, instead of building one.
      *
-     * @throws IllegalStateException when {@link #maxInteractions} or {@link #maxInteractionBytes}
-     *     was set: those bound a buffer built here
+     * @throws IllegalStateException when {@link #maxInteractions}, {@link #maxInteractionBytes} or
+     *     {@link #maxSessions} was set: those bound a buffer built here
      */
     public Builder traceBuffer(TraceBuffer buffer) {
       Objects.requireNonNull(buffer, "buffer");

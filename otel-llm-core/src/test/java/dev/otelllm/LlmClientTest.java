@@ -588,9 +588,10 @@ class LlmClientTest {
     }
     LlmClient own =
         LlmClient.builder(ScriptedProvider.echo("m"))
-            .tracing(LlmTracing.builder().maxInteractions(5))
+            .tracing(LlmTracing.builder().maxInteractions(5).maxSessions(2))
             .build();
     assertThat(own.traceBuffer().orElseThrow().maxInteractions()).isEqualTo(5);
+    assertThat(own.traceBuffer().orElseThrow().maxSessions()).isEqualTo(2);
     own.close();
     assertThat(
             LlmClient.builder(ScriptedProvider.echo("m"))
@@ -612,6 +613,8 @@ class LlmClientTest {
             () -> LlmTracing.builder().traceBuffer(TraceBuffer.create(10)).maxInteractionBytes(9))
         .hasMessage(
             "maxInteractionBytes bounds the buffer built here; a given traceBuffer has its own bounds: set them on TraceBuffer.builder()");
+    assertThatThrownBy(() -> LlmTracing.builder().maxSessions(-1))
+        .hasMessage("maxSessions must be >= 0, was -1");
   }
 
   @Test

@@ -55,7 +55,7 @@ public final class AgentBufferCustomizer implements AutoConfigurationCustomizerP
     if (maxInteractions == 0) {
       return null;
     }
-    TraceBuffer buffer = TraceBuffer.create(maxInteractions);
+    TraceBuffer buffer = BufferSettings.buffer(config);
     BufferBridge.publish(buffer);
     return buffer;
   }

@@ -118,6 +118,11 @@ public final class TraceBuffer implements SpanProcessor {
     return store.maxInteractions();
   }
 
+  /** Most sessions retained at once ({@link Builder#maxSessions}). */
+  public int maxSessions() {
+    return store.maxSessions();
+  }
+
   /**
    * The byte bound ({@value #DEFAULT_MAX_BYTES} unless set), or {@code Long.MAX_VALUE} for none.
    */

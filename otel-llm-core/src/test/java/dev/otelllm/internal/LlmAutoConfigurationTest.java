@@ -1,6 +1,7 @@
 package dev.otelllm.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.otelllm.LlmClient;
 import dev.otelllm.LlmTracing;
@@ -105,17 +106,21 @@ class LlmAutoConfigurationTest {
   }
 
   @Test
-  void autoconfigured_boundsItsBufferByTheLibrarySetting() {
+  void autoconfigured_boundsItsBufferByTheLibrarySettings() {
     System.setProperty("otel.traces.exporter", "none");
     System.setProperty("otel.metrics.exporter", "none");
     System.setProperty("otel.logs.exporter", "none");
     System.setProperty("otel.llm.max.interactions", "2");
+    System.setProperty("otel.llm.max.sessions", "4");
+    System.setProperty("otel.llm.max.bytes", "1000000");
     try (LlmTracing tracing = LlmTracing.autoconfigured();
         LlmClient client = LlmClient.builder(ScriptedProvider.echo("m")).tracing(tracing).build()) {
       client.generate("one");
       client.generate("two");
       client.generate("three");
       assertThat(tracing.traceBuffer().maxInteractions()).isEqualTo(2);
+      assertThat(tracing.traceBuffer().maxSessions()).isEqualTo(4);
+      assertThat(tracing.traceBuffer().maxBytes()).isEqualTo(1_000_000);
       assertThat(client.getTraces()).extracting(t -> t.prompt()).containsExactly("two", "three");
     } finally {
       for (String key :
@@ -123,10 +128,23 @@ class LlmAutoConfigurationTest {
             "otel.traces.exporter",
             "otel.metrics.exporter",
             "otel.logs.exporter",
-            "otel.llm.max.interactions"
+            "otel.llm.max.interactions",
+            "otel.llm.max.sessions",
+            "otel.llm.max.bytes"
           }) {
         System.clearProperty(key);
       }
+    }
+  }
+
+  @Test
+  void aBufferSettingOutOfRange_isRefusedByName() {
+    System.setProperty("otel.llm.max.sessions", "-1");
+    try {
+      assertThatThrownBy(LlmTracing::autoconfigured)
+          .hasMessageContaining("otel.llm.max.sessions must be >= 0, was -1");
+    } finally {
+      System.clearProperty("otel.llm.max.sessions");
     }
   }
 }

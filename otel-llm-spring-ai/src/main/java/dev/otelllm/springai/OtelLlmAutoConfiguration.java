@@ -76,7 +76,10 @@ public class OtelLlmAutoConfiguration {
   @Bean
   @ConditionalOnMissingBean
   public TraceBuffer otelLlmTraceBuffer(OtelLlmProperties properties) {
-    TraceBuffer.Builder b = TraceBuffer.builder().maxInteractions(properties.getMaxInteractions());
+    TraceBuffer.Builder b =
+        TraceBuffer.builder()
+            .maxInteractions(properties.getMaxInteractions())
+            .maxSessions(properties.getMaxSessions());
     if (properties.getMaxInteractionBytes() > 0) {
       b.maxBytes(properties.getMaxInteractionBytes());
     }

@@ -38,6 +38,7 @@ public class OtelLlmProperties {
   }
 
   private boolean recordDroppedGenai = true;
+  private int maxSessions = dev.otelllm.trace.TraceBuffer.DEFAULT_MAX_SESSIONS;
 
   /**
    * {@code otel-llm.record-dropped-genai} (true): the application's sampler bean is wrapped so that
@@ -62,6 +63,21 @@ public class OtelLlmProperties {
           "otel-llm.max-interactions must be >= 0, was " + maxInteractions);
     }
     this.maxInteractions = maxInteractions;
+  }
+
+  /**
+   * {@code otel-llm.max-sessions} (100): open sessions whose histories the buffer keeps beyond its
+   * ring at once.
+   */
+  public int getMaxSessions() {
+    return maxSessions;
+  }
+
+  public void setMaxSessions(int maxSessions) {
+    if (maxSessions < 0) {
+      throw new IllegalArgumentException("otel-llm.max-sessions must be >= 0, was " + maxSessions);
+    }
+    this.maxSessions = maxSessions;
   }
 
   /**

@@ -248,12 +248,14 @@ class SpringAiStarterTest {
     runner()
         .withPropertyValues(
             "otel-llm.max-interactions=7",
+            "otel-llm.max-sessions=3",
             "otel-llm.content.capture=metadata",
             "otel-llm.content-placement=span-and-event")
         .run(
             context -> {
               TraceBuffer buffer = context.getBean(TraceBuffer.class);
               assertThat(buffer.maxInteractions()).isEqualTo(7);
+              assertThat(buffer.maxSessions()).isEqualTo(3);
               assertThat(context.getBean(LlmTracing.class).contentPlacement())
                   .isEqualTo(ContentPlacement.SPAN_AND_EVENT);
               context
