@@ -145,6 +145,15 @@ public final class ListenerSpans {
       this.start = start;
     }
 
+    /**
+     * Makes the span current on this thread, within the current context (its baggage stays), for
+     * what runs inside the model call: the HTTP request to the provider, so that its client span
+     * and the {@code traceparent} it sends name this chat span. Close the scope on the same thread.
+     */
+    public io.opentelemetry.context.Scope makeCurrent() {
+      return span.makeCurrent();
+    }
+
     /** The span's context, invalid when the span could not be started. */
     public SpanContext spanContext() {
       return span.getSpanContext();

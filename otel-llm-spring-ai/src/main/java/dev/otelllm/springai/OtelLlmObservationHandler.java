@@ -84,6 +84,9 @@ public final class OtelLlmObservationHandler implements ObservationHandler<Obser
   // MicrometerTracingHandler): while the context starts, before any observation; read on every one
   // after.
   private volatile @Nullable ObservationHandler<?> callHandler;
+  // Scopes of chat spans made current on this thread, closed in the reverse order they opened.
+  private final ThreadLocal<java.util.ArrayDeque<io.opentelemetry.context.Scope>> openScopes =
+      ThreadLocal.withInitial(java.util.ArrayDeque::new);
   private final ThreadLocal<@Nullable ToolCallingObservationContext> runningTool =
       new ThreadLocal<>();
 
@@ -150,15 +153,38 @@ public final class OtelLlmObservationHandler implements ObservationHandler<Obser
 
   @Override
   public void onScopeOpened(Observation.Context context) {
-    if (context instanceof ToolCallingObservationContext tool) {
-      runningTool.set(tool);
+    try {
+      if (context instanceof ToolCallingObservationContext tool) {
+        runningTool.set(tool);
+      } else if (context instanceof ChatModelObservationContext) {
+        // The model's own work (its HTTP request) runs in the observation's scope: the chat span
+        // is its parent, and the traceparent the provider gets names it.
+        ListenerSpans.Chat chat = context.get(CHAT);
+        if (chat != null) {
+          openScopes.get().push(chat.makeCurrent());
+        }
+      }
+    } catch (RuntimeException e) {
+      // Never into Spring AI.
     }
   }
 
   @Override
   public void onScopeClosed(Observation.Context context) {
-    if (context instanceof ToolCallingObservationContext) {
-      runningTool.remove();
+    try {
+      if (context instanceof ToolCallingObservationContext) {
+        runningTool.remove();
+      } else if (context instanceof ChatModelObservationContext && context.get(CHAT) != null) {
+        java.util.ArrayDeque<io.opentelemetry.context.Scope> scopes = openScopes.get();
+        if (!scopes.isEmpty()) {
+          scopes.pop().close();
+        }
+        if (scopes.isEmpty()) {
+          openScopes.remove();
+        }
+      }
+    } catch (RuntimeException e) {
+      // Never into Spring AI.
     }
   }
 

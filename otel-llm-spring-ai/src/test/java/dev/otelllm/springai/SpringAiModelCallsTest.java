@@ -516,4 +516,63 @@ class SpringAiModelCallsTest {
                   .hasValueSatisfying(u -> assertThat(u.inputTokens()).isNotNegative());
             });
   }
+
+  /** A model in the process that observes its calls as Spring AI's models do. */
+  static final class ObservedModel implements org.springframework.ai.chat.model.ChatModel {
+    final List<String> currentSpanInside = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final io.micrometer.observation.ObservationRegistry registry;
+
+    ObservedModel(io.micrometer.observation.ObservationRegistry registry) {
+      this.registry = registry;
+    }
+
+    @Override
+    public ChatResponse call(Prompt prompt) {
+      Prompt request =
+          new Prompt(
+              prompt.getInstructions(),
+              org.springframework.ai.chat.prompt.ChatOptions.builder().model("m-1").build());
+      org.springframework.ai.chat.observation.ChatModelObservationContext context =
+          org.springframework.ai.chat.observation.ChatModelObservationContext.builder()
+              .prompt(request)
+              .provider("openai")
+              .build();
+      ChatResponse answer =
+          new ChatResponse(
+              List.of(
+                  new org.springframework.ai.chat.model.Generation(
+                      new org.springframework.ai.chat.messages.AssistantMessage("ok"))));
+      return org.springframework.ai.chat.observation.ChatModelObservationDocumentation
+          .CHAT_MODEL_OPERATION
+          .observation(
+              null,
+              new org.springframework.ai.chat.observation.DefaultChatModelObservationConvention(),
+              () -> context,
+              registry)
+          .observe(
+              () -> {
+                // Where the model's HTTP client would start its span and write traceparent.
+                currentSpanInside.add(Span.current().getSpanContext().getSpanId());
+                context.setResponse(answer);
+                return answer;
+              });
+    }
+  }
+
+  @Test
+  void insideTheModelCall_theChatSpanIsCurrent_forTheProvidersHttpRequest() {
+    runner()
+        .run(
+            context -> {
+              ObservedModel model =
+                  new ObservedModel(
+                      context.getBean(io.micrometer.observation.ObservationRegistry.class));
+              underCallerSpan(context, () -> model.call(new Prompt("Hi")));
+
+              List<Interaction> kept = awaitKept(context.getBean(TraceBuffer.class), 1);
+              assertThat(model.currentSpanInside).containsExactly(kept.get(0).spanId());
+              // And nothing stays current after the call.
+              assertThat(Span.current().getSpanContext().isValid()).isFalse();
+            });
+  }
 }
