@@ -87,8 +87,10 @@ public final class OtelLlmObservationHandler implements ObservationHandler<Obser
   // Scopes of chat spans made current on this thread, closed in the reverse order they opened.
   private final ThreadLocal<java.util.ArrayDeque<io.opentelemetry.context.Scope>> openScopes =
       ThreadLocal.withInitial(java.util.ArrayDeque::new);
-  private final ThreadLocal<@Nullable ToolCallingObservationContext> runningTool =
-      new ThreadLocal<>();
+  // The tools running on this thread, innermost first: a tool may call a model whose tools run here
+  // too, and the outer one's failure must still find the outer one.
+  private final ThreadLocal<java.util.ArrayDeque<ToolCallingObservationContext>> runningTools =
+      ThreadLocal.withInitial(java.util.ArrayDeque::new);
 
   private OtelLlmObservationHandler(LlmTracing tracing, @Nullable String providerName) {
     this.spans = new ListenerSpans(tracing);
@@ -155,7 +157,7 @@ public final class OtelLlmObservationHandler implements ObservationHandler<Obser
   public void onScopeOpened(Observation.Context context) {
     try {
       if (context instanceof ToolCallingObservationContext tool) {
-        runningTool.set(tool);
+        runningTools.get().push(tool);
       } else if (context instanceof ChatModelObservationContext) {
         // The model's own work (its HTTP request) runs in the observation's scope: the chat span
         // is its parent, and the traceparent the provider gets names it.
@@ -173,7 +175,11 @@ public final class OtelLlmObservationHandler implements ObservationHandler<Obser
   public void onScopeClosed(Observation.Context context) {
     try {
       if (context instanceof ToolCallingObservationContext) {
-        runningTool.remove();
+        java.util.ArrayDeque<ToolCallingObservationContext> tools = runningTools.get();
+        tools.remove(context);
+        if (tools.isEmpty()) {
+          runningTools.remove();
+        }
       } else if (context instanceof ChatModelObservationContext && context.get(CHAT) != null) {
         java.util.ArrayDeque<io.opentelemetry.context.Scope> scopes = openScopes.get();
         if (!scopes.isEmpty()) {
@@ -270,7 +276,7 @@ public final class OtelLlmObservationHandler implements ObservationHandler<Obser
    * the model gets: the running tool's span is marked failed. Called on the tool's thread.
    */
   void toolFailed(ToolExecutionException exception) {
-    ToolCallingObservationContext context = runningTool.get();
+    ToolCallingObservationContext context = runningTools.get().peek();
     ListenerSpans.Tool tool = context == null ? null : context.get(TOOL);
     if (tool != null) {
       tool.fail(toolErrorType(exception), exception.getMessage());
