@@ -48,85 +48,92 @@ public final class OtlpExporters {
           + "or use Protocol.HTTP_PROTOBUF";
 
   public static SpanExporter spans(OtlpExport o) {
-    try {
-      if (o.protocol() == OtlpExport.Protocol.GRPC) {
-        OtlpGrpcSpanExporterBuilder b =
-            OtlpGrpcSpanExporter.builder()
-                .setEndpoint(o.tracesEndpoint())
-                .setTimeout(o.timeout())
-                .setCompression(o.compression())
-                .setRetryPolicy(RETRY);
-        o.headers().forEach(b::addHeader);
-        return b.build();
-      }
-      OtlpHttpSpanExporterBuilder b =
-          OtlpHttpSpanExporter.builder()
-              .setEndpoint(o.tracesEndpoint())
-              .setTimeout(o.timeout())
-              .setCompression(o.compression())
-              .setRetryPolicy(RETRY);
-      o.headers().forEach(b::addHeader);
-      return b.build();
-    } catch (IllegalStateException e) {
-      throw missingSender(o, e);
-    } catch (LinkageError e) {
-      // The gRPC sender is there but okhttp-jvm is not: a bare NoClassDefFoundError otherwise.
-      throw missingSender(o, new IllegalStateException(e.toString(), e));
-    }
+    return built(
+        o,
+        () -> {
+          if (o.protocol() == OtlpExport.Protocol.GRPC) {
+            OtlpGrpcSpanExporterBuilder b =
+                OtlpGrpcSpanExporter.builder()
+                    .setEndpoint(o.tracesEndpoint())
+                    .setTimeout(o.timeout())
+                    .setCompression(o.compression())
+                    .setRetryPolicy(RETRY);
+            o.headers().forEach(b::addHeader);
+            return b.build();
+          }
+          OtlpHttpSpanExporterBuilder b =
+              OtlpHttpSpanExporter.builder()
+                  .setEndpoint(o.tracesEndpoint())
+                  .setTimeout(o.timeout())
+                  .setCompression(o.compression())
+                  .setRetryPolicy(RETRY);
+          o.headers().forEach(b::addHeader);
+          return b.build();
+        });
   }
 
   public static MetricExporter metrics(OtlpExport o) {
-    try {
-      if (o.protocol() == OtlpExport.Protocol.GRPC) {
-        OtlpGrpcMetricExporterBuilder b =
-            OtlpGrpcMetricExporter.builder()
-                .setEndpoint(o.metricsEndpoint())
-                .setTimeout(o.timeout())
-                .setCompression(o.compression())
-                .setRetryPolicy(RETRY);
-        o.headers().forEach(b::addHeader);
-        return b.build();
-      }
-      OtlpHttpMetricExporterBuilder b =
-          OtlpHttpMetricExporter.builder()
-              .setEndpoint(o.metricsEndpoint())
-              .setTimeout(o.timeout())
-              .setCompression(o.compression())
-              .setRetryPolicy(RETRY);
-      o.headers().forEach(b::addHeader);
-      return b.build();
-    } catch (IllegalStateException e) {
-      throw missingSender(o, e);
-    } catch (LinkageError e) {
-      // The gRPC sender is there but okhttp-jvm is not: a bare NoClassDefFoundError otherwise.
-      throw missingSender(o, new IllegalStateException(e.toString(), e));
-    }
+    return built(
+        o,
+        () -> {
+          if (o.protocol() == OtlpExport.Protocol.GRPC) {
+            OtlpGrpcMetricExporterBuilder b =
+                OtlpGrpcMetricExporter.builder()
+                    .setEndpoint(o.metricsEndpoint())
+                    .setTimeout(o.timeout())
+                    .setCompression(o.compression())
+                    .setRetryPolicy(RETRY);
+            o.headers().forEach(b::addHeader);
+            return b.build();
+          }
+          OtlpHttpMetricExporterBuilder b =
+              OtlpHttpMetricExporter.builder()
+                  .setEndpoint(o.metricsEndpoint())
+                  .setTimeout(o.timeout())
+                  .setCompression(o.compression())
+                  .setRetryPolicy(RETRY);
+          o.headers().forEach(b::addHeader);
+          return b.build();
+        });
   }
 
   /** The OTLP log record exporter, for the content events ({@code ContentPlacement}). */
   public static io.opentelemetry.sdk.logs.export.LogRecordExporter logs(OtlpExport o) {
+    return built(
+        o,
+        () -> {
+          if (o.protocol() == OtlpExport.Protocol.GRPC) {
+            io.opentelemetry.exporter.otlp.logs.OtlpGrpcLogRecordExporterBuilder b =
+                io.opentelemetry.exporter.otlp.logs.OtlpGrpcLogRecordExporter.builder()
+                    .setEndpoint(o.endpoint())
+                    .setTimeout(o.timeout())
+                    .setCompression(o.compression())
+                    .setRetryPolicy(RETRY);
+            o.headers().forEach(b::addHeader);
+            return b.build();
+          }
+          io.opentelemetry.exporter.otlp.http.logs.OtlpHttpLogRecordExporterBuilder b =
+              io.opentelemetry.exporter.otlp.http.logs.OtlpHttpLogRecordExporter.builder()
+                  .setEndpoint(o.logsEndpoint())
+                  .setTimeout(o.timeout())
+                  .setCompression(o.compression())
+                  .setRetryPolicy(RETRY);
+          o.headers().forEach(b::addHeader);
+          return b.build();
+        });
+  }
+
+  /**
+   * What {@code build} makes, with a missing sender reported as such: the SDK's own message, or for
+   * gRPC what to add.
+   */
+  private static <T> T built(OtlpExport o, java.util.function.Supplier<T> build) {
     try {
-      if (o.protocol() == OtlpExport.Protocol.GRPC) {
-        io.opentelemetry.exporter.otlp.logs.OtlpGrpcLogRecordExporterBuilder b =
-            io.opentelemetry.exporter.otlp.logs.OtlpGrpcLogRecordExporter.builder()
-                .setEndpoint(o.endpoint())
-                .setTimeout(o.timeout())
-                .setCompression(o.compression())
-                .setRetryPolicy(RETRY);
-        o.headers().forEach(b::addHeader);
-        return b.build();
-      }
-      io.opentelemetry.exporter.otlp.http.logs.OtlpHttpLogRecordExporterBuilder b =
-          io.opentelemetry.exporter.otlp.http.logs.OtlpHttpLogRecordExporter.builder()
-              .setEndpoint(o.logsEndpoint())
-              .setTimeout(o.timeout())
-              .setCompression(o.compression())
-              .setRetryPolicy(RETRY);
-      o.headers().forEach(b::addHeader);
-      return b.build();
+      return build.get();
     } catch (IllegalStateException e) {
       throw missingSender(o, e);
     } catch (LinkageError e) {
+      // The gRPC sender is there but okhttp-jvm is not: a bare NoClassDefFoundError otherwise.
       throw missingSender(o, new IllegalStateException(e.toString(), e));
     }
   }
