@@ -2,10 +2,7 @@ package dev.otelllm.examples.langchain4j;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.util.regex.Pattern;
+import dev.otelllm.examples.support.CapturedRun;
 import org.junit.jupiter.api.Test;
 
 class LangChain4jExampleTest {
@@ -13,36 +10,17 @@ class LangChain4jExampleTest {
   /** A table row: number, step, attempt, model, tokens in and out, any ms, finish, sent text. */
   private static String row(
       int n, String step, String attempt, int in, int out, String finish, String sent) {
-    return "(?m)^"
-        + n
-        + "\\s+"
-        + Pattern.quote(step)
-        + "\\s+"
-        + attempt
-        + "\\s+gpt-4o-mini-2024-07-18\\s+"
-        + in
-        + "\\s+"
-        + out
-        + "\\s+\\d+\\.\\d\\s+"
-        + finish
-        + "\\s+"
-        + Pattern.quote(sent)
-        + ".*$";
+    return CapturedRun.stepRow(
+        n, step, String.valueOf(attempt), "gpt-4o-mini-2024-07-18", in, out, finish, sent);
   }
 
   @Test
   void runsOffline_andPrintsOneRowPerModelCallOfTheSession() {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    ByteArrayOutputStream errors = new ByteArrayOutputStream();
-    int code;
-    try (PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
-        PrintStream err = new PrintStream(errors, true, StandardCharsets.UTF_8)) {
-      code = LangChain4jExample.run(out, err);
-    }
-    String printed = bytes.toString(StandardCharsets.UTF_8);
+    CapturedRun run = CapturedRun.of(LangChain4jExample::run);
+    String printed = run.printed();
 
-    assertThat(errors.toString(StandardCharsets.UTF_8)).isEmpty();
-    assertThat(code).isZero();
+    assertThat(run.errors()).isEmpty();
+    assertThat(run.exitCode()).isZero();
     assertThat(printed)
         .contains("weather:  It is 22 degrees and sunny in Boston, MA: a good day to be outside.")
         .contains("plan, attempt 1 rejected: the plan has 5 stops, at most 3 fit in a day")

@@ -2,10 +2,7 @@ package dev.otelllm.examples.springai;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.util.regex.Pattern;
+import dev.otelllm.examples.support.CapturedRun;
 import org.junit.jupiter.api.Test;
 
 class SpringAiExampleTest {
@@ -13,36 +10,17 @@ class SpringAiExampleTest {
   /** A table row: number, step, attempt, model, tokens in and out, any ms, finish, sent text. */
   private static String row(
       int n, String step, int attempt, int in, int out, String finish, String sent) {
-    return "(?m)^"
-        + n
-        + "\\s+"
-        + Pattern.quote(step)
-        + "\\s+"
-        + attempt
-        + "\\s+gpt-4o-mini-2024-07-18\\s+"
-        + in
-        + "\\s+"
-        + out
-        + "\\s+\\d+\\.\\d\\s+"
-        + finish
-        + "\\s+"
-        + Pattern.quote(sent)
-        + ".*$";
+    return CapturedRun.stepRow(
+        n, step, String.valueOf(attempt), "gpt-4o-mini-2024-07-18", in, out, finish, sent);
   }
 
   @Test
   void runsOffline_andPrintsOneRowPerModelCallOfTheSession() {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    ByteArrayOutputStream errors = new ByteArrayOutputStream();
-    int code;
-    try (PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
-        PrintStream err = new PrintStream(errors, true, StandardCharsets.UTF_8)) {
-      code = SpringAiExample.run(out, err);
-    }
-    String printed = bytes.toString(StandardCharsets.UTF_8);
+    CapturedRun run = CapturedRun.of(SpringAiExample::run);
+    String printed = run.printed();
 
-    assertThat(errors.toString(StandardCharsets.UTF_8)).isEmpty();
-    assertThat(code).isZero();
+    assertThat(run.errors()).isEmpty();
+    assertThat(run.exitCode()).isZero();
     assertThat(printed)
         .contains("data:        The ages are in df['age'], an int64 column with 1204 rows.")
         .contains("code, attempt 1 rejected: SyntaxError: '(' on line 2 was never closed")
