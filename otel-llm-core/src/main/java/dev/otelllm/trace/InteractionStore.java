@@ -73,9 +73,10 @@ final class InteractionStore {
     final String sessionId;
     int maxKept;
     int holders;
-    // The bound of each open hold: the history keeps the largest, and shrinks to the next largest
-    // when that hold is released.
-    final List<Integer> bounds = new ArrayList<>(1);
+    // How many open holds asked for each bound: the history keeps the largest, and shrinks to the
+    // next largest when the last hold asking for it is released. A count per distinct bound, so
+    // holds never closed cost nothing per hold.
+    final java.util.TreeMap<Integer, Integer> bounds = new java.util.TreeMap<>();
     int inRing;
     boolean ended;
 
@@ -179,17 +180,28 @@ final class InteractionStore {
       // oldest kept-only interaction of the least recently active retained session when that
       // session was last active before the ring's oldest started. So a session left open and idle
       // gives way to new traffic, and an active one is not emptied for it.
+      // The idle session is looked for only when some interaction is held by a history alone
+      // (held > count), and again only when the one found has nothing left outside the ring or an
+      // eviction just moved a turn into a history: a scan of at most maxSessions, not one per pass.
+      Retention idle = bytes > maxBytes && held > count ? leastRecentlyActiveWithHistory() : null;
       while (bytes > maxBytes) {
-        Retention idle = leastRecentlyActiveWithHistory();
         boolean ringFirst =
             count > 1
                 && (idle == null
                     || ring[head].startEpochNanos()
                         <= Entries.newest(bySession.get(idle.sessionId)).startEpochNanos());
         if (ringFirst) {
+          long heldBefore = held;
           evictOldest();
+          if (idle == null && held == heldBefore && held > count) {
+            // The evicted turn stayed in its session's history: there is a history to weigh now.
+            idle = leastRecentlyActiveWithHistory();
+          }
         } else if (idle != null) {
           forgetOldestOf(idle.sessionId);
+          if (Entries.size(bySession.get(idle.sessionId)) <= idle.inRing) {
+            idle = held > count ? leastRecentlyActiveWithHistory() : null;
+          }
         } else {
           break;
         }
@@ -344,7 +356,7 @@ final class InteractionStore {
         touch(retention);
       }
       retention.holders++;
-      retention.bounds.add(maxKept);
+      retention.bounds.merge(maxKept, 1, Integer::sum);
       retainedCount = retained.size();
       return new Hold(this, retention, maxKept);
     }
@@ -352,16 +364,12 @@ final class InteractionStore {
 
   private void release(Retention retention, int bound) {
     synchronized (lock) {
-      retention.bounds.remove(Integer.valueOf(bound));
+      retention.bounds.computeIfPresent(bound, (b, n) -> n == 1 ? null : n - 1);
       if (!retention.ended) {
         if (--retention.holders == 0) {
           end(retention);
         } else {
-          int largest = 0;
-          for (int b : retention.bounds) {
-            largest = Math.max(largest, b);
-          }
-          retention.maxKept = largest;
+          retention.maxKept = retention.bounds.isEmpty() ? 0 : retention.bounds.lastKey();
           trimHistory(retention);
         }
       }

@@ -334,4 +334,20 @@ class InteractionStoreTest {
     assertThat(prompts(store.query(TraceQuery.session("s")))).containsExactly("s58", "s59");
     small.close();
   }
+
+  @Test
+  void twoHoldsWithTheSameBound_keepItUntilBothAreClosed() {
+    InteractionStore store = new InteractionStore(1, Long.MAX_VALUE, 10);
+    InteractionStore.Hold first = store.retain("s", 5);
+    InteractionStore.Hold second = store.retain("s", 5);
+    InteractionStore.Hold small = store.retain("s", 1);
+    for (int i = 0; i < 8; i++) {
+      store.add(interaction("s", "s" + i));
+    }
+    first.close();
+    assertThat(store.query(TraceQuery.session("s"))).hasSize(5);
+    second.close();
+    assertThat(prompts(store.query(TraceQuery.session("s")))).containsExactly("s7");
+    small.close();
+  }
 }
