@@ -110,6 +110,13 @@ public final class BufferBridge implements DynamicMBean {
                   + " published, AgentInteractions will not find it");
           return false;
         }
+        String logManager = System.getProperty("java.util.logging.manager");
+        if (logManager != null && !loadableNow(logManager)) {
+          // An application server that brings its own log manager later (JBoss Modules): the
+          // platform MBean server would start java.util.logging before it can. Not published;
+          // AgentInteractions.require() says so.
+          return false;
+        }
         // Code that takes "the" MBean server takes the first one listed (Tomcat's registry,
         // Spring's JmxUtils): the platform server must be that one, not this buffer's. Making it
         // first puts it ahead in the list for good.
@@ -122,6 +129,15 @@ public final class BufferBridge implements DynamicMBean {
         logger.log(Level.WARNING, "cannot publish the otel-llm interaction buffer", e);
         return false;
       }
+    }
+  }
+
+  private static boolean loadableNow(String className) {
+    try {
+      Class.forName(className, false, ClassLoader.getSystemClassLoader());
+      return true;
+    } catch (ClassNotFoundException | LinkageError e) {
+      return false;
     }
   }
 

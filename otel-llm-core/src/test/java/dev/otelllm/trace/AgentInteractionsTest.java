@@ -226,4 +226,15 @@ class AgentInteractionsTest {
       System.clearProperty("javax.management.builder.initial");
     }
   }
+
+  @Test
+  void withALogManagerNotYetLoadable_nothingIsPublished() {
+    System.setProperty("java.util.logging.manager", "org.example.LaterLogManager");
+    try {
+      assertThat(BufferBridge.publish(TraceBuffer.create(5))).isFalse();
+      assertThat(AgentInteractions.find()).isEmpty();
+    } finally {
+      System.clearProperty("java.util.logging.manager");
+    }
+  }
 }

@@ -79,8 +79,33 @@ final class AiServiceTracker {
           });
   // Tool spans of invocations that are not tracked (past the bound, or without an id), until their
   // end is reported.
-  private final ConcurrentHashMap<ToolExecutionRequest, ListenerSpans.Tool> untrackedTools =
-      new ConcurrentHashMap<>();
+  // By the request's identity, not its value: two invocations may ask for the same tool with the
+  // same arguments. Bounded: past maxInvocations the oldest is ended (its end was never reported).
+  private final Map<ToolKey, ListenerSpans.Tool> untrackedTools =
+      java.util.Collections.synchronizedMap(
+          new java.util.LinkedHashMap<>(16, 0.75f, false) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<ToolKey, ListenerSpans.Tool> eldest) {
+              if (size() > maxInvocations) {
+                eldest.getValue().end();
+                return true;
+              }
+              return false;
+            }
+          });
+
+  /** A tool request by identity. */
+  private record ToolKey(ToolExecutionRequest request) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof ToolKey k && k.request == request;
+    }
+
+    @Override
+    public int hashCode() {
+      return System.identityHashCode(request);
+    }
+  }
 
   /**
    * @param providerName {@code gen_ai.provider.name} of the agent spans, empty for the one of the
@@ -174,11 +199,7 @@ final class AiServiceTracker {
     if (id == null || invocations.get(id) != inv) {
       // An invocation past the bound is not tracked: its tools wait here for their end instead,
       // bounded too (a tool span beyond it ends at once rather than never).
-      if (untrackedTools.size() >= maxInvocations) {
-        tool.end();
-        return;
-      }
-      ListenerSpans.Tool stale = untrackedTools.put(request, tool);
+      ListenerSpans.Tool stale = untrackedTools.put(new ToolKey(request), tool);
       if (stale != null) {
         stale.end();
       }
@@ -207,7 +228,7 @@ final class AiServiceTracker {
       }
     }
     if (tool == null) {
-      tool = untrackedTools.remove(request);
+      tool = untrackedTools.remove(new ToolKey(request));
     }
     if (tool == null) {
       return;
