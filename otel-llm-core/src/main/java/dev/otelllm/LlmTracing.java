@@ -87,14 +87,7 @@ public final class LlmTracing implements AutoCloseable {
       this.ownedJoined = b.ownedJoined;
     } else {
       this.ownedJoined = null;
-      this.buffer =
-          b.buffer != null
-              ? b.buffer
-              : TraceBuffer.builder()
-                  .maxInteractions(b.maxInteractions)
-                  .maxBytes(b.maxInteractionBytes)
-                  .maxSessions(b.maxSessions)
-                  .build();
+      this.buffer = b.buffer != null ? b.buffer : b.bounds.build();
       Resource resource =
           Resource.getDefault()
               .merge(
@@ -505,9 +498,8 @@ public final class LlmTracing implements AutoCloseable {
 
   /** Builds {@link LlmTracing}; setters validate at once. Not thread-safe. */
   public static final class Builder {
-    private int maxInteractions = TraceBuffer.DEFAULT_MAX_INTERACTIONS;
-    private long maxInteractionBytes = TraceBuffer.DEFAULT_MAX_BYTES;
-    private int maxSessions = TraceBuffer.DEFAULT_MAX_SESSIONS;
+    // The bounds of the buffer built here, checked and defaulted by the buffer's own builder.
+    private final TraceBuffer.Builder bounds = TraceBuffer.builder();
     private TraceBuffer buffer;
     private String boundSetting;
     private ContentCapture contentCapture = ContentCapture.full();
@@ -533,10 +525,7 @@ public final class LlmTracing implements AutoCloseable {
     /** Interactions kept in memory; {@code >= 0}, default 100; 0 records spans but keeps none. */
     public Builder maxInteractions(int maxInteractions) {
       refuseWithGivenBuffer("maxInteractions");
-      if (maxInteractions < 0) {
-        throw new IllegalArgumentException("maxInteractions must be >= 0, was " + maxInteractions);
-      }
-      this.maxInteractions = maxInteractions;
+      bounds.maxInteractions(maxInteractions);
       return this;
     }
 
@@ -550,7 +539,7 @@ public final class LlmTracing implements AutoCloseable {
         throw new IllegalArgumentException(
             "maxInteractionBytes must be > 0, was " + maxInteractionBytes);
       }
-      this.maxInteractionBytes = maxInteractionBytes;
+      bounds.maxBytes(maxInteractionBytes);
       return this;
     }
 
@@ -561,10 +550,7 @@ public final class LlmTracing implements AutoCloseable {
      */
     public Builder maxSessions(int maxSessions) {
       refuseWithGivenBuffer("maxSessions");
-      if (maxSessions < 0) {
-        throw new IllegalArgumentException("maxSessions must be >= 0, was " + maxSessions);
-      }
-      this.maxSessions = maxSessions;
+      bounds.maxSessions(maxSessions);
       return this;
     }
 
@@ -577,10 +563,7 @@ public final class LlmTracing implements AutoCloseable {
     public Builder traceBuffer(TraceBuffer buffer) {
       Objects.requireNonNull(buffer, "buffer");
       if (boundSetting != null) {
-        throw new IllegalStateException(
-            boundSetting
-                + " bounds the buffer built here; a given traceBuffer has its own bounds:"
-                + " set them on TraceBuffer.builder()");
+        throw boundsOfAGivenBuffer(boundSetting);
       }
       this.buffer = buffer;
       return this;
@@ -588,12 +571,16 @@ public final class LlmTracing implements AutoCloseable {
 
     private void refuseWithGivenBuffer(String setting) {
       if (buffer != null) {
-        throw new IllegalStateException(
-            setting
-                + " bounds the buffer built here; a given traceBuffer has its own bounds:"
-                + " set them on TraceBuffer.builder()");
+        throw boundsOfAGivenBuffer(setting);
       }
       boundSetting = setting;
+    }
+
+    private static IllegalStateException boundsOfAGivenBuffer(String setting) {
+      return new IllegalStateException(
+          setting
+              + " bounds the buffer built here; a given traceBuffer has its own bounds:"
+              + " set them on TraceBuffer.builder()");
     }
 
     /** What the spans carry of prompts and answers; default {@link ContentCapture#full()}. */

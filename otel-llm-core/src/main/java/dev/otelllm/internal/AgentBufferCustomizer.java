@@ -4,7 +4,6 @@ import dev.otelllm.trace.TraceBuffer;
 import io.opentelemetry.sdk.autoconfigure.spi.AutoConfigurationCustomizer;
 import io.opentelemetry.sdk.autoconfigure.spi.AutoConfigurationCustomizerProvider;
 import io.opentelemetry.sdk.autoconfigure.spi.ConfigProperties;
-import io.opentelemetry.sdk.autoconfigure.spi.ConfigurationException;
 
 /**
  * Gives the Java agent's SDK an interaction buffer, on its tracer provider and its logger provider
@@ -46,16 +45,10 @@ public final class AgentBufferCustomizer implements AutoConfigurationCustomizerP
   }
 
   private static TraceBuffer create(ConfigProperties config) {
-    int maxInteractions =
-        config.getInt("otel.llm.max.interactions", TraceBuffer.DEFAULT_MAX_INTERACTIONS);
-    if (maxInteractions < 0) {
-      throw new ConfigurationException(
-          "otel.llm.max.interactions must be >= 0, was " + maxInteractions);
-    }
-    if (maxInteractions == 0) {
+    TraceBuffer buffer = BufferSettings.buffer(config);
+    if (buffer.maxInteractions() == 0) {
       return null;
     }
-    TraceBuffer buffer = BufferSettings.buffer(config);
     BufferBridge.publish(buffer);
     return buffer;
   }
