@@ -85,12 +85,10 @@ public final class OtelLlmObservationHandler implements ObservationHandler<Obser
   // after.
   private volatile @Nullable ObservationHandler<?> callHandler;
   // Scopes of chat spans made current on this thread, closed in the reverse order they opened.
-  private final ThreadLocal<java.util.ArrayDeque<io.opentelemetry.context.Scope>> openScopes =
-      ThreadLocal.withInitial(java.util.ArrayDeque::new);
+  private final ThreadStack<io.opentelemetry.context.Scope> openScopes = new ThreadStack<>();
   // The tools running on this thread, innermost first: a tool may call a model whose tools run here
   // too, and the outer one's failure must still find the outer one.
-  private final ThreadLocal<java.util.ArrayDeque<ToolCallingObservationContext>> runningTools =
-      ThreadLocal.withInitial(java.util.ArrayDeque::new);
+  private final ThreadStack<ToolCallingObservationContext> runningTools = new ThreadStack<>();
 
   private OtelLlmObservationHandler(LlmTracing tracing, @Nullable String providerName) {
     this.spans = new ListenerSpans(tracing);
@@ -157,13 +155,13 @@ public final class OtelLlmObservationHandler implements ObservationHandler<Obser
   public void onScopeOpened(Observation.Context context) {
     try {
       if (context instanceof ToolCallingObservationContext tool) {
-        runningTools.get().push(tool);
+        runningTools.push(tool);
       } else if (context instanceof ChatModelObservationContext) {
         // The model's own work (its HTTP request) runs in the observation's scope: the chat span
         // is its parent, and the traceparent the provider gets names it.
         ListenerSpans.Chat chat = context.get(CHAT);
         if (chat != null) {
-          openScopes.get().push(chat.makeCurrent());
+          openScopes.push(chat.makeCurrent());
         }
       }
     } catch (RuntimeException e) {
@@ -175,18 +173,11 @@ public final class OtelLlmObservationHandler implements ObservationHandler<Obser
   public void onScopeClosed(Observation.Context context) {
     try {
       if (context instanceof ToolCallingObservationContext) {
-        java.util.ArrayDeque<ToolCallingObservationContext> tools = runningTools.get();
-        tools.remove(context);
-        if (tools.isEmpty()) {
-          runningTools.remove();
-        }
+        runningTools.remove(context);
       } else if (context instanceof ChatModelObservationContext && context.get(CHAT) != null) {
-        java.util.ArrayDeque<io.opentelemetry.context.Scope> scopes = openScopes.get();
-        if (!scopes.isEmpty()) {
-          scopes.pop().close();
-        }
-        if (scopes.isEmpty()) {
-          openScopes.remove();
+        io.opentelemetry.context.Scope scope = openScopes.pop();
+        if (scope != null) {
+          scope.close();
         }
       }
     } catch (RuntimeException e) {
@@ -276,7 +267,7 @@ public final class OtelLlmObservationHandler implements ObservationHandler<Obser
    * the model gets: the running tool's span is marked failed. Called on the tool's thread.
    */
   void toolFailed(ToolExecutionException exception) {
-    ToolCallingObservationContext context = runningTools.get().peek();
+    ToolCallingObservationContext context = runningTools.peek();
     ListenerSpans.Tool tool = context == null ? null : context.get(TOOL);
     if (tool != null) {
       tool.fail(toolErrorType(exception), exception.getMessage());
@@ -338,5 +329,45 @@ public final class OtelLlmObservationHandler implements ObservationHandler<Obser
       view = parent.getParentObservation();
     }
     return null;
+  }
+
+  /** A stack per thread, made on the first push and dropped when empty: idle threads hold none. */
+  private static final class ThreadStack<T> {
+    private final ThreadLocal<java.util.@Nullable ArrayDeque<T>> stacks = new ThreadLocal<>();
+
+    void push(T item) {
+      java.util.ArrayDeque<T> stack = stacks.get();
+      if (stack == null) {
+        stack = new java.util.ArrayDeque<>(2);
+        stacks.set(stack);
+      }
+      stack.push(item);
+    }
+
+    @Nullable T peek() {
+      java.util.ArrayDeque<T> stack = stacks.get();
+      return stack == null ? null : stack.peek();
+    }
+
+    @Nullable T pop() {
+      java.util.ArrayDeque<T> stack = stacks.get();
+      T top = stack == null ? null : stack.poll();
+      dropIfEmpty(stack);
+      return top;
+    }
+
+    void remove(Object item) {
+      java.util.ArrayDeque<T> stack = stacks.get();
+      if (stack != null) {
+        stack.remove(item);
+      }
+      dropIfEmpty(stack);
+    }
+
+    private void dropIfEmpty(java.util.@Nullable ArrayDeque<T> stack) {
+      if (stack != null && stack.isEmpty()) {
+        stacks.remove();
+      }
+    }
   }
 }
